@@ -1,0 +1,226 @@
+/**
+ * Configuration, parsed once at boot. Nothing else in the code base reads `process.env`.
+ * A missing or malformed variable stops the process with one line naming it.
+ */
+import { z } from 'zod';
+import { envDescriptions, secretEnvNames } from './env-descriptions.js';
+
+const csv = z
+  .string()
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string()).min(1));
+
+const positiveInt = z.coerce.number().int().positive();
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** A secret string whose JSON form (logs, error dumps) never shows the value. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  toString(): string {
+    return '[redacted]';
+  }
+}
+const secret = (min: number) =>
+  z
+    .string()
+    .min(min)
+    .transform((v) => new Secret(v));
+
+const encryptionKey = z
+  .string()
+  .refine(
+    (v) => Buffer.from(v, 'base64').length === 32,
+    'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+  )
+  .transform((v) => new Secret(v));
+
+/** An image pinned by tag or digest: `latest` or no tag would let a redeploy change what users run. */
+const pinnedImage = z
+  .string()
+  .min(1)
+  .refine(
+    (image) => image.includes('@sha256:') || /:[^/:]+$/.test(image),
+    'must be pinned by tag or digest (repo:tag or repo@sha256:...)',
+  )
+  .refine((image) => !image.endsWith(':latest'), 'must not use the mutable "latest" tag');
+
+const common = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9:_-]+$/)
+    .default('openclaw'),
+  DATA_ENCRYPTION_KEY: encryptionKey,
+  ALB_LISTENER_ARNS: csv.optional(),
+  ALB_DNS_NAMES: csv.optional(),
+  ALB_LISTENER_ARN: z.string().optional(),
+  ALB_DNS_NAME: z.string().optional(),
+  ALB_RULES_PER_LISTENER: positiveInt.default(100),
+  ALB_TARGET_GROUPS_PER_ALB: positiveInt.default(100),
+  ALB_QUOTA_MARGIN: z.coerce.number().int().min(0).default(2),
+};
+
+const aws = {
+  AWS_REGION: z.string().min(1).default('us-west-2'),
+  AWS_ENDPOINT_URL: z.string().url().optional(),
+};
+
+export const apiEnvSchema = z.object({
+  ...common,
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  API_TOKEN: secret(16),
+  ADMIN_USER: z.string().min(1).default('admin'),
+  ADMIN_PASSWORD: secret(8),
+  SIGNUP_PAGE: booleanFlag.default(true),
+  MAX_BODY_BYTES: positiveInt.default(16 * 1024),
+});
+
+export const workerEnvSchema = z.object({
+  ...common,
+  ...aws,
+  ECS_CLUSTER: z.string().min(1),
+  CAPACITY_PROVIDER: z.string().min(1),
+  ASG_NAME: z.string().min(1),
+  VPC_ID: z.string().min(1),
+  SUBNET_IDS: csv,
+  SECURITY_GROUP_IDS: csv,
+  EXECUTION_ROLE_ARN: z.string().startsWith('arn:'),
+  TASK_ROLE_ARN: z.string().startsWith('arn:'),
+  GATEWAY_IMAGE: pinnedImage,
+  LOG_GROUP: z.string().min(1),
+  DEFAULT_ANTHROPIC_API_KEY: secret(1),
+  WORKER_CONCURRENCY: positiveInt.default(10),
+  JOB_ATTEMPTS: positiveInt.default(8),
+  BACKOFF_BASE_MS: positiveInt.default(1000),
+  PLACEMENT_POLL_MS: positiveInt.default(5000),
+  PLACEMENT_DEADLINE_MS: positiveInt.default(10 * 60_000),
+  HEALTH_CHECK_GRACE_SECONDS: positiveInt.default(120),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
+  SAMPLE_INTERVAL_MS: positiveInt.default(60_000),
+  RECONCILE_INTERVAL_MS: positiveInt.default(5 * 60_000),
+  RECONCILE_GRACE_MS: positiveInt.default(15 * 60_000),
+  RECONCILE_DRY_RUN: booleanFlag.default(false),
+  COST_PRICES_FILE: z.string().optional(),
+});
+
+export type ApiEnv = z.infer<typeof apiEnvSchema>;
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+export interface RoutingListener {
+  listenerArn: string;
+  dnsName: string;
+}
+
+export interface RoutingConfig {
+  listeners: RoutingListener[];
+  rulesPerListener: number;
+  targetGroupsPerAlb: number;
+  margin: number;
+}
+
+export type ApiConfig = ApiEnv & { routing: RoutingConfig };
+export type WorkerConfig = WorkerEnv & { routing: RoutingConfig };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** One listener per ALB: the list form wins, the single form is the one-ALB case. */
+function routingFrom(env: z.infer<z.ZodObject<typeof common>>): RoutingConfig {
+  const arns = env.ALB_LISTENER_ARNS ?? (env.ALB_LISTENER_ARN ? [env.ALB_LISTENER_ARN] : []);
+  const names = env.ALB_DNS_NAMES ?? (env.ALB_DNS_NAME ? [env.ALB_DNS_NAME] : []);
+  if (arns.length === 0) throw new ConfigError('ALB_LISTENER_ARNS (or ALB_LISTENER_ARN): required');
+  if (names.length !== arns.length) {
+    throw new ConfigError(
+      `ALB_DNS_NAMES: needs one DNS name per listener (${arns.length} listeners, ${names.length} names)`,
+    );
+  }
+  return {
+    listeners: arns.map((listenerArn, i) => ({ listenerArn, dnsName: names[i]! })),
+    rulesPerListener: env.ALB_RULES_PER_LISTENER,
+    targetGroupsPerAlb: env.ALB_TARGET_GROUPS_PER_ALB,
+    margin: env.ALB_QUOTA_MARGIN,
+  };
+}
+
+function parseWith<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  // Empty strings count as unset, as docker compose and shells pass them for blank variables.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const first = result.error.issues[0]!;
+    const name = first.path.join('.') || 'environment';
+    const description = envDescriptions[name as keyof typeof envDescriptions];
+    throw new ConfigError(`${name}: ${first.message}${description ? ` (${description})` : ''}`);
+  }
+  return result.data;
+}
+
+export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
+  const parsed = parseWith(apiEnvSchema, env);
+  return { ...parsed, routing: routingFrom(parsed) };
+}
+
+export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
+  const parsed = parseWith(workerEnvSchema, env);
+  return { ...parsed, routing: routingFrom(parsed) };
+}
+
+export interface EnvVarSpec {
+  name: string;
+  required: boolean;
+  secret: boolean;
+  default?: string;
+  description: string;
+  services: readonly ('api' | 'worker')[];
+}
+
+/** Every variable, derived from the schemas themselves so the docs and checks cannot drift from them. */
+export const envSpec: readonly EnvVarSpec[] = (() => {
+  const byName = new Map<string, EnvVarSpec>();
+  for (const [service, schema] of [
+    ['api', apiEnvSchema],
+    ['worker', workerEnvSchema],
+  ] as const) {
+    for (const [name, field] of Object.entries(schema.shape) as [string, z.ZodType][]) {
+      const unset = field.safeParse(undefined);
+      const existing = byName.get(name);
+      if (existing) {
+        byName.set(name, { ...existing, services: [...existing.services, service] });
+        continue;
+      }
+      const fallback = unset.success && unset.data !== undefined ? unset.data : undefined;
+      byName.set(name, {
+        name,
+        required: !unset.success && !name.startsWith('ALB_'),
+        secret: secretEnvNames.has(name),
+        ...(fallback !== undefined ? { default: String(fallback) } : {}),
+        description: envDescriptions[name as keyof typeof envDescriptions] ?? '',
+        services: [service],
+      });
+    }
+  }
+  // The routing pool needs one of the two listener forms; the list form is what terraform outputs.
+  for (const name of ['ALB_LISTENER_ARNS', 'ALB_DNS_NAMES']) {
+    const spec = byName.get(name);
+    if (spec) byName.set(name, { ...spec, required: true });
+  }
+  return [...byName.values()];
+})();

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { RoutingConfig } from './config.js';
+import {
+  emptySteps,
+  type InstanceRecord,
+  type InstanceStatus,
+  STEP_IDS,
+  type StepId,
+  type StepRecord,
+} from './domain.js';
+import {
+  createInstanceScript,
+  reassignSlotScript,
+  releaseLockScript,
+  releaseSlotScript,
+  transitionScript,
+} from './instance-scripts.js';
+import { indexMember, makeKeys } from './redis-keys.js';
+import { routingCapacity } from './routing-capacity.js';
+
+/** What subscribers of an instance's event channel receive: enough to redraw a progress view. */
+export interface InstanceEvent {
+  id: string;
+  status: InstanceStatus;
+  currentStep: StepId | null;
+  step?: { id: StepId } & StepRecord;
+  at: string;
+}
+
+export type CreateResult =
+  | { kind: 'created'; instance: InstanceRecord }
+  | { kind: 'exists'; instance: InstanceRecord }
+  | { kind: 'no_routing_capacity' };
+
+export type TransitionResult =
+  | { ok: true; previous: InstanceStatus }
+  | { ok: false; reason: 'missing' }
+  | { ok: false; reason: 'conflict'; current: InstanceStatus };
+
+export interface SealedCredentials {
+  anthropicApiKey?: string;
+  gatewayToken: string;
+}
+
+/** Deleted records stay readable (GET answers `deleted`) for a while, then expire. */
+const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
+
+/**
+ * The instance store: one Redis hash per instance, a per-user pointer to the live instance, and
+ * lexicographic indexes (all, and per status) for newest-first paging. Checkpoints live here rather
+ * than in job data, so a delete, a retry or the reconciler can read what a create made even after its
+ * job is gone.
+ */
+export function makeInstanceStore(redis: Redis, options: { prefix: string; routing: RoutingConfig }) {
+  const keys = makeKeys(options.prefix);
+  const capacity = routingCapacity(options.routing);
+  const statusIndexPrefix = keys.indexStatus('');
+  const instancePrefix = keys.instance('');
+
+  async function publish(event: InstanceEvent): Promise<void> {
+    await redis.publish(keys.events(event.id), JSON.stringify(event));
+  }
+
+  async function get(id: string): Promise<InstanceRecord | null> {
+    return parseRecord(await redis.hgetall(keys.instance(id)));
+  }
+
+  return {
+    keys,
+
+    get,
+
+    async create(input: {
+      id: string;
+      userId: string;
+      email: string;
+      requestId: string;
+      sealed: SealedCredentials;
+      now?: Date;
+    }): Promise<CreateResult> {
+      const now = input.now ?? new Date();
+      const member = indexMember(now.getTime(), input.id);
+      const fields: Record<string, string> = {
+        id: input.id,
+        userId: input.userId,
+        email: input.email,
+        status: 'queued',
+        requestId: input.requestId,
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+        indexMember: member,
+        jobSeq: '0',
+        'sealed:gatewayToken': input.sealed.gatewayToken,
+        ...(input.sealed.anthropicApiKey ? { 'sealed:anthropicApiKey': input.sealed.anthropicApiKey } : {}),
+      };
+      const listenerArgs = options.routing.listeners.flatMap((l) => [l.listenerArn, l.dnsName]);
+      const reply = (await redis.eval(
+        createInstanceScript,
+        4 + options.routing.listeners.length,
+        keys.user(input.userId),
+        keys.instance(input.id),
+        keys.indexAll,
+        keys.indexStatus('queued'),
+        ...options.routing.listeners.map((l) => keys.routing(l.listenerArn)),
+        input.id,
+        String(capacity),
+        member,
+        JSON.stringify(fields),
+        instancePrefix,
+        ...listenerArgs,
+      )) as [string, string?, number?];
+      if (reply[0] === 'full') return { kind: 'no_routing_capacity' };
+      const instance = await get(reply[0] === 'exists' ? reply[1]! : input.id);
+      if (!instance) throw new Error(`instance ${input.id} vanished right after create`);
+      return { kind: reply[0] === 'exists' ? 'exists' : 'created', instance };
+    },
+
+    async list(query: { status?: InstanceStatus; cursor?: string; limit: number }) {
+      const index = query.status ? keys.indexStatus(query.status) : keys.indexAll;
+      const max = query.cursor ? `(${query.cursor}` : '+';
+      const members = await redis.zrange(index, max, '-', 'BYLEX', 'REV', 'LIMIT', 0, query.limit);
+      const pipeline = redis.pipeline();
+      for (const member of members) pipeline.hgetall(keys.instance(member.slice(16)));
+      const replies = (await pipeline.exec()) ?? [];
+      const items = replies
+        .map(([, hash]) => parseRecord(hash as Record<string, string>))
+        .filter((r) => r !== null);
+      const nextCursor = members.length === query.limit ? members[members.length - 1]! : null;
+      return { items, nextCursor };
+    },
+
+    /** Atomic status change, allowed only from the given statuses; publishes the change. */
+    async transition(
+      id: string,
+      to: InstanceStatus,
+      from: readonly InstanceStatus[] | '*',
+      fields: Record<string, string | null> = {},
+    ): Promise<TransitionResult> {
+      const at = new Date().toISOString();
+      const reply = (await redis.eval(
+        transitionScript,
+        1,
+        keys.instance(id),
+        statusIndexPrefix,
+        to,
+        from === '*' ? '*' : from.join(','),
+        JSON.stringify({ updatedAt: at, ...fields }),
+      )) as string | [string, string?];
+      if (Array.isArray(reply)) {
+        return reply[0] === 'missing'
+          ? { ok: false, reason: 'missing' }
+          : { ok: false, reason: 'conflict', current: reply[1] as InstanceStatus };
+      }
+      const currentStep = (await redis.hget(keys.instance(id), 'currentStep')) as StepId | null;
+      await publish({ id, status: to, currentStep: currentStep || null, at });
+      return { ok: true, previous: reply as InstanceStatus };
+    },
+
+    /** Records a step's state (and its checkpoint output when done) and tells subscribers. */
+    async recordStep(id: string, stepId: StepId, record: StepRecord, status: InstanceStatus): Promise<void> {
+      const at = new Date().toISOString();
+      await redis.hset(
+        keys.instance(id),
+        `step:${stepId}`,
+        JSON.stringify(record),
+        'currentStep',
+        stepId,
+        'updatedAt',
+        at,
+      );
+      await publish({ id, status, currentStep: stepId, step: { id: stepId, ...record }, at });
+    },
+
+    async sealedCredentials(id: string): Promise<SealedCredentials | null> {
+      const [gatewayToken, anthropicApiKey] = await redis.hmget(
+        keys.instance(id),
+        'sealed:gatewayToken',
+        'sealed:anthropicApiKey',
+      );
+      if (!gatewayToken) return null;
+      return { gatewayToken, ...(anthropicApiKey ? { anthropicApiKey } : {}) };
+    },
+
+    /** Once the secret exists in Secrets Manager, Redis keeps no copy of the credentials, not even sealed. */
+    async dropSealedCredentials(id: string): Promise<void> {
+      await redis.hdel(keys.instance(id), 'sealed:gatewayToken', 'sealed:anthropicApiKey');
+    },
+
+    /** A fresh job sequence number, so a retry or repair can enqueue a new create job next to an old one. */
+    async nextJobSequence(id: string): Promise<number> {
+      return redis.hincrby(keys.instance(id), 'jobSeq', 1);
+    },
+
+    /** Ends an instance: frees its user and routing slot, forgets credentials, keeps the record a while. */
+    async markDeleted(instance: InstanceRecord): Promise<void> {
+      const result = await this.transition(instance.id, 'deleted', '*', {
+        deletedAt: new Date().toISOString(),
+        currentStep: null,
+        'sealed:gatewayToken': null,
+        'sealed:anthropicApiKey': null,
+      });
+      if (!result.ok) return;
+      await redis.eval(
+        releaseSlotScript,
+        1,
+        keys.routing(instance.listenerArn),
+        String(instance.routingSlot),
+        instance.id,
+      );
+      const pointer = keys.user(instance.userId);
+      if ((await redis.get(pointer)) === instance.id) await redis.del(pointer);
+      await redis.expire(keys.instance(instance.id), DELETED_RETENTION_SECONDS);
+    },
+
+    /** Another rule outside the platform holds this slot's priority: block it and take the next free one. */
+    async reassignRoutingSlot(instance: InstanceRecord): Promise<number> {
+      const slot = (await redis.eval(
+        reassignSlotScript,
+        1,
+        keys.routing(instance.listenerArn),
+        String(instance.routingSlot),
+        instance.id,
+        String(capacity),
+      )) as number;
+      if (slot >= 0) await redis.hset(keys.instance(instance.id), 'routingSlot', String(slot));
+      return slot;
+    },
+
+    /** Slots used and left per listener, for /v1/capacity and /metrics. */
+    async routingUsage() {
+      return Promise.all(
+        options.routing.listeners.map(async (l) => {
+          const used = await redis.hlen(keys.routing(l.listenerArn));
+          return {
+            listenerArn: l.listenerArn,
+            dnsName: l.dnsName,
+            used,
+            capacity,
+            free: Math.max(0, capacity - used),
+          };
+        }),
+      );
+    },
+
+    /** One job per instance at a time, across every worker process. Returns a release function or null. */
+    async acquireLock(id: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
+      const token = randomUUID();
+      const ok = await redis.set(keys.lock(id), token, 'PX', ttlMs, 'NX');
+      if (ok !== 'OK') return null;
+      return async () => {
+        await redis.eval(releaseLockScript, 1, keys.lock(id), token);
+      };
+    },
+  };
+}
+
+export type InstanceStore = ReturnType<typeof makeInstanceStore>;
+
+function parseRecord(hash: Record<string, string>): InstanceRecord | null {
+  if (!hash.id || !hash.status) return null;
+  const steps = emptySteps();
+  for (const id of STEP_IDS) {
+    const raw = hash[`step:${id}`];
+    if (raw) steps[id] = JSON.parse(raw) as StepRecord;
+  }
+  return {
+    id: hash.id,
+    userId: hash.userId ?? '',
+    email: hash.email ?? '',
+    status: hash.status as InstanceStatus,
+    currentStep: (hash.currentStep as StepId | undefined) || null,
+    steps,
+    listenerArn: hash.listenerArn ?? '',
+    albDnsName: hash.albDnsName ?? '',
+    routingSlot: Number(hash.routingSlot ?? -1),
+    url: hash.url ?? '',
+    error: hash.error ? JSON.parse(hash.error) : null,
+    requestId: hash.requestId ?? '',
+    createdAt: hash.createdAt ?? '',
+    updatedAt: hash.updatedAt ?? '',
+    runningAt: hash.runningAt || null,
+    deletedAt: hash.deletedAt || null,
+  };
+}

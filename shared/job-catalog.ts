@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { INSTANCE_ID_PATTERN } from './naming.js';
+
+/**
+ * Every job the system runs: its queue, payload schema and retry policy. The worker's handler map is
+ * typed from this catalog, so a job without a handler does not compile.
+ * Payloads carry ids only: credentials live sealed on the instance record, never in job data, so Bull
+ * Board and Redis dumps show nothing secret.
+ */
+const instanceJob = z.object({
+  instanceId: z.string().regex(INSTANCE_ID_PATTERN),
+  /** The HTTP request that caused the job, so one grep follows an instance across processes. */
+  requestId: z.string().max(128),
+  /** Why this job exists (signup, retry, reconcile), for people reading Bull Board. */
+  reason: z.string().max(200).optional(),
+});
+
+export const QUEUE_NAMES = {
+  instances: 'instances',
+  capacity: 'capacity',
+  reconcile: 'reconcile',
+} as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export const jobCatalog = {
+  create: { queue: QUEUE_NAMES.instances, schema: instanceJob },
+  delete: { queue: QUEUE_NAMES.instances, schema: instanceJob },
+  'sample-capacity': { queue: QUEUE_NAMES.capacity, schema: z.object({}).passthrough() },
+  reconcile: { queue: QUEUE_NAMES.reconcile, schema: z.object({}).passthrough() },
+} as const;
+
+export type JobName = keyof typeof jobCatalog;
+export type JobPayload<K extends JobName> = z.infer<(typeof jobCatalog)[K]['schema']>;
+export type InstanceJobPayload = z.infer<typeof instanceJob>;
+
+/** Job ids are deterministic so a double enqueue is a no-op; the sequence lets a retry add a fresh job. */
+export const jobIds = {
+  create: (instanceId: string, sequence: number) => `create-${instanceId}-${sequence}`,
+  delete: (instanceId: string) => `delete-${instanceId}`,
+};

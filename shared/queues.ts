@@ -1,0 +1,39 @@
+import { Queue, type QueueOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type InstanceJobPayload, jobIds, QUEUE_NAMES, type QueueName } from './job-catalog.js';
+
+/**
+ * The queues, one place. Completed jobs are kept for a day (Bull Board shows an instance's history),
+ * failed ones for a week; both bounded so Redis does not grow without limit.
+ */
+export const defaultJobRetention = {
+  removeOnComplete: { age: 24 * 3600, count: 5000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+};
+
+export function makeQueue(name: QueueName, connection: Redis, prefix: string): Queue {
+  const options: QueueOptions = { connection, prefix, defaultJobOptions: defaultJobRetention };
+  return new Queue(name, options);
+}
+
+export interface InstanceQueueOptions {
+  attempts: number;
+  backoffBaseMs: number;
+}
+
+/** Enqueues the jobs of the instance lifecycle with deterministic ids, so an enqueue repeated is a no-op. */
+export function makeInstanceQueue(connection: Redis, prefix: string, options: InstanceQueueOptions) {
+  const queue = makeQueue(QUEUE_NAMES.instances, connection, prefix);
+  const retry = { attempts: options.attempts, backoff: { type: 'exponential', delay: options.backoffBaseMs, jitter: 0.5 } };
+  return {
+    queue,
+    enqueueCreate(payload: InstanceJobPayload, sequence: number) {
+      return queue.add('create', payload, { jobId: jobIds.create(payload.instanceId, sequence), ...retry });
+    },
+    enqueueDelete(payload: InstanceJobPayload) {
+      return queue.add('delete', payload, { jobId: jobIds.delete(payload.instanceId), ...retry });
+    },
+    close: () => queue.close(),
+  };
+}
+export type InstanceQueue = ReturnType<typeof makeInstanceQueue>;
