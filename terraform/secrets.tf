@@ -1,0 +1,21 @@
+# The control plane's own credentials. Terraform creates the secrets but never their values, so no
+# credential lands in terraform state. After the first apply, put each value once:
+#
+#   aws secretsmanager put-secret-value --secret-id openclaw/control-plane/api-token --secret-string "$(openssl rand -hex 32)"
+#   aws secretsmanager put-secret-value --secret-id openclaw/control-plane/admin-password --secret-string "$(openssl rand -hex 16)"
+#   aws secretsmanager put-secret-value --secret-id openclaw/control-plane/data-encryption-key --secret-string "$(openssl rand -base64 32)"
+#   aws secretsmanager put-secret-value --secret-id openclaw/control-plane/default-anthropic-api-key --secret-string "sk-ant-..."
+#
+# The names sit outside openclaw/instances/*, the only prefix the worker and the gateways may touch.
+
+locals {
+  control_plane_secret_names = ["API_TOKEN", "ADMIN_PASSWORD", "DATA_ENCRYPTION_KEY", "DEFAULT_ANTHROPIC_API_KEY"]
+}
+
+resource "aws_secretsmanager_secret" "control_plane" {
+  for_each = toset(local.control_plane_secret_names)
+
+  name                    = "openclaw/control-plane/${lower(replace(each.key, "_", "-"))}"
+  description             = "OpenClaw Fleet control plane: ${each.key}"
+  recovery_window_in_days = 7
+}

@@ -1,0 +1,232 @@
+# Defaults are the seed's values (shared/seed/ECS-EC2-ARCHITECTURE.md).
+
+variable "aws_region" {
+  description = "AWS region of the platform."
+  type        = string
+  default     = "us-west-2"
+}
+
+variable "availability_zones" {
+  description = "Two AZs for the subnets; empty picks the region's first two."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.availability_zones) == 0 || length(var.availability_zones) == 2
+    error_message = "Give exactly two availability zones, or none."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags on every resource."
+  type        = map(string)
+  default     = {}
+}
+
+# --- network ---
+
+variable "vpc_cidr" {
+  description = "CIDR of the VPC; subnets are carved from it."
+  type        = string
+  default     = "10.40.0.0/16"
+}
+
+variable "nat_gateway_per_az" {
+  description = "One NAT gateway per AZ (no cross-AZ dependency) instead of one shared NAT (the seed's cost model)."
+  type        = bool
+  default     = false
+}
+
+# --- load balancers ---
+
+variable "alb_count" {
+  description = "Number of ALBs users are spread over; each ALB holds at most 100 target groups and 100 listener rules."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.alb_count >= 1 && floor(var.alb_count) == var.alb_count
+    error_message = "alb_count must be a whole number of at least 1."
+  }
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate for HTTPS listeners; null serves HTTP only."
+  type        = string
+  default     = null
+}
+
+variable "alb_idle_timeout" {
+  description = "ALB idle timeout in seconds; gateways hold long-lived WebSocket connections."
+  type        = number
+  default     = 3600
+}
+
+# --- ECS on EC2 (the gateways) ---
+
+variable "cluster_name" {
+  description = "ECS cluster that runs the per-user gateways."
+  type        = string
+  default     = "openclaw-cluster"
+}
+
+variable "capacity_provider_name" {
+  description = "ASG capacity provider the gateway services use."
+  type        = string
+  default     = "openclaw-spot"
+}
+
+variable "asg_name" {
+  description = "Auto Scaling group behind the capacity provider."
+  type        = string
+  default     = "openclaw-ecs-asg"
+}
+
+variable "asg_min_size" {
+  description = "Minimum instances; one on-demand instance is always up."
+  type        = number
+  default     = 1
+}
+
+variable "asg_max_size" {
+  description = "Maximum instances."
+  type        = number
+  default     = 20
+}
+
+variable "instance_types" {
+  description = "Instance types of the mixed-instances policy, in priority order."
+  type        = list(string)
+  default     = ["c7i-flex.large", "m7i-flex.large"]
+}
+
+variable "capacity_provider_max_step" {
+  description = "Most instances managed scaling adds or removes at once."
+  type        = number
+  default     = 4
+}
+
+variable "gateway_cpu" {
+  description = "CPU units of one gateway task (the worker registers the task definitions; documented here for sizing)."
+  type        = number
+  default     = 512
+}
+
+variable "gateway_memory" {
+  description = "Memory (MiB) of one gateway task."
+  type        = number
+  default     = 1536
+}
+
+variable "gateway_port" {
+  description = "Container port of the gateway; the ALB reaches tasks on it."
+  type        = number
+  default     = 8080
+}
+
+variable "gateway_image_tag" {
+  description = "Tag of the gateway image in the ECR repository; the repository is immutable, so a tag pins one image."
+  type        = string
+
+  validation {
+    condition     = var.gateway_image_tag != "latest" && length(var.gateway_image_tag) > 0
+    error_message = "Pin the gateway image to a release tag, not latest."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the gateway and control-plane log groups."
+  type        = number
+  default     = 30
+}
+
+variable "ecr_keep_images" {
+  description = "Tagged gateway images kept in ECR; older ones expire."
+  type        = number
+  default     = 30
+}
+
+# --- control plane (API + worker on Fargate) ---
+
+variable "control_plane_image" {
+  description = "Image of the control plane (API and worker run the same image), pinned by tag or digest."
+  type        = string
+
+  validation {
+    condition     = (strcontains(var.control_plane_image, "@sha256:") || can(regex(":[^/:]+$", var.control_plane_image))) && !endswith(var.control_plane_image, ":latest")
+    error_message = "Pin control_plane_image by tag or digest (repo:tag or repo@sha256:...), not latest."
+  }
+}
+
+variable "api_port" {
+  description = "Port the API listens on inside its container (the API's PORT)."
+  type        = number
+  default     = 3000
+}
+
+variable "api_health_check_path" {
+  description = "Path the ALB probes on the API."
+  type        = string
+  default     = "/health"
+}
+
+variable "api_paths" {
+  description = "Paths the first ALB forwards to the API (signup page, /v1 routes, admin, docs)."
+  type        = list(string)
+  default     = ["/", "/v1/*", "/api/*", "/admin", "/admin/*", "/docs", "/openapi.json"]
+}
+
+variable "api_desired_count" {
+  description = "API tasks."
+  type        = number
+  default     = 2
+}
+
+variable "worker_desired_count" {
+  description = "Worker tasks."
+  type        = number
+  default     = 1
+}
+
+variable "control_plane_rule_priority" {
+  description = "Listener rule priority of the API route on the first ALB; the worker allocates user rules from 1000 upward."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.control_plane_rule_priority >= 1 && var.control_plane_rule_priority + 10 < 1000
+    error_message = "Keep the control-plane rules (this priority and the next few) well below 1000, where the worker's user rules start."
+  }
+}
+
+# --- Redis ---
+
+variable "redis_node_type" {
+  description = "ElastiCache node type."
+  type        = string
+  default     = "cache.t4g.small"
+}
+
+variable "redis_engine_version" {
+  description = "Redis engine version (BullMQ needs 6.2 or later)."
+  type        = string
+  default     = "7.1"
+}
+
+variable "redis_snapshot_retention_days" {
+  description = "Daily snapshots kept; the durability ElastiCache offers instead of AOF."
+  type        = number
+  default     = 7
+}
+
+variable "api_command" {
+  description = "Command that starts the API in the control-plane image."
+  type        = list(string)
+  default     = ["node", "dist/api/main.js"]
+}
+
+variable "worker_command" {
+  description = "Command that starts the worker in the control-plane image."
+  type        = list(string)
+  default     = ["node", "dist/worker/main.js"]
+}
