@@ -1,4 +1,9 @@
 # EC2 capacity for the gateways: Spot behind one on-demand instance, ECS-optimized AL2023.
+#
+# ENI density: every awsvpc task takes an ENI, and a .large instance has 3 (one for the host), so it runs
+# at most 2 gateways whatever its memory, unless the account enables ENI trunking
+# (aws ecs put-account-setting-default --name awsvpcTrunking --value enabled) for types that support it.
+# That is an account-wide setting, so it is left to the operator rather than set here.
 
 data "aws_ssm_parameter" "ecs_ami" {
   name = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
