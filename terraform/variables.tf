@@ -167,13 +167,13 @@ variable "api_port" {
 variable "api_health_check_path" {
   description = "Path the ALB probes on the API."
   type        = string
-  default     = "/health"
+  default     = "/healthz"
 }
 
 variable "api_paths" {
   description = "Paths the first ALB forwards to the API (signup page, /v1 routes, admin, docs)."
   type        = list(string)
-  default     = ["/", "/v1/*", "/api/*", "/admin", "/admin/*", "/docs", "/openapi.json"]
+  default     = ["/", "/v1/*", "/signup*", "/admin/*", "/dashboard*", "/docs*", "/openapi.json", "/metrics", "/healthz", "/readyz"]
 }
 
 variable "api_desired_count" {
