@@ -1,0 +1,33 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ApiConfig } from '../shared/config.js';
+import type { Sealer } from '../shared/crypto.js';
+import type { InstanceStore } from '../shared/instance-store.js';
+import type { Logger } from '../shared/logger.js';
+import type { InstanceQueue } from '../shared/queues.js';
+import type { EventHub } from './event-hub.js';
+
+/** Everything the routes need, built once by the composition root (`main.ts` or `startApi`). */
+export interface AppDeps {
+  config: ApiConfig;
+  store: InstanceStore;
+  instanceQueue: InstanceQueue;
+  /** Every queue Bull Board shows: instances, capacity, reconcile. */
+  queues: Queue[];
+  /** Commands (PING, rate-limit counters). */
+  redis: Redis;
+  /** A connection in subscriber mode, shared by every event stream of this process. */
+  subscriber: Redis;
+  sealer: Sealer;
+  log: Logger;
+}
+
+/** What a route sees on `c.var`: the dependencies plus the per-request id and child logger. */
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    events: EventHub;
+    requestId: string;
+    log: Logger;
+  };
+}

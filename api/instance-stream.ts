@@ -1,0 +1,95 @@
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { InstanceRecord, InstanceStatus } from '../shared/domain.js';
+import type { InstanceEvent } from '../shared/instance-store.js';
+import { ApiError } from './api-error.js';
+import type { AppEnv } from './app-env.js';
+
+/** A stream ends once the instance reaches one of these: nothing more will happen without a new request. */
+export const STREAM_END_STATUSES: ReadonlySet<InstanceStatus> = new Set(['running', 'failed', 'deleted']);
+
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+
+export interface StreamProjection {
+  snapshot(record: InstanceRecord): unknown;
+  event(event: InstanceEvent): unknown;
+}
+
+/**
+ * Server-sent events for one instance: subscribe first, THEN read the snapshot, so no change can fall
+ * between the two (a change that lands in between is sent after the snapshot; a repeat is harmless).
+ * Events: `snapshot` (first), then `status` or `step` with JSON data; a comment every heartbeat keeps
+ * proxies from closing an idle stream. The stream closes at running, failed or deleted.
+ */
+export async function streamInstanceEvents(
+  c: Context<AppEnv>,
+  id: string,
+  projection: StreamProjection,
+  heartbeatMs = DEFAULT_HEARTBEAT_MS,
+): Promise<Response> {
+  const { store } = c.var.deps;
+  const log = c.var.log.child({ instanceId: id });
+  const pending: InstanceEvent[] = [];
+  let wake: (() => void) | null = null;
+
+  const unsubscribe = await c.var.events.subscribe(store.keys.events(id), (message) => {
+    try {
+      pending.push(JSON.parse(message) as InstanceEvent);
+    } catch {
+      log.warn('unreadable instance event ignored');
+    }
+    wake?.();
+  });
+
+  let snapshot: InstanceRecord | null;
+  try {
+    snapshot = await store.get(id);
+  } catch (error) {
+    await unsubscribe();
+    throw error;
+  }
+  if (!snapshot) {
+    await unsubscribe();
+    throw new ApiError(404, 'not_found', `No instance ${id}`);
+  }
+  const first = snapshot;
+
+  return streamSSE(c, async (stream) => {
+    let aborted = false;
+    stream.onAbort(() => {
+      aborted = true;
+      wake?.();
+    });
+    const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), heartbeatMs);
+    try {
+      await stream.writeSSE({
+        event: 'snapshot',
+        data: JSON.stringify(projection.snapshot(first)),
+        retry: 3000,
+      });
+      if (STREAM_END_STATUSES.has(first.status)) return;
+      while (!aborted) {
+        const next = pending.shift();
+        if (!next) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = null;
+          continue;
+        }
+        await stream.writeSSE({
+          event: next.step ? 'step' : 'status',
+          data: JSON.stringify(projection.event(next)),
+        });
+        if (STREAM_END_STATUSES.has(next.status)) break;
+      }
+    } catch (error) {
+      // Handled here rather than by streamSSE's onError, which would send the raw message to the client.
+      log.error({ err: error }, 'event stream failed');
+      await stream.writeSSE({ event: 'error', data: JSON.stringify({ code: 'internal_error' }) });
+    } finally {
+      clearInterval(heartbeat);
+      await unsubscribe();
+    }
+  });
+}

@@ -1,0 +1,50 @@
+import { newGatewayToken, newInstanceId } from '../shared/naming.js';
+import { ApiError } from './api-error.js';
+import type { AppDeps } from './app-env.js';
+
+export interface ProvisionInput {
+  userId: string;
+  email: string;
+  anthropicApiKey?: string | undefined;
+  requestId: string;
+  reason: string;
+}
+
+/**
+ * Records a new instance and enqueues its create job, shared by `POST /v1/instances` and the signup
+ * page. Credentials are sealed (instance id as associated data) before they reach Redis; the job
+ * carries ids only. The plain gateway token is returned to the caller this once.
+ */
+export async function provisionInstance(
+  deps: Pick<AppDeps, 'store' | 'instanceQueue' | 'sealer'>,
+  input: ProvisionInput,
+) {
+  const id = newInstanceId();
+  const gatewayToken = newGatewayToken();
+  const sealed = {
+    gatewayToken: deps.sealer.seal(gatewayToken, id),
+    ...(input.anthropicApiKey ? { anthropicApiKey: deps.sealer.seal(input.anthropicApiKey, id) } : {}),
+  };
+  const result = await deps.store.create({
+    id,
+    userId: input.userId,
+    email: input.email,
+    requestId: input.requestId,
+    sealed,
+  });
+  if (result.kind === 'no_routing_capacity') {
+    const usage = await deps.store.routingUsage();
+    throw new ApiError(503, 'no_routing_capacity', 'Every load balancer is full; try again later', {
+      listeners: usage.length,
+      used: usage.reduce((sum, l) => sum + l.used, 0),
+      capacity: usage.reduce((sum, l) => sum + l.capacity, 0),
+    });
+  }
+  if (result.kind === 'exists') return { kind: 'exists' as const, instance: result.instance };
+  const sequence = await deps.store.nextJobSequence(id);
+  await deps.instanceQueue.enqueueCreate(
+    { instanceId: id, requestId: input.requestId, reason: input.reason },
+    sequence,
+  );
+  return { kind: 'created' as const, instance: result.instance, gatewayToken };
+}

@@ -1,0 +1,44 @@
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { ApiError } from './api-error.js';
+import type { AppEnv } from './app-env.js';
+
+export interface RateLimitOptions {
+  /** Requests allowed per window and client address. */
+  max: number;
+  windowMs: number;
+  /** Names the counter, so several limits do not share one. */
+  name: string;
+}
+
+/** The socket's address when served by @hono/node-server; in-process requests (tests) share one bucket. */
+export function clientAddress(c: Context): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'local';
+}
+
+/**
+ * A fixed-window counter per client address in Redis (INCR + PEXPIRE in one MULTI), so every API
+ * replica shares the limit. Over the limit answers 429 with Retry-After.
+ */
+export function rateLimit(options: RateLimitOptions) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const { redis, config } = c.var.deps;
+    const now = Date.now();
+    const window = Math.floor(now / options.windowMs);
+    const key = `${config.QUEUE_PREFIX}:ratelimit:${options.name}:${clientAddress(c)}:${window}`;
+    const replies = await redis.multi().incr(key).pexpire(key, options.windowMs).exec();
+    const count = Number(replies?.[0]?.[1] ?? 0);
+    if (count > options.max) {
+      const retryAfter = Math.ceil(((window + 1) * options.windowMs - now) / 1000);
+      throw new ApiError(
+        429,
+        'rate_limited',
+        'Too many signups from this address; try again in a minute',
+        { limit: options.max, windowSeconds: options.windowMs / 1000 },
+        { 'Retry-After': String(Math.max(1, retryAfter)) },
+      );
+    }
+    await next();
+  });
+}

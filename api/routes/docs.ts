@@ -1,0 +1,29 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+import type { AppEnv } from '../app-env.js';
+
+export const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'OpenClaw Fleet API',
+    version: '1.0.0',
+    description:
+      'Provisions one OpenClaw gateway per user on ECS. Every /v1 route needs `Authorization: Bearer <API_TOKEN>`. Errors answer `{ error: { code, message, details, requestId } }`.',
+  },
+  tags: [
+    { name: 'instances', description: 'Instance lifecycle' },
+    { name: 'signup', description: 'Same-origin backend of the public signup page' },
+    { name: 'health', description: 'Liveness and readiness' },
+  ],
+};
+
+/** `/openapi.json` (generated from the route schemas) and interactive docs at `/docs`. */
+export function registerDocs(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API_TOKEN from the API configuration',
+  });
+  app.doc31('/openapi.json', OPENAPI_INFO);
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'OpenClaw Fleet API' }));
+}

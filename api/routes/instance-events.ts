@@ -1,0 +1,55 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env.js';
+import { streamInstanceEvents } from '../instance-stream.js';
+import { toInstanceView } from '../instance-view.js';
+import { bearerSecurity, errors, InstanceIdParams } from '../schemas.js';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/instances/{id}/events',
+  tags: ['instances'],
+  summary: 'Server-sent events of status and step changes',
+  description:
+    'First event `snapshot` (an Instance), then `status` ({ id, status, currentStep, at }) and `step` ({ id, status, currentStep, step, at }) events; a `: heartbeat` comment every 15 s. The stream ends when the instance is running, failed or deleted.',
+  security: bearerSecurity,
+  request: { params: InstanceIdParams },
+  responses: {
+    200: {
+      description: 'An event stream',
+      content: { 'text/event-stream': { schema: z.string() } },
+    },
+    400: errors[400],
+    401: errors[401],
+    404: errors[404],
+    500: errors[500],
+  },
+});
+
+export function registerInstanceEvents(app: OpenAPIHono<AppEnv>, heartbeatMs?: number): void {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid('param');
+    return streamInstanceEvents(
+      c,
+      id,
+      {
+        snapshot: toInstanceView,
+        // Checkpoint outputs (ARNs) stay internal, as in the instance view.
+        event: ({ step, ...rest }) =>
+          step
+            ? {
+                ...rest,
+                step: {
+                  id: step.id,
+                  state: step.state,
+                  startedAt: step.startedAt ?? null,
+                  endedAt: step.endedAt ?? null,
+                  attempts: step.attempts,
+                  lastError: step.lastError ?? null,
+                },
+              }
+            : rest,
+      },
+      heartbeatMs,
+    );
+  });
+}

@@ -1,0 +1,62 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env.js';
+import { instanceLinks, toInstanceView } from '../instance-view.js';
+import { provisionInstance } from '../provision.js';
+import { bearerSecurity, CreatedInstance, CreateInstanceBody, errors, InstanceView } from '../schemas.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/instances',
+  tags: ['instances'],
+  summary: 'Create an instance for a user (one live instance per userId)',
+  security: bearerSecurity,
+  request: {
+    body: { required: true, content: { 'application/json': { schema: CreateInstanceBody } } },
+  },
+  responses: {
+    202: {
+      description: 'Recorded and queued; the gateway token is shown this once',
+      content: { 'application/json': { schema: CreatedInstance } },
+    },
+    200: {
+      description: 'The user already has a live instance; nothing new was queued',
+      content: { 'application/json': { schema: InstanceView } },
+    },
+    400: errors[400],
+    401: errors[401],
+    413: errors[413],
+    415: errors[415],
+    500: errors[500],
+    503: errors[503],
+  },
+});
+
+export function registerCreateInstance(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
+    const body = c.req.valid('json');
+    const result = await provisionInstance(c.var.deps, {
+      userId: body.userId,
+      email: body.email,
+      anthropicApiKey: body.anthropicApiKey,
+      requestId: c.var.requestId,
+      reason: 'signup',
+    });
+    const { instance } = result;
+    if (result.kind === 'exists') {
+      c.var.log.info({ instanceId: instance.id }, 'instance exists for user; nothing queued');
+      return c.json(toInstanceView(instance), 200);
+    }
+    c.var.log.info({ instanceId: instance.id, listenerArn: instance.listenerArn }, 'instance queued');
+    c.header('Location', instanceLinks(instance.id).self);
+    return c.json(
+      {
+        id: instance.id,
+        status: instance.status,
+        url: instance.url,
+        gatewayToken: result.gatewayToken,
+        links: instanceLinks(instance.id),
+      },
+      202,
+    );
+  });
+}

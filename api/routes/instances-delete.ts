@@ -1,0 +1,49 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { INSTANCE_STATUSES, type InstanceStatus } from '../../shared/domain.js';
+import { ApiError } from '../api-error.js';
+import type { AppEnv } from '../app-env.js';
+import { instanceLinks } from '../instance-view.js';
+import { Accepted, bearerSecurity, errors, InstanceIdParams } from '../schemas.js';
+
+const route = createRoute({
+  method: 'delete',
+  path: '/v1/instances/{id}',
+  tags: ['instances'],
+  summary: 'Delete an instance and every AWS resource it has (idempotent while deleting)',
+  security: bearerSecurity,
+  request: { params: InstanceIdParams },
+  responses: {
+    202: { description: 'Deletion queued', content: { 'application/json': { schema: Accepted } } },
+    400: errors[400],
+    401: errors[401],
+    404: errors[404],
+    409: errors[409],
+    500: errors[500],
+  },
+});
+
+/** Any live status may move to `deleting`; a delete that lands mid-create wins at the next step boundary. */
+const DELETABLE: readonly InstanceStatus[] = INSTANCE_STATUSES.filter(
+  (s) => s !== 'deleting' && s !== 'deleted',
+);
+
+export function registerDeleteInstance(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid('param');
+    const { store, instanceQueue } = c.var.deps;
+    const result = await store.transition(id, 'deleting', DELETABLE);
+    if (!result.ok) {
+      if (result.reason === 'missing') throw new ApiError(404, 'not_found', `No instance ${id}`);
+      if (result.current === 'deleted') {
+        throw new ApiError(409, 'already_deleted', `Instance ${id} is already deleted`, {
+          status: 'deleted',
+        });
+      }
+      // Already deleting: answer as before. Enqueueing again is a no-op while the job exists (its id is
+      // deterministic) and repairs the case where a crash fell between the transition and the enqueue.
+    }
+    await instanceQueue.enqueueDelete({ instanceId: id, requestId: c.var.requestId, reason: 'user-delete' });
+    c.var.log.info({ instanceId: id, previous: result.ok ? result.previous : 'deleting' }, 'delete queued');
+    return c.json({ id, status: 'deleting' as const, links: instanceLinks(id) }, 202);
+  });
+}

@@ -1,0 +1,50 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { ApiError } from '../api-error.js';
+import type { AppEnv } from '../app-env.js';
+import { instanceLinks } from '../instance-view.js';
+import { Accepted, bearerSecurity, errors, InstanceIdParams } from '../schemas.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/instances/{id}/retry',
+  tags: ['instances'],
+  summary: 'Re-run a failed create from the step that failed',
+  description:
+    'Finished steps are checkpointed on the instance, so the new create job skips them and resumes at the failed one.',
+  security: bearerSecurity,
+  request: { params: InstanceIdParams },
+  responses: {
+    202: { description: 'Create queued again', content: { 'application/json': { schema: Accepted } } },
+    400: errors[400],
+    401: errors[401],
+    404: errors[404],
+    409: errors[409],
+    500: errors[500],
+  },
+});
+
+export function registerRetryInstance(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid('param');
+    const { store, instanceQueue } = c.var.deps;
+    const result = await store.transition(id, 'queued', ['failed'], { error: null });
+    if (!result.ok) {
+      if (result.reason === 'missing') throw new ApiError(404, 'not_found', `No instance ${id}`);
+      throw new ApiError(
+        409,
+        'not_failed',
+        `Only a failed instance can be retried; ${id} is ${result.current}`,
+        {
+          status: result.current,
+        },
+      );
+    }
+    const sequence = await store.nextJobSequence(id);
+    await instanceQueue.enqueueCreate(
+      { instanceId: id, requestId: c.var.requestId, reason: 'retry' },
+      sequence,
+    );
+    c.var.log.info({ instanceId: id, sequence }, 'retry queued');
+    return c.json({ id, status: 'queued' as const, links: instanceLinks(id) }, 202);
+  });
+}

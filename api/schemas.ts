@@ -1,0 +1,146 @@
+import { z } from '@hono/zod-openapi';
+import { INSTANCE_STATUSES, STEP_IDS } from '../shared/domain.js';
+import { INSTANCE_ID_PATTERN } from '../shared/naming.js';
+
+/**
+ * The API's contract: these schemas validate requests and generate `/openapi.json`, so the document
+ * cannot drift from what the server accepts.
+ */
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_body' }),
+      message: z.string().openapi({ example: 'userId: Too small: expected string to have >=1 characters' }),
+      details: z.unknown().openapi({ description: 'Machine-readable context, e.g. the zod issues' }),
+      requestId: z.string().openapi({ example: '3f1c5a0e-5b7e-4d4a-9a53-0b8d8f0c2a11' }),
+    }),
+  })
+  .openapi('Error');
+
+export const USER_ID_PATTERN = /^[A-Za-z0-9._@+:-]{1,128}$/;
+export const ANTHROPIC_KEY_PATTERN = /^sk-ant-[A-Za-z0-9_-]{13,249}$/;
+
+export const emailSchema = z.email().max(254).openapi({ example: 'ada@example.com' });
+
+export const anthropicKeySchema = z
+  .string()
+  .min(20)
+  .max(256)
+  .regex(ANTHROPIC_KEY_PATTERN, 'must look like an Anthropic key (sk-ant-...)')
+  .openapi({
+    description: 'Own Anthropic key; the platform key is used when absent',
+    example: 'sk-ant-api03-...',
+  });
+
+export const CreateInstanceBody = z
+  .strictObject({
+    userId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(USER_ID_PATTERN, 'letters, digits and . _ @ + : - only')
+      .openapi({ example: 'user-42' }),
+    email: emailSchema,
+    anthropicApiKey: anthropicKeySchema.optional(),
+  })
+  .openapi('CreateInstanceRequest');
+
+export const InstanceIdParams = z.object({
+  id: z
+    .string()
+    .regex(INSTANCE_ID_PATTERN, 'an instance id is 12 characters of a-z and 2-7')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'k3v7q2mzx4ab' }),
+});
+
+export const ListQuery = z.strictObject({
+  status: z
+    .enum(INSTANCE_STATUSES)
+    .optional()
+    .openapi({ param: { name: 'status', in: 'query' } }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'nextCursor of the previous page' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: 'limit', in: 'query' }, example: 20 }),
+});
+
+const StepError = z.object({ code: z.string(), message: z.string() });
+
+export const StepView = z
+  .object({
+    id: z.enum(STEP_IDS),
+    state: z.enum(['pending', 'running', 'waiting', 'done', 'failed']),
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    attempts: z.number().int(),
+    lastError: StepError.nullable(),
+  })
+  .openapi('Step');
+
+export const Links = z
+  .object({ self: z.string(), events: z.string(), delete: z.string() })
+  .openapi('InstanceLinks');
+
+export const InstanceView = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    email: z.string(),
+    status: z.enum(INSTANCE_STATUSES),
+    currentStep: z.enum(STEP_IDS).nullable(),
+    steps: z.array(StepView),
+    url: z.string().openapi({ example: 'http://openclaw-alb.example/k3v7q2mzx4ab/' }),
+    error: StepError.extend({ step: z.string() }).nullable(),
+    requestId: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    runningAt: z.string().nullable(),
+    deletedAt: z.string().nullable(),
+    links: Links,
+  })
+  .openapi('Instance');
+
+export const CreatedInstance = z
+  .object({
+    id: z.string(),
+    status: z.enum(INSTANCE_STATUSES),
+    url: z.string(),
+    gatewayToken: z.string().openapi({ description: 'Shown this once; the platform keeps no readable copy' }),
+    links: Links,
+  })
+  .openapi('CreatedInstance');
+
+export const InstancePage = z
+  .object({ items: z.array(InstanceView), nextCursor: z.string().nullable() })
+  .openapi('InstancePage');
+
+export const Accepted = z
+  .object({ id: z.string(), status: z.enum(INSTANCE_STATUSES), links: Links })
+  .openapi('Accepted');
+
+/** Error responses by status, for `createRoute({ responses })`. */
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ErrorSchema } },
+});
+export const errors = {
+  400: errorResponse('Malformed JSON, wrong types, unknown fields or a bad id'),
+  401: errorResponse('Missing or wrong credentials'),
+  404: errorResponse('No such instance'),
+  409: errorResponse('The instance is not in a state that allows this'),
+  413: errorResponse('Body larger than MAX_BODY_BYTES'),
+  415: errorResponse('Body is not application/json'),
+  429: errorResponse('Too many requests from this address'),
+  500: errorResponse('Unexpected error; quote the request id'),
+  503: errorResponse('Not ready, or no routing capacity left'),
+} as const;
+
+export const bearerSecurity = [{ bearerAuth: [] }];
