@@ -1,0 +1,162 @@
+import { type Account, arns } from './arns.js';
+import { type Cloud, type Network, type Quotas, uuid } from './cloud.js';
+import { purgeExpiredSecrets } from './services/secrets-manager.js';
+import { launchInstance } from './sim/asg.js';
+import { makeClock } from './sim/clock.js';
+import { evaluateScaleOut, reservation } from './sim/managed-scaling.js';
+import { makeRng } from './sim/rng.js';
+import { evaluateScaleIn } from './sim/scale-in.js';
+import { hooksFor, reconcileAll } from './sim/service-scheduler.js';
+import type { CloudState, Listener, LoadBalancer } from './state.js';
+import { resolveTiming, type TimingConfig } from './timing.js';
+
+/** What terraform creates on AWS, created here at start (and again on reset, with the same ids). */
+export interface BootstrapOptions {
+  account: Account;
+  albs: number;
+  seed: number;
+  timingConfig: TimingConfig;
+  quotas: Quotas;
+  asg: { min: number; max: number };
+}
+
+const CLUSTER = 'openclaw-cluster';
+
+function emptyState(): CloudState {
+  return {
+    secrets: new Map(),
+    taskDefinitions: new Map(),
+    services: new Map(),
+    tasks: new Map(),
+    containerInstances: new Map(),
+    instances: new Map(),
+    targetGroups: new Map(),
+    loadBalancers: new Map(),
+    listeners: new Map(),
+    rules: new Map(),
+    asg: {
+      name: 'openclaw-ecs-asg',
+      arn: '',
+      min: 1,
+      max: 20,
+      desired: 1,
+      onDemandBase: 1,
+      createdAt: 0,
+      instanceIds: [],
+      activities: [],
+      launches: 0,
+      spotLaunches: 0,
+    },
+    clusterTags: [],
+    capacityProviderTags: [],
+    nextIp: new Map(),
+  };
+}
+
+export function createCloud(o: BootstrapOptions): Cloud {
+  const cloud = {} as Cloud;
+  populate(cloud, o);
+  return cloud;
+}
+
+/** Fills (or refills, on reset) a cloud in place, so closures that hold it stay valid. */
+function populate(cloud: Cloud, o: BootstrapOptions): void {
+  const rng = makeRng(o.seed);
+  const hex = (n: number) => rng.hex(n);
+  const network: Network = {
+    vpcId: `vpc-${hex(17)}`,
+    subnets: [
+      { id: `subnet-${hex(17)}`, az: `${o.account.region}a`, prefix: '10.0.128', public: false },
+      { id: `subnet-${hex(17)}`, az: `${o.account.region}b`, prefix: '10.0.144', public: false },
+      { id: `subnet-${hex(17)}`, az: `${o.account.region}a`, prefix: '10.0.0', public: true },
+      { id: `subnet-${hex(17)}`, az: `${o.account.region}b`, prefix: '10.0.1', public: true },
+    ],
+    taskSecurityGroupId: `sg-${hex(17)}`,
+    albSecurityGroupId: `sg-${hex(17)}`,
+  };
+  Object.assign(cloud, {
+    account: o.account,
+    clusterName: CLUSTER,
+    capacityProviderName: 'openclaw-spot',
+    logGroup: '/ecs/openclaw',
+    executionRoleArn: arns.role(o.account, 'openclaw-ecs-task-execution'),
+    taskRoleArn: arns.role(o.account, 'openclaw-ecs-task'),
+    network,
+    state: emptyState(),
+    clock: makeClock(),
+    rng,
+    timingConfig: o.timingConfig,
+    timing: resolveTiming(o.timingConfig),
+    quotas: o.quotas,
+    reconcile: { running: false, again: false },
+    stopLoops: () => {},
+  } satisfies Cloud);
+  const now = cloud.clock.now();
+  const asg = cloud.state.asg;
+  asg.arn = arns.autoScalingGroup(o.account, uuid(cloud), asg.name);
+  asg.min = o.asg.min;
+  asg.max = o.asg.max;
+  asg.desired = Math.max(1, o.asg.min);
+  asg.createdAt = now;
+  for (let i = 0; i < o.albs; i++) createAlb(cloud, i, now);
+  // The on-demand base instance (and any others min size asks for) is registered at start.
+  for (let i = 0; i < asg.desired; i++) launchInstance(cloud, hooksFor(cloud), true);
+  startLoops(cloud);
+}
+
+function createAlb(cloud: Cloud, index: number, now: number): void {
+  const name = index === 0 ? 'openclaw-alb' : `openclaw-alb-${index + 1}`;
+  const id = cloud.rng.hex(16);
+  const arn = arns.loadBalancer(cloud.account, name, id);
+  const listenerId = cloud.rng.hex(16);
+  const listener: Listener = {
+    arn: arns.listener(cloud.account, name, id, listenerId),
+    id: listenerId,
+    loadBalancerArn: arn,
+    port: 80,
+    protocol: 'HTTP',
+    defaultActions: [
+      {
+        Type: 'fixed-response',
+        Order: 1,
+        FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not found' },
+      },
+    ],
+    defaultRuleArn: arns.rule(cloud.account, name, id, listenerId, cloud.rng.hex(16)),
+    tags: [],
+  };
+  const lb: LoadBalancer = {
+    arn,
+    name,
+    id,
+    dnsName: `${name}-${1_000_000_000 + Math.floor(cloud.rng.next() * 899_999_999)}.${cloud.account.region}.elb.amazonaws.com`,
+    createdAt: now,
+    subnets: cloud.network.subnets.filter((s) => s.public).map((s) => ({ subnetId: s.id, az: s.az })),
+    securityGroupId: cloud.network.albSecurityGroupId,
+    listenerArns: [listener.arn],
+    tags: [],
+  };
+  cloud.state.loadBalancers.set(arn, lb);
+  cloud.state.listeners.set(listener.arn, listener);
+}
+
+/** Managed scaling evaluates on a period, like the CloudWatch metric it is built on. */
+function startLoops(cloud: Cloud): void {
+  cloud.stopLoops = cloud.clock.every(
+    () => cloud.timing.scalingEvaluationMs,
+    () => {
+      purgeExpiredSecrets(cloud);
+      const r = reservation(cloud);
+      evaluateScaleOut(cloud, r);
+      evaluateScaleIn(cloud, r);
+      reconcileAll(cloud);
+    },
+  );
+}
+
+/** Back to the state at start, same ids: the clock restarts so no old timer fires into new state. */
+export function resetCloud(cloud: Cloud, o: BootstrapOptions): void {
+  cloud.stopLoops();
+  cloud.clock.close();
+  populate(cloud, o);
+}

@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import type { BootstrapOptions } from './bootstrap.js';
+import { createCloud } from './bootstrap.js';
+import { makeFaults } from './faults.js';
+import { idsOf, type LocalcloudIds } from './ids.js';
+import { makeServer } from './server.js';
+import { DEFAULT_TIME_SCALE, type LocalcloudTiming } from './timing.js';
+
+export type { FaultConfig, FaultRule } from './faults.js';
+export { AWS_TIMING, DEFAULT_TIME_SCALE } from './timing.js';
+export type { LocalcloudIds, LocalcloudTiming };
+
+export interface LocalcloudOptions {
+  /** 0 = random. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default us-west-2. */
+  region?: string;
+  /** Default '000000000000'. */
+  accountId?: string;
+  /** How many ALBs (each with an HTTP:80 listener); default 1. */
+  albs?: number;
+  /** Multiplier over AWS-realistic delays; default 0.02 (a 3-minute launch takes 3.6 s). */
+  timeScale?: number;
+  /** Absolute per-delay overrides in ms (not scaled). */
+  timing?: Partial<LocalcloudTiming>;
+  quotas?: Partial<{ rulesPerListener: number; targetGroupsPerAlb: number }>;
+  asg?: Partial<{ min: number; max: number }>;
+  /** Seeds ids and fault injection; the same seed gives the same ids. */
+  seed?: number;
+}
+
+export interface Localcloud {
+  url: string;
+  ids: LocalcloudIds;
+  close(): Promise<void>;
+}
+
+export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<Localcloud> {
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const bootstrap: BootstrapOptions = {
+    account: { region: options.region ?? 'us-west-2', accountId: options.accountId ?? '000000000000' },
+    albs: Math.max(1, options.albs ?? 1),
+    seed,
+    timingConfig: { timeScale: options.timeScale ?? DEFAULT_TIME_SCALE, overrides: { ...options.timing } },
+    quotas: {
+      rulesPerListener: options.quotas?.rulesPerListener ?? 100,
+      targetGroupsPerAlb: options.quotas?.targetGroupsPerAlb ?? 100,
+      targetGroupsPerRegion: 3000,
+    },
+    asg: { min: options.asg?.min ?? 1, max: options.asg?.max ?? 20 },
+  };
+  const cloud = createCloud(bootstrap);
+  const faults = makeFaults(seed);
+  const calls = new Map<string, number>();
+  let url = '';
+  const server = makeServer({ cloud, faults, calls, bootstrap, ids: () => idsOf(cloud, url) });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  // 0.0.0.0 listens everywhere; clients on this host reach it through loopback.
+  url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    ids: idsOf(cloud, url),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        cloud.stopLoops();
+        cloud.clock.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { AwsError } from '../aws-error.js';
+import type { Cloud } from '../cloud.js';
+import { bool, num, str, strList } from '../input.js';
+import { paginate } from '../pagination.js';
+import { iso } from '../protocol/query.js';
+import { changeDesired, ON_DEMAND_TYPE, SPOT_TYPES } from '../sim/asg.js';
+import { reconcileAll } from '../sim/service-scheduler.js';
+import type { HandlerMap } from './handler.js';
+
+/** Auto Scaling (query protocol). All errors are `ValidationError`, as the service returns them. */
+const validation = (message: string) => new AwsError('ValidationError', message);
+
+function requireGroup(cloud: Cloud, name: string | undefined) {
+  if (name !== cloud.state.asg.name) throw validation(`AutoScalingGroup name not found - ${name ?? 'null'}`);
+  return cloud.state.asg;
+}
+
+function groupView(cloud: Cloud): Record<string, unknown> {
+  const asg = cloud.state.asg;
+  const subnets = cloud.network.subnets.filter((s) => !s.public);
+  const launchTemplate = {
+    LaunchTemplateId: 'lt-0a1b2c3d4e5f60718',
+    LaunchTemplateName: 'openclaw-ecs',
+    Version: '$Latest',
+  };
+  return {
+    AutoScalingGroupName: asg.name,
+    AutoScalingGroupARN: asg.arn,
+    MixedInstancesPolicy: {
+      LaunchTemplate: {
+        LaunchTemplateSpecification: launchTemplate,
+        Overrides: [...new Set([ON_DEMAND_TYPE, ...SPOT_TYPES])].map((t) => ({ InstanceType: t })),
+      },
+      InstancesDistribution: {
+        OnDemandAllocationStrategy: 'prioritized',
+        OnDemandBaseCapacity: asg.onDemandBase,
+        OnDemandPercentageAboveBaseCapacity: 0,
+        SpotAllocationStrategy: 'capacity-optimized',
+      },
+    },
+    MinSize: asg.min,
+    MaxSize: asg.max,
+    DesiredCapacity: asg.desired,
+    DefaultCooldown: 300,
+    AvailabilityZones: subnets.map((s) => s.az),
+    LoadBalancerNames: [],
+    TargetGroupARNs: [],
+    HealthCheckType: 'EC2',
+    HealthCheckGracePeriod: 0,
+    Instances: asg.instanceIds.flatMap((id) => {
+      const i = cloud.state.instances.get(id);
+      if (!i) return [];
+      return [
+        {
+          InstanceId: i.id,
+          InstanceType: i.type,
+          AvailabilityZone: i.az,
+          LifecycleState: i.lifecycle,
+          HealthStatus: 'Healthy',
+          LaunchTemplate: launchTemplate,
+          ProtectedFromScaleIn: i.protectedFromScaleIn,
+        },
+      ];
+    }),
+    CreatedTime: iso(asg.createdAt),
+    SuspendedProcesses: [],
+    VPCZoneIdentifier: subnets.map((s) => s.id).join(','),
+    EnabledMetrics: [],
+    Tags: [
+      {
+        ResourceId: asg.name,
+        ResourceType: 'auto-scaling-group',
+        Key: 'AmazonECSManaged',
+        Value: '',
+        PropagateAtLaunch: true,
+      },
+    ],
+    TerminationPolicies: ['Default'],
+    NewInstancesProtectedFromScaleIn: true,
+    ServiceLinkedRoleARN: `arn:aws:iam::${cloud.account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+    CapacityRebalance: true,
+  };
+}
+
+export const autoscaling: HandlerMap = {
+  DescribeAutoScalingGroups(cloud, input) {
+    const names = strList(input, 'AutoScalingGroupNames');
+    const max = num(input, 'MaxRecords') ?? 50;
+    if (max < 1 || max > 100) throw validation('MaxRecords must be between 1 and 100');
+    const all = names.length === 0 || names.includes(cloud.state.asg.name) ? [groupView(cloud)] : [];
+    const page = paginate(all, str(input, 'NextToken'), max, 'asg', () => validation('Invalid NextToken'));
+    return { AutoScalingGroups: page.items, NextToken: page.next };
+  },
+
+  SetDesiredCapacity(cloud, input) {
+    const asg = requireGroup(cloud, str(input, 'AutoScalingGroupName'));
+    const desired = num(input, 'DesiredCapacity');
+    if (desired === undefined) throw validation('DesiredCapacity is required');
+    if (desired > asg.max)
+      throw validation(
+        `New SetDesiredCapacity value ${desired} is above max value ${asg.max} for the AutoScalingGroup.`,
+      );
+    if (desired < asg.min)
+      throw validation(
+        `New SetDesiredCapacity value ${desired} is below min value ${asg.min} for the AutoScalingGroup.`,
+      );
+    changeDesired(cloud, desired, 'a user request explicitly set group desired capacity');
+    reconcileAll(cloud);
+    return undefined;
+  },
+
+  DescribeScalingActivities(cloud, input) {
+    const name = str(input, 'AutoScalingGroupName');
+    if (name !== undefined && name !== cloud.state.asg.name) return { Activities: [] };
+    const ids = new Set(strList(input, 'ActivityIds'));
+    const max = num(input, 'MaxRecords') ?? 100;
+    if (max < 1 || max > 100) throw validation('MaxRecords must be between 1 and 100');
+    const asg = cloud.state.asg;
+    const all = asg.activities.filter((a) => ids.size === 0 || ids.has(a.id));
+    const page = paginate(all, str(input, 'NextToken'), max, `act:${ids.size}`, () =>
+      validation('Invalid NextToken'),
+    );
+    return {
+      Activities: page.items.map((a) => ({
+        ActivityId: a.id,
+        AutoScalingGroupName: asg.name,
+        Description: a.description,
+        Cause: a.cause,
+        StartTime: iso(a.startedAt),
+        EndTime: iso(a.endedAt),
+        StatusCode: a.status,
+        Progress: a.status === 'InProgress' ? 30 : 100,
+        Details: a.details,
+        AutoScalingGroupARN: asg.arn,
+      })),
+      NextToken: page.next,
+    };
+  },
+
+  SetInstanceProtection(cloud, input) {
+    const asg = requireGroup(cloud, str(input, 'AutoScalingGroupName'));
+    const protect = bool(input, 'ProtectedFromScaleIn');
+    if (protect === undefined) throw validation('ProtectedFromScaleIn is required');
+    const ids = strList(input, 'InstanceIds');
+    for (const id of ids) {
+      if (!asg.instanceIds.includes(id))
+        throw validation(`The instance ${id} is not part of Auto Scaling group ${asg.name}.`);
+    }
+    for (const id of ids) {
+      const i = cloud.state.instances.get(id);
+      if (i) i.protectedFromScaleIn = protect;
+    }
+    reconcileAll(cloud);
+    return undefined;
+  },
+};

@@ -1,0 +1,73 @@
+import type { Cloud } from '../cloud.js';
+import type { Ec2Instance } from '../state.js';
+import { changeDesired, liveInstances, SPOT_TYPES } from './asg.js';
+import { INSTANCE_TYPES, misfit, type Remaining, remaining } from './resources.js';
+import { waitingTasks } from './service-scheduler.js';
+
+/**
+ * ECS managed scaling. CapacityProviderReservation = M / N x 100, where N is the number of
+ * instances in the group and M the number needed to run every task, including PROVISIONING tasks
+ * that fit nowhere. With targetCapacity T, the target tracking policy sets desired to ceil(M x 100 / T).
+ * M is computed here by binpacking the waiting tasks onto empty instances, then onto new ones of the
+ * types the ASG will launch next.
+ */
+export const TARGET_CAPACITY = 100;
+
+export interface Reservation {
+  /** Instances needed (busy ones plus those the waiting tasks need). */
+  m: number;
+  /** Instances in the group that are not draining. */
+  n: number;
+  /** Instances still in service but draining (spot interruption): they count until terminated. */
+  draining: number;
+  percent: number;
+}
+
+const ciOf = (cloud: Cloud, i: Ec2Instance) =>
+  i.containerInstanceArn ? cloud.state.containerInstances.get(i.containerInstanceArn) : undefined;
+
+export function reservation(cloud: Cloud): Reservation {
+  const live = liveInstances(cloud);
+  const draining = live.filter((i) => ciOf(cloud, i)?.status === 'DRAINING').length;
+  const usable = live.filter((i) => ciOf(cloud, i)?.status !== 'DRAINING');
+  const bins: Remaining[] = [];
+  let busy = 0;
+  for (const i of usable) {
+    const ci = ciOf(cloud, i);
+    const r = ci ? remaining(cloud, ci) : { ...INSTANCE_TYPES[i.type], tasks: 0 };
+    if (r.tasks > 0) busy += 1;
+    else bins.push(r);
+  }
+  const used = new Set<Remaining>();
+  let spotIndex = cloud.state.asg.spotLaunches;
+  for (const task of waitingTasks(cloud)) {
+    let bin = bins.find((b) => misfit(b, task) === undefined);
+    if (!bin) {
+      const type = SPOT_TYPES[spotIndex++ % SPOT_TYPES.length] ?? 'c7i-flex.large';
+      bin = { ...INSTANCE_TYPES[type], tasks: 0 };
+      if (misfit(bin, task) !== undefined) continue; // fits no instance type: scaling cannot help
+      bins.push(bin);
+    }
+    bin.cpu -= task.cpu;
+    bin.memory -= task.memory;
+    if (task.awsvpc) bin.enis -= 1;
+    used.add(bin);
+  }
+  const m = busy + used.size;
+  const n = usable.length;
+  const percent = n === 0 ? (m > 0 ? 200 : 100) : Math.round((m / n) * 100);
+  return { m, n, draining, percent };
+}
+
+/** Scale-out half of the target tracking policy: raise desired so that M / N returns to target. */
+export function evaluateScaleOut(cloud: Cloud, r: Reservation): void {
+  const asg = cloud.state.asg;
+  const wanted = Math.min(asg.max, Math.ceil((r.m * 100) / TARGET_CAPACITY) + r.draining);
+  if (wanted > asg.desired) {
+    changeDesired(
+      cloud,
+      wanted,
+      `a monitor alarm TargetTracking-${asg.name}-AlarmHigh in state ALARM triggered policy ECSManagedAutoScalingPolicy (CapacityProviderReservation ${r.percent} > ${TARGET_CAPACITY})`,
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import type { Cloud } from '../cloud.js';
+import type { ContainerInstance, InstanceType, Task } from '../state.js';
+
+/** Registered resources per type: CPU units and memory left after the ECS agent's reservation. */
+export const INSTANCE_TYPES: Record<InstanceType, { cpu: number; memory: number; enis: number }> = {
+  // 4 GiB and 8 GiB hosts register ~3828 and ~7763 MiB; both have 3 ENIs, one is the host's.
+  'c7i-flex.large': { cpu: 2048, memory: 3828, enis: 2 },
+  'm7i-flex.large': { cpu: 2048, memory: 7763, enis: 2 },
+};
+
+/** A task holds resources on its instance from placement until it is STOPPED. */
+export const holdsResources = (t: Task): boolean =>
+  t.containerInstanceArn !== undefined && t.lastStatus !== 'STOPPED';
+
+export function tasksOn(cloud: Cloud, ciArn: string): Task[] {
+  const out: Task[] = [];
+  for (const t of cloud.state.tasks.values())
+    if (t.containerInstanceArn === ciArn && holdsResources(t)) out.push(t);
+  return out;
+}
+
+export interface Remaining {
+  cpu: number;
+  memory: number;
+  enis: number;
+  tasks: number;
+}
+
+export function remaining(cloud: Cloud, ci: ContainerInstance): Remaining {
+  const r = { cpu: ci.cpu, memory: ci.memory, enis: ci.enis, tasks: 0 };
+  for (const t of tasksOn(cloud, ci.arn)) {
+    r.cpu -= t.cpu;
+    r.memory -= t.memory;
+    if (t.awsvpc) r.enis -= 1;
+    r.tasks += 1;
+  }
+  return r;
+}
+
+/** Why a task does not fit, named as ECS names it in events; undefined when it fits. */
+export function misfit(
+  r: Remaining,
+  t: Pick<Task, 'cpu' | 'memory' | 'awsvpc'>,
+): 'memory' | 'CPU' | 'ENI' | undefined {
+  if (r.memory < t.memory) return 'memory';
+  if (r.cpu < t.cpu) return 'CPU';
+  if (t.awsvpc && r.enis < 1) return 'ENI';
+  return undefined;
+}

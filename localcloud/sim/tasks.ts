@@ -1,0 +1,159 @@
+import type { Cloud } from '../cloud.js';
+import type { ContainerInstance, Task } from '../state.js';
+import { serviceEvent, taskId } from './events.js';
+import { allocateIp, subnetById } from './network.js';
+import { deregisterTarget, registerTarget, targetKey } from './targets.js';
+
+/** The task lifecycle: PROVISIONING -> (placed) -> PENDING -> RUNNING -> DEACTIVATING -> STOPPING -> STOPPED. */
+export interface TaskHooks {
+  /** Called whenever a task changes in a way the service scheduler must look at. */
+  changed(): void;
+}
+
+export function placeTask(cloud: Cloud, task: Task, ci: ContainerInstance, hooks: TaskHooks): void {
+  const subnetId =
+    task.subnetChoices.find((id) => subnetById(cloud, id)?.az === ci.az) ??
+    task.subnetChoices[0] ??
+    undefined;
+  const subnet = subnetId ? subnetById(cloud, subnetId) : undefined;
+  task.containerInstanceArn = ci.arn;
+  task.az = ci.az;
+  task.subnetId = subnet?.id;
+  task.ip = subnet ? allocateIp(cloud, subnet) : undefined;
+  task.eniId = task.awsvpc ? `eni-${cloud.rng.hex(17)}` : undefined;
+  task.version += 1;
+  ci.idleSince = undefined;
+  // Managed termination protection: an instance that hosts tasks is protected from scale-in.
+  const ec2 = cloud.state.instances.get(ci.ec2InstanceId);
+  if (ec2) ec2.protectedFromScaleIn = true;
+  const svc = task.serviceName ? cloud.state.services.get(task.serviceName) : undefined;
+  if (svc) serviceEvent(cloud, svc, `has started 1 tasks: (task ${task.id}).`);
+
+  cloud.clock.after(cloud.timing.taskProvisioningMs, () => {
+    if (task.desiredStatus !== 'RUNNING' || task.lastStatus !== 'PROVISIONING') return;
+    task.lastStatus = 'PENDING';
+    task.pullStartedAt = cloud.clock.now();
+    task.version += 1;
+    hooks.changed();
+    cloud.clock.after(cloud.timing.taskStartMs, () => {
+      if (task.desiredStatus !== 'RUNNING' || task.lastStatus !== 'PENDING') return;
+      task.lastStatus = 'RUNNING';
+      task.pullStoppedAt = cloud.clock.now();
+      task.startedAt = cloud.clock.now();
+      task.version += 1;
+      registerTaskTargets(cloud, task, hooks);
+      hooks.changed();
+    });
+  });
+}
+
+function registerTaskTargets(cloud: Cloud, task: Task, hooks: TaskHooks): void {
+  const svc = task.serviceName ? cloud.state.services.get(task.serviceName) : undefined;
+  if (!svc) return;
+  for (const lb of svc.loadBalancers) {
+    const tg = cloud.state.targetGroups.get(lb.targetGroupArn);
+    if (!tg || !task.ip) continue;
+    const instanceTarget = tg.settings.TargetType === 'instance';
+    const ci = task.containerInstanceArn
+      ? cloud.state.containerInstances.get(task.containerInstanceArn)
+      : undefined;
+    const id = instanceTarget && ci ? ci.ec2InstanceId : task.ip;
+    registerTarget(cloud, tg, id, lb.containerPort ?? 80, task.az, hooks.changed);
+    serviceEvent(cloud, svc, `registered 1 targets in (target-group ${tg.arn})`);
+  }
+}
+
+/** The target keys a task holds in each of its service's target groups. */
+export function taskTargets(cloud: Cloud, task: Task): { tgArn: string; key: string }[] {
+  const svc = task.serviceName ? cloud.state.services.get(task.serviceName) : undefined;
+  if (!svc || !task.ip) return [];
+  const out: { tgArn: string; key: string }[] = [];
+  for (const lb of svc.loadBalancers) {
+    const tg = cloud.state.targetGroups.get(lb.targetGroupArn);
+    if (!tg) continue;
+    const ci = task.containerInstanceArn
+      ? cloud.state.containerInstances.get(task.containerInstanceArn)
+      : undefined;
+    const id = tg.settings.TargetType === 'instance' && ci ? ci.ec2InstanceId : task.ip;
+    const key = targetKey(id, lb.containerPort ?? 80);
+    if (tg.targets.has(key)) out.push({ tgArn: tg.arn, key });
+  }
+  return out;
+}
+
+/**
+ * Stops a task as the service scheduler does: deregister from its target groups and wait out the
+ * deregistration delay (DEACTIVATING), then STOPPING, then STOPPED, which frees its resources.
+ */
+export function stopTask(cloud: Cloud, task: Task, reason: string, stopCode: string, hooks: TaskHooks): void {
+  if (task.desiredStatus === 'STOPPED') return;
+  const now = cloud.clock.now();
+  task.desiredStatus = 'STOPPED';
+  task.stoppingAt = now;
+  task.stoppedReason = reason;
+  task.stopCode = stopCode;
+  task.version += 1;
+  const svc = task.serviceName ? cloud.state.services.get(task.serviceName) : undefined;
+  if (!task.containerInstanceArn) {
+    finish(cloud, task, hooks);
+    return;
+  }
+  if (svc && task.lastStatus === 'RUNNING')
+    serviceEvent(cloud, svc, `has stopped 1 running tasks: (task ${task.id}).`);
+  const targets = taskTargets(cloud, task);
+  const stopping = (): void => {
+    if (task.lastStatus === 'STOPPED') return;
+    task.lastStatus = 'STOPPING';
+    task.version += 1;
+    hooks.changed();
+    cloud.clock.after(cloud.timing.taskProvisioningMs, () => finish(cloud, task, hooks));
+  };
+  if (targets.length === 0) {
+    stopping();
+    return;
+  }
+  task.lastStatus = 'DEACTIVATING';
+  let left = targets.length;
+  for (const { tgArn, key } of targets) {
+    const tg = cloud.state.targetGroups.get(tgArn);
+    if (!tg) continue;
+    if (svc) serviceEvent(cloud, svc, `deregistered 1 targets in (target-group ${tgArn})`);
+    deregisterTarget(cloud, tg, key, () => {
+      left -= 1;
+      if (left === 0) stopping();
+    });
+  }
+}
+
+/** Ends a task at once (its host is gone): no deregistration delay. */
+export function killTask(cloud: Cloud, task: Task, reason: string, hooks: TaskHooks): void {
+  if (task.desiredStatus !== 'STOPPED') {
+    task.desiredStatus = 'STOPPED';
+    task.stoppingAt = cloud.clock.now();
+    task.stoppedReason = reason;
+    task.stopCode = 'TerminationNotice';
+  }
+  for (const { tgArn, key } of taskTargets(cloud, task))
+    cloud.state.targetGroups.get(tgArn)?.targets.delete(key);
+  finish(cloud, task, hooks);
+}
+
+function finish(cloud: Cloud, task: Task, hooks: TaskHooks): void {
+  if (task.lastStatus === 'STOPPED') return;
+  task.lastStatus = 'STOPPED';
+  task.stoppedAt = cloud.clock.now();
+  task.version += 1;
+  const ci = task.containerInstanceArn
+    ? cloud.state.containerInstances.get(task.containerInstanceArn)
+    : undefined;
+  if (ci) {
+    let busy = false;
+    for (const t of cloud.state.tasks.values()) {
+      if (t !== task && t.containerInstanceArn === ci.arn && t.lastStatus !== 'STOPPED') busy = true;
+    }
+    if (!busy) ci.idleSince = cloud.clock.now();
+  }
+  hooks.changed();
+}
+
+export { taskId };

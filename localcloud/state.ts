@@ -1,0 +1,267 @@
+import type { Tag } from './input.js';
+
+/**
+ * The whole emulated account, in memory. Times are epoch milliseconds; the protocol layer converts
+ * them (epoch seconds for JSON, ISO 8601 for query).
+ */
+export interface SecretVersion {
+  id: string;
+  string?: string;
+  binary?: string;
+  stages: string[];
+  createdAt: number;
+}
+
+export interface Secret {
+  arn: string;
+  name: string;
+  description?: string;
+  kmsKeyId?: string;
+  versions: Map<string, SecretVersion>;
+  tags: Tag[];
+  createdAt: number;
+  lastChangedAt: number;
+  lastAccessedAt?: number;
+  /** Set while scheduled for deletion: when DeleteSecret was called, and when it will be gone. */
+  deletedAt?: number;
+  deletionDate?: number;
+}
+
+export interface TaskDefinition {
+  arn: string;
+  family: string;
+  revision: number;
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+  /** The registration request echoed back, minus tags (AWS returns what was registered). */
+  body: Record<string, unknown>;
+  cpu: number;
+  memory: number;
+  networkMode: string;
+  registeredAt: number;
+  deregisteredAt?: number;
+  tags: Tag[];
+}
+
+export type InstanceType = 'c7i-flex.large' | 'm7i-flex.large';
+
+export interface Ec2Instance {
+  id: string;
+  type: InstanceType;
+  az: string;
+  subnetId: string;
+  market: 'on-demand' | 'spot';
+  lifecycle: 'Pending' | 'InService' | 'Terminating' | 'Terminated';
+  protectedFromScaleIn: boolean;
+  launchedAt: number;
+  privateIp: string;
+  containerInstanceArn?: string;
+}
+
+export interface ContainerInstance {
+  arn: string;
+  ec2InstanceId: string;
+  type: InstanceType;
+  az: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  statusReason?: string;
+  cpu: number;
+  memory: number;
+  /** ENIs available to awsvpc tasks: the instance's ENI limit minus the primary one. */
+  enis: number;
+  registeredAt: number;
+  agentConnected: boolean;
+  version: number;
+  /** When the instance last became free of tasks; undefined while it hosts any. */
+  idleSince?: number;
+  tags: Tag[];
+}
+
+export type TaskStatus =
+  | 'PROVISIONING'
+  | 'PENDING'
+  | 'ACTIVATING'
+  | 'RUNNING'
+  | 'DEACTIVATING'
+  | 'STOPPING'
+  | 'STOPPED';
+
+export interface Task {
+  arn: string;
+  id: string;
+  serviceName?: string;
+  deploymentId?: string;
+  taskDefinitionArn: string;
+  cpu: number;
+  memory: number;
+  awsvpc: boolean;
+  containerInstanceArn?: string;
+  lastStatus: TaskStatus;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  createdAt: number;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  stoppedReason?: string;
+  stopCode?: string;
+  /** The service's awsvpc subnets: the task may only land in their AZs. */
+  subnetChoices: string[];
+  subnetId?: string;
+  az?: string;
+  ip?: string;
+  eniId?: string;
+  attachmentId: string;
+  version: number;
+  group: string;
+  startedBy?: string;
+  capacityProviderName?: string;
+  tags: Tag[];
+  /** Set when the unable-to-place event was emitted for this task, so it is said once. */
+  unplaceableReported?: boolean;
+}
+
+export interface LoadBalancerBinding {
+  targetGroupArn: string;
+  containerName?: string;
+  containerPort?: number;
+}
+
+export interface Deployment {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinitionArn: string;
+  createdAt: number;
+  updatedAt: number;
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  rolloutStateReason: string;
+}
+
+export interface ServiceEvent {
+  id: string;
+  createdAt: number;
+  message: string;
+}
+
+export interface Service {
+  arn: string;
+  name: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  desiredCount: number;
+  taskDefinitionArn: string;
+  loadBalancers: LoadBalancerBinding[];
+  networkConfiguration?: Record<string, unknown>;
+  capacityProviderStrategy: Record<string, unknown>[];
+  launchType?: string;
+  deploymentConfiguration: Record<string, unknown>;
+  placementStrategy: unknown[];
+  placementConstraints: unknown[];
+  healthCheckGracePeriodSeconds?: number;
+  enableECSManagedTags: boolean;
+  propagateTags?: string;
+  enableExecuteCommand: boolean;
+  clientToken?: string;
+  deployments: Deployment[];
+  events: ServiceEvent[];
+  createdAt: number;
+  tags: Tag[];
+  /** True once "has reached a steady state" was said for the current shape of the service. */
+  steady: boolean;
+}
+
+export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining';
+
+export interface Target {
+  id: string;
+  port: number;
+  az?: string;
+  state: TargetState;
+  registeredAt: number;
+}
+
+export interface TargetGroup {
+  arn: string;
+  name: string;
+  settings: Record<string, unknown>;
+  targets: Map<string, Target>;
+  tags: Tag[];
+  createdAt: number;
+}
+
+export interface LoadBalancer {
+  arn: string;
+  name: string;
+  id: string;
+  dnsName: string;
+  createdAt: number;
+  subnets: { subnetId: string; az: string }[];
+  securityGroupId: string;
+  listenerArns: string[];
+  tags: Tag[];
+}
+
+export interface Listener {
+  arn: string;
+  id: string;
+  loadBalancerArn: string;
+  port: number;
+  protocol: string;
+  defaultActions: Record<string, unknown>[];
+  /** The listener's default rule, which DescribeRules lists last with Priority "default". */
+  defaultRuleArn: string;
+  tags: Tag[];
+}
+
+export interface Rule {
+  arn: string;
+  listenerArn: string;
+  priority: number;
+  conditions: Record<string, unknown>[];
+  actions: Record<string, unknown>[];
+  tags: Tag[];
+}
+
+export interface ScalingActivity {
+  id: string;
+  description: string;
+  cause: string;
+  startedAt: number;
+  endedAt?: number;
+  status: 'InProgress' | 'Successful' | 'Cancelled' | 'Failed';
+  details: string;
+}
+
+export interface AutoScalingGroup {
+  name: string;
+  arn: string;
+  min: number;
+  max: number;
+  desired: number;
+  onDemandBase: number;
+  createdAt: number;
+  instanceIds: string[];
+  activities: ScalingActivity[];
+  /** Counts launches so instance type and AZ choices are deterministic (alternate). */
+  launches: number;
+  spotLaunches: number;
+  /** Why desired capacity last changed; the next launch activity quotes it. */
+  lastCause?: string;
+}
+
+export interface CloudState {
+  secrets: Map<string, Secret>;
+  taskDefinitions: Map<string, TaskDefinition>;
+  services: Map<string, Service>;
+  tasks: Map<string, Task>;
+  containerInstances: Map<string, ContainerInstance>;
+  instances: Map<string, Ec2Instance>;
+  targetGroups: Map<string, TargetGroup>;
+  loadBalancers: Map<string, LoadBalancer>;
+  listeners: Map<string, Listener>;
+  rules: Map<string, Rule>;
+  asg: AutoScalingGroup;
+  clusterTags: Tag[];
+  capacityProviderTags: Tag[];
+  /** Next free host number per subnet, for task and instance IPs. */
+  nextIp: Map<string, number>;
+}

@@ -1,0 +1,49 @@
+/** Every simulated delay, in milliseconds. */
+export interface LocalcloudTiming {
+  /** ASG launch until the container instance registers with the cluster. */
+  instanceLaunchMs: number;
+  /** PROVISIONING -> PENDING once placed (awsvpc ENI attachment). */
+  taskProvisioningMs: number;
+  /** PENDING -> RUNNING (image pull and container start). */
+  taskStartMs: number;
+  /** Target health `initial` -> `healthy`. */
+  healthCheckMs: number;
+  /** How often managed scaling evaluates CapacityProviderReservation. */
+  scalingEvaluationMs: number;
+  /** How long an instance must be idle before managed scaling scales it in. */
+  scaleInIdleMs: number;
+  /** Spot interruption notice: DRAINING until the instance terminates. */
+  drainMs: number;
+  /** Target group deregistration delay: a stopping task stays DEACTIVATING this long. */
+  serviceDrainMs: number;
+}
+
+/** What AWS takes (documented defaults or typical observations); see README.md for sources. */
+export const AWS_TIMING: LocalcloudTiming = {
+  instanceLaunchMs: 180_000,
+  taskProvisioningMs: 10_000,
+  taskStartMs: 30_000,
+  healthCheckMs: 150_000,
+  scalingEvaluationMs: 60_000,
+  scaleInIdleMs: 900_000,
+  drainMs: 120_000,
+  serviceDrainMs: 300_000,
+};
+
+/** Local default: a 3-minute scale-out takes 3.6 s, so the flow stays watchable. */
+export const DEFAULT_TIME_SCALE = 0.02;
+
+export interface TimingConfig {
+  timeScale: number;
+  overrides: Partial<LocalcloudTiming>;
+}
+
+/** Explicit overrides are absolute milliseconds; everything else is AWS time x timeScale. */
+export function resolveTiming(config: TimingConfig): LocalcloudTiming {
+  const out = { ...AWS_TIMING };
+  for (const key of Object.keys(AWS_TIMING) as (keyof LocalcloudTiming)[]) {
+    const override = config.overrides[key];
+    out[key] = typeof override === 'number' ? override : AWS_TIMING[key] * config.timeScale;
+  }
+  return out;
+}
