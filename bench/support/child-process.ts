@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+export const PROFILE_DIR = join(REPO_ROOT, 'artifacts', 'profiles');
+
+/** `BENCH_CPU_PROF=1 npm run bench` writes a .cpuprofile per child process into artifacts/profiles. */
+export const cpuProfiling = process.env.BENCH_CPU_PROF === '1';
+
+export interface RunningChild {
+  name: string;
+  pid: number;
+  child: ChildProcess;
+  /** Everything the child wrote, for the error message when it dies early. */
+  output(): string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it exited. */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+/**
+ * Starts a TypeScript entry point as its own Node process (`node --import tsx <file>`), so its RSS and
+ * CPU are its own, and waits until a line of its output matches `ready` (or `ready()` resolves).
+ */
+export async function startChild(options: {
+  name: string;
+  file: string;
+  args?: string[];
+  env: Record<string, string>;
+  ready: RegExp | (() => Promise<boolean>);
+  timeoutMs?: number;
+}): Promise<RunningChild & { match: RegExpExecArray | null }> {
+  const nodeArgs = ['--import', 'tsx'];
+  if (cpuProfiling) {
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    nodeArgs.push(
+      '--cpu-prof',
+      '--cpu-prof-dir',
+      PROFILE_DIR,
+      '--cpu-prof-name',
+      `${options.name}-${Date.now()}.cpuprofile`,
+    );
+  }
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, join(REPO_ROOT, options.file), ...(options.args ?? [])],
+    {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => {
+    exitCode = code;
+  });
+
+  const match = await new Promise<RegExpExecArray | null>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`${options.name} not ready within ${options.timeoutMs ?? 20_000} ms:\n${output}`)),
+      options.timeoutMs ?? 20_000,
+    );
+    const done = (m: RegExpExecArray | null) => {
+      clearTimeout(timer);
+      resolve(m);
+    };
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+      if (options.ready instanceof RegExp) {
+        const m = options.ready.exec(output);
+        if (m) done(m);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited with ${code} before it was ready:\n${output}`));
+    });
+    if (typeof options.ready === 'function') {
+      const probe = options.ready;
+      const poll = async () => {
+        while (exitCode === undefined) {
+          if (await probe().catch(() => false)) return done(null);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      void poll();
+    }
+  });
+
+  return {
+    name: options.name,
+    pid: child.pid!,
+    child,
+    match,
+    output: () => output,
+    async stop(graceMs = 10_000) {
+      if (exitCode !== undefined) return exitCode;
+      child.kill('SIGTERM');
+      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(kill);
+      return code;
+    },
+  };
+}
