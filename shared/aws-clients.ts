@@ -25,6 +25,8 @@ export function makeAwsClients(config: {
   const shared = {
     region: config.AWS_REGION,
     maxAttempts: 2,
+    // No SDK default timeout exists: a silent connection would hold a job (and its lock) forever.
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000 },
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
   };
   const clients = {

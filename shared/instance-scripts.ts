@@ -100,3 +100,9 @@ export const releaseLockScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/** Extends the lock only when we still own it. KEYS: lock. ARGV: token, ttl ms. Returns 1 or 0. */
+export const renewLockScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;

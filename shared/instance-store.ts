@@ -14,6 +14,7 @@ import {
   reassignSlotScript,
   releaseLockScript,
   releaseSlotScript,
+  renewLockScript,
   transitionScript,
 } from './instance-scripts.js';
 import { indexMember, makeKeys } from './redis-keys.js';
@@ -243,19 +244,30 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       );
     },
 
-    /** One job per instance at a time, across every worker process. Returns a release function or null. */
-    async acquireLock(id: string, ttlMs: number): Promise<(() => Promise<void>) | null> {
+    /**
+     * One job per instance at a time, across every worker process. Returns a release function (which
+     * also carries `renew`, to extend the lease while a long job runs) or null when someone holds it.
+     */
+    async acquireLock(id: string, ttlMs: number): Promise<InstanceLock | null> {
       const token = randomUUID();
       const ok = await redis.set(keys.lock(id), token, 'PX', ttlMs, 'NX');
       if (ok !== 'OK') return null;
-      return async () => {
+      const release = async () => {
         await redis.eval(releaseLockScript, 1, keys.lock(id), token);
       };
+      return Object.assign(release, {
+        async renew(renewTtlMs: number = ttlMs): Promise<boolean> {
+          return (await redis.eval(renewLockScript, 1, keys.lock(id), token, String(renewTtlMs))) === 1;
+        },
+      });
     },
   };
 }
 
 export type InstanceStore = ReturnType<typeof makeInstanceStore>;
+
+/** Calling it releases the lock; `renew` extends the lease and answers false once the lock was lost. */
+export type InstanceLock = (() => Promise<void>) & { renew(ttlMs?: number): Promise<boolean> };
 
 function parseRecord(hash: Record<string, string>): InstanceRecord | null {
   if (!hash.id || !hash.status) return null;

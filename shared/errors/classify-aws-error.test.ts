@@ -1,0 +1,132 @@
+import { ECSServiceException, InvalidParameterException } from '@aws-sdk/client-ecs';
+import { PriorityInUseException } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { describe, expect, it } from 'vitest';
+import { type AwsErrorAction, classifyAwsError, type OperationKind } from './classify-aws-error.js';
+
+/** An error as the SDK builds it from a wire response. */
+function awsError(name: string, status: number, message = `${name} happened`, extra: object = {}) {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status }, ...extra });
+}
+
+const table: [string, unknown, OperationKind, AwsErrorAction][] = [
+  // Throttling, in every spelling the services use, on every kind of call.
+  ['ECS ThrottlingException', awsError('ThrottlingException', 400), 'create', 'retry'],
+  ['ELB Throttling', awsError('Throttling', 400), 'read', 'retry'],
+  ['TooManyRequestsException', awsError('TooManyRequestsException', 429), 'delete', 'retry'],
+  ['ClientException: Rate exceeded', awsError('ClientException', 400, 'Rate exceeded'), 'create', 'retry'],
+  [
+    'unknown code flagged throttling',
+    awsError('Whatever', 400, 'x', { $retryable: { throttling: true } }),
+    'read',
+    'retry',
+  ],
+  ['bare 429', awsError('Unknown', 429), 'read', 'retry'],
+  // Server faults.
+  ['500 unknown code', awsError('InternalFailure', 500), 'create', 'retry'],
+  ['503', awsError('ServiceUnavailable', 503), 'read', 'retry'],
+  ['ECS ServerException', awsError('ServerException', 500), 'delete', 'retry'],
+  ['Secrets InternalServiceError', awsError('InternalServiceError', 500), 'create', 'retry'],
+  ['unmodelled 502', awsError('BadGateway', 502), 'create', 'retry'],
+  // Network.
+  [
+    'connection refused',
+    Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    'read',
+    'retry',
+  ],
+  ['socket reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'create', 'retry'],
+  ['SDK timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'create', 'retry'],
+  // Contention.
+  ['PriorityInUse', awsError('PriorityInUse', 400), 'create', 'retry'],
+  ['ResourceInUse on delete', awsError('ResourceInUse', 400), 'delete', 'retry'],
+  ['PriorRequestNotComplete', awsError('PriorRequestNotComplete', 400), 'create', 'retry'],
+  // Already there / already gone.
+  ['ResourceExistsException on create', awsError('ResourceExistsException', 400), 'create', 'already-done'],
+  ['DuplicateTargetGroupName on create', awsError('DuplicateTargetGroupName', 400), 'create', 'already-done'],
+  ['ResourceNotFound on read', awsError('ResourceNotFoundException', 400), 'read', 'gone'],
+  ['ResourceNotFound on delete', awsError('ResourceNotFoundException', 400), 'delete', 'gone'],
+  ['TargetGroupNotFound right after a create', awsError('TargetGroupNotFound', 400), 'create', 'retry'],
+  ['TargetGroupNotFound on read', awsError('TargetGroupNotFound', 400), 'read', 'gone'],
+  ['RuleNotFound on delete', awsError('RuleNotFound', 400), 'delete', 'gone'],
+  ['ServiceNotFoundException on delete', awsError('ServiceNotFoundException', 400), 'delete', 'gone'],
+  ['ServiceNotActiveException on delete', awsError('ServiceNotActiveException', 400), 'delete', 'gone'],
+  [
+    'ECS: unknown task definition family',
+    awsError('ClientException', 400, 'Unable to describe task definition.'),
+    'read',
+    'gone',
+  ],
+  ['ListenerNotFound on create', awsError('ListenerNotFound', 400), 'create', 'fatal'],
+  ['ListenerNotFound on delete', awsError('ListenerNotFound', 400), 'delete', 'gone'],
+  ['ClusterNotFoundException on create', awsError('ClusterNotFoundException', 400), 'create', 'fatal'],
+  // Draining: wait a known time.
+  [
+    'service still draining',
+    awsError('InvalidParameterException', 400, 'Unable to Start a service that is still Draining.'),
+    'create',
+    'retry-after',
+  ],
+  [
+    'secret scheduled for deletion on create',
+    awsError(
+      'InvalidRequestException',
+      400,
+      'You cannot create a secret because it is scheduled for deletion.',
+    ),
+    'create',
+    'retry-after',
+  ],
+  [
+    'secret scheduled for deletion on delete',
+    awsError('InvalidRequestException', 400, 'secret is already scheduled for deletion'),
+    'delete',
+    'gone',
+  ],
+  // Quotas and validation: fail now.
+  ['TooManyRules', awsError('TooManyRules', 400), 'create', 'fatal'],
+  ['TooManyTargetGroups', awsError('TooManyTargetGroups', 400), 'create', 'fatal'],
+  ['ECS LimitExceededException', awsError('LimitExceededException', 400), 'create', 'fatal'],
+  ['ValidationError', awsError('ValidationError', 400), 'create', 'fatal'],
+  ['InvalidParameterException', awsError('InvalidParameterException', 400, 'bad subnet'), 'create', 'fatal'],
+  ['ClientException', awsError('ClientException', 400, 'Role is not valid'), 'create', 'fatal'],
+  ['AccessDeniedException', awsError('AccessDeniedException', 403), 'read', 'fatal'],
+  ['unknown 4xx', awsError('SomethingNew', 400), 'create', 'fatal'],
+  ['ResourceExists on read', awsError('ResourceExistsException', 400), 'read', 'fatal'],
+  ['a plain bug', new TypeError('x is not a function'), 'create', 'fatal'],
+  ['not an error at all', 'boom', 'create', 'fatal'],
+];
+
+describe('classifyAwsError', () => {
+  it.each(table)('%s (%s) on %s -> %s', (_label, error, kind, action) => {
+    expect(classifyAwsError(error, kind).action).toBe(action);
+  });
+
+  it('reads the SDK exception classes by name and strips the Exception suffix from the code', () => {
+    const priority = new PriorityInUseException({ message: 'Priority 1003 is in use', $metadata: {} });
+    expect(classifyAwsError(priority, 'create')).toEqual({
+      action: 'retry',
+      code: 'PriorityInUse',
+      message: 'Priority 1003 is in use',
+    });
+    const invalid = new InvalidParameterException({ message: 'bad', $metadata: { httpStatusCode: 400 } });
+    expect(classifyAwsError(invalid, 'create')).toMatchObject({ action: 'fatal', code: 'InvalidParameter' });
+    const throttled = new ECSServiceException({
+      name: 'ThrottlingException',
+      $fault: 'client',
+      message: 'Rate exceeded',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(classifyAwsError(throttled, 'read')).toMatchObject({ action: 'retry', code: 'Throttling' });
+  });
+
+  it('gives retry-after a delay and keeps long messages short', () => {
+    const draining = classifyAwsError(
+      awsError('InvalidParameterException', 400, 'Unable to Start a service that is still Draining.'),
+      'create',
+    );
+    expect(draining.afterMs).toBeGreaterThan(0);
+    expect(
+      classifyAwsError(awsError('ValidationError', 400, 'x'.repeat(1000)), 'create').message.length,
+    ).toBeLessThan(310);
+  });
+});

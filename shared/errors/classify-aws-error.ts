@@ -1,0 +1,209 @@
+import { assertNever } from './assert-never.js';
+
+/**
+ * The one place that decides what an AWS error means for a step. Pure: the same error and operation
+ * kind always give the same answer, so it is tested from a table.
+ *
+ * - operation kind: what the call was for. `create` makes a resource (or references one just made);
+ *   `read` looks one up; `delete` removes one.
+ * - action: what the caller does next.
+ *   `retry`: transient; spend an attempt, back off exponentially with jitter.
+ *   `retry-after`: an expected wait of known length (something draining); delay without spending one.
+ *   `fatal`: another attempt cannot help (validation, quota, permissions); fail the instance now.
+ *   `already-done`: a create found its resource already there; look it up, the step is done.
+ *   `gone`: the resource does not exist; a read creates it, a delete is done.
+ */
+export type OperationKind = 'create' | 'read' | 'delete';
+export type AwsErrorAction = 'retry' | 'retry-after' | 'fatal' | 'already-done' | 'gone';
+
+export interface AwsErrorClass {
+  action: AwsErrorAction;
+  /** The AWS error code as the service named it (e.g. `PriorityInUse`), for records and logs. */
+  code: string;
+  message: string;
+  /** Set for `retry-after`. */
+  afterMs?: number;
+}
+
+/** How long to wait for something draining (a service, a secret scheduled for deletion). */
+export const DRAINING_WAIT_MS = 5_000;
+
+type Family =
+  | 'throttled'
+  | 'server'
+  | 'network'
+  | 'busy'
+  | 'in-use'
+  | 'priority-in-use'
+  | 'draining'
+  | 'exists'
+  | 'not-found'
+  | 'config-missing'
+  | 'quota'
+  | 'invalid'
+  | 'denied'
+  | 'unknown';
+
+/** Codes by family. Names arrive both bare (`PriorityInUse`) and as SDK classes (`PriorityInUseException`). */
+const families: Record<string, Family> = {
+  Throttling: 'throttled',
+  TooManyRequests: 'throttled',
+  RequestLimitExceeded: 'throttled',
+  SlowDown: 'throttled',
+  ServiceUnavailable: 'server',
+  Server: 'server',
+  InternalServiceError: 'server',
+  InternalFailure: 'server',
+  InternalError: 'server',
+  ExpiredToken: 'server',
+  RequestExpired: 'server',
+  TimeoutError: 'network',
+  RequestTimeout: 'network',
+  ECONNRESET: 'network',
+  ECONNREFUSED: 'network',
+  ETIMEDOUT: 'network',
+  EPIPE: 'network',
+  ENOTFOUND: 'network',
+  EAI_AGAIN: 'network',
+  PriorRequestNotComplete: 'busy',
+  UpdateInProgress: 'busy',
+  Conflict: 'busy',
+  ResourceInUse: 'in-use',
+  PriorityInUse: 'priority-in-use',
+  ResourceExists: 'exists',
+  DuplicateTargetGroupName: 'exists',
+  ResourceNotFound: 'not-found',
+  TargetGroupNotFound: 'not-found',
+  RuleNotFound: 'not-found',
+  ServiceNotFound: 'not-found',
+  ServiceNotActive: 'not-found',
+  TaskSetNotFound: 'not-found',
+  TargetNotFound: 'not-found',
+  ListenerNotFound: 'config-missing',
+  LoadBalancerNotFound: 'config-missing',
+  ClusterNotFound: 'config-missing',
+  SubnetNotFound: 'config-missing',
+  TooManyRules: 'quota',
+  TooManyTargetGroups: 'quota',
+  TooManyActions: 'quota',
+  TooManyTargets: 'quota',
+  TooManyTags: 'quota',
+  TooManyRegistrationsForTargetId: 'quota',
+  TooManyUniqueTargetGroupsPerLoadBalancer: 'quota',
+  TargetGroupAssociationLimit: 'quota',
+  LimitExceeded: 'quota',
+  AttributeLimitExceeded: 'quota',
+  ValidationError: 'invalid',
+  Validation: 'invalid',
+  InvalidParameter: 'invalid',
+  InvalidParameterValue: 'invalid',
+  InvalidRequest: 'invalid',
+  InvalidConfigurationRequest: 'invalid',
+  IncompatibleProtocols: 'invalid',
+  InvalidTarget: 'invalid',
+  InvalidLoadBalancerAction: 'invalid',
+  InvalidSecurityGroup: 'invalid',
+  InvalidSubnet: 'invalid',
+  UnsupportedProtocol: 'invalid',
+  OperationNotPermitted: 'invalid',
+  MalformedPolicyDocument: 'invalid',
+  PreconditionNotMet: 'invalid',
+  DecryptionFailure: 'invalid',
+  EncryptionFailure: 'invalid',
+  Client: 'invalid',
+  PlatformUnknown: 'invalid',
+  PlatformTaskDefinitionIncompatibility: 'invalid',
+  UnsupportedFeature: 'invalid',
+  Serialization: 'invalid',
+  AccessDenied: 'denied',
+  UnrecognizedClient: 'denied',
+  InvalidClientTokenId: 'denied',
+  InvalidSignature: 'denied',
+  MissingAuthenticationToken: 'denied',
+  Blocked: 'denied',
+};
+
+interface ErrorShape {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  $fault?: unknown;
+  $retryable?: { throttling?: boolean } | undefined;
+  $metadata?: { httpStatusCode?: number } | undefined;
+}
+
+/** `com.amazonaws.ecs#ThrottlingException` and `ThrottlingException` both become `Throttling`. */
+export function awsErrorCode(error: unknown): string {
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as ErrorShape;
+  const raw =
+    typeof shape.code === 'string' && /^E[A-Z_]+$/.test(shape.code)
+      ? shape.code
+      : typeof shape.name === 'string'
+        ? shape.name
+        : 'Unknown';
+  const bare = raw.includes('#') ? raw.slice(raw.lastIndexOf('#') + 1) : raw;
+  return bare.endsWith('Exception') && bare !== 'Exception' ? bare.slice(0, -'Exception'.length) : bare;
+}
+
+function familyOf(error: ErrorShape, code: string, message: string): Family {
+  // Messages refine codes the services overload: ECS answers many conditions with ClientException or
+  // InvalidParameterException, Secrets Manager a pending deletion with InvalidRequestException.
+  if (/rate exceeded|throttl/i.test(message) && code !== 'ValidationError') return 'throttled';
+  if (/still draining|scheduled for deletion|marked for deletion/i.test(message)) return 'draining';
+  if (code === 'Client' && /unable to describe task definition|does not exist|not found/i.test(message)) {
+    return 'not-found';
+  }
+  const known = families[code];
+  if (known) return known;
+  if (error.$retryable?.throttling) return 'throttled';
+  const status = error.$metadata?.httpStatusCode;
+  if (status === 429) return 'throttled';
+  if (typeof status === 'number' && status >= 500) return 'server';
+  if (error.$fault === 'server') return 'server';
+  if (error.$retryable) return 'server';
+  if (typeof status === 'number' && status >= 400) return 'invalid';
+  return 'unknown';
+}
+
+function actionFor(family: Family, kind: OperationKind): AwsErrorAction {
+  switch (family) {
+    case 'throttled':
+    case 'server':
+    case 'network':
+    case 'busy':
+    case 'in-use':
+    case 'priority-in-use':
+      return 'retry';
+    case 'draining':
+      return kind === 'delete' ? 'gone' : 'retry-after';
+    case 'exists':
+      return kind === 'create' ? 'already-done' : 'fatal';
+    case 'not-found':
+      // Right after a create, what it references may not be visible yet: eventual consistency.
+      return kind === 'create' ? 'retry' : 'gone';
+    case 'config-missing':
+      // A configured listener or cluster that is missing is an operator error, except that whatever
+      // lived on it is gone with it.
+      return kind === 'delete' ? 'gone' : 'fatal';
+    case 'quota':
+    case 'invalid':
+    case 'denied':
+    case 'unknown':
+      return 'fatal';
+    default:
+      return assertNever(family, 'error family');
+  }
+}
+
+const MAX_MESSAGE = 300;
+
+export function classifyAwsError(error: unknown, kind: OperationKind): AwsErrorClass {
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as ErrorShape;
+  const code = awsErrorCode(error);
+  const rawMessage = typeof shape.message === 'string' ? shape.message : String(error);
+  const message = rawMessage.length > MAX_MESSAGE ? `${rawMessage.slice(0, MAX_MESSAGE)}...` : rawMessage;
+  const action = actionFor(familyOf(shape, code, rawMessage), kind);
+  return action === 'retry-after'
+    ? { action, code, message, afterMs: DRAINING_WAIT_MS }
+    : { action, code, message };
+}

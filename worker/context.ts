@@ -1,0 +1,27 @@
+import type { Redis } from 'ioredis';
+import type { AwsClients } from '../shared/aws-clients.js';
+import type { WorkerConfig } from '../shared/config.js';
+import type { Sealer } from '../shared/crypto.js';
+import type { InstanceStore } from '../shared/instance-store.js';
+import type { Logger } from '../shared/logger.js';
+
+/** Wall-clock time, injectable so deadlines can be tested without sleeping. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * What the composition root builds once and every job and step receives: the process's resources.
+ * A job narrows `log` to a child logger carrying its ids.
+ */
+export interface WorkerContext {
+  aws: AwsClients;
+  redis: Redis;
+  store: InstanceStore;
+  sealer: Sealer;
+  log: Logger;
+  clock: Clock;
+  config: WorkerConfig;
+}

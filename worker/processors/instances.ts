@@ -1,0 +1,89 @@
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { FatalError } from '../../shared/errors/fatal-error.js';
+import { SagaFailedError } from '../../shared/errors/saga-failed-error.js';
+import { type JobName, type JobPayload, jobCatalog, type QUEUE_NAMES } from '../../shared/job-catalog.js';
+import type { WorkerContext } from '../context.js';
+import type { JobRun, SagaOutcome } from '../jobs/job-run.js';
+import { withInstanceLock } from '../jobs/with-instance-lock.js';
+import { runCreate } from '../saga/run-create.js';
+import { runDelete } from '../saga/run-delete.js';
+
+/** The jobs of the `instances` queue, read from the catalog. */
+export type InstanceJobName = {
+  [K in JobName]: (typeof jobCatalog)[K]['queue'] extends typeof QUEUE_NAMES.instances ? K : never;
+}[JobName];
+
+type Handler<K extends InstanceJobName> = (
+  ctx: WorkerContext,
+  run: JobRun,
+  payload: JobPayload<K>,
+) => Promise<SagaOutcome>;
+
+/** A job name in the catalog without a handler here does not compile. */
+const handlers: { [K in InstanceJobName]: Handler<K> } = {
+  create: (ctx, run, payload) => runCreate(ctx, run, payload.instanceId),
+  delete: (ctx, run, payload) => runDelete(ctx, run, payload.instanceId),
+};
+
+const isInstanceJob = (name: string): name is InstanceJobName => Object.hasOwn(handlers, name);
+
+/** Retry soon, spread out, when another job holds the instance. */
+const lockBusyDelayMs = () => 250 + Math.floor(Math.random() * 750);
+
+/** Waiting (placement, a lock held elsewhere, a known delay) is a delayed job: no slot, no attempt. */
+async function delay(job: Job, token: string | undefined, ms: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + ms, token);
+  throw new DelayedError();
+}
+
+/**
+ * The `instances` processor. Parses the payload again (a queued payload can be older than the code; one
+ * that no longer parses is fatal), takes the instance lock (one job per instance across every process),
+ * and runs the saga.
+ */
+export function makeInstanceProcessor(ctx: WorkerContext) {
+  return async function processInstanceJob(job: Job, token?: string): Promise<unknown> {
+    const attempt = job.attemptsMade + 1;
+    const base = ctx.log.child({ jobId: job.id, job: job.name, attempt });
+    if (!isInstanceJob(job.name)) {
+      base.error('no handler for this job name');
+      throw new UnrecoverableError(`no handler for job ${job.name}`);
+    }
+    const parsed = jobCatalog[job.name].schema.safeParse(job.data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const reason = `payload does not parse: ${issue?.path.join('.') || 'data'}: ${issue?.message ?? 'invalid'}`;
+      base.error({ reason }, 'job failed');
+      throw new UnrecoverableError(reason);
+    }
+    const payload = parsed.data;
+    const log = base.child({ instanceId: payload.instanceId, requestId: payload.requestId });
+    const run: JobRun = {
+      log,
+      attempt,
+      isLastAttempt: attempt >= (job.opts.attempts ?? 1),
+      note: async (line) => {
+        await job.log(`[attempt ${attempt}] ${line}`);
+      },
+      progress: (progress) => job.updateProgress(progress),
+    };
+
+    let result: Awaited<ReturnType<typeof withInstanceLock<SagaOutcome>>>;
+    try {
+      result = await withInstanceLock(ctx.store, payload.instanceId, ctx.config.JOB_LOCK_MS, log, () =>
+        handlers[job.name as InstanceJobName](ctx, run, payload),
+      );
+    } catch (error) {
+      if (SagaFailedError.is(error) || FatalError.is(error)) {
+        throw Object.assign(new UnrecoverableError(error.message), { cause: error });
+      }
+      throw error;
+    }
+    if (result.locked) {
+      log.debug('instance busy with another job: delayed');
+      return delay(job, token, lockBusyDelayMs());
+    }
+    if (result.value.kind === 'wait') return delay(job, token, result.value.afterMs);
+    return result.value.value;
+  };
+}

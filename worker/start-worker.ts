@@ -1,0 +1,84 @@
+import { Worker } from 'bullmq';
+import { makeAwsClients } from '../shared/aws-clients.js';
+import type { WorkerConfig } from '../shared/config.js';
+import { makeSealer } from '../shared/crypto.js';
+import { makeInstanceStore } from '../shared/instance-store.js';
+import { QUEUE_NAMES } from '../shared/job-catalog.js';
+import { type Logger, makeLogger } from '../shared/logger.js';
+import { makeRedis } from '../shared/redis.js';
+import { systemClock, type WorkerContext } from './context.js';
+import { makeInstanceProcessor } from './processors/instances.js';
+
+export interface RunningWorker {
+  /** Stops taking jobs, lets running steps finish within SHUTDOWN_TIMEOUT_MS, closes every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the worker's processors in this process: the composition root's second half, shared by
+ * worker/main.ts, the dev launcher and in-process tests.
+ */
+export async function startWorker(
+  config: WorkerConfig,
+  overrides: { logger?: Logger; concurrency?: number } = {},
+): Promise<RunningWorker> {
+  const log = overrides.logger ?? makeLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  const redis = makeRedis(config.REDIS_URL, { name: 'openclaw-worker-store' });
+  const queueConnection = makeRedis(config.REDIS_URL, { name: 'openclaw-worker-queue' });
+  for (const connection of [redis, queueConnection]) {
+    connection.on('error', (error) => log.warn({ reason: error.message }, 'redis connection error'));
+  }
+  const aws = makeAwsClients(config);
+  const ctx: WorkerContext = {
+    aws,
+    redis,
+    store: makeInstanceStore(redis, { prefix: config.QUEUE_PREFIX, routing: config.routing }),
+    sealer: makeSealer(config.DATA_ENCRYPTION_KEY.reveal()),
+    log,
+    clock: systemClock,
+    config,
+  };
+
+  const worker = new Worker(QUEUE_NAMES.instances, makeInstanceProcessor(ctx), {
+    connection: queueConnection,
+    prefix: config.QUEUE_PREFIX,
+    concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY,
+    // A crashed worker's job is taken over within about two leases; a live one renews its lease.
+    lockDuration: config.JOB_LOCK_MS,
+    stalledInterval: config.JOB_LOCK_MS,
+    // Steps are idempotent, so a job stalled by a crash is safe to run again a few times.
+    maxStalledCount: 3,
+  });
+  worker.on('error', (error) => log.error({ reason: error.message }, 'worker error'));
+  await worker.waitUntilReady();
+  log.info(
+    { concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX },
+    'worker started',
+  );
+
+  let closing: Promise<void> | null = null;
+  return {
+    close() {
+      closing ??= (async () => {
+        const graceful = worker.close().then(() => 'closed' as const);
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), config.SHUTDOWN_TIMEOUT_MS);
+        });
+        const how = await Promise.race([graceful, timeout]);
+        clearTimeout(timer);
+        if (how === 'timeout') {
+          log.warn(
+            { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+            'running jobs did not finish in time: they will be taken over',
+          );
+          await worker.close(true);
+        }
+        await Promise.allSettled([redis.quit(), queueConnection.quit()]);
+        aws.destroy();
+        log.info('worker stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { FatalError } from '../../shared/errors/fatal-error.js';
+import { resourceNames } from '../../shared/naming.js';
+import { awsValue } from '../aws/aws-call.js';
+import { describeService } from '../aws/describe-service.js';
+import { done, outputOf, type Step, type StepContext } from './step.js';
+
+/** Service events that mean the task waits for the ASG to add an instance. */
+const CAPACITY_EVENT = /unable to place|insufficient (memory|cpu)|no container instances|capacity provider/i;
+
+/**
+ * Placement: done when the service's task is RUNNING and its target is `healthy`. Until then the step
+ * answers `wait`: the job is delayed PLACEMENT_POLL_MS, holding no worker slot and spending no attempt.
+ * Each poll is one Describe round (service, its tasks, the target group's health). Past
+ * PLACEMENT_DEADLINE_MS from the step's start the instance fails with the latest service event.
+ */
+export const placementStep: Step = {
+  id: 'placement',
+
+  async run(ctx, input) {
+    const { instance, record } = input;
+    const targetGroupArn = outputOf(input, 'target-group', 'targetGroupArn');
+    const { serviceName } = resourceNames(instance.id);
+    const startedAt = record.startedAt ? Date.parse(record.startedAt) : ctx.clock.now();
+    const waitedMs = Math.max(0, ctx.clock.now() - startedAt);
+
+    const service = await describeService(ctx, serviceName);
+    if (service?.status !== 'ACTIVE') {
+      throw new FatalError(
+        'ServiceGone',
+        `service ${serviceName} is ${service?.status ?? 'missing'} while placing`,
+      );
+    }
+    const lastEvent = service.events?.[0]?.message ?? '';
+    const rollout = service.deployments?.find((d) => d.status === 'PRIMARY');
+    if (rollout?.rolloutState === 'FAILED') {
+      throw new FatalError(
+        'DeploymentFailed',
+        rollout.rolloutStateReason ?? (lastEvent || 'deployment failed'),
+      );
+    }
+    const tasks = await serviceTasks(ctx, serviceName);
+    const running = tasks.find((t) => t.lastStatus === 'RUNNING');
+    const health = running ? await targetHealth(ctx, targetGroupArn, taskIp(running)) : null;
+    const waitedForCapacity =
+      record.output?.waitedForCapacity === 'true' ||
+      tasks.some((t) => t.lastStatus === 'PROVISIONING') ||
+      CAPACITY_EVENT.test(lastEvent);
+
+    if (running?.taskArn && health === 'healthy') {
+      await ctx.note(`task ${running.taskArn} running and healthy after ${waitedMs} ms`);
+      return done({
+        taskArn: running.taskArn,
+        waitedForCapacity: String(waitedForCapacity),
+        placementWaitMs: String(waitedMs),
+      });
+    }
+    const state = describeWait(service, tasks, health);
+    if (waitedMs > ctx.config.PLACEMENT_DEADLINE_MS) {
+      throw new FatalError(
+        'PlacementTimeout',
+        `no healthy task after ${Math.round(waitedMs / 1000)} s (${state}): ${lastEvent || 'no service event'}`,
+      );
+    }
+    return {
+      kind: 'wait',
+      afterMs: ctx.config.PLACEMENT_POLL_MS,
+      output: { waitedForCapacity: String(waitedForCapacity), state, lastEvent: lastEvent.slice(0, 300) },
+      note: `waiting: ${state}${lastEvent ? `; ${lastEvent}` : ''}`,
+    };
+  },
+};
+
+async function serviceTasks(ctx: StepContext, serviceName: string): Promise<Task[]> {
+  const cluster = ctx.config.ECS_CLUSTER;
+  const list = await awsValue('read', 'ListTasks', () =>
+    ctx.aws.ecs.send(new ListTasksCommand({ cluster, serviceName })),
+  );
+  const taskArns = list.taskArns ?? [];
+  if (taskArns.length === 0) return [];
+  const described = await awsValue('read', 'DescribeTasks', () =>
+    ctx.aws.ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns })),
+  );
+  return described.tasks ?? [];
+}
+
+function taskIp(task: Task): string | null {
+  for (const attachment of task.attachments ?? []) {
+    const ip = attachment.details?.find((d) => d.name === 'privateIPv4Address')?.value;
+    if (ip) return ip;
+  }
+  return task.containers?.[0]?.networkInterfaces?.[0]?.privateIpv4Address ?? null;
+}
+
+async function targetHealth(
+  ctx: StepContext,
+  targetGroupArn: string,
+  ip: string | null,
+): Promise<string | null> {
+  const result = await awsValue('read', 'DescribeTargetHealth', () =>
+    ctx.aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })),
+  );
+  const descriptions = result.TargetHealthDescriptions ?? [];
+  const mine = ip ? descriptions.find((d) => d.Target?.Id === ip) : descriptions[0];
+  return mine?.TargetHealth?.State ?? null;
+}
+
+function describeWait(service: Service, tasks: Task[], health: string | null): string {
+  if (tasks.length === 0) return `no task yet (desired ${service.desiredCount ?? 0})`;
+  const statuses = tasks.map((t) => t.lastStatus ?? 'UNKNOWN').join(',');
+  return health ? `task ${statuses}, target ${health}` : `task ${statuses}`;
+}

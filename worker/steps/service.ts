@@ -1,0 +1,99 @@
+import { CreateServiceCommand, DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { awsErrorCode } from '../../shared/errors/classify-aws-error.js';
+import { FatalError } from '../../shared/errors/fatal-error.js';
+import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
+import { RetryableError } from '../../shared/errors/retryable-error.js';
+import { resourceNames } from '../../shared/naming.js';
+import { awsCall } from '../aws/aws-call.js';
+import { describeService } from '../aws/describe-service.js';
+import { idempotencyToken } from '../saga/idempotency-token.js';
+import { done, outputOf, type Step } from './step.js';
+import { lowerTags } from './tags.js';
+import { GATEWAY_PORT } from './task-definition.js';
+
+/** Service `openclaw-<id>`: one task on the capacity provider, behind the target group. */
+export const serviceStep: Step = {
+  id: 'service',
+
+  async run(ctx, input) {
+    const { instance } = input;
+    const taskDefinitionArn = outputOf(input, 'task-definition', 'taskDefinitionArn');
+    const targetGroupArn = outputOf(input, 'target-group', 'targetGroupArn');
+    const { serviceName, containerName } = resourceNames(instance.id);
+    const existing = await describeService(ctx, serviceName);
+    if (existing?.status === 'ACTIVE' && existing.serviceArn) {
+      await ctx.note(`service ${existing.serviceArn} found`);
+      return done({ serviceArn: existing.serviceArn });
+    }
+    if (existing?.status === 'DRAINING') {
+      throw new RetryAfterError('ServiceDraining', `service ${serviceName} is still draining`, 5_000);
+    }
+    let notIdempotent = false;
+    const created = await awsCall('create', 'CreateService', async () => {
+      try {
+        return await ctx.aws.ecs.send(
+          new CreateServiceCommand({
+            cluster: ctx.config.ECS_CLUSTER,
+            serviceName,
+            taskDefinition: taskDefinitionArn,
+            desiredCount: 1,
+            capacityProviderStrategy: [{ capacityProvider: ctx.config.CAPACITY_PROVIDER, weight: 1 }],
+            networkConfiguration: {
+              awsvpcConfiguration: {
+                subnets: ctx.config.SUBNET_IDS,
+                securityGroups: ctx.config.SECURITY_GROUP_IDS,
+                assignPublicIp: 'DISABLED',
+              },
+            },
+            loadBalancers: [{ targetGroupArn, containerName, containerPort: GATEWAY_PORT }],
+            healthCheckGracePeriodSeconds: ctx.config.HEALTH_CHECK_GRACE_SECONDS,
+            deploymentConfiguration: {
+              deploymentCircuitBreaker: { enable: true, rollback: true },
+              maximumPercent: 200,
+              minimumHealthyPercent: 100,
+            },
+            tags: lowerTags(instance.id),
+            propagateTags: 'SERVICE',
+            enableECSManagedTags: true,
+            // The same token on every retry: ECS answers a repeated create with the first one's service.
+            clientToken: idempotencyToken(instance.id, 'service'),
+          }),
+        );
+      } catch (error) {
+        // A service of this name made with other parameters (or another token): take it if ACTIVE.
+        const message = error instanceof Error ? error.message : '';
+        if (awsErrorCode(error) !== 'InvalidParameter' || !/not idempotent/i.test(message)) throw error;
+        notIdempotent = true;
+        return null;
+      }
+    });
+    if (created.ok && created.value?.service?.serviceArn) {
+      await ctx.note(`service ${created.value.service.serviceArn} created`);
+      return done({ serviceArn: created.value.service.serviceArn });
+    }
+    if (notIdempotent) {
+      const again = await describeService(ctx, serviceName);
+      if (again?.status === 'ACTIVE' && again.serviceArn) return done({ serviceArn: again.serviceArn });
+      throw new RetryableError(
+        'ServiceNotIdempotent',
+        `service ${serviceName} exists but is ${again?.status ?? 'not visible'}`,
+      );
+    }
+    throw new FatalError('NoServiceArn', `CreateService for ${serviceName} gave no ARN`);
+  },
+
+  /** Scale to zero, then delete with force; DRAINING, INACTIVE and unknown services are already going. */
+  async undo(ctx, instance) {
+    const { serviceName } = resourceNames(instance.id);
+    const existing = await describeService(ctx, serviceName);
+    if (existing?.status !== 'ACTIVE') return 'absent';
+    const cluster = ctx.config.ECS_CLUSTER;
+    await awsCall('delete', 'UpdateService', () =>
+      ctx.aws.ecs.send(new UpdateServiceCommand({ cluster, service: serviceName, desiredCount: 0 })),
+    );
+    const deleted = await awsCall('delete', 'DeleteService', () =>
+      ctx.aws.ecs.send(new DeleteServiceCommand({ cluster, service: serviceName, force: true })),
+    );
+    return deleted.ok ? 'deleted' : 'absent';
+  },
+};

@@ -1,0 +1,157 @@
+import {
+  type ContainerDefinition,
+  DeleteTaskDefinitionsCommand,
+  DeregisterTaskDefinitionCommand,
+  DescribeTaskDefinitionCommand,
+  ListTaskDefinitionsCommand,
+  RegisterTaskDefinitionCommand,
+  type TaskDefinition,
+  type TaskDefinitionStatus,
+} from '@aws-sdk/client-ecs';
+import type { WorkerConfig } from '../../shared/config.js';
+import { FatalError } from '../../shared/errors/fatal-error.js';
+import { RetryableError } from '../../shared/errors/retryable-error.js';
+import { resourceNames } from '../../shared/naming.js';
+import { awsCall, awsValue } from '../aws/aws-call.js';
+import { done, outputOf, type Step, type StepContext } from './step.js';
+import { lowerTags } from './tags.js';
+
+export const GATEWAY_PORT = 8080;
+export const TASK_CPU = '512';
+export const TASK_MEMORY = '1536';
+
+/** The gateway container: secrets only through `valueFrom` on the secret's JSON keys, never plain env. */
+export function gatewayContainer(
+  config: WorkerConfig,
+  instanceId: string,
+  secretArn: string,
+): ContainerDefinition {
+  const names = resourceNames(instanceId);
+  return {
+    name: names.containerName,
+    image: config.GATEWAY_IMAGE,
+    essential: true,
+    portMappings: [{ containerPort: GATEWAY_PORT, protocol: 'tcp' }],
+    secrets: [
+      { name: 'ANTHROPIC_API_KEY', valueFrom: `${secretArn}:ANTHROPIC_API_KEY::` },
+      { name: 'OPENCLAW_GATEWAY_TOKEN', valueFrom: `${secretArn}:OPENCLAW_GATEWAY_TOKEN::` },
+    ],
+    environment: [
+      { name: 'INSTANCE_ID', value: instanceId },
+      { name: 'BASE_PATH', value: names.basePath },
+    ],
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: {
+        'awslogs-group': config.LOG_GROUP,
+        'awslogs-region': config.AWS_REGION,
+        'awslogs-stream-prefix': 'gateway',
+      },
+    },
+    healthCheck: {
+      command: ['CMD-SHELL', `curl -f http://localhost:${GATEWAY_PORT}/health || exit 1`],
+      interval: 30,
+      timeout: 5,
+      retries: 3,
+      startPeriod: 60,
+    },
+  };
+}
+
+/** An ACTIVE revision registered for this image and this secret is reused rather than leaking another. */
+function reusable(definition: TaskDefinition | undefined, config: WorkerConfig, secretArn: string): boolean {
+  const container = definition?.containerDefinitions?.[0];
+  return (
+    definition?.status === 'ACTIVE' &&
+    container?.image === config.GATEWAY_IMAGE &&
+    (container.secrets ?? []).every((s) => s.valueFrom?.startsWith(`${secretArn}:`))
+  );
+}
+
+/** Task definition family `openclaw-<id>`: EC2, awsvpc, 0.5 vCPU, 1.5 GB, one container. */
+export const taskDefinitionStep: Step = {
+  id: 'task-definition',
+
+  async run(ctx, input) {
+    const { instance } = input;
+    const secretArn = outputOf(input, 'secret', 'secretArn');
+    const { taskFamily } = resourceNames(instance.id);
+    const latest = await awsCall('read', 'DescribeTaskDefinition', () =>
+      ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskFamily })),
+    );
+    if (latest.ok && reusable(latest.value.taskDefinition, ctx.config, secretArn)) {
+      const arn = latest.value.taskDefinition!.taskDefinitionArn!;
+      await ctx.note(`task definition ${arn} found`);
+      return done({ taskDefinitionArn: arn });
+    }
+    const registered = await awsValue('create', 'RegisterTaskDefinition', () =>
+      ctx.aws.ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: taskFamily,
+          requiresCompatibilities: ['EC2'],
+          networkMode: 'awsvpc',
+          cpu: TASK_CPU,
+          memory: TASK_MEMORY,
+          executionRoleArn: ctx.config.EXECUTION_ROLE_ARN,
+          taskRoleArn: ctx.config.TASK_ROLE_ARN,
+          containerDefinitions: [gatewayContainer(ctx.config, instance.id, secretArn)],
+          tags: lowerTags(instance.id),
+        }),
+      ),
+    );
+    const arn = registered.taskDefinition?.taskDefinitionArn;
+    if (!arn)
+      throw new FatalError('NoTaskDefinitionArn', `RegisterTaskDefinition for ${taskFamily} gave no ARN`);
+    await ctx.note(`task definition ${arn} registered`);
+    return done({ taskDefinitionArn: arn });
+  },
+
+  /** Every revision of the family: deregister the ACTIVE ones, then delete them all. */
+  async undo(ctx, instance) {
+    const { taskFamily } = resourceNames(instance.id);
+    const active = await listRevisions(ctx, taskFamily, 'ACTIVE');
+    for (const arn of active) {
+      await awsCall('delete', 'DeregisterTaskDefinition', () =>
+        ctx.aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn })),
+      );
+    }
+    const all = [...new Set([...active, ...(await listRevisions(ctx, taskFamily, 'INACTIVE'))])];
+    for (let i = 0; i < all.length; i += 10) {
+      const batch = all.slice(i, i + 10);
+      const result = await awsValue('delete', 'DeleteTaskDefinitions', () =>
+        ctx.aws.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: batch })),
+      );
+      const failure = result.failures?.find(
+        (f) => !/not found|DELETE_IN_PROGRESS|missing/i.test(f.reason ?? ''),
+      );
+      if (failure) {
+        // Usually a deregistration not yet visible: another attempt settles it.
+        throw new RetryableError(
+          'DeleteTaskDefinitionsFailed',
+          `DeleteTaskDefinitions: ${failure.arn ?? ''} ${failure.reason ?? ''} ${failure.detail ?? ''}`.trim(),
+        );
+      }
+    }
+    return all.length > 0 ? 'deleted' : 'absent';
+  },
+};
+
+/** Revision ARNs of exactly this family (`familyPrefix` also matches longer names). */
+async function listRevisions(
+  ctx: StepContext,
+  family: string,
+  status: TaskDefinitionStatus,
+): Promise<string[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await awsValue('read', 'ListTaskDefinitions', () =>
+      ctx.aws.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status, nextToken })),
+    );
+    for (const arn of page.taskDefinitionArns ?? []) {
+      if (arn.endsWith(`:task-definition/${family}:${arn.split(':').pop()}`)) arns.push(arn);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return arns;
+}
