@@ -63,6 +63,13 @@ export async function makeTestApp(options: AppOptions & { env?: Record<string, s
     makeQueue(QUEUE_NAMES.capacity, queueConnection, ns.prefix),
     makeQueue(QUEUE_NAMES.reconcile, queueConnection, ns.prefix),
   ];
+  // BullMQ writes each queue's meta key shortly after construction; wait for it, so tests that compare
+  // the keys under the prefix before and after a request see only what the request wrote.
+  for (let i = 0; i < 200; i++) {
+    const metas = await Promise.all(queues.map((q) => ns.redis.exists(`${ns.prefix}:${q.name}:meta`)));
+    if (metas.every(Boolean)) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
   const store = makeInstanceStore(redis, { prefix: ns.prefix, routing: config.routing });
   const sealer = makeSealer(config.DATA_ENCRYPTION_KEY.reveal());
   const log = makeLogger({ level: 'silent', name: 'api-test' });
@@ -89,6 +96,7 @@ export async function makeTestApp(options: AppOptions & { env?: Record<string, s
   return {
     app,
     config,
+    redis,
     store,
     sealer,
     instanceQueue,
@@ -98,7 +106,9 @@ export async function makeTestApp(options: AppOptions & { env?: Record<string, s
     dump,
     async close() {
       await Promise.all(queues.map((q) => q.close()));
-      await Promise.all([redis, subscriber, queueConnection].map((c: Redis) => c.quit()));
+      await Promise.all(
+        [redis, subscriber, queueConnection].map((c: Redis) => c.quit().catch(() => c.disconnect())),
+      );
       await ns.cleanup();
     },
   };
