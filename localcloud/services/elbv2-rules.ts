@@ -78,9 +78,11 @@ function checkTargetGroups(
   const linked = targetGroupsOfLoadBalancer(cloud, listener.loadBalancerArn, ruleArn);
   for (const tg of tgs) linked.add(tg);
   if (linked.size > cloud.quotas.targetGroupsPerAlb) {
+    // AWS documents this quota's error as TooManyUniqueTargetGroupsPerLoadBalancer; TooManyTargetGroups
+    // is the account-wide quota, which CreateTargetGroup raises.
     throw new AwsError(
-      'TooManyTargetGroups',
-      'You have reached the maximum number of target groups allowed for your load balancer',
+      'TooManyUniqueTargetGroupsPerLoadBalancer',
+      "You've reached the limit on the number of unique target groups per load balancer across all listeners",
     );
   }
 }

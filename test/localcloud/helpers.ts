@@ -37,7 +37,11 @@ export async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
 }
 
-export async function inspect<T = Record<string, unknown>>(lc: Localcloud, path: string, body?: unknown): Promise<T> {
+export async function inspect<T = Record<string, unknown>>(
+  lc: Localcloud,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${lc.url}/_localcloud/${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json' },
@@ -47,7 +51,9 @@ export async function inspect<T = Record<string, unknown>>(lc: Localcloud, path:
 }
 
 /** Runs fn and returns the error it throws (fails when it does not throw). */
-export async function errorOf(fn: () => Promise<unknown>): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number } }> {
+export async function errorOf(
+  fn: () => Promise<unknown>,
+): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number } }> {
   try {
     await fn();
   } catch (err) {
