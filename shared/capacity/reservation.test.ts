@@ -37,6 +37,13 @@ describe('instancesForTasks (first-fit decreasing on fresh instances)', () => {
     ).toBe(want);
   });
 
+  it('fills empty instances before asking for new ones', () => {
+    const tasks = Array.from({ length: 3 }, () => task);
+    expect(instancesForTasks(tasks, c7i, [c7i])).toBe(2);
+    expect(instancesForTasks([task], c7i, [c7i, c7i])).toBe(1);
+    expect(instancesForTasks([task], c7i, [{ cpu: 2048, memory: 1000, enis: 2 }])).toBe(1);
+  });
+
   it('counts a task larger than the shape as one instance', () => {
     expect(instancesForTasks([{ cpu: 4096, memory: 9000 }], c7i)).toBe(1);
   });
@@ -73,8 +80,9 @@ describe('computeReservation', () => {
       n: 1,
       value: 100,
     },
-  ])('$name: M=$m N=$n reservation=$value', ({ inService, cis, waiting, m, n, value }) => {
+  ])('$name: M=$m N=$n reservation=$value', ({ inService, cis, waiting, m, n, value, ...rest }) => {
     const r = computeReservation({
+      emptyInstances: 'empty' in rest ? (rest.empty as (typeof c7i)[]) : [],
       inServiceInstances: inService,
       containerInstances: cis,
       waitingTasks: Array.from({ length: waiting }, () => task),

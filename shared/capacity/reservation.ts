@@ -5,9 +5,10 @@ import type { ContainerInstanceInfo, Reservation, Resources } from './sample-typ
  *
  *   reservation = M / N x 100
  *
- * N is the number of instances in the Auto Scaling group that are already running (InService); M is
- * the number of instances needed to run every task assigned to the provider, including tasks still
- * PROVISIONING because nothing has room. Two cases are fixed by definition: no instances and no tasks
+ * N is the number of instances in the Auto Scaling group that are running (launched and not draining:
+ * InService, or Pending while it boots, so a launch in flight is not asked for twice); M is the number
+ * of instances needed to run every task assigned to the provider, including tasks still PROVISIONING
+ * because nothing has room: instances hosting tasks, plus the empty or new ones the waiting tasks need. Two cases are fixed by definition: no instances and no tasks
  * is 100 (nothing to do), no instances but tasks waiting is 200 (scale out).
  * See https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-auto-scaling.html
  */
@@ -27,29 +28,35 @@ export interface InstanceShape extends Resources {
 }
 
 /**
- * How many fresh instances of one shape the tasks need: first-fit decreasing by memory, the way ECS
- * estimates the instances to add for PROVISIONING tasks. A task larger than the shape still counts one
- * instance (ECS cannot place it anywhere, but it does ask for capacity).
+ * How many instances the waiting tasks need, first-fit in arrival order: empty instances first (idle
+ * ones, or launching ones not yet registered), then fresh instances of `shape`. A task larger than the
+ * shape still counts one instance (ECS cannot place it, but it does ask for capacity).
  */
-export function instancesForTasks(tasks: readonly TaskDemand[], shape: InstanceShape): number {
-  const bins: { cpu: number; memory: number; enis: number }[] = [];
-  const sorted = [...tasks].sort((a, b) => b.memory - a.memory || b.cpu - a.cpu);
-  for (const task of sorted) {
+export function instancesForTasks(
+  tasks: readonly TaskDemand[],
+  shape: InstanceShape,
+  empty: readonly InstanceShape[] = [],
+): number {
+  const toBin = (s: InstanceShape) => ({
+    cpu: s.cpu,
+    memory: s.memory,
+    enis: s.enis ?? Number.POSITIVE_INFINITY,
+    used: false,
+  });
+  const bins = empty.map(toBin);
+  for (const task of tasks) {
     const enis = task.enis ?? 0;
-    const bin = bins.find((b) => b.cpu >= task.cpu && b.memory >= task.memory && b.enis >= enis);
-    if (bin) {
-      bin.cpu -= task.cpu;
-      bin.memory -= task.memory;
-      bin.enis -= enis;
-    } else {
-      bins.push({
-        cpu: shape.cpu - task.cpu,
-        memory: shape.memory - task.memory,
-        enis: (shape.enis ?? Number.POSITIVE_INFINITY) - enis,
-      });
+    let bin = bins.find((b) => b.cpu >= task.cpu && b.memory >= task.memory && b.enis >= enis);
+    if (!bin) {
+      bin = toBin(shape);
+      bins.push(bin);
     }
+    bin.cpu -= task.cpu;
+    bin.memory -= task.memory;
+    bin.enis -= enis;
+    bin.used = true;
   }
-  return bins.length;
+  return bins.filter((b) => b.used).length;
 }
 
 /** An instance hosts work when it has any running or pending task. */
@@ -57,19 +64,23 @@ export const hostsTasks = (ci: Pick<ContainerInstanceInfo, 'runningTasks' | 'pen
   ci.runningTasks + ci.pendingTasks > 0;
 
 export interface ReservationInput {
-  /** Running (InService) instances in the ASG. */
+  /** Running instances in the ASG (InService or Pending, not draining). */
   inServiceInstances: number;
   containerInstances: readonly Pick<ContainerInstanceInfo, 'runningTasks' | 'pendingTasks' | 'status'>[];
   waitingTasks: readonly TaskDemand[];
+  /** What is free on the running instances without tasks, where waiting tasks go before new ones. */
+  emptyInstances?: readonly InstanceShape[];
   /** The shape new instances will have; ECS uses the smallest the group can launch. */
   newInstanceShape: InstanceShape;
 }
 
 /** M and N from a fleet: instances hosting tasks, plus the instances the waiting tasks need. */
 export function computeReservation(input: ReservationInput): Reservation {
-  const hosting = input.containerInstances.filter((ci) => ci.status !== 'INACTIVE' && hostsTasks(ci)).length;
+  const hosting = input.containerInstances.filter((ci) => ci.status === 'ACTIVE' && hostsTasks(ci)).length;
   const extra =
-    input.waitingTasks.length > 0 ? instancesForTasks(input.waitingTasks, input.newInstanceShape) : 0;
+    input.waitingTasks.length > 0
+      ? instancesForTasks(input.waitingTasks, input.newInstanceShape, input.emptyInstances)
+      : 0;
   const m = hosting + extra;
   const n = input.inServiceInstances;
   return { m, n, value: reservationValue(m, n) };

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { AwsClients } from '../../shared/aws-clients.js';
+import { computeSample } from '../../shared/capacity/compute-sample.js';
+import { makeDurationHistograms } from '../../shared/capacity/duration-histograms.js';
+import { makeSampleStore } from '../../shared/capacity/sample-store.js';
+import { observeStepDurations, recentSignups } from '../../shared/capacity/signup-latencies.js';
+import { findWaitingSignups } from '../../shared/capacity/waiting-signups.js';
+import type { WorkerConfig } from '../../shared/config.js';
+import { loadPriceBook, type PriceBook } from '../../shared/cost/prices.js';
+import { fetchSpotPrices, withSpotPrices } from '../../shared/cost/spot-refresh.js';
+import type { InstanceStore } from '../../shared/instance-store.js';
+import { jobCatalog } from '../../shared/job-catalog.js';
+import type { Logger } from '../../shared/logger.js';
+import { collectFleet, type MarketLookup } from './collect-fleet.js';
+
+export type CapacityConfig = Pick<
+  WorkerConfig,
+  | 'QUEUE_PREFIX'
+  | 'ECS_CLUSTER'
+  | 'CAPACITY_PROVIDER'
+  | 'ASG_NAME'
+  | 'SAMPLE_INTERVAL_MS'
+  | 'COST_PRICES_FILE'
+>;
+
+export interface CapacityContext {
+  aws: AwsClients;
+  redis: Redis;
+  store: InstanceStore;
+  config: CapacityConfig;
+  log: Logger;
+  clock?: { now(): number };
+}
+
+const SPOT_PRICE_TTL_MS = 3600_000;
+const HISTOGRAM_WINDOW_MS = 2 * 24 * 3600_000;
+
+export interface SampleOutcome {
+  bucket: number;
+  result: 'sampled' | 'gap' | 'skipped';
+  reason?: string;
+}
+
+/** The tick a job stands for: a scheduler job is created `delay` before its slot. */
+export function bucketOf(job: Pick<Job, 'timestamp' | 'delay'>, intervalMs: number, now: number): number {
+  const at = job.timestamp ? job.timestamp + (job.delay ?? 0) : now;
+  return Math.floor(at / intervalMs) * intervalMs;
+}
+
+/**
+ * The `sample-capacity` processor. Of several worker processes exactly one samples each tick (SET NX
+ * on the bucket); a read that fails is recorded as a gap and not retried (the next tick samples
+ * again). Spot prices come from DescribeSpotPriceHistory at most hourly, cached in Redis.
+ */
+export function makeCapacityProcessor(ctx: CapacityContext): (job: Job) => Promise<SampleOutcome> {
+  const clock = ctx.clock ?? { now: () => Date.now() };
+  const interval = ctx.config.SAMPLE_INTERVAL_MS;
+  const samples = makeSampleStore(ctx.redis, { prefix: ctx.config.QUEUE_PREFIX });
+  const histograms = makeDurationHistograms(ctx.redis, ctx.config.QUEUE_PREFIX);
+  const owner = randomUUID();
+  const lookup: MarketLookup = { describeInstancesWorks: null };
+  let book: Promise<PriceBook> | undefined;
+
+  async function prices(types: readonly string[], azs: readonly string[]): Promise<PriceBook> {
+    book ??= loadPriceBook(ctx.config.COST_PRICES_FILE);
+    const base = await book;
+    let spot = await samples.cachedSpotPrices();
+    if (!spot) {
+      try {
+        spot = await fetchSpotPrices(ctx.aws.ec2, types, { availabilityZones: azs });
+        await samples.cacheSpotPrices(spot, SPOT_PRICE_TTL_MS);
+      } catch (err) {
+        ctx.log.warn({ err }, 'spot price refresh failed; using the price book');
+        return base;
+      }
+    }
+    return withSpotPrices(base, spot);
+  }
+
+  return async (job) => {
+    const parsed = jobCatalog['sample-capacity'].schema.safeParse(job.data ?? {});
+    if (!parsed.success)
+      throw new UnrecoverableError(`sample-capacity: bad payload: ${parsed.error.message}`);
+    const now = clock.now();
+    const bucket = bucketOf(job, interval, now);
+    const log = ctx.log.child({ jobId: job.id, bucket: new Date(bucket).toISOString() });
+    if (!(await samples.claim(bucket, owner, interval * 3)))
+      return { bucket, result: 'skipped', reason: 'claimed' };
+    try {
+      const fleet = await collectFleet(
+        ctx.aws,
+        {
+          cluster: ctx.config.ECS_CLUSTER,
+          capacityProvider: ctx.config.CAPACITY_PROVIDER,
+          asgName: ctx.config.ASG_NAME,
+        },
+        () => clock.now(),
+        lookup,
+      );
+      const provisioning = await ctx.store.list({ status: 'provisioning', limit: 1000 });
+      const sample = computeSample({
+        bucket,
+        resolutionMs: interval,
+        fleet,
+        previous: await samples.latest(),
+        waitingSignups: findWaitingSignups(provisioning.items, fleet.at),
+        prices: await prices(fleet.asg.instanceTypes, [
+          ...new Set(fleet.asg.instances.map((i) => i.availabilityZone)),
+        ]),
+      });
+      await samples.writeSample(sample, now);
+      log.debug({ reservation: sample.reservation, action: sample.scaling.action }, 'capacity sampled');
+    } catch (err) {
+      const e = err as Error;
+      const reason = `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
+      await samples.writeGap(bucket, reason, interval, now);
+      log.warn({ err: e }, 'capacity sample failed; recorded a gap');
+      return { bucket, result: 'gap', reason };
+    }
+    try {
+      await observeStepDurations(histograms, await recentSignups(ctx.store, now - HISTOGRAM_WINDOW_MS));
+    } catch (err) {
+      log.warn({ err }, 'step duration histograms not updated');
+    }
+    return { bucket, result: 'sampled' };
+  };
+}
