@@ -67,7 +67,9 @@ async function purchaseOptions(
   }
   // Without DescribeInstances: the group launches its on-demand base first, the rest is spot
   // (OnDemandPercentageAboveBaseCapacity 0), so the first `base` instances in group order are on-demand.
-  ids.forEach((id, index) => out.set(id, index < onDemandBase ? 'on-demand' : 'spot'));
+  ids.forEach((id, index) => {
+    out.set(id, index < onDemandBase ? 'on-demand' : 'spot');
+  });
   return out;
 }
 
