@@ -6,13 +6,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiThroughput } from './figures/1-api-throughput.js';
+import { pipeline } from './figures/2-pipeline.js';
 import { REPO_ROOT } from './support/child-process.js';
 import type { Figure } from './support/figure.js';
 import { machine } from './support/machine.js';
 import { type FigureReport, renderTable } from './support/table.js';
 
 const RUNS = 2;
-const figures: Figure[] = [apiThroughput];
+const figures: Figure[] = [apiThroughput, pipeline];
 
 const only = process.env.BENCH_ONLY?.split(',').map(Number);
 const started = Date.now();
