@@ -27,6 +27,11 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** Signup requests per address and window (default 10 a minute). */
   signupLimit?: Omit<RateLimitOptions, 'name'>;
+  /**
+   * Extra routes mounted after the built-in ones (the operator dashboard, /metrics). Paths under
+   * ADMIN_PATHS are already behind admin auth; deps are on `c.var.deps`.
+   */
+  mount?: (app: OpenAPIHono<AppEnv>) => void;
 }
 
 /** Operator pages behind basic auth; the dashboard itself is mounted later by its own module. */
@@ -84,6 +89,7 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   }
   registerDocs(app);
   mountBullBoard(app, deps.queues);
+  options.mount?.(app);
 
   app.onError(onError);
   app.notFound(notFound);

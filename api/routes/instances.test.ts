@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INSTANCE_ID_PATTERN } from '../../shared/naming.js';
 import {
+  adminAuth,
   type CreatedBody,
   type ErrorBody,
   type InstanceBody,
@@ -203,5 +204,32 @@ describe('instances routes', () => {
     });
     expect(await t.keys()).toEqual(before);
     expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 1 });
+  });
+
+  it('answers an unexpected failure 500 with the request id and no internals', async () => {
+    t.redis.disconnect();
+    const res = await t.app.request('/v1/instances/aaaaaaaaaaaa', {
+      headers: { ...json, 'X-Request-Id': 'trace-me-500' },
+    });
+    expect(res.status).toBe(500);
+    const body = await read<ErrorBody>(res);
+    expect(body).toEqual({
+      error: {
+        code: 'internal_error',
+        message: expect.stringContaining('request id'),
+        details: null,
+        requestId: 'trace-me-500',
+      },
+    });
+    expect(JSON.stringify(body)).not.toMatch(/connection|redis|stack|at /i);
+  });
+
+  it('mounts extra routes (the dashboard) behind admin auth', async () => {
+    await t.close();
+    t = await makeTestApp({ mount: (app) => app.get('/dashboard', (c) => c.text('dashboard')) });
+    expect((await t.app.request('/dashboard')).status).toBe(401);
+    const ok = await t.app.request('/dashboard', { headers: adminAuth });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('dashboard');
   });
 });

@@ -1,0 +1,82 @@
+import { KNOWN_SHAPES } from '../../shared/capacity/instance-shapes.js';
+import type { CapacitySample } from '../../shared/capacity/sample-types.js';
+import { recentSignups, signupLatencyOf } from '../../shared/capacity/signup-latencies.js';
+import { type CostReport, costReport } from '../../shared/cost/cost-report.js';
+import { type HeadroomTable, headroomTable } from '../../shared/cost/headroom.js';
+import { instancePricePerHour, type PriceBook } from '../../shared/cost/prices.js';
+import { type Projection, projectCost } from '../../shared/cost/projection.js';
+import type { InstanceStore } from '../../shared/instance-store.js';
+
+export const HEADROOM_TARGETS = [100, 90, 80] as const;
+const DAY = 24 * 3600_000;
+
+/** Today's packing: users per instance hosting tasks (null when none does). */
+export function packingOf(sample: CapacitySample): number | null {
+  return sample.reservation.m > 0 && sample.tasks.running > 0
+    ? sample.tasks.running /
+        Math.max(
+          1,
+          sample.fleet.containerInstances.filter((ci) => ci.runningTasks + ci.pendingTasks > 0).length,
+        )
+    : null;
+}
+
+export function currentCost(book: PriceBook, sample: CapacitySample): CostReport {
+  const idle = new Set(sample.idle.map((i) => i.ec2InstanceId));
+  return costReport(book, {
+    users: sample.tasks.running,
+    instances: sample.fleet.asg.instances
+      .filter((i) => i.lifecycleState === 'InService' || i.lifecycleState === 'Pending')
+      .map((i) => ({
+        instanceId: i.instanceId,
+        instanceType: i.instanceType,
+        purchaseOption: i.purchaseOption,
+        idle: idle.has(i.instanceId),
+      })),
+  });
+}
+
+/** Average spot price of the types the group launches: what one more spare instance costs. */
+export function marginalInstancePrice(book: PriceBook, sample: CapacitySample): number {
+  const prices = sample.fleet.asg.instanceTypes
+    .map((t) => instancePricePerHour(book, t, 'spot'))
+    .filter((p): p is number => p !== null);
+  return prices.length > 0 ? prices.reduce((s, p) => s + p, 0) / prices.length : 0;
+}
+
+export async function currentHeadroom(
+  book: PriceBook,
+  sample: CapacitySample,
+  store: Pick<InstanceStore, 'list'>,
+  now: number,
+): Promise<HeadroomTable> {
+  const signups = (await recentSignups(store, now - DAY)).map(signupLatencyOf);
+  return headroomTable({
+    targets: HEADROOM_TARGETS,
+    instancesInUse: sample.reservation.m,
+    usersPerInstance: packingOf(sample) ?? 1,
+    instancePricePerHour: marginalInstancePrice(book, sample),
+    hoursPerMonth: book.hoursPerMonth,
+    signups,
+  });
+}
+
+export function projection(book: PriceBook, sample: CapacitySample, users: number): Projection {
+  const onDemand = sample.fleet.asg.instances.filter(
+    (i) =>
+      i.purchaseOption === 'on-demand' &&
+      (i.lifecycleState === 'InService' || i.lifecycleState === 'Pending'),
+  ).length;
+  const shapes: Record<string, { cpu: number; memory: number }> = { ...KNOWN_SHAPES };
+  for (const ci of sample.fleet.containerInstances) shapes[ci.instanceType] = ci.registered;
+  return projectCost(book, {
+    users,
+    usersPerInstance: packingOf(sample),
+    targetCapacity: sample.fleet.capacityProvider.managedScaling.targetCapacity,
+    asgMin: sample.fleet.asg.min,
+    asgMax: sample.fleet.asg.max,
+    onDemandBase: onDemand,
+    instanceTypes: sample.fleet.asg.instanceTypes,
+    shapes,
+  });
+}
