@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Redis } from 'ioredis';
-import { type ApiConfig, workerEnvSchema } from '../shared/config.js';
+import type { ApiConfig } from '../shared/config.js';
 import { makeSealer } from '../shared/crypto.js';
 import { makeInstanceStore } from '../shared/instance-store.js';
 import { QUEUE_NAMES } from '../shared/job-catalog.js';
@@ -14,20 +14,12 @@ export interface StartApiOverrides extends AppOptions {
   logger?: Logger;
   /** Port to listen on instead of config.PORT (0: any free port). */
   port?: number;
-  /** Retry policy stamped on create/delete jobs; defaults are the worker's JOB_ATTEMPTS/BACKOFF_BASE_MS defaults. */
-  jobAttempts?: number;
-  backoffBaseMs?: number;
 }
 
 export interface RunningApi {
   url: string;
   close(): Promise<void>;
 }
-
-const workerDefaults = {
-  attempts: workerEnvSchema.shape.JOB_ATTEMPTS.parse(undefined),
-  backoffBaseMs: workerEnvSchema.shape.BACKOFF_BASE_MS.parse(undefined),
-};
 
 /**
  * The composition root's body: connections, store, queues, app, listening server. `close()` stops
@@ -50,8 +42,8 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
   }
 
   const instanceQueue = makeInstanceQueue(queueConnection, config.QUEUE_PREFIX, {
-    attempts: overrides.jobAttempts ?? workerDefaults.attempts,
-    backoffBaseMs: overrides.backoffBaseMs ?? workerDefaults.backoffBaseMs,
+    attempts: config.JOB_ATTEMPTS,
+    backoffBaseMs: config.BACKOFF_BASE_MS,
   });
   const queues = [
     instanceQueue.queue,

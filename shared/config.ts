@@ -74,6 +74,9 @@ const common = {
   ALB_RULES_PER_LISTENER: positiveInt.default(100),
   ALB_TARGET_GROUPS_PER_ALB: positiveInt.default(100),
   ALB_QUOTA_MARGIN: z.coerce.number().int().min(0).default(2),
+  // The API stamps the retry policy on the jobs it enqueues; the worker reads the attempt count too.
+  JOB_ATTEMPTS: positiveInt.default(8),
+  BACKOFF_BASE_MS: positiveInt.default(1000),
 };
 
 const aws = {
@@ -107,8 +110,6 @@ export const workerEnvSchema = z.object({
   LOG_GROUP: z.string().min(1),
   DEFAULT_ANTHROPIC_API_KEY: secret(1),
   WORKER_CONCURRENCY: positiveInt.default(10),
-  JOB_ATTEMPTS: positiveInt.default(8),
-  BACKOFF_BASE_MS: positiveInt.default(1000),
   PLACEMENT_POLL_MS: positiveInt.default(5000),
   PLACEMENT_DEADLINE_MS: positiveInt.default(10 * 60_000),
   HEALTH_CHECK_GRACE_SECONDS: positiveInt.default(120),
