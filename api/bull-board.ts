@@ -17,9 +17,7 @@ export function mountBullBoard(app: Hono<AppEnv>, queues: readonly Queue[]): voi
   const serverAdapter = new HonoAdapter(serveStatic).setBasePath(BULL_BOARD_PATH);
   createBullBoard({
     queues: queues.map((queue) => new BullMQAdapter(queue)),
-    // @bull-board/hono 9.10.1 pins its own @bull-board/api 9.10.1 next to our 9.10.2: the same interface
-    // from two declaration files, which TypeScript cannot unify. Runtime behaviour is identical.
-    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    serverAdapter,
     options: { uiConfig: { boardTitle: 'OpenClaw Fleet' } },
   });
   app.route(BULL_BOARD_PATH, serverAdapter.registerPlugin());
