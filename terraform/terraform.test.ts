@@ -304,7 +304,9 @@ describe('control plane', () => {
     const base = Number(variableDefault(tf, 'control_plane_rule_priority'));
     const paths = variableDefault(tf, 'api_paths') as string[];
     expect(base + Math.ceil(paths.length / 5)).toBeLessThan(1000);
-    expect(paths).toEqual(expect.arrayContaining(['/v1/*', '/admin/*', '/docs*', '/openapi.json', '/signup*', '/dashboard*']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/v1/*', '/admin/*', '/docs*', '/openapi.json', '/signup*', '/dashboard*']),
+    );
   });
 });
 
