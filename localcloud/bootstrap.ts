@@ -4,6 +4,7 @@ import { purgeExpiredSecrets } from './services/secrets-manager.js';
 import { launchInstance } from './sim/asg.js';
 import { makeClock } from './sim/clock.js';
 import { evaluateScaleOut, reservation } from './sim/managed-scaling.js';
+import { forgetOld } from './sim/retention.js';
 import { makeRng } from './sim/rng.js';
 import { evaluateScaleIn } from './sim/scale-in.js';
 import { hooksFor, reconcileAll } from './sim/service-scheduler.js';
@@ -50,6 +51,9 @@ function emptyState(): CloudState {
     clusterTags: [],
     capacityProviderTags: [],
     nextIp: new Map(),
+    tasksByService: new Map(),
+    tasksByInstance: new Map(),
+    waiting: new Set(),
   };
 }
 
@@ -88,7 +92,7 @@ function populate(cloud: Cloud, o: BootstrapOptions): void {
     timingConfig: o.timingConfig,
     timing: resolveTiming(o.timingConfig),
     quotas: o.quotas,
-    reconcile: { running: false, again: false },
+    reconcile: { running: false, again: false, dirty: new Set(), all: false },
     stopLoops: () => {},
   } satisfies Cloud);
   const now = cloud.clock.now();
@@ -146,6 +150,7 @@ function startLoops(cloud: Cloud): void {
     () => cloud.timing.scalingEvaluationMs,
     () => {
       purgeExpiredSecrets(cloud);
+      forgetOld(cloud);
       const r = reservation(cloud);
       evaluateScaleOut(cloud, r);
       evaluateScaleIn(cloud, r);

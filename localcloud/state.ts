@@ -53,6 +53,7 @@ export interface Ec2Instance {
   lifecycle: 'Pending' | 'InService' | 'Terminating' | 'Terminated';
   protectedFromScaleIn: boolean;
   launchedAt: number;
+  terminatedAt?: number;
   privateIp: string;
   containerInstanceArn?: string;
 }
@@ -164,6 +165,8 @@ export interface Service {
   deployments: Deployment[];
   events: ServiceEvent[];
   createdAt: number;
+  /** When the service became INACTIVE; it stays describable for a while, as in AWS. */
+  inactiveAt?: number;
   tags: Tag[];
   /** True once "has reached a steady state" was said for the current shape of the service. */
   steady: boolean;
@@ -264,4 +267,9 @@ export interface CloudState {
   capacityProviderTags: Tag[];
   /** Next free host number per subnet, for task and instance IPs. */
   nextIp: Map<string, number>;
+  /** Indexes kept in step with `tasks`, so per-service and per-instance questions cost O(their tasks). */
+  tasksByService: Map<string, Set<Task>>;
+  tasksByInstance: Map<string, Set<Task>>;
+  /** Tasks in PROVISIONING that no instance has taken yet, oldest first. */
+  waiting: Set<Task>;
 }

@@ -105,7 +105,7 @@ export const autoscaling: HandlerMap = {
         `New SetDesiredCapacity value ${desired} is below min value ${asg.min} for the AutoScalingGroup.`,
       );
     changeDesired(cloud, desired, 'a user request explicitly set group desired capacity');
-    reconcileAll(cloud);
+    reconcileAll(cloud, null);
     return undefined;
   },
 
@@ -150,7 +150,7 @@ export const autoscaling: HandlerMap = {
       const i = cloud.state.instances.get(id);
       if (i) i.protectedFromScaleIn = protect;
     }
-    reconcileAll(cloud);
+    reconcileAll(cloud, null);
     return undefined;
   },
 };

@@ -171,7 +171,7 @@ export const ecsServices: HandlerMap = {
     };
     // A new service replaces an INACTIVE one of the same name, as AWS allows.
     cloud.state.services.set(name, svc);
-    reconcileAll(cloud);
+    reconcileAll(cloud, name);
     return { service: serviceView(cloud, svc, false) };
   },
 
@@ -210,7 +210,7 @@ export const ecsServices: HandlerMap = {
       svc.deployments.unshift(newDeployment(cloud, td));
     }
     svc.steady = false;
-    reconcileAll(cloud);
+    reconcileAll(cloud, svc.name);
     return { service: serviceView(cloud, svc, false) };
   },
 
@@ -227,7 +227,7 @@ export const ecsServices: HandlerMap = {
       svc.desiredCount = 0;
       svc.steady = false;
       serviceEvent(cloud, svc, 'has begun draining connections on 0 tasks.');
-      reconcileAll(cloud);
+      reconcileAll(cloud, svc.name);
     }
     return { service: serviceView(cloud, svc, false) };
   },

@@ -25,8 +25,8 @@ export function taskDefinitionView(td: TaskDefinition): Record<string, unknown> 
 const counts = (cloud: Cloud, svc: Service, deploymentId?: string) => {
   let running = 0;
   let pending = 0;
-  for (const t of cloud.state.tasks.values()) {
-    if (t.serviceName !== svc.name || t.desiredStatus !== 'RUNNING') continue;
+  for (const t of cloud.state.tasksByService.get(svc.name) ?? []) {
+    if (t.desiredStatus !== 'RUNNING') continue;
     if (deploymentId && t.deploymentId !== deploymentId) continue;
     if (t.lastStatus === 'RUNNING') running += 1;
     else if (t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING' || t.lastStatus === 'ACTIVATING')

@@ -148,6 +148,7 @@ export function terminateInstance(
     ci.version += 1;
   }
   instance.lifecycle = 'Terminated';
+  instance.terminatedAt = cloud.clock.now();
   act.status = 'Successful';
   act.endedAt = cloud.clock.now();
   const asg = cloud.state.asg;

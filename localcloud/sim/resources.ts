@@ -14,9 +14,18 @@ export const holdsResources = (t: Task): boolean =>
 
 export function tasksOn(cloud: Cloud, ciArn: string): Task[] {
   const out: Task[] = [];
-  for (const t of cloud.state.tasks.values())
-    if (t.containerInstanceArn === ciArn && holdsResources(t)) out.push(t);
+  for (const t of cloud.state.tasksByInstance.get(ciArn) ?? []) if (holdsResources(t)) out.push(t);
   return out;
+}
+
+/** Adds a value to a set-valued index. */
+export function index<T>(map: Map<string, Set<T>>, key: string, value: T): void {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(value);
 }
 
 export interface Remaining {

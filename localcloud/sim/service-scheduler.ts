@@ -3,36 +3,48 @@ import { type Cloud, uuid } from '../cloud.js';
 import type { Deployment, Service, Task } from '../state.js';
 import { reconcileAsg } from './asg.js';
 import { serviceEvent } from './events.js';
-import { choosePlacement } from './placement.js';
+import { choosePlacement, type Placement } from './placement.js';
+import { index } from './resources.js';
 import { placeTask, stopTask, type TaskHooks, taskTargets } from './tasks.js';
 
 /**
  * The ECS service scheduler: keeps each service at its desired count, places waiting tasks,
  * replaces old deployments once the new one is healthy, and reports what it does as service events.
- * Every mutation calls reconcileAll; a call made while one runs just asks for another pass.
+ * Every mutation calls reconcileAll naming the service it touched (or none); only those services are
+ * looked at, so the cost of a change does not grow with the fleet. The periodic evaluation looks at
+ * all. A call made while a pass runs just asks for another pass.
  */
 export function hooksFor(cloud: Cloud): TaskHooks {
-  return { changed: () => reconcileAll(cloud) };
+  return { changed: (task) => reconcileAll(cloud, task?.serviceName ?? null) };
 }
 
-export function reconcileAll(cloud: Cloud): void {
+/** serviceName: the service to look at; undefined: all of them; null: none (placement and ASG only). */
+export function reconcileAll(cloud: Cloud, serviceName?: string | null): void {
   const guard = cloud.reconcile;
+  if (serviceName === undefined) guard.all = true;
+  else if (serviceName !== null) guard.dirty.add(serviceName);
   if (guard.running) {
     guard.again = true;
     return;
   }
   guard.running = true;
   try {
+    const hooks = hooksFor(cloud);
     let passes = 0;
     do {
       guard.again = false;
-      const hooks = hooksFor(cloud);
-      for (const svc of cloud.state.services.values()) reconcileService(cloud, svc, hooks);
+      const names = guard.all ? [...cloud.state.services.keys()] : [...guard.dirty];
+      guard.all = false;
+      guard.dirty.clear();
+      const services = names
+        .map((n) => cloud.state.services.get(n))
+        .filter((s): s is Service => s !== undefined);
+      for (const svc of services) reconcileService(cloud, svc, hooks);
       placeWaiting(cloud, hooks);
-      for (const svc of cloud.state.services.values()) checkSteady(cloud, svc);
+      for (const svc of services) checkSteady(cloud, svc);
       reconcileAsg(cloud, hooks);
       passes += 1;
-    } while (guard.again && passes < 10);
+    } while ((guard.again || guard.all || guard.dirty.size > 0) && passes < 50);
   } finally {
     guard.running = false;
   }
@@ -40,8 +52,7 @@ export function reconcileAll(cloud: Cloud): void {
 
 const serviceTasks = (cloud: Cloud, svc: Service): Task[] => {
   const out: Task[] = [];
-  for (const t of cloud.state.tasks.values())
-    if (t.serviceName === svc.name && t.lastStatus !== 'STOPPED') out.push(t);
+  for (const t of cloud.state.tasksByService.get(svc.name) ?? []) if (t.lastStatus !== 'STOPPED') out.push(t);
   return out;
 };
 
@@ -106,6 +117,7 @@ function reconcileService(cloud: Cloud, svc: Service, hooks: TaskHooks): void {
   svc.deployments = svc.deployments.filter((d) => d.status !== 'INACTIVE');
   if (svc.status === 'DRAINING' && remainingTasks.length === 0) {
     svc.status = 'INACTIVE';
+    svc.inactiveAt = cloud.clock.now();
     for (const d of svc.deployments) d.status = 'INACTIVE';
   }
 }
@@ -143,25 +155,30 @@ function createServiceTask(cloud: Cloud, svc: Service, deployment: Deployment): 
           : [],
   };
   cloud.state.tasks.set(task.arn, task);
+  index(cloud.state.tasksByService, svc.name, task);
+  cloud.state.waiting.add(task);
   svc.steady = false;
   return task;
 }
 
+/** Tasks waiting for an instance, oldest first (the set keeps creation order). */
 export function waitingTasks(cloud: Cloud): Task[] {
-  const out: Task[] = [];
-  for (const t of cloud.state.tasks.values()) {
-    if (t.lastStatus === 'PROVISIONING' && t.desiredStatus === 'RUNNING' && !t.containerInstanceArn)
-      out.push(t);
-  }
-  return out.sort((a, b) => a.createdAt - b.createdAt);
+  return [...cloud.state.waiting];
 }
 
 function placeWaiting(cloud: Cloud, hooks: TaskHooks): void {
+  // Placing only ever uses capacity up, so a shape that found no room stays without room this pass.
+  const failed = new Map<string, Placement>();
   for (const task of waitingTasks(cloud)) {
-    const allowedAzs = new Set(
-      task.subnetChoices.map((id) => cloud.network.subnets.find((s) => s.id === id)?.az),
-    );
-    const p = choosePlacement(cloud, task, task.subnetChoices.length > 0 ? allowedAzs : undefined);
+    const shape = `${task.cpu}|${task.memory}|${task.awsvpc}|${task.subnetChoices.join(',')}`;
+    let p = failed.get(shape);
+    if (!p) {
+      const allowedAzs = new Set(
+        task.subnetChoices.map((id) => cloud.network.subnets.find((s) => s.id === id)?.az),
+      );
+      p = choosePlacement(cloud, task, task.subnetChoices.length > 0 ? allowedAzs : undefined);
+      if (!p.ok) failed.set(shape, p);
+    }
     if (p.ok) {
       placeTask(cloud, task, p.instance, hooks);
       continue;

@@ -57,7 +57,7 @@ export function interruptSpotInstance(cloud: Cloud, instanceId?: string): Ec2Ins
       hooks,
     );
   });
-  reconcileAll(cloud);
+  reconcileAll(cloud, null);
   return instance;
 }
 

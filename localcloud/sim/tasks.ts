@@ -2,12 +2,13 @@ import type { Cloud } from '../cloud.js';
 import type { ContainerInstance, Task } from '../state.js';
 import { serviceEvent, taskId } from './events.js';
 import { allocateIp, subnetById } from './network.js';
+import { index } from './resources.js';
 import { deregisterTarget, registerTarget, targetKey } from './targets.js';
 
 /** The task lifecycle: PROVISIONING -> (placed) -> PENDING -> RUNNING -> DEACTIVATING -> STOPPING -> STOPPED. */
 export interface TaskHooks {
-  /** Called whenever a task changes in a way the service scheduler must look at. */
-  changed(): void;
+  /** Called whenever something changes that the scheduler must look at (the task's service, if any). */
+  changed(task?: Task): void;
 }
 
 export function placeTask(cloud: Cloud, task: Task, ci: ContainerInstance, hooks: TaskHooks): void {
@@ -22,6 +23,8 @@ export function placeTask(cloud: Cloud, task: Task, ci: ContainerInstance, hooks
   task.ip = subnet ? allocateIp(cloud, subnet) : undefined;
   task.eniId = task.awsvpc ? `eni-${cloud.rng.hex(17)}` : undefined;
   task.version += 1;
+  cloud.state.waiting.delete(task);
+  index(cloud.state.tasksByInstance, ci.arn, task);
   ci.idleSince = undefined;
   // Managed termination protection: an instance that hosts tasks is protected from scale-in.
   const ec2 = cloud.state.instances.get(ci.ec2InstanceId);
@@ -34,7 +37,7 @@ export function placeTask(cloud: Cloud, task: Task, ci: ContainerInstance, hooks
     task.lastStatus = 'PENDING';
     task.pullStartedAt = cloud.clock.now();
     task.version += 1;
-    hooks.changed();
+    hooks.changed(task);
     cloud.clock.after(cloud.timing.taskStartMs, () => {
       if (task.desiredStatus !== 'RUNNING' || task.lastStatus !== 'PENDING') return;
       task.lastStatus = 'RUNNING';
@@ -42,7 +45,7 @@ export function placeTask(cloud: Cloud, task: Task, ci: ContainerInstance, hooks
       task.startedAt = cloud.clock.now();
       task.version += 1;
       registerTaskTargets(cloud, task, hooks);
-      hooks.changed();
+      hooks.changed(task);
     });
   });
 }
@@ -58,7 +61,7 @@ function registerTaskTargets(cloud: Cloud, task: Task, hooks: TaskHooks): void {
       ? cloud.state.containerInstances.get(task.containerInstanceArn)
       : undefined;
     const id = instanceTarget && ci ? ci.ec2InstanceId : task.ip;
-    registerTarget(cloud, tg, id, lb.containerPort ?? 80, task.az, hooks.changed);
+    registerTarget(cloud, tg, id, lb.containerPort ?? 80, task.az, () => hooks.changed(task));
     serviceEvent(cloud, svc, `registered 1 targets in (target-group ${tg.arn})`);
   }
 }
@@ -105,7 +108,7 @@ export function stopTask(cloud: Cloud, task: Task, reason: string, stopCode: str
     if (task.lastStatus === 'STOPPED') return;
     task.lastStatus = 'STOPPING';
     task.version += 1;
-    hooks.changed();
+    hooks.changed(task);
     cloud.clock.after(cloud.timing.taskProvisioningMs, () => finish(cloud, task, hooks));
   };
   if (targets.length === 0) {
@@ -143,17 +146,16 @@ function finish(cloud: Cloud, task: Task, hooks: TaskHooks): void {
   task.lastStatus = 'STOPPED';
   task.stoppedAt = cloud.clock.now();
   task.version += 1;
+  cloud.state.waiting.delete(task);
   const ci = task.containerInstanceArn
     ? cloud.state.containerInstances.get(task.containerInstanceArn)
     : undefined;
   if (ci) {
-    let busy = false;
-    for (const t of cloud.state.tasks.values()) {
-      if (t !== task && t.containerInstanceArn === ci.arn && t.lastStatus !== 'STOPPED') busy = true;
-    }
-    if (!busy) ci.idleSince = cloud.clock.now();
+    const onHost = cloud.state.tasksByInstance.get(ci.arn);
+    onHost?.delete(task);
+    if (!onHost || onHost.size === 0) ci.idleSince = cloud.clock.now();
   }
-  hooks.changed();
+  hooks.changed(task);
 }
 
 export { taskId };
