@@ -24,6 +24,8 @@ export interface PipelineOptions {
   timeScale?: number;
   timing?: Partial<LocalcloudTiming>;
   asgMax?: number;
+  /** Load balancers (each with one listener) localcloud starts with; default 1. */
+  albs?: number;
   quotas?: { rulesPerListener?: number; targetGroupsPerAlb?: number };
   /** Worker environment on top of the test defaults. */
   env?: Record<string, string>;
@@ -70,6 +72,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     timeScale: options.timeScale ?? TINY_TIME_SCALE,
     ...(options.timing ? { timing: options.timing } : {}),
     asg: { max: options.asgMax ?? 20 },
+    ...(options.albs ? { albs: options.albs } : {}),
     ...(options.quotas ? { quotas: options.quotas } : {}),
   });
   const ns = makeTestNamespace();
