@@ -1,0 +1,92 @@
+import type { Job, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_NAMES } from '../../shared/job-catalog.js';
+import { makeQueue } from '../../shared/queues.js';
+import { registerCapacitySampler, startCapacityWorker } from '../../worker/capacity/capacity-worker.js';
+import { makeCapacityProcessor, type SampleOutcome } from '../../worker/capacity/sample-capacity.js';
+import { TEST_REDIS_URL } from '../support/redis-namespace.js';
+import { startFleetHarness } from './fleet-harness.js';
+
+const INTERVAL = 250;
+
+describe('several sampler processes produce exactly one sample per tick', () => {
+  let h: Awaited<ReturnType<typeof startFleetHarness>>;
+  beforeAll(async () => {
+    h = await startFleetHarness(5);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('two processors racing for one bucket: one samples, the other skips', async () => {
+    const config = {
+      QUEUE_PREFIX: h.ns.prefix,
+      ECS_CLUSTER: h.lc.ids.ECS_CLUSTER,
+      CAPACITY_PROVIDER: h.lc.ids.CAPACITY_PROVIDER,
+      ASG_NAME: h.lc.ids.ASG_NAME,
+      SAMPLE_INTERVAL_MS: 60_000,
+      COST_PRICES_FILE: undefined,
+    };
+    const a = makeCapacityProcessor({ aws: h.aws, redis: h.ns.redis, store: h.store, config, log: h.log });
+    const b = makeCapacityProcessor({ aws: h.aws, redis: h.ns.redis, store: h.store, config, log: h.log });
+    const bucket = Math.floor(Date.now() / 60_000) * 60_000 + 60_000;
+    const job = { id: 'x', data: {}, timestamp: bucket, delay: 0 } as unknown as Job;
+    const results = await Promise.all([a(job), b(job), a(job), b(job)]);
+    expect(results.map((r) => r.result).sort()).toEqual(['sampled', 'skipped', 'skipped', 'skipped']);
+    expect(await h.samples.history(bucket, bucket)).toHaveLength(1);
+  });
+
+  it('two BullMQ workers and a scheduler registered by both: one sample per tick', async () => {
+    const connections = [0, 1, 2, 3].map(() => new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null }));
+    const queues = [
+      makeQueue(QUEUE_NAMES.capacity, connections[0]!, h.ns.prefix),
+      makeQueue(QUEUE_NAMES.capacity, connections[1]!, h.ns.prefix),
+    ];
+    const config = {
+      QUEUE_PREFIX: h.ns.prefix,
+      ECS_CLUSTER: h.lc.ids.ECS_CLUSTER,
+      CAPACITY_PROVIDER: h.lc.ids.CAPACITY_PROVIDER,
+      ASG_NAME: h.lc.ids.ASG_NAME,
+      SAMPLE_INTERVAL_MS: INTERVAL,
+      COST_PRICES_FILE: undefined,
+    };
+    const outcomes: SampleOutcome[][] = [[], []];
+    const workers: Worker[] = [0, 1].map((i) => {
+      const w = startCapacityWorker(
+        { aws: h.aws, redis: h.ns.redis, store: h.store, config, log: h.log },
+        connections[2 + i]!,
+      );
+      w.on('completed', (_job, result: SampleOutcome) => outcomes[i]!.push(result));
+      return w;
+    });
+    try {
+      // Both processes register at boot: the schedule is upserted, not duplicated.
+      await Promise.all(queues.map((q) => registerCapacitySampler(q, INTERVAL)));
+      await registerCapacitySampler(queues[0]!, INTERVAL);
+      expect(await queues[0]!.getJobSchedulersCount()).toBe(1);
+      await h.waitFor(async () => outcomes.flat().filter((o) => o.result === 'sampled').length >= 8, {
+        what: 'eight samples',
+        timeoutMs: 20_000,
+      });
+    } finally {
+      await Promise.all(workers.map((w) => w.close()));
+      await queues[0]!.removeJobScheduler('sample-capacity');
+      await Promise.all(queues.map((q) => q.close()));
+      await Promise.all(connections.map((c) => c.quit()));
+    }
+    const all = outcomes.flat();
+    const sampled = all.filter((o) => o.result === 'sampled' || o.result === 'gap');
+    const buckets = sampled.map((o) => o.bucket);
+    // Every tick is a distinct bucket, one interval apart, and each was written once.
+    expect(new Set(buckets).size).toBe(buckets.length);
+    for (const b of buckets) expect(b % INTERVAL).toBe(0);
+    const history = await h.samples.history(Math.min(...buckets), Math.max(...buckets));
+    expect(history.map((p) => p.bucket).sort()).toEqual([...buckets].sort());
+    // A re-upserted schedule can hand out a second job for a tick already sampled: the claim skips it.
+    for (const skipped of all.filter((o) => o.result === 'skipped'))
+      expect(buckets).toContain(skipped.bucket);
+    // Both processes took part (the queue hands each tick's job to one of them).
+    expect(outcomes.every((o) => o.length > 0) || all.length >= 8).toBe(true);
+  });
+});
