@@ -47,8 +47,18 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
     const log = run.log.child({ step: step.id });
     // A placement poll continues the same attempt at the step; anything else is a new one.
     const attempts = record.state === 'waiting' ? record.attempts : record.attempts + 1;
-    const startedAt = record.startedAt ?? new Date(ctx.clock.now()).toISOString();
-    const running: StepRecord = { ...record, state: 'running', startedAt, attempts };
+    // A step retried after the instance failed starts afresh (a new placement deadline, no stale output);
+    // a step resumed after a crash, a backoff or a poll keeps its start and what it saw.
+    const fresh = record.state === 'pending' || record.state === 'failed';
+    const startedAt = (!fresh && record.startedAt) || new Date(ctx.clock.now()).toISOString();
+    const { output: seen, endedAt: _ended, ...kept } = record;
+    const running: StepRecord = {
+      ...kept,
+      ...(fresh ? {} : { output: seen }),
+      state: 'running',
+      startedAt,
+      attempts,
+    };
     await store.recordStep(instanceId, step.id, running, 'provisioning');
     await run.progress({ step: step.id, index: index + 1, of: createSteps.length });
     if (record.state !== 'waiting')

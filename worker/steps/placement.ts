@@ -45,7 +45,8 @@ export const placementStep: Step = {
     const health = running ? await targetHealth(ctx, targetGroupArn, taskIp(running)) : null;
     const waitedForCapacity =
       record.output?.waitedForCapacity === 'true' ||
-      tasks.some((t) => t.lastStatus === 'PROVISIONING') ||
+      // PROVISIONING alone is normal (ENI attachment); without a container instance it waits for capacity.
+      tasks.some((t) => t.lastStatus === 'PROVISIONING' && !t.containerInstanceArn) ||
       CAPACITY_EVENT.test(lastEvent);
 
     if (running?.taskArn && health === 'healthy') {
