@@ -1,11 +1,19 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { startLocalcloud } from './index.js';
 
 /**
  * CLI: `npm run localcloud`. Settings come from LOCALCLOUD_* variables only (this process is not
  * the worker: it must not read the worker's configuration).
+ *   LOCALCLOUD_PORT (4566), LOCALCLOUD_HOST (127.0.0.1; 0.0.0.0 in docker), LOCALCLOUD_TIME_SCALE (0.02),
+ *   LOCALCLOUD_ALBS (1), LOCALCLOUD_SEED (1: the same ids every start),
+ *   LOCALCLOUD_PUBLIC_URL (the endpoint other containers use, e.g. http://localcloud:4566),
+ *   LOCALCLOUD_IDS_FILE (write the ids there as a sourceable KEY='value' file).
  */
+const env = process.env;
+
 function numberFrom(name: string, fallback: number | undefined): number | undefined {
-  const raw = process.env[name];
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n)) {
@@ -17,14 +25,20 @@ function numberFrom(name: string, fallback: number | undefined): number | undefi
 
 const lc = await startLocalcloud({
   port: numberFrom('LOCALCLOUD_PORT', 4566),
-  host: process.env.LOCALCLOUD_HOST || '127.0.0.1',
+  host: env.LOCALCLOUD_HOST || '127.0.0.1',
   timeScale: numberFrom('LOCALCLOUD_TIME_SCALE', undefined),
   albs: numberFrom('LOCALCLOUD_ALBS', 1),
   seed: numberFrom('LOCALCLOUD_SEED', 1),
 });
 
+const ids = { ...lc.ids, AWS_ENDPOINT_URL: env.LOCALCLOUD_PUBLIC_URL || lc.ids.AWS_ENDPOINT_URL };
 console.log(`localcloud listening on ${lc.url} (inspect: ${lc.url}/_localcloud/state)`);
-for (const [key, value] of Object.entries(lc.ids)) console.log(`${key}=${value}`);
+for (const [key, value] of Object.entries(ids)) console.log(`${key}=${value}`);
+if (env.LOCALCLOUD_IDS_FILE) {
+  mkdirSync(dirname(env.LOCALCLOUD_IDS_FILE), { recursive: true });
+  const lines = Object.entries(ids).map(([key, value]) => `${key}='${value.replaceAll("'", "'\\''")}'`);
+  writeFileSync(env.LOCALCLOUD_IDS_FILE, `${lines.join('\n')}\n`);
+}
 
 let stopping = false;
 const stop = (signal: string): void => {

@@ -145,7 +145,9 @@ export const ecsCluster: HandlerMap = {
     const family = str(input, 'family');
     const startedBy = str(input, 'startedBy');
     const svcName = serviceName ? lastSegment(serviceName) : undefined;
-    const all = [...cloud.state.tasks.values()]
+    // The per-service index answers the worker's usual question without scanning the fleet.
+    const pool = svcName ? (cloud.state.tasksByService.get(svcName) ?? []) : cloud.state.tasks.values();
+    const all = [...pool]
       .filter(
         (t) =>
           (desired === 'PENDING'
