@@ -24,4 +24,6 @@ export interface WorkerContext {
   log: Logger;
   clock: Clock;
   config: WorkerConfig;
+  /** Aborted when the process is stopping: a saga ends its attempt at the next step boundary. */
+  stopping: AbortSignal;
 }

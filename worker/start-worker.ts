@@ -29,6 +29,7 @@ export async function startWorker(
     connection.on('error', (error) => log.warn({ reason: error.message }, 'redis connection error'));
   }
   const aws = makeAwsClients(config);
+  const stopping = new AbortController();
   const ctx: WorkerContext = {
     aws,
     redis,
@@ -37,6 +38,7 @@ export async function startWorker(
     log,
     clock: systemClock,
     config,
+    stopping: stopping.signal,
   };
 
   const worker = new Worker(QUEUE_NAMES.instances, makeInstanceProcessor(ctx), {
@@ -60,6 +62,8 @@ export async function startWorker(
   return {
     close() {
       closing ??= (async () => {
+        // Running sagas finish the step in flight, then hand their job back to the queue.
+        stopping.abort();
         const graceful = worker.close().then(() => 'closed' as const);
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<'timeout'>((resolve) => {

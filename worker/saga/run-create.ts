@@ -44,6 +44,11 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
       outputs[step.id] = record.output ?? {};
       continue;
     }
+    if (ctx.stopping.aborted) {
+      // The process is stopping: the job goes back to the queue (no attempt spent) for another worker.
+      await run.note(`worker stopping: handing over before ${step.id}`);
+      return { kind: 'wait', afterMs: 0 };
+    }
     const log = run.log.child({ step: step.id });
     // A placement poll continues the same attempt at the step; anything else is a new one.
     const attempts = record.state === 'waiting' ? record.attempts : record.attempts + 1;
