@@ -53,7 +53,7 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
   const app = new Hono();
   const samples = makeSampleStore(deps.redis, { prefix: deps.prefix });
   const now = deps.now ?? (() => Date.now());
-  const registry = makeMetricsRegistry({
+  const metrics = makeMetricsRegistry({
     redis: deps.redis,
     prefix: deps.prefix,
     queues: deps.queues,
@@ -157,8 +157,8 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
     if (deps.metricsToken && c.req.header('authorization') !== `Bearer ${deps.metricsToken}`) {
       return c.json(problem('unauthorized', 'A bearer token is required for /metrics'), 401);
     }
-    const body = await registry.metrics();
-    return c.body(body, 200, { 'content-type': registry.contentType });
+    const body = await metrics.render();
+    return c.body(body, 200, { 'content-type': metrics.registry.contentType });
   });
 
   return app;

@@ -98,7 +98,7 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:18px 0 8px}
 .muted{color:#778}.warn{background:#fff3cd;padding:6px 10px;border-radius:4px}
 .cards{display:flex;gap:10px;flex-wrap:wrap}.card{background:#fff;border:1px solid #dde;border-radius:6px;padding:8px 12px;min-width:150px}
 .card span{display:block;color:#667;font-size:12px}.card b{font-size:20px}.card small{display:block;color:#667;max-width:260px}
-.fleet{display:flex;flex-wrap:wrap;gap:10px}.instance{background:#fff;border:2px solid #8aa;border-radius:6px;padding:6px;width:230px}
+.fleet{display:flex;flex-wrap:wrap;gap:10px}.instance{background:#fff;border:2px solid #8aa;border-radius:6px;padding:6px;width:270px}
 .instance.spot{border-color:#4a8}.instance.on-demand{border-color:#47c}.instance.idle{background:repeating-linear-gradient(45deg,#fff,#fff 8px,#fdf1e6 8px,#fdf1e6 16px);border-style:dashed}
 .instance.launching{opacity:.6}.instance.pending-capacity{border-color:#c64;background:#fff6f3}
 .badge{font-size:11px;margin-left:6px;padding:0 5px;border-radius:8px;background:#e8eef5}.idle-badge{background:#f7c99b}

@@ -21,7 +21,13 @@ export interface MetricsDeps {
 
 const JOB_WINDOW = 200;
 
-export function makeMetricsRegistry(deps: MetricsDeps): Registry {
+export interface CapacityMetrics {
+  registry: Registry;
+  /** Refreshes the capacity gauges from the latest sample, then renders every metric. */
+  render(): Promise<string>;
+}
+
+export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
   const registry = new Registry();
   const histograms = makeDurationHistograms(deps.redis, deps.prefix);
 
@@ -56,12 +62,9 @@ export function makeMetricsRegistry(deps: MetricsDeps): Registry {
   const sampleAge = gauge('openclaw_capacity_sample_age_seconds', 'Age of the latest capacity sample');
   const routing = gauge('openclaw_routing_slots', 'Routing slots per listener', ['listener', 'state']);
 
-  new Gauge({
-    name: 'openclaw_capacity_collect_marker',
-    help: 'Always 1; collecting it refreshes the capacity gauges from the latest sample',
-    registers: [registry],
-    async collect() {
-      this.set(1);
+  // One read of the latest sample per scrape sets every capacity gauge before any is rendered.
+  async function refresh(): Promise<void> {
+    {
       const s = await deps.samples.latest();
       for (const g of [
         reservation,
@@ -101,8 +104,8 @@ export function makeMetricsRegistry(deps: MetricsDeps): Registry {
         routing.set({ listener: r.listenerArn, state: 'used' }, r.used);
         routing.set({ listener: r.listenerArn, state: 'free' }, r.free);
       }
-    },
-  });
+    }
+  }
 
   registry.registerMetric(
     redisHistogram(
@@ -157,7 +160,13 @@ export function makeMetricsRegistry(deps: MetricsDeps): Registry {
     }
   }
 
-  return registry;
+  return {
+    registry,
+    async render() {
+      await refresh();
+      return registry.metrics();
+    },
+  };
 }
 
 type Snap =

@@ -56,7 +56,8 @@ export async function startFleetHarness(seed = 7) {
   const processor = makeCapacityProcessor({ aws, redis: ns.redis, store, config, log });
   const samples = makeSampleStore(ns.redis, { prefix: ns.prefix });
   // Each tick is its own bucket: the processor keys samples by the job's scheduled time.
-  let tick = Math.floor(Date.now() / interval) * interval;
+  // Ticks start half an hour back so every bucket is in the past, as the scheduler's would be.
+  let tick = Math.floor(Date.now() / interval) * interval - 30 * interval;
   let priority = 10;
 
   return {
