@@ -77,6 +77,9 @@ export function makeSampleStore(redis: Redis, options: SampleStoreOptions) {
       await add(historyPointOf(sample), now);
     },
 
+    /** Adds one history point (what writeSample stores), for imports and tests. */
+    addPoint: (p: HistoryPoint, now = p.at) => add(p, now),
+
     async writeGap(bucket: number, reason: string, resolutionMs: number, now = Date.now()): Promise<void> {
       await add({ bucket, at: now, resolutionMs, gap: true, reason: reason.slice(0, 500) }, now);
     },
