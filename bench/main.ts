@@ -7,13 +7,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiThroughput } from './figures/1-api-throughput.js';
 import { pipeline } from './figures/2-pipeline.js';
+import { waitingSlots } from './figures/3-waiting-slots.js';
+import { awsCalls } from './figures/4-aws-calls.js';
+import { deletes } from './figures/6-deletes.js';
 import { REPO_ROOT } from './support/child-process.js';
 import type { Figure } from './support/figure.js';
+import { handoff } from './support/handoff.js';
 import { machine } from './support/machine.js';
 import { type FigureReport, renderTable } from './support/table.js';
 
 const RUNS = 2;
-const figures: Figure[] = [apiThroughput, pipeline];
+// Figure 6 deletes the fleet figure 2 leaves running, so it runs right after it; the table is by id.
+const figures: Figure[] = [apiThroughput, pipeline, deletes, waitingSlots, awsCalls];
 
 const only = process.env.BENCH_ONLY?.split(',').map(Number);
 const started = Date.now();
@@ -22,6 +27,7 @@ const host = machine();
 console.log(`bench on ${host.nproc} x ${host.cpuModel}, ${host.memGiB} GiB, Node ${host.node}`);
 
 const reports: FigureReport[] = [];
+handoff.wanted = !only || only.includes(6);
 for (const figure of figures) {
   if (only && !only.includes(figure.id)) continue;
   const report: FigureReport = { id: figure.id, name: figure.name, sizes: figure.sizes, runs: [] };

@@ -1,7 +1,14 @@
 import { runCheckpointBaseline } from '../baselines/bullmq-checkpoints.js';
 import { missing } from '../support/components.js';
 import type { Figure, FigureRun } from '../support/figure.js';
-import { instanceTimes, startPipeline, statusCounts, submitCreates, waitForStatus } from '../support/pipeline.js';
+import { handoff } from '../support/handoff.js';
+import {
+  instanceTimes,
+  startPipeline,
+  statusCounts,
+  submitCreates,
+  waitForStatus,
+} from '../support/pipeline.js';
 import { makeBenchNamespace } from '../support/redis-namespace.js';
 import { summarize } from '../support/stats.js';
 
@@ -42,6 +49,7 @@ export const pipeline: Figure = {
       localcloud: instantPlacement(PIPELINE_INSTANCES),
       workerEnv: { WORKER_CONCURRENCY: String(PIPELINE_CONCURRENCY), PLACEMENT_POLL_MS: '50' },
     });
+    let handedOver = false;
     try {
       const t0 = Date.now();
       const ids = await submitCreates(p.api.url, PIPELINE_INSTANCES, `f2r${runIndex}`);
@@ -57,7 +65,12 @@ export const pipeline: Figure = {
       const notes = [
         `${running}/${ids.length} running; submission took ${submittedMs} ms; baseline wall ${baseline.wallMs} ms`,
       ];
-      if (running < ids.length) notes.push(`not running after ${TIMEOUT_MS} ms: ${JSON.stringify(await statusCounts(p.ns, ids))}`);
+      if (running < ids.length)
+        notes.push(`not running after ${TIMEOUT_MS} ms: ${JSON.stringify(await statusCounts(p.ns, ids))}`);
+      if (handoff.wanted && running === ids.length) {
+        handoff.give({ pipeline: p, ids });
+        handedOver = true;
+      }
       return {
         metrics: [
           {
@@ -73,7 +86,7 @@ export const pipeline: Figure = {
         notes,
       };
     } finally {
-      await p.close();
+      if (!handedOver) await p.close();
     }
   },
 };

@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { type LocalcloudOptions, startLocalcloud } from '../../localcloud/index.js';
 import { makeKeys } from '../../shared/redis-keys.js';
-import { benchEnv, BENCH_API_TOKEN } from './bench-env.js';
+import { BENCH_API_TOKEN, benchEnv } from './bench-env.js';
 import type { RunningChild } from './child-process.js';
 import { startApiProcess, startWorkerProcess } from './components.js';
 import { type BenchNamespace, makeBenchNamespace } from './redis-namespace.js';
@@ -79,7 +79,9 @@ export function apiCall(
         agent,
         headers: {
           authorization: `Bearer ${BENCH_API_TOKEN}`,
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
         },
       },
       (res) => {
@@ -105,14 +107,20 @@ export async function submitCreates(url: string, count: number, tag: string): Pr
     ),
   );
   const bad = replies.filter((r) => r.status !== 202);
-  if (bad.length > 0) throw new Error(`${bad.length} creates refused, first: ${bad[0]!.status} ${JSON.stringify(bad[0]!.json)}`);
+  if (bad.length > 0)
+    throw new Error(
+      `${bad.length} creates refused, first: ${bad[0]!.status} ${JSON.stringify(bad[0]!.json)}`,
+    );
   return replies.map((r) => String(r.json.id));
 }
 
 export async function submitDeletes(url: string, ids: string[]): Promise<void> {
   const replies = await Promise.all(ids.map((id) => apiCall(url, 'DELETE', `/v1/instances/${id}`)));
   const bad = replies.filter((r) => r.status !== 202);
-  if (bad.length > 0) throw new Error(`${bad.length} deletes refused, first: ${bad[0]!.status} ${JSON.stringify(bad[0]!.json)}`);
+  if (bad.length > 0)
+    throw new Error(
+      `${bad.length} deletes refused, first: ${bad[0]!.status} ${JSON.stringify(bad[0]!.json)}`,
+    );
 }
 
 /** Waits until `count` instances sit in a status index (or the timeout); returns how many made it. */
