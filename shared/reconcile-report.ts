@@ -1,0 +1,106 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * The reconciler's report in Redis: the last run (one JSON value) and running totals (one hash), written
+ * by the worker after every run and read by the API for /v1/capacity and /metrics. The reconciler's own
+ * bookkeeping (first-seen times, unhealthy-since, repair attempts, the run lock) sits beside it.
+ * `reconciler:` and not `reconcile:`, which is the BullMQ queue's namespace under the same prefix.
+ */
+export function reconcileKeys(prefix: string) {
+  const base = `${prefix}:reconciler`;
+  return {
+    report: `${base}:report`,
+    counters: `${base}:counters`,
+    /** Target groups and rules carry no creation time: when the reconciler first saw each (ms). */
+    firstSeen: `${base}:first-seen`,
+    /** Running instances whose service has no healthy task: since when (ms). */
+    unhealthySince: `${base}:unhealthy-since`,
+    /** Repairs and re-enqueues per instance, to bound them. */
+    attempts: `${base}:attempts`,
+    /** One run at a time across every worker, even when a run outlasts the interval. */
+    lock: `${base}:lock`,
+  };
+}
+
+export type ReconcileActionKind =
+  /** Resources of an unknown or deleted instance, past the grace period: removed. */
+  | 'delete-orphan'
+  /** A failed instance untouched for the grace period: its delete saga is enqueued. */
+  | 'delete-abandoned'
+  /** A running instance missing a resource or a healthy task: degraded, create saga resumed. */
+  | 'repair'
+  /** Out of repair attempts, or not repairable: failed with the reason. */
+  | 'fail'
+  /** Queued, provisioning, degraded or deleting with no job: its job enqueued again. */
+  | 'reenqueue';
+
+export interface ReconcileAction {
+  kind: ReconcileActionKind;
+  instanceId: string;
+  reason: string;
+  /** The create step a repair resumes from, or the resources an orphan delete covers. */
+  detail?: string;
+  /** False in dry-run mode, or when the action was skipped or failed. */
+  applied: boolean;
+  error?: string;
+}
+
+export interface ReconcileCounts {
+  driftFound: number;
+  repaired: number;
+  deleted: number;
+  reenqueued: number;
+  failed: number;
+  errors: number;
+}
+
+export interface ReconcileReport extends ReconcileCounts {
+  at: string;
+  durationMs: number;
+  dryRun: boolean;
+  /** What was compared: instances in the store, resources found in AWS. */
+  scanned: {
+    instances: number;
+    secrets: number;
+    taskFamilies: number;
+    targetGroups: number;
+    rules: number;
+    services: number;
+  };
+  /** Orphans seen but still inside the grace period (left alone this run). */
+  waitingForGrace: number;
+  /** The first 100 actions, with instance ids. */
+  actions: ReconcileAction[];
+}
+
+export interface ReconcileTotals extends ReconcileCounts {
+  runs: number;
+}
+
+const COUNT_FIELDS = ['driftFound', 'repaired', 'deleted', 'reenqueued', 'failed', 'errors'] as const;
+
+/** Records a run: the report replaces the last one, its counts add to the totals. */
+export async function writeReconcileReport(
+  redis: Redis,
+  prefix: string,
+  report: ReconcileReport,
+): Promise<void> {
+  const keys = reconcileKeys(prefix);
+  const multi = redis.multi().set(keys.report, JSON.stringify(report)).hincrby(keys.counters, 'runs', 1);
+  for (const field of COUNT_FIELDS) {
+    if (report[field] > 0) multi.hincrby(keys.counters, field, report[field]);
+  }
+  await multi.exec();
+}
+
+/** The last run (null before the first) and the totals since the deployment started. */
+export async function readReconcileReport(
+  redis: Redis,
+  prefix: string,
+): Promise<{ last: ReconcileReport | null; totals: ReconcileTotals }> {
+  const keys = reconcileKeys(prefix);
+  const [raw, counters] = await Promise.all([redis.get(keys.report), redis.hgetall(keys.counters)]);
+  const totals = { runs: Number(counters.runs ?? 0) } as ReconcileTotals;
+  for (const field of COUNT_FIELDS) totals[field] = Number(counters[field] ?? 0);
+  return { last: raw ? (JSON.parse(raw) as ReconcileReport) : null, totals };
+}

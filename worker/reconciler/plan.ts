@@ -1,0 +1,205 @@
+import type { InstanceRecord, InstanceStatus, StepId } from '../../shared/domain.js';
+import type { InstanceResources } from './list-aws-resources.js';
+import type { OrphanFacts } from './orphan-facts.js';
+import type { ReconcileOptions } from './reconcile-context.js';
+
+/** Everything one run compares, gathered first so the decision itself is a pure function. */
+export interface PlanInput {
+  now: number;
+  options: ReconcileOptions;
+  /** Every instance id considered: the store's live ones and each id found in AWS (null: no record). */
+  records: Map<string, InstanceRecord | null>;
+  aws: Map<string, InstanceResources>;
+  /** Ages and tags, for ids whose instance is unknown, deleted or failed. */
+  orphans: Map<string, OrphanFacts>;
+  /** Running instances: does the service have a healthy task? */
+  healthy: Map<string, boolean>;
+  unhealthySince: Map<string, number>;
+  attempts: Map<string, number>;
+  /** Instance ids with a waiting, active or delayed job. */
+  liveJobs: Set<string>;
+}
+
+export type PlannedAction =
+  | { kind: 'delete-orphan'; instanceId: string; reason: string; resources: string[]; listenerArns: string[] }
+  | { kind: 'delete-abandoned'; instanceId: string; reason: string }
+  | { kind: 'repair'; instanceId: string; reason: string; fromStep: StepId; undo: StepId[] }
+  | { kind: 'fail'; instanceId: string; reason: string; from: InstanceStatus[] }
+  | { kind: 'reenqueue'; instanceId: string; reason: string; job: 'create' | 'delete' };
+
+export interface Plan {
+  actions: PlannedAction[];
+  /** Drift seen but left alone this run (orphans in their grace period, a delete out of attempts). */
+  waitingForGrace: number;
+  stuck: string[];
+  /** Running instances first seen without a healthy task: stamp now. */
+  markUnhealthy: string[];
+  /** Running instances seen whole and healthy: forget their unhealthy-since and attempts. */
+  markHealthy: string[];
+}
+
+const EMPTY: InstanceResources = { rules: [] };
+
+const hasAnything = (r: InstanceResources) =>
+  Boolean(r.secret || r.taskFamily || r.targetGroup || r.rules.length > 0 || r.service);
+
+/** The first create step whose resource a running instance lacks, or null when it has them all. */
+export function missingStep(record: InstanceRecord, found: InstanceResources): StepId | null {
+  if (!found.secret) return 'secret';
+  if (!found.taskFamily) return 'task-definition';
+  if (!found.targetGroup) return 'target-group';
+  if (!found.rules.some((r) => r.listenerArn === record.listenerArn)) return 'listener-rule';
+  if (!found.service) return 'service';
+  return null;
+}
+
+const age = (now: number, iso: string) => now - (Date.parse(iso) || now);
+
+/**
+ * Decides what one reconciler run does. Never touches an instance with a live job (a create or delete in
+ * flight), nor resources younger than the grace period; never deletes a resource whose tag does not name
+ * the instance its name does.
+ */
+export function planReconcile(input: PlanInput): Plan {
+  const { now, options } = input;
+  const plan: Plan = { actions: [], waitingForGrace: 0, stuck: [], markUnhealthy: [], markHealthy: [] };
+  const outOfAttempts = (id: string) => (input.attempts.get(id) ?? 0) >= options.maxAttempts;
+
+  for (const [id, record] of input.records) {
+    const found = input.aws.get(id) ?? EMPTY;
+    const status = record?.status ?? null;
+
+    if (status === null || status === 'deleted') {
+      const facts = input.orphans.get(id);
+      if (!hasAnything(found) || !facts?.tagged) continue;
+      if (now - facts.youngestAt < options.graceMs) {
+        plan.waitingForGrace++;
+        continue;
+      }
+      plan.actions.push({
+        kind: 'delete-orphan',
+        instanceId: id,
+        reason: status === null ? 'resources of an unknown instance' : 'resources of a deleted instance',
+        resources: facts.resources,
+        listenerArns: [
+          ...new Set([...found.rules.map((r) => r.listenerArn), record?.listenerArn ?? '']),
+        ].filter(Boolean),
+      });
+      continue;
+    }
+    if (!record || input.liveJobs.has(id)) continue;
+    const stale = age(now, record.updatedAt) >= options.staleJobMs;
+
+    switch (record.status) {
+      case 'queued':
+      case 'provisioning':
+      case 'degraded': {
+        if (!stale) break;
+        if (outOfAttempts(id)) {
+          plan.actions.push({
+            kind: 'fail',
+            instanceId: id,
+            reason: `its create job was lost or failed ${options.maxAttempts} times`,
+            from: [record.status],
+          });
+        } else {
+          plan.actions.push({
+            kind: 'reenqueue',
+            instanceId: id,
+            reason: `${record.status} with no create job`,
+            job: 'create',
+          });
+        }
+        break;
+      }
+      case 'deleting': {
+        if (!stale) break;
+        if (outOfAttempts(id)) plan.stuck.push(id);
+        else
+          plan.actions.push({
+            kind: 'reenqueue',
+            instanceId: id,
+            reason: 'deleting with no delete job',
+            job: 'delete',
+          });
+        break;
+      }
+      case 'failed': {
+        const facts = input.orphans.get(id);
+        if (!hasAnything(found) || !facts?.tagged) break;
+        if (age(now, record.updatedAt) < options.graceMs || now - facts.youngestAt < options.graceMs) {
+          plan.waitingForGrace++;
+          break;
+        }
+        plan.actions.push({
+          kind: 'delete-abandoned',
+          instanceId: id,
+          reason: `failed and untouched for ${Math.round(age(now, record.updatedAt) / 1000)} s`,
+        });
+        break;
+      }
+      case 'running':
+        planRunning(input, plan, record, found, outOfAttempts(id));
+        break;
+    }
+  }
+  return plan;
+}
+
+function planRunning(
+  input: PlanInput,
+  plan: Plan,
+  record: InstanceRecord,
+  found: InstanceResources,
+  outOfAttempts: boolean,
+): void {
+  const id = record.id;
+  const missing = missingStep(record, found);
+  let reason: string;
+  let fromStep: StepId;
+  if (missing) {
+    reason = `${missing} resource is missing`;
+    fromStep = missing;
+    if (missing === 'secret') {
+      // The credentials left Redis once the secret existed: nothing can make it again.
+      plan.actions.push({
+        kind: 'fail',
+        instanceId: id,
+        reason: 'its secret was deleted and the credentials are not kept: create the instance again',
+        from: ['running'],
+      });
+      return;
+    }
+  } else {
+    const healthy = input.healthy.get(id);
+    if (healthy !== false) {
+      if (healthy === true) plan.markHealthy.push(id);
+      return;
+    }
+    const since = input.unhealthySince.get(id);
+    if (since === undefined) {
+      plan.markUnhealthy.push(id);
+      return;
+    }
+    const forMs = input.now - since;
+    if (forMs < input.options.unhealthyMs) return;
+    reason = `no healthy task for ${Math.round(forMs / 1000)} s`;
+    fromStep = 'placement';
+  }
+  if (outOfAttempts) {
+    plan.actions.push({
+      kind: 'fail',
+      instanceId: id,
+      reason: `${reason}, after ${input.options.maxAttempts} repairs`,
+      from: ['running'],
+    });
+    return;
+  }
+  // The service is bound to the target group's ARN, and a rule forwards to it: a new group needs both anew.
+  const undo: StepId[] = [];
+  if (fromStep === 'target-group') {
+    if (found.service) undo.push('service');
+    if (found.rules.length > 0) undo.push('listener-rule');
+  }
+  plan.actions.push({ kind: 'repair', instanceId: id, reason, fromStep, undo });
+}
