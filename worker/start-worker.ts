@@ -5,9 +5,12 @@ import { makeSealer } from '../shared/crypto.js';
 import { makeInstanceStore } from '../shared/instance-store.js';
 import { QUEUE_NAMES } from '../shared/job-catalog.js';
 import { type Logger, makeLogger } from '../shared/logger.js';
+import { makeInstanceQueue, makeQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
 import { systemClock, type WorkerContext } from './context.js';
 import { makeInstanceProcessor } from './processors/instances.js';
+import type { ReconcileOptions } from './reconciler/reconcile-context.js';
+import { registerReconciler, startReconcileWorker } from './reconciler/register-reconciler.js';
 
 export interface RunningWorker {
   /** Stops taking jobs, lets running steps finish within SHUTDOWN_TIMEOUT_MS, closes every connection. */
@@ -20,7 +23,7 @@ export interface RunningWorker {
  */
 export async function startWorker(
   config: WorkerConfig,
-  overrides: { logger?: Logger; concurrency?: number } = {},
+  overrides: { logger?: Logger; concurrency?: number; reconcile?: Partial<ReconcileOptions> } = {},
 ): Promise<RunningWorker> {
   const log = overrides.logger ?? makeLogger({ level: config.LOG_LEVEL, name: 'worker' });
   const redis = makeRedis(config.REDIS_URL, { name: 'openclaw-worker-store' });
@@ -53,6 +56,20 @@ export async function startWorker(
   });
   worker.on('error', (error) => log.error({ reason: error.message }, 'worker error'));
   await worker.waitUntilReady();
+
+  // Reconciler (worker/reconciler): one scheduled run per RECONCILE_INTERVAL_MS across all workers.
+  const instanceQueue = makeInstanceQueue(redis, config.QUEUE_PREFIX, {
+    attempts: config.JOB_ATTEMPTS,
+    backoffBaseMs: config.BACKOFF_BASE_MS,
+  });
+  const reconcileQueue = makeQueue(QUEUE_NAMES.reconcile, redis, config.QUEUE_PREFIX);
+  await registerReconciler(reconcileQueue, config.RECONCILE_INTERVAL_MS);
+  const reconciler = startReconcileWorker(
+    { ...ctx, instanceQueue, ...(overrides.reconcile ? { options: overrides.reconcile } : {}) },
+    queueConnection,
+  );
+  reconciler.on('error', (error) => log.error({ reason: error.message }, 'reconcile worker error'));
+  // End of reconciler setup.
   log.info(
     { concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX },
     'worker started',
@@ -64,7 +81,7 @@ export async function startWorker(
       closing ??= (async () => {
         // Running sagas finish the step in flight, then hand their job back to the queue.
         stopping.abort();
-        const graceful = worker.close().then(() => 'closed' as const);
+        const graceful = Promise.all([worker.close(), reconciler.close()]).then(() => 'closed' as const);
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<'timeout'>((resolve) => {
           timer = setTimeout(() => resolve('timeout'), config.SHUTDOWN_TIMEOUT_MS);
@@ -76,8 +93,9 @@ export async function startWorker(
             { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
             'running jobs did not finish in time: they will be taken over',
           );
-          await worker.close(true);
+          await Promise.all([worker.close(true), reconciler.close(true)]);
         }
+        await Promise.allSettled([instanceQueue.close(), reconcileQueue.close()]);
         await Promise.allSettled([redis.quit(), queueConnection.quit()]);
         aws.destroy();
         log.info('worker stopped');

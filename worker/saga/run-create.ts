@@ -1,4 +1,4 @@
-import type { InstanceRecord, StepId, StepRecord } from '../../shared/domain.js';
+import { type InstanceRecord, STEP_IDS, type StepId, type StepRecord } from '../../shared/domain.js';
 import { SagaFailedError } from '../../shared/errors/saga-failed-error.js';
 import type { WorkerContext } from '../context.js';
 import type { JobRun, SagaOutcome } from '../jobs/job-run.js';
@@ -22,12 +22,17 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
   const { store } = ctx;
   const first = await store.get(instanceId);
   if (deleteWins(first)) return superseded(first ? `instance is ${first.status}` : 'instance record is gone');
-  if (first!.status === 'running' || first!.status === 'degraded') {
+  // A degraded instance whose steps the reconciler reset resumes from the first of them.
+  const repairing = first!.status === 'degraded' && STEP_IDS.some((id) => first!.steps[id].state !== 'done');
+  if (first!.status === 'running' || (first!.status === 'degraded' && !repairing)) {
     return { kind: 'done', value: { alreadyRunning: true } };
   }
-  const started = await store.transition(instanceId, 'provisioning', ['queued', 'failed', 'provisioning'], {
-    error: null,
-  });
+  const started = await store.transition(
+    instanceId,
+    'provisioning',
+    ['queued', 'failed', 'provisioning', 'degraded'],
+    { error: null },
+  );
   if (!started.ok)
     return superseded(started.reason === 'conflict' ? `instance is ${started.current}` : 'gone');
   if (started.previous !== 'provisioning') run.log.info({ from: started.previous }, 'create started');
