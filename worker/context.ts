@@ -24,6 +24,7 @@ export interface WorkerContext {
   log: Logger;
   clock: Clock;
   config: WorkerConfig;
-  /** Aborted when the process is stopping: a saga ends its attempt at the next step boundary. */
-  stopping: AbortSignal;
+  /** Aborted when the process is stopping: a create ends its attempt at the next step boundary. Optional so
+   * other processors (reconcile, capacity) can build a context without one. */
+  stopping?: AbortSignal;
 }

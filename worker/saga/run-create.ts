@@ -49,7 +49,7 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
       outputs[step.id] = record.output ?? {};
       continue;
     }
-    if (ctx.stopping.aborted) {
+    if (ctx.stopping?.aborted) {
       // The process is stopping: the job goes back to the queue (no attempt spent) for another worker.
       await run.note(`worker stopping: handing over before ${step.id}`);
       return { kind: 'wait', afterMs: 0 };
