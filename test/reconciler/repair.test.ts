@@ -1,0 +1,111 @@
+import { DeleteServiceCommand, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  DeleteRuleCommand,
+  DeleteTargetGroupCommand,
+  DescribeRulesCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstanceRecord } from '../../shared/domain.js';
+import { resourceNames } from '../../shared/naming.js';
+import { inventoryOf } from '../support/cloud-inventory.js';
+import { type ReconcilerPipeline, startReconcilerPipeline, waitFor } from './harness.js';
+
+const INTERVAL_MS = 2_000;
+
+/**
+ * The reconciler the worker schedules (RECONCILE_INTERVAL_MS = 2 s), not one the test calls: a resource
+ * of a running instance deleted by hand is found and the create saga resumed from that step, so the
+ * instance is running again, with each resource once, within two intervals.
+ */
+describe('reconciler: repairs a running instance', () => {
+  let p: ReconcilerPipeline;
+  beforeAll(async () => {
+    p = await startReconcilerPipeline({ env: { RECONCILE_INTERVAL_MS: String(INTERVAL_MS) } });
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  /** Running again after `since`: a repair ran the saga to its end once more. */
+  async function runningAgain(id: string, since: number): Promise<InstanceRecord> {
+    let record: InstanceRecord | null = null;
+    await waitFor(
+      async () => {
+        record = await p.store.get(id);
+        return record?.status === 'running' && Date.parse(record.runningAt ?? '') > since;
+      },
+      2 * INTERVAL_MS,
+      `${id} running again`,
+    );
+    return record!;
+  }
+
+  it('recreates a service deleted by hand', async () => {
+    const { id } = await p.submit('svc-victim');
+    const [before] = await p.waitForStatus([id], ['running'], 20_000);
+    const cluster = p.config.ECS_CLUSTER;
+    const { serviceName } = resourceNames(id);
+    await p.aws.ecs.send(new UpdateServiceCommand({ cluster, service: serviceName, desiredCount: 0 }));
+    await p.aws.ecs.send(new DeleteServiceCommand({ cluster, service: serviceName, force: true }));
+    const deletedAt = Date.now();
+
+    const after = await runningAgain(id, deletedAt);
+    const seconds = (Date.now() - deletedAt) / 1000;
+    expect(after.error).toBeNull();
+    expect(after.steps.service.output?.serviceArn).toBeTruthy();
+    expect(after.steps.placement.output?.taskArn).not.toBe(before!.steps.placement.output?.taskArn);
+    const { services } = await p.aws.ecs.send(
+      new DescribeServicesCommand({ cluster, services: [serviceName] }),
+    );
+    expect(services?.[0]?.status).toBe('ACTIVE');
+    expect(inventoryOf(await p.inspect('state'), id)).toMatchObject({
+      secrets: 1,
+      taskDefinitions: 1,
+      targetGroups: 1,
+      rules: 1,
+      liveServices: 1,
+      liveTasks: 1,
+    });
+    const { totals } = await p.report();
+    expect(totals.repaired).toBeGreaterThanOrEqual(1);
+    expect(p.logLines.some((l) => l.includes(id) && l.includes('service resource is missing'))).toBe(true);
+    console.info(`[reconciler] service deleted by hand: running again in ${seconds.toFixed(1)} s`);
+  });
+
+  it('recreates a target group deleted by hand (its rule first, as ELB requires), rebinding rule and service', async () => {
+    const { id } = await p.submit('tg-victim');
+    const [before] = await p.waitForStatus([id], ['running'], 20_000);
+    const oldTg = before!.steps['target-group'].output!.targetGroupArn!;
+    await p.aws.elbv2.send(
+      new DeleteRuleCommand({ RuleArn: before!.steps['listener-rule'].output!.ruleArn! }),
+    );
+    await p.aws.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: oldTg }));
+    const deletedAt = Date.now();
+
+    const after = await runningAgain(id, deletedAt);
+    const seconds = (Date.now() - deletedAt) / 1000;
+    const newTg = after.steps['target-group'].output!.targetGroupArn!;
+    expect(newTg).not.toBe(oldTg);
+    // The rule forwards to the new group on the instance's own listener, and the service is bound to it.
+    const { Rules } = await p.aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: after.listenerArn }));
+    const rule = Rules?.find((r) => r.RuleArn === after.steps['listener-rule'].output?.ruleArn);
+    expect(rule?.Actions?.[0]?.TargetGroupArn).toBe(newTg);
+    expect(rule?.Priority).toBe(before!.steps['listener-rule'].output?.priority);
+    const { services } = await p.aws.ecs.send(
+      new DescribeServicesCommand({
+        cluster: p.config.ECS_CLUSTER,
+        services: [resourceNames(id).serviceName],
+      }),
+    );
+    expect(services?.[0]?.loadBalancers?.[0]?.targetGroupArn).toBe(newTg);
+    expect(inventoryOf(await p.inspect('state'), id)).toMatchObject({
+      secrets: 1,
+      taskDefinitions: 1,
+      targetGroups: 1,
+      rules: 1,
+      liveServices: 1,
+      liveTasks: 1,
+    });
+    console.info(`[reconciler] target group deleted by hand: running again in ${seconds.toFixed(1)} s`);
+  });
+});
