@@ -29,10 +29,12 @@ export async function findInstanceRule(
   listenerArn: string,
   instanceId: string,
   targetGroupArn: string | null,
+  /** `delete`: a listener that is gone took the rule with it (null), rather than a configuration error. */
+  kind: 'read' | 'delete' = 'read',
 ): Promise<Rule | null> {
   let marker: string | undefined;
   do {
-    const page = await awsCall('read', 'DescribeRules', () =>
+    const page = await awsCall(kind, 'DescribeRules', () =>
       ctx.aws.elbv2.send(
         new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker, PageSize: 400 }),
       ),

@@ -76,7 +76,7 @@ export const listenerRuleStep: Step = {
   async undo(ctx, instance) {
     if (!instance.listenerArn) return 'absent';
     const targetGroupArn = await findTargetGroup(ctx, resourceNames(instance.id).targetGroupName);
-    const rule = await findInstanceRule(ctx, instance.listenerArn, instance.id, targetGroupArn);
+    const rule = await findInstanceRule(ctx, instance.listenerArn, instance.id, targetGroupArn, 'delete');
     if (!rule?.RuleArn) return 'absent';
     const ruleArn = rule.RuleArn;
     const deleted = await awsCall('delete', 'DeleteRule', () =>
