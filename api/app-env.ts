@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ApiConfig } from '../shared/config.js';
+import type { PriceBook } from '../shared/cost/prices.js';
 import type { Sealer } from '../shared/crypto.js';
 import type { InstanceStore } from '../shared/instance-store.js';
 import type { Logger } from '../shared/logger.js';
@@ -20,6 +21,8 @@ export interface AppDeps {
   subscriber: Redis;
   sealer: Sealer;
   log: Logger;
+  /** Prices for /v1/cost and the dashboard (defaults merged with COST_PRICES_FILE). */
+  prices?: PriceBook;
 }
 
 /** What a route sees on `c.var`: the dependencies plus the per-request id and child logger. */

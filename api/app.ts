@@ -3,6 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from './api-error.js';
 import type { AppDeps, AppEnv } from './app-env.js';
 import { BULL_BOARD_PATH, mountBullBoard } from './bull-board.js';
+import { registerCapacityOpenApi } from './capacity/capacity-openapi.js';
+import { makeCapacityRoutes } from './capacity/capacity-routes.js';
 import { notFound, onError, validationHook } from './error-handler.js';
 import { makeEventHub } from './event-hub.js';
 import { accessLog } from './middleware/access-log.js';
@@ -27,14 +29,9 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** Signup requests per address and window (default 10 a minute). */
   signupLimit?: Omit<RateLimitOptions, 'name'>;
-  /**
-   * Extra routes mounted after the built-in ones (the operator dashboard, /metrics). Paths under
-   * ADMIN_PATHS are already behind admin auth; deps are on `c.var.deps`.
-   */
-  mount?: (app: OpenAPIHono<AppEnv>) => void;
 }
 
-/** Operator pages behind basic auth; the dashboard itself is mounted later by its own module. */
+/** Operator pages behind basic auth. */
 export const ADMIN_PATHS = [BULL_BOARD_PATH, '/dashboard'] as const;
 
 /**
@@ -87,9 +84,19 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     });
   }
+  app.route(
+    '/',
+    makeCapacityRoutes({
+      redis: deps.redis,
+      prefix: deps.config.QUEUE_PREFIX,
+      store: deps.store,
+      queues: deps.queues,
+      ...(deps.prices ? { prices: deps.prices } : {}),
+    }),
+  );
+  registerCapacityOpenApi(app);
   registerDocs(app);
   mountBullBoard(app, deps.queues);
-  options.mount?.(app);
 
   app.onError(onError);
   app.notFound(notFound);

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Redis } from 'ioredis';
 import type { ApiConfig } from '../shared/config.js';
+import { loadPriceBook } from '../shared/cost/prices.js';
 import { makeSealer } from '../shared/crypto.js';
 import { makeInstanceStore } from '../shared/instance-store.js';
 import { QUEUE_NAMES } from '../shared/job-catalog.js';
@@ -60,6 +61,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       subscriber,
       sealer: makeSealer(config.DATA_ENCRYPTION_KEY.reveal()),
       log,
+      prices: await loadPriceBook(config.COST_PRICES_FILE),
     },
     overrides,
   );

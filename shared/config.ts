@@ -77,6 +77,7 @@ const common = {
   // The API stamps the retry policy on the jobs it enqueues; the worker reads the attempt count too.
   JOB_ATTEMPTS: positiveInt.default(8),
   BACKOFF_BASE_MS: positiveInt.default(1000),
+  COST_PRICES_FILE: z.string().optional(),
 };
 
 const aws = {
@@ -119,7 +120,6 @@ export const workerEnvSchema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt.default(5 * 60_000),
   RECONCILE_GRACE_MS: positiveInt.default(15 * 60_000),
   RECONCILE_DRY_RUN: booleanFlag.default(false),
-  COST_PRICES_FILE: z.string().optional(),
 });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

@@ -35,14 +35,14 @@ const isoOrMs = z.union([
   z.coerce.number().int().nonnegative(),
   z.iso.datetime().transform((s) => Date.parse(s)),
 ]);
-const historyQuery = z
+export const historyQuery = z
   .object({
     from: isoOrMs.optional(),
     to: isoOrMs.optional(),
     step: z.coerce.number().int().min(1000).max(DAY).optional(),
   })
   .strict();
-const projectionQuery = z.object({ users: z.coerce.number().int().min(0).max(100_000) }).strict();
+export const projectionQuery = z.object({ users: z.coerce.number().int().min(0).max(100_000) }).strict();
 
 type Problem = { code: string; message: string; details: unknown };
 const problem = (code: string, message: string, details: unknown = null): { error: Problem } => ({
