@@ -1,13 +1,11 @@
 import { type Account, arns } from './arns.js';
 import { type Cloud, type Network, type Quotas, uuid } from './cloud.js';
-import { purgeExpiredSecrets } from './services/secrets-manager.js';
+import { emptyLinks, link } from './elb-links.js';
 import { launchInstance } from './sim/asg.js';
 import { makeClock } from './sim/clock.js';
-import { evaluateScaleOut, reservation } from './sim/managed-scaling.js';
-import { forgetOld } from './sim/retention.js';
+import { startEvaluationLoop } from './sim/evaluation.js';
 import { makeRng } from './sim/rng.js';
-import { evaluateScaleIn } from './sim/scale-in.js';
-import { hooksFor, reconcileAll } from './sim/service-scheduler.js';
+import { hooksFor } from './sim/service-scheduler.js';
 import type { CloudState, Listener, LoadBalancer } from './state.js';
 import { resolveTiming, type TimingConfig } from './timing.js';
 
@@ -32,6 +30,7 @@ function emptyState(): CloudState {
     containerInstances: new Map(),
     instances: new Map(),
     targetGroups: new Map(),
+    targetGroupsByName: new Map(),
     loadBalancers: new Map(),
     listeners: new Map(),
     rules: new Map(),
@@ -54,6 +53,8 @@ function emptyState(): CloudState {
     tasksByService: new Map(),
     tasksByInstance: new Map(),
     waiting: new Set(),
+    links: emptyLinks(),
+    rulesByListener: new Map(),
   };
 }
 
@@ -92,7 +93,7 @@ function populate(cloud: Cloud, o: BootstrapOptions): void {
     timingConfig: o.timingConfig,
     timing: resolveTiming(o.timingConfig),
     quotas: o.quotas,
-    reconcile: { running: false, again: false, dirty: new Set(), all: false },
+    reconcile: { running: false, again: false, dirty: new Set(), all: false, generation: 0 },
     stopLoops: () => {},
   } satisfies Cloud);
   const now = cloud.clock.now();
@@ -105,7 +106,7 @@ function populate(cloud: Cloud, o: BootstrapOptions): void {
   for (let i = 0; i < o.albs; i++) createAlb(cloud, i, now);
   // The on-demand base instance (and any others min size asks for) is registered at start.
   for (let i = 0; i < asg.desired; i++) launchInstance(cloud, hooksFor(cloud), true);
-  startLoops(cloud);
+  cloud.stopLoops = startEvaluationLoop(cloud);
 }
 
 function createAlb(cloud: Cloud, index: number, now: number): void {
@@ -142,21 +143,7 @@ function createAlb(cloud: Cloud, index: number, now: number): void {
   };
   cloud.state.loadBalancers.set(arn, lb);
   cloud.state.listeners.set(listener.arn, listener);
-}
-
-/** Managed scaling evaluates on a period, like the CloudWatch metric it is built on. */
-function startLoops(cloud: Cloud): void {
-  cloud.stopLoops = cloud.clock.every(
-    () => cloud.timing.scalingEvaluationMs,
-    () => {
-      purgeExpiredSecrets(cloud);
-      forgetOld(cloud);
-      const r = reservation(cloud);
-      evaluateScaleOut(cloud, r);
-      evaluateScaleIn(cloud, r);
-      reconcileAll(cloud);
-    },
-  );
+  link(cloud, arn, listener.defaultActions, 1);
 }
 
 /** Back to the state at start, same ids: the clock restarts so no old timer fires into new state. */

@@ -45,7 +45,7 @@ export interface Cloud {
   timing: LocalcloudTiming;
   quotas: Quotas;
   /** Re-entrancy guard for reconcile: a mutation inside a reconcile asks for another pass. */
-  reconcile: { running: boolean; again: boolean; dirty: Set<string>; all: boolean };
+  reconcile: { running: boolean; again: boolean; dirty: Set<string>; all: boolean; generation: number };
   /** Stops the managed-scaling evaluation loop. */
   stopLoops: () => void;
 }

@@ -2,8 +2,18 @@ import type { Cloud } from './cloud.js';
 
 /**
  * Which load balancer uses which target group. AWS associates a target group with a load balancer
- * when a listener rule or default action forwards to it; nothing else links them.
+ * when a listener rule or default action forwards to it; nothing else links them. The links are
+ * reference-counted indexes kept in step with rules, so lookups do not scan every rule.
  */
+export interface ElbLinks {
+  /** tgArn -> lbArn -> number of rules/default actions of that LB forwarding to it. */
+  byTargetGroup: Map<string, Map<string, number>>;
+  /** lbArn -> tgArn -> the same counts. */
+  byLoadBalancer: Map<string, Map<string, number>>;
+}
+
+export const emptyLinks = (): ElbLinks => ({ byTargetGroup: new Map(), byLoadBalancer: new Map() });
+
 export function targetGroupsOfActions(actions: readonly Record<string, unknown>[]): string[] {
   const out: string[] = [];
   for (const a of actions) {
@@ -14,31 +24,45 @@ export function targetGroupsOfActions(actions: readonly Record<string, unknown>[
   return [...new Set(out)];
 }
 
-export function loadBalancersOfTargetGroup(cloud: Cloud, tgArn: string): string[] {
-  const out = new Set<string>();
-  for (const l of cloud.state.listeners.values()) {
-    if (targetGroupsOfActions(l.defaultActions).includes(tgArn)) out.add(l.loadBalancerArn);
+function bump(map: Map<string, Map<string, number>>, a: string, b: string, delta: number): void {
+  let inner = map.get(a);
+  if (!inner) {
+    inner = new Map();
+    map.set(a, inner);
   }
-  for (const r of cloud.state.rules.values()) {
-    if (!targetGroupsOfActions(r.actions).includes(tgArn)) continue;
-    const l = cloud.state.listeners.get(r.listenerArn);
-    if (l) out.add(l.loadBalancerArn);
-  }
-  return [...out];
+  const n = (inner.get(b) ?? 0) + delta;
+  if (n > 0) inner.set(b, n);
+  else inner.delete(b);
+  if (inner.size === 0) map.delete(a);
 }
 
-/** The per-ALB target group quota counts the distinct target groups its listeners forward to. */
-export function targetGroupsOfLoadBalancer(cloud: Cloud, lbArn: string, exceptRuleArn?: string): Set<string> {
-  const out = new Set<string>();
-  for (const l of cloud.state.listeners.values()) {
-    if (l.loadBalancerArn !== lbArn) continue;
-    for (const tg of targetGroupsOfActions(l.defaultActions)) out.add(tg);
+/** Records (delta 1) or forgets (delta -1) that lbArn forwards to the groups in actions. */
+export function link(
+  cloud: Cloud,
+  lbArn: string,
+  actions: readonly Record<string, unknown>[],
+  delta: 1 | -1,
+): void {
+  for (const tg of targetGroupsOfActions(actions)) {
+    bump(cloud.state.links.byTargetGroup, tg, lbArn, delta);
+    bump(cloud.state.links.byLoadBalancer, lbArn, tg, delta);
   }
-  for (const r of cloud.state.rules.values()) {
-    if (r.arn === exceptRuleArn) continue;
-    const l = cloud.state.listeners.get(r.listenerArn);
-    if (l?.loadBalancerArn !== lbArn) continue;
-    for (const tg of targetGroupsOfActions(r.actions)) out.add(tg);
+}
+
+export function loadBalancersOfTargetGroup(cloud: Cloud, tgArn: string): string[] {
+  return [...(cloud.state.links.byTargetGroup.get(tgArn)?.keys() ?? [])];
+}
+
+export const targetGroupInUse = (cloud: Cloud, tgArn: string): boolean =>
+  cloud.state.links.byTargetGroup.has(tgArn);
+
+/** The per-ALB target group quota counts the distinct groups it forwards to (except one rule's, when replacing it). */
+export function targetGroupsOfLoadBalancer(cloud: Cloud, lbArn: string, exceptRuleArn?: string): Set<string> {
+  const counts = cloud.state.links.byLoadBalancer.get(lbArn);
+  const out = new Set(counts?.keys() ?? []);
+  const except = exceptRuleArn ? cloud.state.rules.get(exceptRuleArn) : undefined;
+  if (except && counts) {
+    for (const tg of targetGroupsOfActions(except.actions)) if (counts.get(tg) === 1) out.delete(tg);
   }
   return out;
 }

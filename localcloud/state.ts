@@ -1,3 +1,4 @@
+import type { ElbLinks } from './elb-links.js';
 import type { Tag } from './input.js';
 
 /**
@@ -259,6 +260,7 @@ export interface CloudState {
   containerInstances: Map<string, ContainerInstance>;
   instances: Map<string, Ec2Instance>;
   targetGroups: Map<string, TargetGroup>;
+  targetGroupsByName: Map<string, TargetGroup>;
   loadBalancers: Map<string, LoadBalancer>;
   listeners: Map<string, Listener>;
   rules: Map<string, Rule>;
@@ -270,6 +272,8 @@ export interface CloudState {
   /** Indexes kept in step with `tasks`, so per-service and per-instance questions cost O(their tasks). */
   tasksByService: Map<string, Set<Task>>;
   tasksByInstance: Map<string, Set<Task>>;
+  links: ElbLinks;
+  rulesByListener: Map<string, Set<Rule>>;
   /** Tasks in PROVISIONING that no instance has taken yet, oldest first. */
   waiting: Set<Task>;
 }

@@ -2,12 +2,14 @@ import { arns } from '../arns.js';
 import { AwsError } from '../aws-error.js';
 import type { Cloud } from '../cloud.js';
 import {
+  link,
   loadBalancersOfTargetGroup,
   targetGroupsOfActions,
   targetGroupsOfLoadBalancer,
 } from '../elb-links.js';
 import { num, type Params, records, str, strList, tags } from '../input.js';
 import { paginate } from '../pagination.js';
+import { index } from '../sim/resources.js';
 import type { Listener, Rule } from '../state.js';
 import {
   badMarker,
@@ -88,9 +90,7 @@ function checkTargetGroups(
 }
 
 const rulesOf = (cloud: Cloud, listenerArn: string): Rule[] =>
-  [...cloud.state.rules.values()]
-    .filter((r) => r.listenerArn === listenerArn)
-    .sort((a, b) => a.priority - b.priority);
+  [...(cloud.state.rulesByListener.get(listenerArn) ?? [])].sort((a, b) => a.priority - b.priority);
 
 const isDefaultRule = (cloud: Cloud, arn: string): boolean =>
   [...cloud.state.listeners.values()].some((l) => l.defaultRuleArn === arn);
@@ -125,12 +125,17 @@ export const elbv2Rules: HandlerMap = {
       tags: tags(input, 'Tags'),
     };
     cloud.state.rules.set(rule.arn, rule);
+    index(cloud.state.rulesByListener, listener.arn, rule);
+    link(cloud, listener.loadBalancerArn, rule.actions, 1);
     return { Rules: [ruleView(rule)] };
   },
 
   DeleteRule(cloud, input) {
     const rule = requireRule(cloud, str(input, 'RuleArn'));
     cloud.state.rules.delete(rule.arn);
+    cloud.state.rulesByListener.get(rule.listenerArn)?.delete(rule);
+    const lbArn = cloud.state.listeners.get(rule.listenerArn)?.loadBalancerArn;
+    if (lbArn) link(cloud, lbArn, rule.actions, -1);
     return {};
   },
 
@@ -167,7 +172,9 @@ export const elbv2Rules: HandlerMap = {
     const actions = input.Actions !== undefined ? actionsOf(input) : rule.actions;
     checkTargetGroups(cloud, listener, actions, rule.arn);
     rule.conditions = conditions;
+    link(cloud, listener.loadBalancerArn, rule.actions, -1);
     rule.actions = actions;
+    link(cloud, listener.loadBalancerArn, rule.actions, 1);
     return { Rules: [ruleView(rule)] };
   },
 

@@ -77,10 +77,11 @@ export const elbv2TargetGroups: HandlerMap = {
       );
     }
     const settings = settingsOf(cloud, input);
-    for (const tg of cloud.state.targetGroups.values()) {
-      if (tg.name !== name) continue;
+    const existing = cloud.state.targetGroupsByName.get(name);
+    if (existing) {
       // Same name and same settings: AWS returns the existing group (idempotent create).
-      if (sameSettings(tg.settings, settings)) return { TargetGroups: [targetGroupView(cloud, tg)] };
+      if (sameSettings(existing.settings, settings))
+        return { TargetGroups: [targetGroupView(cloud, existing)] };
       throw new AwsError(
         'DuplicateTargetGroupName',
         'A target group with the same name exists, but with different settings',
@@ -101,6 +102,7 @@ export const elbv2TargetGroups: HandlerMap = {
       createdAt: cloud.clock.now(),
     };
     cloud.state.targetGroups.set(tg.arn, tg);
+    cloud.state.targetGroupsByName.set(name, tg);
     return { TargetGroups: [targetGroupView(cloud, tg)] };
   },
 
@@ -114,7 +116,9 @@ export const elbv2TargetGroups: HandlerMap = {
         `Target group '${arn}' is currently in use by a listener or a rule`,
       );
     }
+    const tg = cloud.state.targetGroups.get(arn);
     cloud.state.targetGroups.delete(arn);
+    if (tg) cloud.state.targetGroupsByName.delete(tg.name);
     return {};
   },
 
@@ -126,8 +130,9 @@ export const elbv2TargetGroups: HandlerMap = {
     if (byArn.length > 0) all = byArn.map((a) => requireTargetGroup(cloud, a));
     else if (byName.length > 0) {
       all = byName.map((n) => {
-        for (const tg of cloud.state.targetGroups.values()) if (tg.name === n) return tg;
-        throw notFound.targetGroup();
+        const tg = cloud.state.targetGroupsByName.get(n);
+        if (!tg) throw notFound.targetGroup();
+        return tg;
       });
     } else if (lbArn) {
       if (!cloud.state.loadBalancers.has(lbArn)) throw notFound.loadBalancer();

@@ -159,6 +159,11 @@ export function terminateInstance(
 /** Brings live instances to desired: launch the missing ones, terminate unprotected extras. */
 export function reconcileAsg(cloud: Cloud, hooks: TaskHooks): void {
   const asg = cloud.state.asg;
+  // instanceIds holds exactly the live (Pending/InService) instances between calls: a cheap fast path.
+  if (asg.instanceIds.length === asg.desired) {
+    asg.lastCause = undefined;
+    return;
+  }
   const live = liveInstances(cloud);
   for (let i = live.length; i < asg.desired; i++) launchInstance(cloud, hooks);
   if (live.length > asg.desired) {

@@ -33,10 +33,10 @@ export function reservation(cloud: Cloud): Reservation {
   const bins: Remaining[] = [];
   let busy = 0;
   for (const i of usable) {
+    // Only empty instances matter as bins: waiting tasks found no room on the busy ones.
     const ci = ciOf(cloud, i);
-    const r = ci ? remaining(cloud, ci) : { ...INSTANCE_TYPES[i.type], tasks: 0 };
-    if (r.tasks > 0) busy += 1;
-    else bins.push(r);
+    if (ci && (cloud.state.tasksByInstance.get(ci.arn)?.size ?? 0) > 0) busy += 1;
+    else bins.push(ci ? remaining(cloud, ci) : { ...INSTANCE_TYPES[i.type], tasks: 0 });
   }
   const used = new Set<Remaining>();
   let spotIndex = cloud.state.asg.spotLaunches;

@@ -37,7 +37,8 @@ export interface Remaining {
 
 export function remaining(cloud: Cloud, ci: ContainerInstance): Remaining {
   const r = { cpu: ci.cpu, memory: ci.memory, enis: ci.enis, tasks: 0 };
-  for (const t of tasksOn(cloud, ci.arn)) {
+  for (const t of cloud.state.tasksByInstance.get(ci.arn) ?? []) {
+    if (!holdsResources(t)) continue;
     r.cpu -= t.cpu;
     r.memory -= t.memory;
     if (t.awsvpc) r.enis -= 1;

@@ -21,6 +21,7 @@ export function hooksFor(cloud: Cloud): TaskHooks {
 /** serviceName: the service to look at; undefined: all of them; null: none (placement and ASG only). */
 export function reconcileAll(cloud: Cloud, serviceName?: string | null): void {
   const guard = cloud.reconcile;
+  guard.generation += 1;
   if (serviceName === undefined) guard.all = true;
   else if (serviceName !== null) guard.dirty.add(serviceName);
   if (guard.running) {

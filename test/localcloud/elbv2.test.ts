@@ -38,7 +38,7 @@ beforeAll(async () => {
     port: 0,
     seed: 21,
     albs: 3,
-    timing: { healthCheckMs: 30, serviceDrainMs: 30 },
+    timing: { healthCheckMs: 300, serviceDrainMs: 300 },
   });
   elb = clients(lc).elb;
 });

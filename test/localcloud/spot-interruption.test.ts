@@ -20,7 +20,7 @@ describe('spot interruption', () => {
   let lc: Localcloud;
   let c: ReturnType<typeof clients>;
   beforeAll(async () => {
-    lc = await startLocalcloud({ port: 0, seed: 51, timing: FAST });
+    lc = await startLocalcloud({ port: 0, seed: 51, timing: { ...FAST, drainMs: 400 } });
     c = clients(lc);
     await registerGateway(c);
   });
