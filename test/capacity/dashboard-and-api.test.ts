@@ -9,6 +9,7 @@ import { makeAdminAuth, protectAdminPaths } from '../../api/middleware/admin-aut
 import { Secret } from '../../shared/config.js';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
 import { makeQueue } from '../../shared/queues.js';
+import { updateScreenshots } from '../support/browser.js';
 import { startFleetHarness } from './fleet-harness.js';
 import { parsePrometheusText } from './prometheus-text.js';
 
@@ -232,8 +233,10 @@ describe('capacity API, dashboard and metrics', () => {
       expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('30');
       await mkdir('artifacts', { recursive: true });
       await page.screenshot({ path: 'artifacts/dashboard.png', fullPage: true });
-      await mkdir('docs/screenshots', { recursive: true });
-      await copyFile('artifacts/dashboard.png', 'docs/screenshots/dashboard.png');
+      if (updateScreenshots) {
+        await mkdir('docs/screenshots', { recursive: true });
+        await copyFile('artifacts/dashboard.png', 'docs/screenshots/dashboard.png');
+      }
     } finally {
       await browser.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

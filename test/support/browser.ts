@@ -21,11 +21,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Screenshots land in artifacts/ (CI keeps them); `docs` also refreshes the README's copy. */
+/** Screenshots land in artifacts/; `UPDATE_SCREENSHOTS=1 npm test` also refreshes the README's copies. */
+export const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
+
 export function screenshotPath(name: string, { docs = false } = {}): string[] {
   mkdirSync('artifacts', { recursive: true });
   const paths = [`artifacts/${name}.png`];
-  if (docs) {
+  if (docs && updateScreenshots) {
     mkdirSync('docs/screenshots', { recursive: true });
     paths.push(`docs/screenshots/${name}.png`);
   }
