@@ -9,6 +9,7 @@ import { apiThroughput } from './figures/1-api-throughput.js';
 import { pipeline } from './figures/2-pipeline.js';
 import { waitingSlots } from './figures/3-waiting-slots.js';
 import { awsCalls } from './figures/4-aws-calls.js';
+import { memory } from './figures/5-memory.js';
 import { deletes } from './figures/6-deletes.js';
 import { REPO_ROOT } from './support/child-process.js';
 import type { Figure } from './support/figure.js';
@@ -18,7 +19,7 @@ import { type FigureReport, renderTable } from './support/table.js';
 
 const RUNS = 2;
 // Figure 6 deletes the fleet figure 2 leaves running, so it runs right after it; the table is by id.
-const figures: Figure[] = [apiThroughput, pipeline, deletes, waitingSlots, awsCalls];
+const figures: Figure[] = [apiThroughput, pipeline, deletes, waitingSlots, awsCalls, memory];
 
 const only = process.env.BENCH_ONLY?.split(',').map(Number);
 const started = Date.now();

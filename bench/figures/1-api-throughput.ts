@@ -5,8 +5,8 @@ import { type LoadResult, postSignups } from '../support/http-load.js';
 import { commandStats, commandStatsDelta, makeBenchNamespace } from '../support/redis-namespace.js';
 
 const CONNECTIONS = 50;
-const WARMUP = 500;
-const AMOUNT = 3000;
+const WARMUP = 300;
+const AMOUNT = 2000;
 
 async function measure(url: string, token: string | undefined, tag: string): Promise<LoadResult> {
   await postSignups({ url, token, connections: CONNECTIONS, amount: WARMUP, tag: `${tag}-warm` });

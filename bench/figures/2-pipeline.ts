@@ -12,7 +12,7 @@ import {
 import { makeBenchNamespace } from '../support/redis-namespace.js';
 import { summarize } from '../support/stats.js';
 
-export const PIPELINE_INSTANCES = Number(process.env.BENCH_PIPELINE_N ?? 2000);
+export const PIPELINE_INSTANCES = Number(process.env.BENCH_PIPELINE_N ?? 500);
 export const PIPELINE_CONCURRENCY = 10;
 const TIMEOUT_MS = 90_000;
 

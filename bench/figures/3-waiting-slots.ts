@@ -3,7 +3,7 @@ import { missing } from '../support/components.js';
 import type { Figure, FigureRun } from '../support/figure.js';
 import { startPipeline, statusCounts, submitCreates, waitForStatus } from '../support/pipeline.js';
 
-const INSTANCES = Number(process.env.BENCH_WAIT_N ?? 1000);
+const INSTANCES = Number(process.env.BENCH_WAIT_N ?? 300);
 const CONCURRENCY = 10;
 const SIMULATED_LAUNCH_MS = 60_000;
 /** Real seconds per simulated second of the launch: 0.25 keeps the bench under 5 minutes; BENCH_REAL_SCALEUP=1 runs it at 1. */
