@@ -105,7 +105,9 @@ function populate(cloud: Cloud, o: BootstrapOptions): void {
   asg.createdAt = now;
   for (let i = 0; i < o.albs; i++) createAlb(cloud, i, now);
   // The on-demand base instance (and any others min size asks for) is registered at start.
-  for (let i = 0; i < asg.desired; i++) launchInstance(cloud, hooksFor(cloud), true);
+  // No reconcile while bootstrapping: each join would otherwise launch the rest a second time.
+  const quiet = { changed: () => {} };
+  for (let i = 0; i < asg.desired; i++) launchInstance(cloud, quiet, true);
   cloud.stopLoops = startEvaluationLoop(cloud);
 }
 

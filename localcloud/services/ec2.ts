@@ -1,6 +1,6 @@
 import { AwsError } from '../aws-error.js';
 import type { Cloud } from '../cloud.js';
-import { num, records, str, strList } from '../input.js';
+import { num, type Params, records, str, strList } from '../input.js';
 import { paginate } from '../pagination.js';
 import { iso } from '../protocol/query.js';
 import type { HandlerMap } from './handler.js';
@@ -103,3 +103,62 @@ export const ec2: HandlerMap = {
     };
   },
 };
+
+const STATE: Record<string, { code: number; name: string }> = {
+  Pending: { code: 0, name: 'pending' },
+  InService: { code: 16, name: 'running' },
+  Terminating: { code: 32, name: 'shutting-down' },
+  Terminated: { code: 48, name: 'terminated' },
+};
+
+/** DescribeInstances for the ASG's instances: enough to tell spot from on-demand, type, AZ and state. */
+function describeInstances(cloud: Cloud, input: Params): Record<string, unknown> {
+  const ids = strList(input, 'InstanceId');
+  const all = [...cloud.state.instances.values()];
+  for (const id of ids) {
+    if (!cloud.state.instances.has(id)) {
+      throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    }
+  }
+  const max = num(input, 'MaxResults') ?? 1000;
+  if (ids.length === 0 && (max < 5 || max > 1000)) {
+    throw new AwsError('InvalidParameterValue', 'MaxResults must be between 5 and 1000');
+  }
+  const chosen = ids.length > 0 ? all.filter((i) => ids.includes(i.id)) : all;
+  const page = paginate(
+    chosen,
+    str(input, 'NextToken'),
+    max,
+    `inst:${ids.length}`,
+    () => new AwsError('InvalidNextToken', 'The token is invalid'),
+  );
+  return {
+    reservationSet: page.items.map((i) => ({
+      reservationId: `r-${i.id.slice(2)}`,
+      ownerId: cloud.account.accountId,
+      groupSet: [],
+      instancesSet: [
+        {
+          instanceId: i.id,
+          imageId: 'ami-0ecs0optimized00001',
+          instanceState: STATE[i.lifecycle],
+          privateDnsName: `ip-${i.privateIp.replaceAll('.', '-')}.${cloud.account.region}.compute.internal`,
+          instanceType: i.type,
+          launchTime: iso(i.launchedAt),
+          placement: { availabilityZone: i.az, tenancy: 'default' },
+          subnetId: i.subnetId,
+          vpcId: cloud.network.vpcId,
+          privateIpAddress: i.privateIp,
+          instanceLifecycle: i.market === 'spot' ? 'spot' : undefined,
+          tagSet: [
+            { key: 'aws:autoscaling:groupName', value: cloud.state.asg.name },
+            { key: 'AmazonECSManaged', value: '' },
+          ],
+        },
+      ],
+    })),
+    nextToken: page.next,
+  };
+}
+
+ec2.DescribeInstances = describeInstances;

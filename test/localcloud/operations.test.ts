@@ -4,7 +4,7 @@ import {
   SetDesiredCapacityCommand,
   SetInstanceProtectionCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { DescribeSpotPriceHistoryCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeSpotPriceHistoryCommand } from '@aws-sdk/client-ec2';
 import { DescribeClustersCommand, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
@@ -154,6 +154,23 @@ describe('EC2 spot prices', () => {
   });
 });
 
+describe('EC2 instances', () => {
+  it("describes the group's instances: spot lifecycle, type, AZ, state; unknown ids fail", async () => {
+    const all = await c.ec2.send(new DescribeInstancesCommand({}));
+    const instances = all.Reservations!.flatMap((r) => r.Instances!);
+    const base = instances[0]!;
+    expect(base).toMatchObject({ InstanceType: 'c7i-flex.large', State: { Name: 'running', Code: 16 } });
+    expect(base.InstanceLifecycle).toBeUndefined();
+    expect(base.Placement?.AvailabilityZone).toBe('us-west-2a');
+    const spot = instances.find((i) => i.InstanceLifecycle === 'spot');
+    expect(spot?.State?.Name).toBe('terminated');
+    const err = await errorOf(() =>
+      c.ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-00000000000000000'] })),
+    );
+    expect(err.name).toBe('InvalidInstanceID.NotFound');
+  });
+});
+
 describe('fault injection', () => {
   it('throttles JSON services with ThrottlingException and query services with Throttling', async () => {
     await inspect(lc, 'faults', {
@@ -252,5 +269,25 @@ describe('inspection surface', () => {
     expect(after.asg.instanceIds).toHaveLength(1);
     expect(await inspect(lc, 'ids')).toEqual(lc.ids);
     expect(await inspect(lc, 'calls')).toEqual({});
+  });
+});
+
+describe('bootstrap with a larger min size', () => {
+  it('starts exactly min instances, all registered, the first on-demand', async () => {
+    const big = await startLocalcloud({ port: 0, seed: 62, asg: { min: 3 } });
+    try {
+      const s = await inspect<{
+        asg: { desired: number; instanceIds: string[] };
+        instances: { market: string; lifecycle: string }[];
+      }>(big, 'state');
+      expect(s.asg.desired).toBe(3);
+      expect(s.instances.map((i) => `${i.market}/${i.lifecycle}`)).toEqual([
+        'on-demand/InService',
+        'spot/InService',
+        'spot/InService',
+      ]);
+    } finally {
+      await big.close();
+    }
   });
 });
