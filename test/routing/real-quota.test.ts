@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeAwsClients } from '../../shared/aws-clients.js';
+import { systemClock } from '../../worker/context.js';
+import { runReconcile } from '../../worker/reconciler/run-reconcile.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
 import { apiOnPipeline } from './api-on-pipeline.js';
 import { type Listed, rulesPerListener } from './routing-helpers.js';
@@ -38,6 +41,28 @@ describe('routing pool at the real quota: 2 x 100', () => {
       [a!.listenerArn]: 100,
       [b!.listenerArn]: 50,
     });
+
+    // What one reconciler run costs over this fleet (the report quotes it): nothing to do, every check made.
+    const aws = makeAwsClients(p.config);
+    await p.inspect('calls/reset', {});
+    const report = await runReconcile({
+      aws,
+      redis: p.ns.redis,
+      store: p.store,
+      sealer: p.sealer,
+      log: p.logger,
+      clock: systemClock,
+      config: p.config,
+      instanceQueue: p.instanceQueue,
+    });
+    const calls = await p.inspect<Record<string, number>>('calls');
+    aws.destroy();
+    expect(report).toMatchObject({ driftFound: 0, errors: 0 });
+    expect(report.scanned).toMatchObject({ instances: 150, targetGroups: 150, rules: 150, services: 150 });
+    console.info(
+      `[routing] reconcile over 150 running instances: ${report.durationMs} ms, ` +
+        `${Object.values(calls).reduce((a, b) => a + b, 0)} AWS calls ${JSON.stringify(calls)}`,
+    );
 
     // Stop the worker so the last 50 stay recorded (their slots held) without spending the suite's time.
     await p.stopWorker();
