@@ -24,7 +24,10 @@ export interface InstanceQueueOptions {
 /** Enqueues the jobs of the instance lifecycle with deterministic ids, so an enqueue repeated is a no-op. */
 export function makeInstanceQueue(connection: Redis, prefix: string, options: InstanceQueueOptions) {
   const queue = makeQueue(QUEUE_NAMES.instances, connection, prefix);
-  const retry = { attempts: options.attempts, backoff: { type: 'exponential', delay: options.backoffBaseMs, jitter: 0.5 } };
+  const retry = {
+    attempts: options.attempts,
+    backoff: { type: 'exponential', delay: options.backoffBaseMs, jitter: 0.5 },
+  };
   return {
     queue,
     enqueueCreate(payload: InstanceJobPayload, sequence: number) {

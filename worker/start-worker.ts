@@ -7,6 +7,7 @@ import { QUEUE_NAMES } from '../shared/job-catalog.js';
 import { type Logger, makeLogger } from '../shared/logger.js';
 import { makeInstanceQueue, makeQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
+import { registerCapacitySampler, startCapacityWorker } from './capacity/capacity-worker.js';
 import { systemClock, type WorkerContext } from './context.js';
 import { makeInstanceProcessor } from './processors/instances.js';
 import type { ReconcileOptions } from './reconciler/reconcile-context.js';
@@ -70,6 +71,15 @@ export async function startWorker(
   );
   reconciler.on('error', (error) => log.error({ reason: error.message }, 'reconcile worker error'));
   // End of reconciler setup.
+
+  // Capacity sampler (worker/capacity): one sample per SAMPLE_INTERVAL_MS tick across all workers.
+  const capacityQueue = makeQueue(QUEUE_NAMES.capacity, redis, config.QUEUE_PREFIX);
+  await registerCapacitySampler(capacityQueue, config.SAMPLE_INTERVAL_MS);
+  const sampler = startCapacityWorker(
+    { aws, redis, store: ctx.store, config, log: log.child({ queue: QUEUE_NAMES.capacity }) },
+    queueConnection,
+  );
+  sampler.on('error', (error) => log.error({ reason: error.message }, 'capacity worker error'));
   log.info(
     { concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX },
     'worker started',
@@ -81,7 +91,9 @@ export async function startWorker(
       closing ??= (async () => {
         // Running sagas finish the step in flight, then hand their job back to the queue.
         stopping.abort();
-        const graceful = Promise.all([worker.close(), reconciler.close()]).then(() => 'closed' as const);
+        const graceful = Promise.all([worker.close(), reconciler.close(), sampler.close()]).then(
+          () => 'closed' as const,
+        );
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<'timeout'>((resolve) => {
           timer = setTimeout(() => resolve('timeout'), config.SHUTDOWN_TIMEOUT_MS);
@@ -93,9 +105,9 @@ export async function startWorker(
             { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
             'running jobs did not finish in time: they will be taken over',
           );
-          await Promise.all([worker.close(true), reconciler.close(true)]);
+          await Promise.all([worker.close(true), reconciler.close(true), sampler.close(true)]);
         }
-        await Promise.allSettled([instanceQueue.close(), reconcileQueue.close()]);
+        await Promise.allSettled([instanceQueue.close(), reconcileQueue.close(), capacityQueue.close()]);
         await Promise.allSettled([redis.quit(), queueConnection.quit()]);
         aws.destroy();
         log.info('worker stopped');
