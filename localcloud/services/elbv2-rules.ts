@@ -10,6 +10,7 @@ import {
 import { num, type Params, records, str, strList, tags } from '../input.js';
 import { paginate } from '../pagination.js';
 import { index } from '../sim/resources.js';
+import { refreshTargetUsage } from '../sim/targets.js';
 import type { Listener, Rule } from '../state.js';
 import {
   badMarker,
@@ -127,6 +128,7 @@ export const elbv2Rules: HandlerMap = {
     cloud.state.rules.set(rule.arn, rule);
     index(cloud.state.rulesByListener, listener.arn, rule);
     link(cloud, listener.loadBalancerArn, rule.actions, 1);
+    refreshTargetUsage(cloud, targetGroupsOfActions(rule.actions));
     return { Rules: [ruleView(rule)] };
   },
 
@@ -136,6 +138,7 @@ export const elbv2Rules: HandlerMap = {
     cloud.state.rulesByListener.get(rule.listenerArn)?.delete(rule);
     const lbArn = cloud.state.listeners.get(rule.listenerArn)?.loadBalancerArn;
     if (lbArn) link(cloud, lbArn, rule.actions, -1);
+    refreshTargetUsage(cloud, targetGroupsOfActions(rule.actions));
     return {};
   },
 
@@ -172,9 +175,11 @@ export const elbv2Rules: HandlerMap = {
     const actions = input.Actions !== undefined ? actionsOf(input) : rule.actions;
     checkTargetGroups(cloud, listener, actions, rule.arn);
     rule.conditions = conditions;
+    const before = targetGroupsOfActions(rule.actions);
     link(cloud, listener.loadBalancerArn, rule.actions, -1);
     rule.actions = actions;
     link(cloud, listener.loadBalancerArn, rule.actions, 1);
+    refreshTargetUsage(cloud, [...before, ...targetGroupsOfActions(actions)]);
     return { Rules: [ruleView(rule)] };
   },
 

@@ -53,3 +53,24 @@ export function deregisterTarget(cloud: Cloud, tg: TargetGroup, key: string, onG
     onGone?.();
   });
 }
+
+/**
+ * After a rule change: targets of a group no load balancer uses any more become `unused`, and those
+ * of a group that just got a load balancer start health checks (`initial`), as ELB reports them.
+ */
+export function refreshTargetUsage(cloud: Cloud, tgArns: readonly string[]): void {
+  for (const arn of tgArns) {
+    const tg = cloud.state.targetGroups.get(arn);
+    if (!tg) continue;
+    const inUse = loadBalancersOfTargetGroup(cloud, arn).length > 0;
+    for (const target of tg.targets.values()) {
+      if (!inUse && (target.state === 'initial' || target.state === 'healthy')) target.state = 'unused';
+      else if (inUse && target.state === 'unused') {
+        target.state = 'initial';
+        cloud.clock.after(cloud.timing.healthCheckMs, () => {
+          if (target.state === 'initial') target.state = 'healthy';
+        });
+      }
+    }
+  }
+}

@@ -198,6 +198,27 @@ describe('ELBv2 target groups', () => {
     ).toBeInstanceOf(TargetGroupNotFoundException);
   });
 
+  it('targets follow their group into and out of use by a rule (unused <-> initial -> healthy)', async () => {
+    const a = (await elb.send(new DescribeTargetGroupsCommand({ Names: ['tg-a'] }))).TargetGroups![0]!
+      .TargetGroupArn!;
+    const state = async () =>
+      (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: a }))).TargetHealthDescriptions?.[0]
+        ?.TargetHealth?.State;
+    expect(await state()).toBe('unused');
+    const rule = await elb.send(
+      new CreateRuleCommand({
+        ListenerArn: listeners()[2],
+        Priority: 900,
+        Conditions: path('/a/*'),
+        Actions: forward(a),
+      }),
+    );
+    expect(await state()).toBe('initial');
+    await waitFor(async () => (await state()) === 'healthy', { what: 'healthy once in use' });
+    await elb.send(new DeleteRuleCommand({ RuleArn: rule.Rules![0]!.RuleArn }));
+    expect(await state()).toBe('unused');
+  });
+
   it('refuses to delete a target group a rule forwards to (ResourceInUse); deletes it once free', async () => {
     const b = (await elb.send(new DescribeTargetGroupsCommand({ Names: ['tg-b'] }))).TargetGroups![0]!
       .TargetGroupArn!;
