@@ -33,8 +33,16 @@ export function makeInstanceQueue(connection: Redis, prefix: string, options: In
     enqueueCreate(payload: InstanceJobPayload, sequence: number) {
       return queue.add('create', payload, { jobId: jobIds.create(payload.instanceId, sequence), ...retry });
     },
-    enqueueDelete(payload: InstanceJobPayload) {
-      return queue.add('delete', payload, { jobId: jobIds.delete(payload.instanceId), ...retry });
+    async enqueueDelete(payload: InstanceJobPayload) {
+      const jobId = jobIds.delete(payload.instanceId);
+      // A delete that failed for good keeps its id in the failed set, where a new add would be a no-op:
+      // asking again retries it. Two processes may race here; the loser's retry finds it already moved.
+      const previous = await queue.getJob(jobId);
+      if (previous && (await previous.isFailed())) {
+        await previous.retry('failed').catch(() => {});
+        return previous;
+      }
+      return queue.add('delete', payload, { jobId, ...retry });
     },
     close: () => queue.close(),
   };
