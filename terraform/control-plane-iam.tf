@@ -81,7 +81,7 @@ data "aws_iam_policy_document" "worker" {
 
   statement {
     sid       = "EcsGatewayCluster"
-    actions   = ["ecs:DescribeClusters", "ecs:ListContainerInstances"]
+    actions   = ["ecs:ListContainerInstances"]
     resources = [aws_ecs_cluster.this.arn]
   }
 
@@ -197,7 +197,6 @@ data "aws_iam_policy_document" "worker" {
       "secretsmanager:CreateSecret",
       "secretsmanager:DescribeSecret",
       "secretsmanager:DeleteSecret",
-      "secretsmanager:RestoreSecret",
     ]
     resources = [local.instance_secrets]
   }
@@ -217,13 +216,13 @@ data "aws_iam_policy_document" "worker" {
 
   statement {
     sid       = "AutoScalingDescribe"
-    actions   = ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeScalingActivities"]
+    actions   = ["autoscaling:DescribeAutoScalingGroups"]
     resources = ["*"]
   }
 
   statement {
-    sid       = "SpotPrices"
-    actions   = ["ec2:DescribeSpotPriceHistory"]
+    sid       = "FleetPricesAndLifecycle"
+    actions   = ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"]
     resources = ["*"]
   }
 }

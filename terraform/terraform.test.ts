@@ -443,7 +443,7 @@ describe('worker IAM policy equals what the code calls', () => {
     expect(unscoped).toEqual(
       [
         'autoscaling:DescribeAutoScalingGroups',
-        'autoscaling:DescribeScalingActivities',
+        'ec2:DescribeInstances',
         'ec2:DescribeSpotPriceHistory',
         'ecs:DeregisterTaskDefinition',
         'ecs:DescribeCapacityProviders',
