@@ -28,8 +28,14 @@ export function interruptSpotInstance(cloud: Cloud, instanceId?: string): Ec2Ins
   const ci = instance.containerInstanceArn
     ? cloud.state.containerInstances.get(instance.containerInstanceArn)
     : undefined;
+  if (ci && ci.status !== 'ACTIVE') {
+    throw new AwsError(
+      'IncorrectInstanceState',
+      `${instance.id} has already received an interruption notice`,
+    );
+  }
   const hooks = hooksFor(cloud);
-  if (ci && ci.status === 'ACTIVE') {
+  if (ci) {
     ci.status = 'DRAINING';
     ci.statusReason = 'Spot Instance interruption notice';
     ci.version += 1;
