@@ -55,6 +55,8 @@ for (const figure of figures) {
   }
 }
 
+await handoff.closeAll();
+reports.sort((a, b) => a.id - b.id);
 console.log(
   `\nOpenClaw Fleet bench: ${host.nproc} x ${host.cpuModel}, Node ${host.node}, total ${elapsed()}\n`,
 );
