@@ -195,13 +195,8 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
 
     /** Ends an instance: frees its user and routing slot, forgets credentials, keeps the record a while. */
     async markDeleted(instance: InstanceRecord): Promise<void> {
-      const result = await this.transition(instance.id, 'deleted', '*', {
-        deletedAt: new Date().toISOString(),
-        currentStep: null,
-        'sealed:gatewayToken': null,
-        'sealed:anthropicApiKey': null,
-      });
-      if (!result.ok) return;
+      // The slot first: whoever sees `deleted` (a caller polling, the API's capacity) sees it free too.
+      // Its AWS resources are gone by now, so a new instance may take the slot at once.
       await redis.eval(
         releaseSlotScript,
         1,
@@ -209,6 +204,13 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
         String(instance.routingSlot),
         instance.id,
       );
+      const result = await this.transition(instance.id, 'deleted', '*', {
+        deletedAt: new Date().toISOString(),
+        currentStep: null,
+        'sealed:gatewayToken': null,
+        'sealed:anthropicApiKey': null,
+      });
+      if (!result.ok) return;
       const pointer = keys.user(instance.userId);
       if ((await redis.get(pointer)) === instance.id) await redis.del(pointer);
       await redis.expire(keys.instance(instance.id), DELETED_RETENTION_SECONDS);
