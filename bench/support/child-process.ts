@@ -33,13 +33,8 @@ export async function startChild(options: {
   const nodeArgs = ['--import', 'tsx'];
   if (cpuProfiling) {
     mkdirSync(PROFILE_DIR, { recursive: true });
-    nodeArgs.push(
-      '--cpu-prof',
-      '--cpu-prof-dir',
-      PROFILE_DIR,
-      '--cpu-prof-name',
-      `${options.name}-${Date.now()}.cpuprofile`,
-    );
+    // Node's default names (CPU.<date>.<pid>.<tid>) keep tsx's loader thread from overwriting the main thread's profile.
+    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
   }
   const child = spawn(
     process.execPath,
