@@ -5,7 +5,6 @@ import { launchInstance } from './sim/asg.js';
 import { makeClock } from './sim/clock.js';
 import { startEvaluationLoop } from './sim/evaluation.js';
 import { makeRng } from './sim/rng.js';
-import { hooksFor } from './sim/service-scheduler.js';
 import type { CloudState, Listener, LoadBalancer } from './state.js';
 import { resolveTiming, type TimingConfig } from './timing.js';
 

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
 import { defaultPriceBook, type PriceBook } from '../../shared/cost/prices.js';
-import { withSpotPrices } from '../../shared/cost/spot-refresh.js';
+import { withSpotPrices } from '../../shared/cost/with-spot-prices.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
 import { currentCost, currentHeadroom, projection } from './cost-view.js';
 import { renderDashboard } from './dashboard-page.js';

@@ -46,9 +46,10 @@ export const memory: Figure = {
       const ids = await submitCreates(p.api.url, INSTANCES, `f5r${runIndex}`);
       const api = await apiPeak.stop();
       const deadline = Date.now() + TIMEOUT_MS;
-      let waiting = 0;
-      while (Date.now() < deadline && (waiting = await waitingCount(p.ns, ids)) < ids.length) {
+      let waiting = await waitingCount(p.ns, ids);
+      while (Date.now() < deadline && waiting < ids.length) {
         await new Promise((r) => setTimeout(r, 500));
+        waiting = await waitingCount(p.ns, ids);
       }
       await new Promise((r) => setTimeout(r, 2000)); // a full poll round with everyone waiting
       const worker = await workerPeak.stop();

@@ -6,7 +6,7 @@ import { costReport } from './cost-report.js';
 import { avoidedWaits, headroomTable, spareInstancesFor } from './headroom.js';
 import { defaultPriceBook, loadPriceBook, mergePriceBook } from './prices.js';
 import { projectCost } from './projection.js';
-import { withSpotPrices } from './spot-refresh.js';
+import { withSpotPrices } from './with-spot-prices.js';
 
 describe('price book', () => {
   it('merges an override file over the defaults, key by key', async () => {

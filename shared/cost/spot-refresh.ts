@@ -1,5 +1,4 @@
 import { DescribeSpotPriceHistoryCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import type { PriceBook } from './prices.js';
 
 /**
  * Today's spot prices from EC2 DescribeSpotPriceHistory: for each instance type, the latest price in
@@ -44,14 +43,4 @@ export async function fetchSpotPrices(
   return Object.fromEntries(
     [...byType].map(([type, prices]) => [type, prices.reduce((s, p) => s + p, 0) / prices.length]),
   );
-}
-
-/** The price book with spot prices replaced by measured ones. */
-export function withSpotPrices(book: PriceBook, spot: Readonly<Record<string, number>>): PriceBook {
-  const ec2 = { ...book.prices.ec2 };
-  for (const [type, price] of Object.entries(spot)) {
-    const existing = ec2[type];
-    ec2[type] = { onDemandPerHour: existing?.onDemandPerHour ?? price, spotPerHour: price };
-  }
-  return { ...book, prices: { ...book.prices, ec2 } };
 }

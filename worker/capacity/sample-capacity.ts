@@ -10,7 +10,8 @@ import { observeStepDurations, recentSignups } from '../../shared/capacity/signu
 import { findWaitingSignups } from '../../shared/capacity/waiting-signups.js';
 import type { WorkerConfig } from '../../shared/config.js';
 import { loadPriceBook, type PriceBook } from '../../shared/cost/prices.js';
-import { fetchSpotPrices, withSpotPrices } from '../../shared/cost/spot-refresh.js';
+import { fetchSpotPrices } from '../../shared/cost/spot-refresh.js';
+import { withSpotPrices } from '../../shared/cost/with-spot-prices.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
 import { jobCatalog } from '../../shared/job-catalog.js';
 import type { Logger } from '../../shared/logger.js';
