@@ -6,6 +6,7 @@ import { makeSampleStore } from '../../shared/capacity/sample-store.js';
 import { defaultPriceBook, type PriceBook } from '../../shared/cost/prices.js';
 import { withSpotPrices } from '../../shared/cost/with-spot-prices.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
+import { readReconcileReport } from '../../shared/reconcile-report.js';
 import { currentCost, currentHeadroom, projection } from './cost-view.js';
 import { renderDashboard } from './dashboard-page.js';
 import { makeMetricsRegistry } from './metrics.js';
@@ -68,10 +69,11 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
   }
 
   app.get('/v1/capacity', async (c) => {
-    const [sample, last, routing] = await Promise.all([
+    const [sample, last, routing, reconcile] = await Promise.all([
       samples.latest(),
       samples.lastEntry(),
       deps.store.routingUsage(),
+      readReconcileReport(deps.redis, deps.prefix),
     ]);
     const used = routing.reduce((s, r) => s + r.used, 0);
     const capacity = routing.reduce((s, r) => s + r.capacity, 0);
@@ -79,6 +81,7 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
       sample,
       stale: last?.gap ? { bucket: last.bucket, reason: last.reason } : null,
       routing: { used, capacity, left: Math.max(0, capacity - used), listeners: routing },
+      reconcile,
     });
   });
 

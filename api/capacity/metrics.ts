@@ -4,6 +4,7 @@ import { Gauge, type Metric, Registry } from 'prom-client';
 import { makeDurationHistograms } from '../../shared/capacity/duration-histograms.js';
 import type { SampleStore } from '../../shared/capacity/sample-store.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
+import { readReconcileReport } from '../../shared/reconcile-report.js';
 
 /**
  * Prometheus metrics, one registry per app instance (never prom-client's global one), collected on
@@ -61,6 +62,16 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
   const utilisation = gauge('openclaw_reserved_percent', 'Reserved of registered resources', ['resource']);
   const sampleAge = gauge('openclaw_capacity_sample_age_seconds', 'Age of the latest capacity sample');
   const routing = gauge('openclaw_routing_slots', 'Routing slots per listener', ['listener', 'state']);
+  const reconcileTotals = gauge(
+    'openclaw_reconcile_total',
+    'Reconciler totals since deployment: runs, drift found, repaired, deleted, re-enqueued, failed, errors',
+    ['kind'],
+  );
+  const reconcileLast = gauge(
+    'openclaw_reconcile_last_run',
+    'Last reconcile run: drift found, duration (ms), time (unix s), dry run (1/0)',
+    ['field'],
+  );
 
   // One read of the latest sample per scrape sets every capacity gauge before any is rendered.
   async function refresh(): Promise<void> {
@@ -103,6 +114,16 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
       for (const r of await deps.store.routingUsage()) {
         routing.set({ listener: r.listenerArn, state: 'used' }, r.used);
         routing.set({ listener: r.listenerArn, state: 'free' }, r.free);
+      }
+      const report = await readReconcileReport(deps.redis, deps.prefix);
+      reconcileTotals.reset();
+      for (const [kind, n] of Object.entries(report.totals)) reconcileTotals.set({ kind }, n);
+      reconcileLast.reset();
+      if (report.last) {
+        reconcileLast.set({ field: 'drift_found' }, report.last.driftFound);
+        reconcileLast.set({ field: 'duration_ms' }, report.last.durationMs);
+        reconcileLast.set({ field: 'at' }, Date.parse(report.last.at) / 1000);
+        reconcileLast.set({ field: 'dry_run' }, report.last.dryRun ? 1 : 0);
       }
     }
   }

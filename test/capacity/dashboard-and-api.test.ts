@@ -9,6 +9,7 @@ import { makeAdminAuth, protectAdminPaths } from '../../api/middleware/admin-aut
 import { Secret } from '../../shared/config.js';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
 import { makeQueue } from '../../shared/queues.js';
+import { writeReconcileReport } from '../../shared/reconcile-report.js';
 import { updateScreenshots } from '../support/browser.js';
 import { startFleetHarness } from './fleet-harness.js';
 import { parsePrometheusText } from './prometheus-text.js';
@@ -82,6 +83,21 @@ describe('capacity API, dashboard and metrics', () => {
     const s = await h.sample();
     spotId = s.idle[0]!.ec2InstanceId;
     onDemandId = s.fleet.asg.instances.find((i) => i.purchaseOption === 'on-demand')!.instanceId;
+    // What a reconciler run that repaired one instance writes; the API shows it.
+    await writeReconcileReport(h.ns.redis, h.ns.prefix, {
+      at: new Date().toISOString(),
+      durationMs: 42,
+      dryRun: false,
+      driftFound: 1,
+      repaired: 1,
+      deleted: 0,
+      reenqueued: 0,
+      failed: 0,
+      errors: 0,
+      scanned: { instances: 2, secrets: 2, taskFamilies: 2, targetGroups: 2, rules: 2, services: 1 },
+      waitingForGrace: 0,
+      actions: [{ kind: 'repair', instanceId: 'abcdefghijkl', reason: 'service missing', applied: true }],
+    });
     app = makeCapacityRoutes({
       redis: h.ns.redis,
       prefix: h.ns.prefix,
@@ -102,7 +118,11 @@ describe('capacity API, dashboard and metrics', () => {
       sample: { reservation: unknown; idle: unknown[] };
       routing: { used: number; capacity: number; left: number };
       stale: unknown;
+      reconcile: { last: { repaired: number; actions: { instanceId: string }[] }; totals: { runs: number } };
     };
+    expect(body.reconcile.last.repaired).toBe(1);
+    expect(body.reconcile.last.actions[0]!.instanceId).toBe('abcdefghijkl');
+    expect(body.reconcile.totals.runs).toBe(1);
     expect(body.sample.reservation).toEqual({ m: 1, n: 2, value: 50 });
     expect(body.sample.idle).toHaveLength(1);
     expect(body.routing).toMatchObject({ used: 2, capacity: 98, left: 96 });
@@ -171,6 +191,8 @@ describe('capacity API, dashboard and metrics', () => {
     expect(value('openclaw_idle_instances')).toBe(1);
     expect(value('openclaw_cost_per_hour_dollars')).toBeGreaterThan(0);
     expect(value('openclaw_routing_slots', { state: 'used' })).toBe(2);
+    expect(value('openclaw_reconcile_total', { kind: 'repaired' })).toBe(1);
+    expect(value('openclaw_reconcile_last_run', { field: 'duration_ms' })).toBe(42);
     expect(families.get('openclaw_step_duration_seconds')!.type).toBe('histogram');
     expect(value('openclaw_step_duration_seconds', { step: 'placement', le: '180' })).toBe(1);
     expect(value('openclaw_step_duration_seconds', { step: 'placement', le: '120' })).toBe(0);
