@@ -13,7 +13,8 @@ import { loadOrCreateLocalSecrets } from './local-secrets.js';
 
 const env = process.env;
 const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const log = makeLogger({ level: env.LOG_LEVEL ?? 'info', name: 'dev', pretty: process.stdout.isTTY });
+const loggerFor = (name: string) =>
+  makeLogger({ level: env.LOG_LEVEL ?? 'info', name, pretty: process.stdout.isTTY });
 
 if (!(await pingRedis(redisUrl))) {
   console.error(
@@ -45,8 +46,8 @@ process.env.AWS_SECRET_ACCESS_KEY = merged.AWS_SECRET_ACCESS_KEY;
 
 try {
   const apiConfig = loadApiConfig(merged);
-  const worker = await startWorker(loadWorkerConfig(merged), { logger: log.child({ name: 'worker' }) });
-  const api = await startApi(apiConfig, { logger: log.child({ name: 'api' }) });
+  const worker = await startWorker(loadWorkerConfig(merged), { logger: loggerFor('worker') });
+  const api = await startApi(apiConfig, { logger: loggerFor('api') });
   const base = api.url.replace(/\/$/, '');
   console.log(`
   OpenClaw Fleet is running on local defaults.
