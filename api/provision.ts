@@ -41,10 +41,10 @@ export async function provisionInstance(
     });
   }
   if (result.kind === 'exists') return { kind: 'exists' as const, instance: result.instance };
-  const sequence = await deps.store.nextJobSequence(id);
+  // The create reserved the first job sequence, so the job goes straight in (no HINCRBY round trip).
   await deps.instanceQueue.enqueueCreate(
     { instanceId: id, requestId: input.requestId, reason: input.reason },
-    sequence,
+    result.jobSequence,
   );
   return { kind: 'created' as const, instance: result.instance, gatewayToken };
 }

@@ -1,44 +1,89 @@
 /**
  * Lua scripts that change an instance atomically: several API and worker processes race on the same
  * records, and each of these must be all-or-nothing (no half-created instance, no lost index entry).
+ *
+ * Routing slots. Each listener has three keys:
+ * - `route:<arn>`, a hash slot -> holder id (or `blocked`): who holds what, and `HLEN` = slots used;
+ * - `route-free:<arn>`, a sorted set of slots that were handed out and given back (score = slot);
+ * - `route-top:<arn>`, the high-water mark: the lowest slot never handed out.
+ * Every slot below the mark is either held (in the hash) or free (in the set); none above it is either.
+ * So the lowest free slot is the set's lowest member below capacity, else the mark if it is below
+ * capacity: O(log n) per listener, and a full listener costs one ZRANGE and one GET to skip.
  */
 
-/** Lowest free routing slot of one listener: HSETNX makes it safe across any number of processes. */
-const allocateSlot = `
-local function allocate(key, capacity, id)
-  for slot = 0, capacity - 1 do
-    if redis.call('HSETNX', key, tostring(slot), id) == 1 then return slot end
+/**
+ * `topOf` reads the high-water mark, building it (and the free set) once from the hash when it is
+ * missing, e.g. for pools written before the mark existed. `allocate` takes the lowest free slot below
+ * capacity; HSETNX stays as a guard, so a pool that is somehow inconsistent never hands a held slot out.
+ */
+const slotFunctions = `
+local function topOf(route, free, top)
+  local mark = redis.call('GET', top)
+  if mark then return tonumber(mark) end
+  local held = {}
+  local high = -1
+  for _, field in ipairs(redis.call('HKEYS', route)) do
+    local n = tonumber(field)
+    if n then
+      held[n] = true
+      if n > high then high = n end
+    end
   end
-  return -1
+  for slot = 0, high - 1 do
+    if not held[slot] then redis.call('ZADD', free, slot, tostring(slot)) end
+  end
+  redis.call('SET', top, high + 1)
+  return high + 1
+end
+
+local function allocate(route, free, top, capacity, id)
+  local mark = topOf(route, free, top)
+  while true do
+    local slot
+    local lowest = redis.call('ZRANGEBYSCORE', free, '-inf', '(' .. capacity, 'LIMIT', 0, 1)
+    if lowest[1] then
+      redis.call('ZREM', free, lowest[1])
+      slot = tonumber(lowest[1])
+    elseif mark < capacity then
+      slot = mark
+      mark = mark + 1
+      redis.call('SET', top, mark)
+    else
+      return -1
+    end
+    if redis.call('HSETNX', route, tostring(slot), id) == 1 then return slot end
+  end
 end
 `;
 
 /**
- * KEYS: user, instance, index-all, index-queued, routing key per listener.
- * ARGV: id, capacity, index member, record fields (JSON), instance key prefix, then listener ARN and
- * DNS name pairs.
- * Returns {'exists', id} | {'full'} | {'created', listenerArn, slot}.
+ * KEYS: user, instance, index-all, index-queued, then per listener its routing hash, free set and
+ * high-water mark.
+ * ARGV: id, capacity, index member, instance key prefix, listener count n, n listener ARN and DNS name
+ * pairs, then the record's fields as name/value pairs.
+ * Returns {'exists', id, ...record as HGETALL} | {'full'} | {'created', listenerArn, slot}.
  */
-export const createInstanceScript = `${allocateSlot}
+export const createInstanceScript = `${slotFunctions}
 local existing = redis.call('GET', KEYS[1])
 if existing then
-  local status = redis.call('HGET', ARGV[5] .. existing, 'status')
-  if status and status ~= 'deleted' then return {'exists', existing} end
+  local record = redis.call('HGETALL', ARGV[4] .. existing)
+  local status
+  for i = 1, #record, 2 do
+    if record[i] == 'status' then status = record[i + 1] end
+  end
+  if status and status ~= 'deleted' then return {'exists', existing, record} end
 end
 local id = ARGV[1]
 local capacity = tonumber(ARGV[2])
-local listeners = (#ARGV - 5) / 2
+local listeners = tonumber(ARGV[5])
 for i = 1, listeners do
-  local slot = allocate(KEYS[4 + i], capacity, id)
+  local k = 4 + (i - 1) * 3
+  local slot = allocate(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], capacity, id)
   if slot >= 0 then
     local arn = ARGV[4 + i * 2]
     local dns = ARGV[5 + i * 2]
-    local fields = cjson.decode(ARGV[4])
-    fields['listenerArn'] = arn
-    fields['albDnsName'] = dns
-    fields['routingSlot'] = tostring(slot)
-    fields['url'] = 'http://' .. dns .. '/' .. id .. '/'
-    for name, value in pairs(fields) do redis.call('HSET', KEYS[2], name, value) end
+    redis.call('HSET', KEYS[2], 'listenerArn', arn, 'albDnsName', dns, 'routingSlot', tostring(slot),
+      'url', 'http://' .. dns .. '/' .. id .. '/', unpack(ARGV, 6 + listeners * 2))
     redis.call('SET', KEYS[1], id)
     redis.call('ZADD', KEYS[3], 0, ARGV[3])
     redis.call('ZADD', KEYS[4], 0, ARGV[3])
@@ -51,8 +96,8 @@ return {'full'}
 /**
  * Moves an instance to a new status when its current one is allowed, keeping the status indexes true.
  * KEYS: instance. ARGV: status-index prefix, new status, allowed statuses (comma list, or '*'),
- * index member field name, fields to set (JSON).
- * Returns the previous status, or {'conflict', current} | {'missing'}.
+ * fields to set (JSON).
+ * Returns {'ok', previous, currentStep or ''} | {'conflict', current} | {'missing'}.
  */
 export const transitionScript = `
 local current = redis.call('HGET', KEYS[1], 'status')
@@ -75,24 +120,31 @@ local fields = cjson.decode(ARGV[4])
 for name, value in pairs(fields) do
   if value == cjson.null or value == '' then redis.call('HDEL', KEYS[1], name) else redis.call('HSET', KEYS[1], name, value) end
 end
-return current
-`;
-
-/** Frees a routing slot only if this instance still holds it. KEYS: routing. ARGV: slot, id. */
-export const releaseSlotScript = `
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
-return 0
+return {'ok', current, redis.call('HGET', KEYS[1], 'currentStep') or ''}
 `;
 
 /**
- * Marks a slot whose priority something outside the platform took, and gives the instance another.
- * KEYS: routing. ARGV: old slot, id, capacity. Returns the new slot or -1.
+ * Frees a routing slot only if this instance still holds it, so a repeated release is a no-op.
+ * KEYS: routing hash, free set, high-water mark. ARGV: slot, id. Returns 1 when freed, else 0.
  */
-export const reassignSlotScript = `${allocateSlot}
+export const releaseSlotScript = `${slotFunctions}
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+topOf(KEYS[1], KEYS[2], KEYS[3])
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], tonumber(ARGV[1]), ARGV[1])
+return 1
+`;
+
+/**
+ * Marks a slot whose priority something outside the platform took (for good: it never returns to the
+ * free set), and gives the instance another.
+ * KEYS: routing hash, free set, high-water mark. ARGV: old slot, id, capacity. Returns the new slot or -1.
+ */
+export const reassignSlotScript = `${slotFunctions}
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
   redis.call('HSET', KEYS[1], ARGV[1], 'blocked')
 end
-return allocate(KEYS[1], tonumber(ARGV[3]), ARGV[2])
+return allocate(KEYS[1], KEYS[2], KEYS[3], tonumber(ARGV[3]), ARGV[2])
 `;
 
 /** Deletes the lock only when we still own it. KEYS: lock. ARGV: token. */
@@ -106,3 +158,37 @@ export const renewLockScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
 `;
+
+/** Every script above, by the command name it is registered under (prefixed: BullMQ defines its own). */
+const scripts = {
+  fleetCreateInstance: { lua: createInstanceScript },
+  fleetTransition: { lua: transitionScript, numberOfKeys: 1 },
+  fleetReleaseSlot: { lua: releaseSlotScript, numberOfKeys: 3 },
+  fleetReassignSlot: { lua: reassignSlotScript, numberOfKeys: 3 },
+  fleetReleaseLock: { lua: releaseLockScript, numberOfKeys: 1 },
+  fleetRenewLock: { lua: renewLockScript, numberOfKeys: 1 },
+} as const;
+
+type ScriptName = keyof typeof scripts;
+type ScriptArg = string | number;
+type ScriptCaller = (...args: ScriptArg[]) => Promise<unknown>;
+export type InstanceScripts = Record<ScriptName, ScriptCaller>;
+
+/**
+ * Registers the scripts on a connection with `defineCommand`, so each call is an EVALSHA (ioredis
+ * loads the script and retries on NOSCRIPT, e.g. after a Redis restart or SCRIPT FLUSH). Several
+ * stores may share one connection: a name already defined there is not defined again.
+ * `fleetCreateInstance` takes its key count as its first argument; the others have a fixed one.
+ */
+export function registerInstanceScripts(redis: {
+  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void;
+}): InstanceScripts {
+  const target = redis as unknown as Record<string, ScriptCaller | undefined>;
+  const callers = {} as InstanceScripts;
+  for (const name of Object.keys(scripts) as ScriptName[]) {
+    if (typeof target[name] !== 'function') redis.defineCommand(name, scripts[name]);
+    const call = target[name] as ScriptCaller;
+    callers[name] = (...args) => call.apply(redis, args);
+  }
+  return callers;
+}

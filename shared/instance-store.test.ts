@@ -1,6 +1,8 @@
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestNamespace } from '../test/support/redis-namespace.js';
-import { makeInstanceStore } from './instance-store.js';
+import { makeTestNamespace, TEST_REDIS_URL } from '../test/support/redis-namespace.js';
+import type { InstanceRecord } from './domain.js';
+import { type InstanceStore, makeInstanceStore } from './instance-store.js';
 import { newInstanceId } from './naming.js';
 
 const routing = {
@@ -105,5 +107,168 @@ describe('instance store', () => {
     expect(await store.acquireLock('abc', 5000)).toBeNull();
     await release!();
     expect(await store.acquireLock('abc', 5000)).not.toBeNull();
+  });
+});
+
+describe('routing slot allocation', () => {
+  let ns: ReturnType<typeof makeTestNamespace>;
+  beforeEach(() => {
+    ns = makeTestNamespace();
+  });
+  afterEach(() => ns.cleanup());
+
+  const listeners = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ listenerArn: `arn:listener/${i}`, dnsName: `l${i}.example` }));
+  /** capacity per listener = rules - 1 (margin 1). */
+  const storeWith = (n: number, rules: number) =>
+    makeInstanceStore(ns.redis, {
+      prefix: ns.prefix,
+      routing: { listeners: listeners(n), rulesPerListener: rules, targetGroupsPerAlb: 100, margin: 1 },
+    });
+  async function createIn(store: InstanceStore, userId: string): Promise<InstanceRecord | null> {
+    const r = await store.create({
+      id: newInstanceId(),
+      userId,
+      email: `${userId}@x.test`,
+      requestId: 'r',
+      sealed: { gatewayToken: 'sealed' },
+    });
+    if (r.kind === 'exists') throw new Error(`${userId} exists`);
+    return r.kind === 'created' ? r.instance : null;
+  }
+  const place = (i: InstanceRecord | null) => (i ? `${i.albDnsName}#${i.routingSlot}` : 'full');
+
+  it('hands out slots in order, reuses freed ones lowest first, then goes on from the high-water mark', async () => {
+    const store = storeWith(1, 7); // 6 slots
+    const made: InstanceRecord[] = [];
+    for (let i = 0; i < 4; i++) made.push((await createIn(store, `u${i}`))!);
+    expect(made.map((i) => i.routingSlot)).toEqual([0, 1, 2, 3]);
+    await store.markDeleted(made[2]!);
+    await store.markDeleted(made[0]!);
+    await store.markDeleted(made[0]!); // idempotent: nothing freed twice
+    expect((await store.routingUsage())[0]).toMatchObject({ used: 2, capacity: 6, free: 4 });
+    expect(place(await createIn(store, 'a'))).toBe('l0.example#0');
+    expect(place(await createIn(store, 'b'))).toBe('l0.example#2');
+    expect(place(await createIn(store, 'c'))).toBe('l0.example#4');
+    expect(place(await createIn(store, 'd'))).toBe('l0.example#5');
+    expect(place(await createIn(store, 'e'))).toBe('full');
+  });
+
+  it('frees a slot only for its holder', async () => {
+    const store = storeWith(1, 3); // 2 slots
+    const a = (await createIn(store, 'a'))!;
+    await store.markDeleted({ ...a, id: 'someone-else' });
+    expect((await store.routingUsage())[0]).toMatchObject({ used: 1, free: 1 });
+    expect(place(await createIn(store, 'b'))).toBe('l0.example#1');
+    expect(place(await createIn(store, 'c'))).toBe('full');
+  });
+
+  it('skips full listeners and fills the next one', async () => {
+    const store = storeWith(3, 3); // 2 slots each
+    const placed: string[] = [];
+    for (let i = 0; i < 7; i++) placed.push(place(await createIn(store, `u${i}`)));
+    expect(placed).toEqual([
+      'l0.example#0',
+      'l0.example#1',
+      'l1.example#0',
+      'l1.example#1',
+      'l2.example#0',
+      'l2.example#1',
+      'full',
+    ]);
+  });
+
+  it('blocks a reassigned slot for good and gives the instance the lowest free one', async () => {
+    const store = storeWith(1, 5); // 4 slots
+    const a = (await createIn(store, 'a'))!;
+    const b = (await createIn(store, 'b'))!;
+    await store.markDeleted(a);
+    expect(await store.reassignRoutingSlot(b)).toBe(0);
+    expect((await store.get(b.id))?.routingSlot).toBe(0);
+    await store.markDeleted({ ...b, routingSlot: 0 });
+    expect((await store.routingUsage())[0]).toMatchObject({ used: 1, free: 3 });
+    // Slot 1 stays blocked: the next ones are 0, 2, 3, then none.
+    const next = [];
+    for (let i = 0; i < 4; i++) next.push(place(await createIn(store, `n${i}`)));
+    expect(next).toEqual(['l0.example#0', 'l0.example#2', 'l0.example#3', 'full']);
+  });
+
+  it('never hands out a slot at or above a lowered capacity, freed or new', async () => {
+    const wide = storeWith(1, 6); // 5 slots
+    const made: InstanceRecord[] = [];
+    for (let i = 0; i < 5; i++) made.push((await createIn(wide, `w${i}`))!);
+    await wide.markDeleted(made[4]!);
+    await wide.markDeleted(made[3]!);
+    await wide.markDeleted(made[1]!);
+    const narrow = storeWith(1, 4); // capacity lowered to 3: slots 3 and 4 are out of bounds
+    expect(place(await createIn(narrow, 'n0'))).toBe('l0.example#1');
+    expect(place(await createIn(narrow, 'n1'))).toBe('full');
+    // Raised again, the freed slots above the old bound come back, lowest first.
+    expect(place(await createIn(wide, 'w5'))).toBe('l0.example#3');
+  });
+
+  it('builds the high-water mark from a pool written without one', async () => {
+    const store = storeWith(1, 6); // 5 slots
+    const route = store.keys.routing('arn:listener/0');
+    await ns.redis.hset(route, '0', 'x0', '2', 'x2', '3', 'blocked');
+    const placed: string[] = [];
+    for (let i = 0; i < 3; i++) placed.push(place(await createIn(store, `u${i}`)));
+    expect(placed).toEqual(['l0.example#1', 'l0.example#4', 'full']);
+  });
+
+  it('gives 200 concurrent creates from several connections distinct slots across 3 listeners', async () => {
+    const connections = Array.from(
+      { length: 4 },
+      () => new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null }),
+    );
+    try {
+      const routing = { listeners: listeners(3), rulesPerListener: 68, targetGroupsPerAlb: 100, margin: 1 };
+      // Two stores per connection: they share its registered scripts.
+      const stores = connections.flatMap((c) => [
+        makeInstanceStore(c, { prefix: ns.prefix, routing }),
+        makeInstanceStore(c, { prefix: ns.prefix, routing }),
+      ]);
+      const results = await Promise.all(
+        Array.from({ length: 210 }, (_, i) => createIn(stores[i % stores.length]!, `c${i}`)),
+      );
+      const made = results.filter((r) => r !== null);
+      expect(made).toHaveLength(201); // 3 x 67
+      expect(new Set(made.map(place)).size).toBe(201);
+      for (const l of listeners(3)) {
+        const slots = made.filter((i) => i.listenerArn === l.listenerArn).map((i) => i.routingSlot);
+        expect(slots.sort((a, b) => a - b)).toEqual([...Array(67).keys()]);
+      }
+      const usage = await stores[0]!.routingUsage();
+      expect(usage.map((u) => [u.used, u.free])).toEqual([
+        [67, 0],
+        [67, 0],
+        [67, 0],
+      ]);
+    } finally {
+      await Promise.all(connections.map((c) => c.quit()));
+    }
+  });
+
+  it('returns the stored record for an existing user and reserves the first job sequence', async () => {
+    const store = storeWith(1, 3);
+    const first = await store.create({
+      id: newInstanceId(),
+      userId: 'same',
+      email: 'same@x.test',
+      requestId: 'r1',
+      sealed: { gatewayToken: 'sealed' },
+    });
+    if (first.kind !== 'created') throw new Error('unreachable');
+    expect(first.jobSequence).toBe(1);
+    expect(await store.get(first.instance.id)).toEqual(first.instance);
+    expect(await store.nextJobSequence(first.instance.id)).toBe(2);
+    const again = await store.create({
+      id: newInstanceId(),
+      userId: 'same',
+      email: 'same@x.test',
+      requestId: 'r2',
+      sealed: { gatewayToken: 'sealed' },
+    });
+    expect(again).toEqual({ kind: 'exists', instance: first.instance });
   });
 });

@@ -9,14 +9,7 @@ import {
   type StepId,
   type StepRecord,
 } from './domain.js';
-import {
-  createInstanceScript,
-  reassignSlotScript,
-  releaseLockScript,
-  releaseSlotScript,
-  renewLockScript,
-  transitionScript,
-} from './instance-scripts.js';
+import { registerInstanceScripts } from './instance-scripts.js';
 import { indexMember, makeKeys } from './redis-keys.js';
 import { routingCapacity } from './routing-capacity.js';
 
@@ -30,7 +23,8 @@ export interface InstanceEvent {
 }
 
 export type CreateResult =
-  | { kind: 'created'; instance: InstanceRecord }
+  /** `jobSequence` is the record's first job sequence (1), reserved by the create for its first job. */
+  | { kind: 'created'; instance: InstanceRecord; jobSequence: number }
   | { kind: 'exists'; instance: InstanceRecord }
   | { kind: 'no_routing_capacity' };
 
@@ -43,6 +37,9 @@ export interface SealedCredentials {
   anthropicApiKey?: string;
   gatewayToken: string;
 }
+
+/** `create` writes this as the record's `jobSeq`: the first create job's sequence, without a HINCRBY. */
+const FIRST_JOB_SEQUENCE = 1;
 
 /** Deleted records stay readable (GET answers `deleted`) for a while, then expire. */
 const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -58,6 +55,18 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
   const capacity = routingCapacity(options.routing);
   const statusIndexPrefix = keys.indexStatus('');
   const instancePrefix = keys.instance('');
+  const scripts = registerInstanceScripts(redis);
+  const slotKeys = (listenerArn: string) => [
+    keys.routing(listenerArn),
+    keys.routingFree(listenerArn),
+    keys.routingTop(listenerArn),
+  ];
+  // The create script's listener part never changes: its keys and ARN/DNS pairs are built once.
+  const listenerKeys = options.routing.listeners.flatMap((l) => slotKeys(l.listenerArn));
+  const listenerArgs = options.routing.listeners.flatMap((l) => [l.listenerArn, l.dnsName]);
+  const listenerCount = String(options.routing.listeners.length);
+  const dnsNames = new Map(options.routing.listeners.map((l) => [l.listenerArn, l.dnsName]));
+  const capacityArg = String(capacity);
 
   async function publish(event: InstanceEvent): Promise<void> {
     await redis.publish(keys.events(event.id), JSON.stringify(event));
@@ -81,6 +90,7 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       now?: Date;
     }): Promise<CreateResult> {
       const now = input.now ?? new Date();
+      const at = now.toISOString();
       const member = indexMember(now.getTime(), input.id);
       const fields: Record<string, string> = {
         id: input.id,
@@ -88,33 +98,46 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
         email: input.email,
         status: 'queued',
         requestId: input.requestId,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
+        createdAt: at,
+        updatedAt: at,
         indexMember: member,
-        jobSeq: '0',
+        jobSeq: String(FIRST_JOB_SEQUENCE),
         'sealed:gatewayToken': input.sealed.gatewayToken,
         ...(input.sealed.anthropicApiKey ? { 'sealed:anthropicApiKey': input.sealed.anthropicApiKey } : {}),
       };
-      const listenerArgs = options.routing.listeners.flatMap((l) => [l.listenerArn, l.dnsName]);
-      const reply = (await redis.eval(
-        createInstanceScript,
-        4 + options.routing.listeners.length,
+      const reply = (await scripts.fleetCreateInstance(
+        4 + listenerKeys.length,
         keys.user(input.userId),
         keys.instance(input.id),
         keys.indexAll,
         keys.indexStatus('queued'),
-        ...options.routing.listeners.map((l) => keys.routing(l.listenerArn)),
+        ...listenerKeys,
         input.id,
-        String(capacity),
+        capacityArg,
         member,
-        JSON.stringify(fields),
         instancePrefix,
+        listenerCount,
         ...listenerArgs,
-      )) as [string, string?, number?];
+        ...Object.entries(fields).flat(),
+      )) as ['full'] | ['exists', string, string[]] | ['created', string, number];
       if (reply[0] === 'full') return { kind: 'no_routing_capacity' };
-      const instance = await get(reply[0] === 'exists' ? reply[1]! : input.id);
-      if (!instance) throw new Error(`instance ${input.id} vanished right after create`);
-      return { kind: reply[0] === 'exists' ? 'exists' : 'created', instance };
+      if (reply[0] === 'exists') {
+        const instance = parseRecord(pairsToHash(reply[2]));
+        if (!instance) throw new Error(`instance ${reply[1]} of user ${input.userId} has no record`);
+        return { kind: 'exists', instance };
+      }
+      // The script wrote exactly these fields plus the routing ones, so the record needs no read back.
+      const [, listenerArn, slot] = reply;
+      const albDnsName = dnsNames.get(listenerArn) ?? '';
+      const instance = parseRecord({
+        ...fields,
+        listenerArn,
+        albDnsName,
+        routingSlot: String(slot),
+        url: `http://${albDnsName}/${input.id}/`,
+      });
+      if (!instance) throw new Error(`instance ${input.id} could not be read back`);
+      return { kind: 'created', instance, jobSequence: FIRST_JOB_SEQUENCE };
     },
 
     async list(query: { status?: InstanceStatus; cursor?: string; limit: number }) {
@@ -139,23 +162,19 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       fields: Record<string, string | null> = {},
     ): Promise<TransitionResult> {
       const at = new Date().toISOString();
-      const reply = (await redis.eval(
-        transitionScript,
-        1,
+      const reply = (await scripts.fleetTransition(
         keys.instance(id),
         statusIndexPrefix,
         to,
         from === '*' ? '*' : from.join(','),
         JSON.stringify({ updatedAt: at, ...fields }),
-      )) as string | [string, string?];
-      if (Array.isArray(reply)) {
-        return reply[0] === 'missing'
-          ? { ok: false, reason: 'missing' }
-          : { ok: false, reason: 'conflict', current: reply[1] as InstanceStatus };
-      }
-      const currentStep = (await redis.hget(keys.instance(id), 'currentStep')) as StepId | null;
-      await publish({ id, status: to, currentStep: currentStep || null, at });
-      return { ok: true, previous: reply as InstanceStatus };
+      )) as ['missing'] | ['conflict', string] | ['ok', string, string];
+      if (reply[0] === 'missing') return { ok: false, reason: 'missing' };
+      if (reply[0] === 'conflict')
+        return { ok: false, reason: 'conflict', current: reply[1] as InstanceStatus };
+      const currentStep = (reply[2] || null) as StepId | null;
+      await publish({ id, status: to, currentStep, at });
+      return { ok: true, previous: reply[1] as InstanceStatus };
     },
 
     /** Records a step's state (and its checkpoint output when done) and tells subscribers. */
@@ -197,10 +216,8 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
     async markDeleted(instance: InstanceRecord): Promise<void> {
       // The slot first: whoever sees `deleted` (a caller polling, the API's capacity) sees it free too.
       // Its AWS resources are gone by now, so a new instance may take the slot at once.
-      await redis.eval(
-        releaseSlotScript,
-        1,
-        keys.routing(instance.listenerArn),
+      await scripts.fleetReleaseSlot(
+        ...slotKeys(instance.listenerArn),
         String(instance.routingSlot),
         instance.id,
       );
@@ -218,13 +235,11 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
 
     /** Another rule outside the platform holds this slot's priority: block it and take the next free one. */
     async reassignRoutingSlot(instance: InstanceRecord): Promise<number> {
-      const slot = (await redis.eval(
-        reassignSlotScript,
-        1,
-        keys.routing(instance.listenerArn),
+      const slot = (await scripts.fleetReassignSlot(
+        ...slotKeys(instance.listenerArn),
         String(instance.routingSlot),
         instance.id,
-        String(capacity),
+        capacityArg,
       )) as number;
       if (slot >= 0) await redis.hset(keys.instance(instance.id), 'routingSlot', String(slot));
       return slot;
@@ -255,11 +270,11 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       const ok = await redis.set(keys.lock(id), token, 'PX', ttlMs, 'NX');
       if (ok !== 'OK') return null;
       const release = async () => {
-        await redis.eval(releaseLockScript, 1, keys.lock(id), token);
+        await scripts.fleetReleaseLock(keys.lock(id), token);
       };
       return Object.assign(release, {
         async renew(renewTtlMs: number = ttlMs): Promise<boolean> {
-          return (await redis.eval(renewLockScript, 1, keys.lock(id), token, String(renewTtlMs))) === 1;
+          return (await scripts.fleetRenewLock(keys.lock(id), token, String(renewTtlMs))) === 1;
         },
       });
     },
@@ -270,6 +285,12 @@ export type InstanceStore = ReturnType<typeof makeInstanceStore>;
 
 /** Calling it releases the lock; `renew` extends the lease and answers false once the lock was lost. */
 export type InstanceLock = (() => Promise<void>) & { renew(ttlMs?: number): Promise<boolean> };
+
+function pairsToHash(pairs: string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i]!] = pairs[i + 1]!;
+  return hash;
+}
 
 function parseRecord(hash: Record<string, string>): InstanceRecord | null {
   if (!hash.id || !hash.status) return null;

@@ -12,6 +12,10 @@ export function makeKeys(prefix: string) {
     eventsPattern: `${prefix}:events:*`,
     lock: (id: string) => `${prefix}:lock:${id}`,
     routing: (listenerArn: string) => `${prefix}:route:${listenerArn}`,
+    /** Slots handed out and given back (sorted set, score = slot), lowest reused first. */
+    routingFree: (listenerArn: string) => `${prefix}:route-free:${listenerArn}`,
+    /** High-water mark: the lowest slot never handed out (string counter). */
+    routingTop: (listenerArn: string) => `${prefix}:route-top:${listenerArn}`,
     blockedSlots: (listenerArn: string) => `${prefix}:route-blocked:${listenerArn}`,
   };
 }
