@@ -1,15 +1,25 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+/** The clients only the capacity sampler needs (EC2 and Auto Scaling), built on first use. */
+export interface FleetClients {
+  ec2: EC2Client;
+  autoscaling: AutoScalingClient;
+}
 
 export interface AwsClients {
   ecs: ECSClient;
   elbv2: ElasticLoadBalancingV2Client;
   secrets: SecretsManagerClient;
-  autoscaling: AutoScalingClient;
-  ec2: EC2Client;
+  /**
+   * EC2 and Auto Scaling, loaded and constructed on the first call (then cached). `@aws-sdk/client-ec2`
+   * alone is about 76 MB resident, and only the capacity sampler uses either: a process that never
+   * samples never loads them.
+   */
+  fleet(): Promise<FleetClients>;
   destroy(): void;
 }
 
@@ -33,13 +43,32 @@ export function makeAwsClients(config: {
     ecs: new ECSClient(shared),
     elbv2: new ElasticLoadBalancingV2Client(shared),
     secrets: new SecretsManagerClient(shared),
-    autoscaling: new AutoScalingClient(shared),
-    ec2: new EC2Client(shared),
   };
+  let fleet: Promise<FleetClients> | null = null;
+  let built: FleetClients | null = null;
+  let destroyed = false;
   return {
     ...clients,
+    fleet() {
+      fleet ??= (async () => {
+        const [{ EC2Client }, { AutoScalingClient }] = await Promise.all([
+          import('@aws-sdk/client-ec2'),
+          import('@aws-sdk/client-auto-scaling'),
+        ]);
+        built = { ec2: new EC2Client(shared), autoscaling: new AutoScalingClient(shared) };
+        // destroy() ran while the modules loaded: the caller gets clients that are already closed.
+        if (destroyed) for (const client of Object.values(built)) client.destroy();
+        return built;
+      })();
+      // A failed import (a broken install) is not cached: the next sample tries again.
+      fleet.catch(() => {
+        fleet = null;
+      });
+      return fleet;
+    },
     destroy() {
-      for (const client of Object.values(clients)) client.destroy();
+      destroyed = true;
+      for (const client of [...Object.values(clients), ...Object.values(built ?? {})]) client.destroy();
     },
   };
 }

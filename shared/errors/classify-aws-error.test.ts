@@ -1,5 +1,8 @@
 import { ECSServiceException, InvalidParameterException } from '@aws-sdk/client-ecs';
-import { PriorityInUseException } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  PriorityInUseException,
+  TooManyUniqueTargetGroupsPerLoadBalancerException,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import { type AwsErrorAction, classifyAwsError, type OperationKind } from './classify-aws-error.js';
 
@@ -21,6 +24,25 @@ const table: [string, unknown, OperationKind, AwsErrorAction][] = [
     'retry',
   ],
   ['bare 429', awsError('Unknown', 429), 'read', 'retry'],
+  // EC2 throttles with RequestLimitExceeded over HTTP 503; the limit in its name is not a quota.
+  [
+    'EC2 RequestLimitExceeded (503) on read',
+    awsError('RequestLimitExceeded', 503, 'Request limit exceeded.'),
+    'read',
+    'retry',
+  ],
+  [
+    'EC2 RequestLimitExceeded (503) on create',
+    awsError('RequestLimitExceeded', 503, 'Request limit exceeded.'),
+    'create',
+    'retry',
+  ],
+  [
+    'EC2 RequestLimitExceeded (503) on delete',
+    awsError('RequestLimitExceeded', 503, 'Request limit exceeded.'),
+    'delete',
+    'retry',
+  ],
   // Server faults.
   ['500 unknown code', awsError('InternalFailure', 500), 'create', 'retry'],
   ['503', awsError('ServiceUnavailable', 503), 'read', 'retry'],
@@ -86,6 +108,22 @@ const table: [string, unknown, OperationKind, AwsErrorAction][] = [
   ['TooManyRules', awsError('TooManyRules', 400), 'create', 'fatal'],
   ['TooManyTargetGroups', awsError('TooManyTargetGroups', 400), 'create', 'fatal'],
   ['ECS LimitExceededException', awsError('LimitExceededException', 400), 'create', 'fatal'],
+  [
+    'ALB target-group quota full on CreateRule',
+    awsError(
+      'TooManyUniqueTargetGroupsPerLoadBalancerException',
+      400,
+      "You've reached the limit on the number of unique target groups per load balancer",
+    ),
+    'create',
+    'fatal',
+  ],
+  [
+    'TooManyUniqueTargetGroupsPerLoadBalancer (bare) on read',
+    awsError('TooManyUniqueTargetGroupsPerLoadBalancer', 400),
+    'read',
+    'fatal',
+  ],
   ['ValidationError', awsError('ValidationError', 400), 'create', 'fatal'],
   ['InvalidParameterException', awsError('InvalidParameterException', 400, 'bad subnet'), 'create', 'fatal'],
   ['ClientException', awsError('ClientException', 400, 'Role is not valid'), 'create', 'fatal'],
@@ -117,6 +155,26 @@ describe('classifyAwsError', () => {
       $metadata: { httpStatusCode: 400 },
     });
     expect(classifyAwsError(throttled, 'read')).toMatchObject({ action: 'retry', code: 'Throttling' });
+  });
+
+  it('names an exhausted quota as such, code and all', () => {
+    const full = new TooManyUniqueTargetGroupsPerLoadBalancerException({
+      message: "You've reached the limit on the number of unique target groups per load balancer",
+      $metadata: { httpStatusCode: 400 },
+    });
+    const verdict = classifyAwsError(full, 'create');
+    expect(verdict).toMatchObject({ action: 'fatal', code: 'TooManyUniqueTargetGroupsPerLoadBalancer' });
+    expect(verdict.message).toMatch(/^AWS quota exhausted \(TooManyUniqueTargetGroupsPerLoadBalancer\)/);
+    expect(verdict.message).toContain('unique target groups per load balancer');
+  });
+
+  it('reads EC2 RequestLimitExceeded (HTTP 503) as throttling, not as a quota or a server fault', () => {
+    const throttled = awsError('RequestLimitExceeded', 503, 'Request limit exceeded.', { $fault: 'client' });
+    expect(classifyAwsError(throttled, 'read')).toEqual({
+      action: 'retry',
+      code: 'RequestLimitExceeded',
+      message: 'Request limit exceeded.',
+    });
   });
 
   it('gives retry-after a delay and keeps long messages short', () => {

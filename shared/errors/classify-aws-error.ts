@@ -48,6 +48,7 @@ type Family =
 const families: Record<string, Family> = {
   Throttling: 'throttled',
   TooManyRequests: 'throttled',
+  // EC2 throttles with RequestLimitExceeded over HTTP 503 (not 429, not ThrottlingException).
   RequestLimitExceeded: 'throttled',
   SlowDown: 'throttled',
   ServiceUnavailable: 'server',
@@ -202,8 +203,13 @@ export function classifyAwsError(error: unknown, kind: OperationKind): AwsErrorC
   const code = awsErrorCode(error);
   const rawMessage = typeof shape.message === 'string' ? shape.message : String(error);
   const message = rawMessage.length > MAX_MESSAGE ? `${rawMessage.slice(0, MAX_MESSAGE)}...` : rawMessage;
-  const action = actionFor(familyOf(shape, code, rawMessage), kind);
-  return action === 'retry-after'
-    ? { action, code, message, afterMs: DRAINING_WAIT_MS }
-    : { action, code, message };
+  const family = familyOf(shape, code, rawMessage);
+  const action = actionFor(family, kind);
+  if (action === 'retry-after') return { action, code, message, afterMs: DRAINING_WAIT_MS };
+  // A quota's own message rarely says it is one (`TooManyUniqueTargetGroupsPerLoadBalancer` answers
+  // "You've reached the limit on the number of unique target groups"): say what must change.
+  if (family === 'quota') {
+    return { action, code, message: `AWS quota exhausted (${code}), raise it or add capacity: ${message}` };
+  }
+  return { action, code, message };
 }

@@ -51,7 +51,8 @@ async function purchaseOptions(
   if (ids.length > 0 && lookup.describeInstancesWorks !== false) {
     try {
       for (const batch of chunks(ids, 100)) {
-        const page = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: batch }));
+        const { ec2 } = await aws.fleet();
+        const page = await ec2.send(new DescribeInstancesCommand({ InstanceIds: batch }));
         for (const r of page.Reservations ?? [])
           for (const i of r.Instances ?? [])
             if (i.InstanceId) out.set(i.InstanceId, i.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand');
@@ -99,10 +100,9 @@ export async function collectFleet(
     managedDraining: cp.autoScalingGroupProvider?.managedDraining === 'DISABLED' ? 'DISABLED' : 'ENABLED',
   };
 
+  const { autoscaling } = await aws.fleet();
   const group = (
-    await aws.autoscaling.send(
-      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [source.asgName] }),
-    )
+    await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [source.asgName] }))
   ).AutoScalingGroups?.[0];
   if (!group) throw new Error(`auto scaling group ${source.asgName} not found`);
   const live = (group.Instances ?? []).filter(

@@ -71,7 +71,7 @@ export function makeCapacityProcessor(ctx: CapacityContext): (job: Job) => Promi
     let spot = await samples.cachedSpotPrices();
     if (!spot) {
       try {
-        spot = await fetchSpotPrices(ctx.aws.ec2, types, { availabilityZones: azs });
+        spot = await fetchSpotPrices((await ctx.aws.fleet()).ec2, types, { availabilityZones: azs });
         await samples.cacheSpotPrices(spot, SPOT_PRICE_TTL_MS);
       } catch (err) {
         ctx.log.warn({ err }, 'spot price refresh failed; using the price book');
