@@ -11,7 +11,7 @@ COPY api ./api
 COPY worker ./worker
 COPY localcloud ./localcloud
 COPY dev ./dev
-RUN npm run build && cp -r api/public dist/api/public
+RUN npm run build
 
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
