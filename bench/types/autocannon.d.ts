@@ -23,6 +23,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** ms between samples; an `amount` run ends on the first sample after its last response. */
+    sampleInt?: number;
     pipelining?: number;
     timeout?: number;
     method?: string;
