@@ -57,11 +57,15 @@ end
 `;
 
 /**
- * KEYS: user, instance, index-all, index-queued, then per listener its routing hash, free set and
- * high-water mark.
- * ARGV: id, capacity, index member, instance key prefix, listener count n, n listener ARN and DNS name
- * pairs, then the record's fields as name/value pairs.
- * Returns {'exists', id, ...record as HGETALL} | {'full'} | {'created', listenerArn, slot}.
+ * KEYS: user, instance, index-all, index-queued.
+ * ARGV: id, capacity, index member, instance key prefix, then the routing hash, free set and
+ * high-water key prefixes, listener count n, n listener ARNs, n DNS names, then the record's fields as
+ * name/value pairs.
+ * The per-listener keys are built here from prefix .. ARN (as the existing user's record is from the
+ * instance prefix) rather than passed as KEYS: a pool of 25 listeners would otherwise send 75 keys of
+ * ~120 bytes on every create, the largest cost of a create in the API's profile. Fine on one Redis
+ * (the deployment's), as BullMQ's own scripts do the same.
+ * Returns {'exists', id, ...record as HGETALL} | {'full'} | {'created', listener index (1-based), slot}.
  */
 export const createInstanceScript = `${slotFunctions}
 local existing = redis.call('GET', KEYS[1])
@@ -75,19 +79,18 @@ if existing then
 end
 local id = ARGV[1]
 local capacity = tonumber(ARGV[2])
-local listeners = tonumber(ARGV[5])
+local listeners = tonumber(ARGV[8])
 for i = 1, listeners do
-  local k = 4 + (i - 1) * 3
-  local slot = allocate(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], capacity, id)
+  local arn = ARGV[8 + i]
+  local slot = allocate(ARGV[5] .. arn, ARGV[6] .. arn, ARGV[7] .. arn, capacity, id)
   if slot >= 0 then
-    local arn = ARGV[4 + i * 2]
-    local dns = ARGV[5 + i * 2]
+    local dns = ARGV[8 + listeners + i]
     redis.call('HSET', KEYS[2], 'listenerArn', arn, 'albDnsName', dns, 'routingSlot', tostring(slot),
-      'url', 'http://' .. dns .. '/' .. id .. '/', unpack(ARGV, 6 + listeners * 2))
+      'url', 'http://' .. dns .. '/' .. id .. '/', unpack(ARGV, 9 + listeners * 2))
     redis.call('SET', KEYS[1], id)
     redis.call('ZADD', KEYS[3], 0, ARGV[3])
     redis.call('ZADD', KEYS[4], 0, ARGV[3])
-    return {'created', arn, slot}
+    return {'created', i, slot}
   end
 end
 return {'full'}
@@ -161,7 +164,7 @@ return 0
 
 /** Every script above, by the command name it is registered under (prefixed: BullMQ defines its own). */
 const scripts = {
-  fleetCreateInstance: { lua: createInstanceScript },
+  fleetCreateInstance: { lua: createInstanceScript, numberOfKeys: 4 },
   fleetTransition: { lua: transitionScript, numberOfKeys: 1 },
   fleetReleaseSlot: { lua: releaseSlotScript, numberOfKeys: 3 },
   fleetReassignSlot: { lua: reassignSlotScript, numberOfKeys: 3 },
@@ -178,7 +181,6 @@ export type InstanceScripts = Record<ScriptName, ScriptCaller>;
  * Registers the scripts on a connection with `defineCommand`, so each call is an EVALSHA (ioredis
  * loads the script and retries on NOSCRIPT, e.g. after a Redis restart or SCRIPT FLUSH). Several
  * stores may share one connection: a name already defined there is not defined again.
- * `fleetCreateInstance` takes its key count as its first argument; the others have a fixed one.
  */
 export function registerInstanceScripts(redis: {
   defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void;

@@ -61,11 +61,15 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
     keys.routingFree(listenerArn),
     keys.routingTop(listenerArn),
   ];
-  // The create script's listener part never changes: its keys and ARN/DNS pairs are built once.
-  const listenerKeys = options.routing.listeners.flatMap((l) => slotKeys(l.listenerArn));
-  const listenerArgs = options.routing.listeners.flatMap((l) => [l.listenerArn, l.dnsName]);
-  const listenerCount = String(options.routing.listeners.length);
-  const dnsNames = new Map(options.routing.listeners.map((l) => [l.listenerArn, l.dnsName]));
+  // The create script's routing arguments never change: built once (see createInstanceScript).
+  const routingArgs = [
+    keys.routing(''),
+    keys.routingFree(''),
+    keys.routingTop(''),
+    String(options.routing.listeners.length),
+    ...options.routing.listeners.map((l) => l.listenerArn),
+    ...options.routing.listeners.map((l) => l.dnsName),
+  ];
   const capacityArg = String(capacity);
 
   async function publish(event: InstanceEvent): Promise<void> {
@@ -106,20 +110,17 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
         ...(input.sealed.anthropicApiKey ? { 'sealed:anthropicApiKey': input.sealed.anthropicApiKey } : {}),
       };
       const reply = (await scripts.fleetCreateInstance(
-        4 + listenerKeys.length,
         keys.user(input.userId),
         keys.instance(input.id),
         keys.indexAll,
         keys.indexStatus('queued'),
-        ...listenerKeys,
         input.id,
         capacityArg,
         member,
         instancePrefix,
-        listenerCount,
-        ...listenerArgs,
+        ...routingArgs,
         ...Object.entries(fields).flat(),
-      )) as ['full'] | ['exists', string, string[]] | ['created', string, number];
+      )) as ['full'] | ['exists', string, string[]] | ['created', number, number];
       if (reply[0] === 'full') return { kind: 'no_routing_capacity' };
       if (reply[0] === 'exists') {
         const instance = parseRecord(pairsToHash(reply[2]));
@@ -127,11 +128,13 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
         return { kind: 'exists', instance };
       }
       // The script wrote exactly these fields plus the routing ones, so the record needs no read back.
-      const [, listenerArn, slot] = reply;
-      const albDnsName = dnsNames.get(listenerArn) ?? '';
+      const [, listenerIndex, slot] = reply;
+      const listener = options.routing.listeners[listenerIndex - 1];
+      if (!listener) throw new Error(`create script answered listener ${listenerIndex}`);
+      const albDnsName = listener.dnsName;
       const instance = parseRecord({
         ...fields,
-        listenerArn,
+        listenerArn: listener.listenerArn,
         albDnsName,
         routingSlot: String(slot),
         url: `http://${albDnsName}/${input.id}/`,

@@ -3,11 +3,17 @@ import { Redis } from 'ioredis';
 /**
  * A Redis connection for BullMQ and the instance store. `maxRetriesPerRequest: null` is what BullMQ
  * requires of blocking connections; commands wait for a reconnect instead of failing mid-job.
+ * `autoPipelining` sends the commands issued in one event-loop tick as one write: for a connection
+ * many concurrent requests share (the API's), never for a blocking one.
  */
-export function makeRedis(url: string, options: { name?: string; lazy?: boolean } = {}): Redis {
+export function makeRedis(
+  url: string,
+  options: { name?: string; lazy?: boolean; autoPipelining?: boolean } = {},
+): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
+    enableAutoPipelining: options.autoPipelining ?? false,
     lazyConnect: options.lazy ?? false,
     ...(options.name ? { connectionName: options.name } : {}),
   });
