@@ -8,10 +8,10 @@ export interface JobRun {
   attempt: number;
   /** No retry follows a failure of this attempt. */
   isLastAttempt: boolean;
-  /** A line in the job's log (Bull Board). */
+  /** A line in the job's log (Bull Board). Buffered until the attempt ends (see processors/instances.ts). */
   note(line: string): Promise<void>;
-  /** Bull Board's progress column: `{ step, index, of }`. */
-  progress(progress: Record<string, string | number>): Promise<void>;
+  /** Bull Board's progress column: `{ step, index, of }`. Only the latest is written, when the attempt ends. */
+  progress(progress: Record<string, string | number>): void;
 }
 
 /** What a saga asks of the job when it ends an attempt without an error. */

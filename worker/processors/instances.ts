@@ -58,14 +58,27 @@ export function makeInstanceProcessor(ctx: WorkerContext) {
     }
     const payload = parsed.data;
     const log = base.child({ instanceId: payload.instanceId, requestId: payload.requestId });
+    // Log lines and progress are for Bull Board; written one round trip each they were a third of a
+    // create's Redis traffic. They are kept here and written together when the attempt ends.
+    const lines: string[] = [];
+    let progress: Record<string, string | number> | null = null;
     const run: JobRun = {
       log,
       attempt,
       isLastAttempt: attempt >= (job.opts.attempts ?? 1),
       note: async (line) => {
-        await job.log(`[attempt ${attempt}] ${line}`);
+        lines.push(`[attempt ${attempt}] ${line}`);
       },
-      progress: (progress) => job.updateProgress(progress),
+      progress: (latest) => {
+        progress = latest;
+      },
+    };
+    const flush = async () => {
+      const writes: Promise<unknown>[] = lines.splice(0).map((line) => job.log(line));
+      if (progress) writes.push(job.updateProgress(progress));
+      // Best effort: the instance record, not the job log, is the truth; a lost line fails nothing.
+      const failed = (await Promise.allSettled(writes)).find((w) => w.status === 'rejected');
+      if (failed) log.warn({ reason: String(failed.reason) }, 'job log not written');
     };
 
     let result: Awaited<ReturnType<typeof withInstanceLock<SagaOutcome>>>;
@@ -74,11 +87,13 @@ export function makeInstanceProcessor(ctx: WorkerContext) {
         handlers[job.name as InstanceJobName](ctx, run, payload),
       );
     } catch (error) {
+      await flush();
       if (SagaFailedError.is(error) || FatalError.is(error)) {
         throw Object.assign(new UnrecoverableError(error.message), { cause: error });
       }
       throw error;
     }
+    await flush();
     if (result.locked) {
       log.debug('instance busy with another job: delayed');
       return delay(job, token, lockBusyDelayMs());

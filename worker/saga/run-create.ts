@@ -13,38 +13,61 @@ const superseded = (reason: string): SagaOutcome => ({ kind: 'done', value: { su
 const deleteWins = (instance: InstanceRecord | null) =>
   !instance || instance.status === 'deleting' || instance.status === 'deleted';
 
+/** Two outputs say the same (a poll that saw nothing new need not be written again). */
+const sameOutput = (a: StepOutput | undefined, b: StepOutput) =>
+  !!a && Object.keys(a).length === Object.keys(b).length && Object.entries(b).every(([k, v]) => a[k] === v);
+
 /**
  * The create saga. Runs the steps in order, skipping those whose checkpoint says `done` and handing their
- * outputs on. Before each step it re-reads the instance: a delete that arrived meanwhile wins and this
- * job ends quietly. A waiting step (placement) ends the attempt with `wait`; the job comes back later.
+ * outputs on. At each step boundary it knows the instance as it stands after the last checkpoint (read in
+ * the same round trip as that checkpoint): a delete that arrived meanwhile wins and this job ends quietly.
+ * A waiting step (placement) ends the attempt with `wait`; the job comes back later.
+ *
+ * Round trips are the pipeline's cost (the work is waiting on AWS and Redis, not CPU), so: the instance
+ * is read once per attempt and then again only together with a checkpoint; a step's `running` record is
+ * written while its first call is in flight; a placement poll that saw nothing new writes nothing.
  */
 export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: string): Promise<SagaOutcome> {
   const { store } = ctx;
   const first = await store.get(instanceId);
-  if (deleteWins(first)) return superseded(first ? `instance is ${first.status}` : 'instance record is gone');
+  if (!first || deleteWins(first))
+    return superseded(first ? `instance is ${first.status}` : 'instance record is gone');
   // A degraded instance whose steps the reconciler reset resumes from the first of them.
-  const repairing = first!.status === 'degraded' && STEP_IDS.some((id) => first!.steps[id].state !== 'done');
-  if (first!.status === 'running' || (first!.status === 'degraded' && !repairing)) {
+  const repairing = first.status === 'degraded' && STEP_IDS.some((id) => first.steps[id].state !== 'done');
+  if (first.status === 'running' || (first.status === 'degraded' && !repairing)) {
     return { kind: 'done', value: { alreadyRunning: true } };
   }
-  const started = await store.transition(
-    instanceId,
-    'provisioning',
-    ['queued', 'failed', 'provisioning', 'degraded'],
-    { error: null },
-  );
-  if (!started.ok)
-    return superseded(started.reason === 'conflict' ? `instance is ${started.current}` : 'gone');
-  if (started.previous !== 'provisioning') run.log.info({ from: started.previous }, 'create started');
+  // Pristine: queued and never touched since the API made it (any transition or step record moves
+  // `updatedAt`), so no step ever started and, since every step records `running` before its first AWS
+  // call, none of its resources can exist. Its steps may then create without looking first.
+  const pristine =
+    first.status === 'queued' &&
+    first.updatedAt !== '' &&
+    first.updatedAt === first.createdAt &&
+    STEP_IDS.every((id) => first.steps[id].state === 'pending' && !first.steps[id].startedAt);
+  // An instance already provisioning (a placement poll, a retry, a resumed job) is ours while we hold its
+  // lock; only a delete can move it, and the next boundary sees that.
+  if (first.status !== 'provisioning') {
+    const started = await store.transition(
+      instanceId,
+      'provisioning',
+      ['queued', 'failed', 'provisioning', 'degraded'],
+      { error: null },
+    );
+    if (!started.ok)
+      return superseded(started.reason === 'conflict' ? `instance is ${started.current}` : 'gone');
+    if (started.previous !== 'provisioning') run.log.info({ from: started.previous }, 'create started');
+  }
 
+  let instance: InstanceRecord | null = { ...first, status: 'provisioning', error: null };
   const outputs: Partial<Record<StepId, StepOutput>> = {};
   for (const [index, step] of createSteps.entries()) {
-    const instance = await store.get(instanceId);
     if (deleteWins(instance)) {
       await run.note(`stopped before ${step.id}: a delete won`);
       return superseded(`instance is ${instance?.status ?? 'gone'}`);
     }
-    const record = instance!.steps[step.id];
+    const current: InstanceRecord = instance!;
+    const record = current.steps[step.id];
     if (record.state === 'done') {
       outputs[step.id] = record.output ?? {};
       continue;
@@ -56,7 +79,8 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
     }
     const log = run.log.child({ step: step.id });
     // A placement poll continues the same attempt at the step; anything else is a new one.
-    const attempts = record.state === 'waiting' ? record.attempts : record.attempts + 1;
+    const polling = record.state === 'waiting';
+    const attempts = polling ? record.attempts : record.attempts + 1;
     // A step retried after the instance failed starts afresh (a new placement deadline, no stale output);
     // a step resumed after a crash, a backoff or a poll keeps its start and what it saw.
     const fresh = record.state === 'pending' || record.state === 'failed';
@@ -69,16 +93,24 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
       startedAt,
       attempts,
     };
-    await store.recordStep(instanceId, step.id, running, 'provisioning');
-    await run.progress({ step: step.id, index: index + 1, of: createSteps.length });
-    if (record.state !== 'waiting')
-      await run.note(`step ${step.id} (${index + 1}/6), attempt ${run.attempt}`);
+    run.progress({ step: step.id, index: index + 1, of: createSteps.length });
+    // A poll leaves the step `waiting` (it is); anything else records `running` first. A step allowed to
+    // skip its look-up must have that record in Redis before its first call; others send it alongside.
+    const marked = polling ? null : store.recordStep(instanceId, step.id, running, 'provisioning');
+    if (pristine && marked) await marked;
 
     const stepCtx: StepContext = { ...ctx, log, note: run.note };
-    try {
-      const result = await step.run(stepCtx, { instance: instance!, outputs, record: running });
-      if (result.kind === 'wait') {
-        const { lastError: _previous, ...rest } = running;
+    const [ran, mark] = await Promise.allSettled([
+      step.run(stepCtx, { instance: current, outputs, record: running, firstRun: pristine }),
+      marked,
+    ]);
+    if (ran.status === 'rejected') return failStep(ctx, run, instanceId, step.id, running, ran.reason);
+    // The step's work is done or found, but its record was not written: a retry finds it by name.
+    if (mark.status === 'rejected') throw mark.reason;
+    const result = ran.value;
+    if (result.kind === 'wait') {
+      const { lastError: _previous, ...rest } = running;
+      if (!polling || !sameOutput(record.output, result.output)) {
         await store.recordStep(
           instanceId,
           step.id,
@@ -86,21 +118,24 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
           'provisioning',
         );
         await run.note(result.note);
-        log.debug({ afterMs: result.afterMs, state: result.output.state }, 'step waiting');
-        return { kind: 'wait', afterMs: result.afterMs };
       }
-      const endedAt = new Date(ctx.clock.now()).toISOString();
-      await store.recordStep(
-        instanceId,
-        step.id,
-        { state: 'done', startedAt, endedAt, attempts, output: result.output },
-        'provisioning',
-      );
-      outputs[step.id] = result.output;
-      log.info({ output: result.output, ms: Date.parse(endedAt) - Date.parse(startedAt) }, 'step finished');
-    } catch (error) {
-      return failStep(ctx, run, instanceId, step.id, running, error);
+      log.debug({ afterMs: result.afterMs, state: result.output.state }, 'step waiting');
+      return { kind: 'wait', afterMs: result.afterMs };
     }
+    const endedAt = new Date(ctx.clock.now()).toISOString();
+    const checkpoint = store.recordStep(
+      instanceId,
+      step.id,
+      { state: 'done', startedAt, endedAt, attempts, output: result.output },
+      'provisioning',
+    );
+    // The re-read goes out right behind the checkpoint on the same connection, so it sees it and costs
+    // no round trip of its own; the last step needs none (the atomic `running` transition checks).
+    const last = index === createSteps.length - 1;
+    const [, next] = await Promise.all([checkpoint, last ? Promise.resolve(current) : store.get(instanceId)]);
+    instance = next;
+    outputs[step.id] = result.output;
+    log.info({ output: result.output, ms: Date.parse(endedAt) - Date.parse(startedAt) }, 'step finished');
   }
 
   const runningAt = new Date(ctx.clock.now()).toISOString();

@@ -31,7 +31,7 @@ export async function runDelete(ctx: WorkerContext, run: JobRun, instanceId: str
   const removed: string[] = [];
   for (const [index, step] of undoSteps.entries()) {
     const log = run.log.child({ step: step.id });
-    await run.progress({ step: `delete:${step.id}`, index: index + 1, of: undoSteps.length });
+    run.progress({ step: `delete:${step.id}`, index: index + 1, of: undoSteps.length });
     try {
       const result = await step.undo({ ...ctx, log, note: run.note } satisfies StepContext, before);
       if (result === 'deleted') removed.push(step.id);
@@ -60,9 +60,9 @@ export async function runDelete(ctx: WorkerContext, run: JobRun, instanceId: str
     }
   }
 
-  // Re-read: a PriorityInUse during the create may have moved the instance to another routing slot.
-  const latest = (await store.get(instanceId)) ?? before;
-  await store.markDeleted(latest);
+  // `before` was read under the instance lock, so a PriorityInUse that moved the routing slot (only ever
+  // inside a create, under the same lock) is already in it: no re-read.
+  await store.markDeleted(before);
   run.log.info({ removed }, 'instance deleted');
   await run.note(`instance deleted (removed: ${removed.join(', ') || 'nothing'})`);
   return { kind: 'done', value: { instanceId, status: 'deleted', removed } };

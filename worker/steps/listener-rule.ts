@@ -25,7 +25,10 @@ export const listenerRuleStep: Step = {
     const targetGroupArn = outputOf(input, 'target-group', 'targetGroupArn');
     const { instance } = input;
     const { basePath } = resourceNames(instance.id);
-    const existing = await findInstanceRule(ctx, instance.listenerArn, instance.id, targetGroupArn);
+    // The look-up reads every rule on the listener (up to 100, as XML): skipped when none can be ours yet.
+    const existing = input.firstRun
+      ? null
+      : await findInstanceRule(ctx, instance.listenerArn, instance.id, targetGroupArn);
     if (existing?.RuleArn) {
       await ctx.note(`listener rule ${existing.RuleArn} found at priority ${existing.Priority}`);
       return done({ ruleArn: existing.RuleArn, priority: existing.Priority ?? '' });
@@ -73,8 +76,20 @@ export const listenerRuleStep: Step = {
     throw new RetryableError('PriorityInUse', `no free priority after ${PRIORITY_TRIES} tries`);
   },
 
+  /**
+   * The checkpointed rule is deleted by its ARN (one call, no scan of the listener's rules). Without a
+   * checkpoint (a create that crashed between CreateRule and it), or when that ARN is already gone, the
+   * rule is looked for on the listener by what it does, as a create's look-up would.
+   */
   async undo(ctx, instance) {
     if (!instance.listenerArn) return 'absent';
+    const checkpointed = instance.steps['listener-rule'].output?.ruleArn;
+    if (checkpointed) {
+      const deleted = await awsCall('delete', 'DeleteRule', () =>
+        ctx.aws.elbv2.send(new DeleteRuleCommand({ RuleArn: checkpointed })),
+      );
+      if (deleted.ok) return 'deleted';
+    }
     const targetGroupArn = await findTargetGroup(ctx, resourceNames(instance.id).targetGroupName);
     const rule = await findInstanceRule(ctx, instance.listenerArn, instance.id, targetGroupArn, 'delete');
     if (!rule?.RuleArn) return 'absent';

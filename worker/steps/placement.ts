@@ -12,8 +12,9 @@ const CAPACITY_EVENT = /unable to place|insufficient (memory|cpu)|no container i
 /**
  * Placement: done when the service's task is RUNNING and its target is `healthy`. Until then the step
  * answers `wait`: the job is delayed PLACEMENT_POLL_MS, holding no worker slot and spending no attempt.
- * Each poll is one Describe round (service, its tasks, the target group's health). Past
- * PLACEMENT_DEADLINE_MS from the step's start the instance fails with the latest service event.
+ * Each poll is one Describe round: DescribeServices alone while nothing runs (its counts, events and
+ * deployments say all there is to say), then ListTasks, DescribeTasks and DescribeTargetHealth once a
+ * task runs. Past PLACEMENT_DEADLINE_MS from the step's start the instance fails with the latest event.
  */
 export const placementStep: Step = {
   id: 'placement',
@@ -40,14 +41,16 @@ export const placementStep: Step = {
         rollout.rolloutStateReason ?? (lastEvent || 'deployment failed'),
       );
     }
-    const tasks = await serviceTasks(ctx, serviceName);
+    // Nothing runs yet: tasks and target health cannot add anything, so this poll is one call.
+    const anyRunning = (service.runningCount ?? 0) > 0;
+    const tasks = anyRunning ? await serviceTasks(ctx, serviceName) : [];
     const running = tasks.find((t) => t.lastStatus === 'RUNNING');
     const health = running ? await targetHealth(ctx, targetGroupArn, taskIp(running)) : null;
     const waitedForCapacity =
       record.output?.waitedForCapacity === 'true' ||
       // PROVISIONING alone is normal (ENI attachment); without a container instance it waits for capacity.
       tasks.some((t) => t.lastStatus === 'PROVISIONING' && !t.containerInstanceArn) ||
-      CAPACITY_EVENT.test(lastEvent);
+      capacityEvent(service);
 
     if (running?.taskArn && health === 'healthy') {
       await ctx.note(`task ${running.taskArn} running and healthy after ${waitedMs} ms`);
@@ -72,6 +75,15 @@ export const placementStep: Step = {
     };
   },
 };
+
+/**
+ * Any capacity event the service reports, not only the latest (a "has started 1 tasks" buries it). The
+ * service is this instance's own and younger than this step, so its events are this placement's. Event
+ * times are not compared with ours: an emulator's clock (or ECS's) need not agree with the worker's.
+ */
+function capacityEvent(service: Service): boolean {
+  return (service.events ?? []).some((event) => CAPACITY_EVENT.test(event.message ?? ''));
+}
 
 async function serviceTasks(ctx: StepContext, serviceName: string): Promise<Task[]> {
   const cluster = ctx.config.ECS_CLUSTER;
@@ -108,7 +120,10 @@ async function targetHealth(
 }
 
 function describeWait(service: Service, tasks: Task[], health: string | null): string {
-  if (tasks.length === 0) return `no task yet (desired ${service.desiredCount ?? 0})`;
+  if (tasks.length === 0) {
+    const pending = service.pendingCount ?? 0;
+    return pending > 0 ? `task pending (${pending})` : `no task yet (desired ${service.desiredCount ?? 0})`;
+  }
   const statuses = tasks.map((t) => t.lastStatus ?? 'UNKNOWN').join(',');
   return health ? `task ${statuses}, target ${health}` : `task ${statuses}`;
 }

@@ -17,9 +17,9 @@ import { upperTags } from './tags.js';
 export const secretStep: Step = {
   id: 'secret',
 
-  async run(ctx, { instance }) {
+  async run(ctx, { instance, firstRun }) {
     const { secretName } = resourceNames(instance.id);
-    const existing = await findSecret(ctx, secretName);
+    const existing = firstRun ? null : await findSecret(ctx, secretName);
     if (existing) {
       await ctx.store.dropSealedCredentials(instance.id);
       return done({ secretArn: existing });

@@ -20,7 +20,7 @@ export const serviceStep: Step = {
     const taskDefinitionArn = outputOf(input, 'task-definition', 'taskDefinitionArn');
     const targetGroupArn = outputOf(input, 'target-group', 'targetGroupArn');
     const { serviceName, containerName } = resourceNames(instance.id);
-    const existing = await describeService(ctx, serviceName);
+    const existing = input.firstRun ? null : await describeService(ctx, serviceName);
     if (existing?.status === 'ACTIVE' && existing.serviceArn) {
       await ctx.note(`service ${existing.serviceArn} found`);
       return done({ serviceArn: existing.serviceArn });
@@ -82,15 +82,18 @@ export const serviceStep: Step = {
     throw new FatalError('NoServiceArn', `CreateService for ${serviceName} gave no ARN`);
   },
 
-  /** Scale to zero, then delete with force; DRAINING, INACTIVE and unknown services are already going. */
+  /**
+   * Scale to zero, then delete with force; DRAINING, INACTIVE and unknown services are already going.
+   * No Describe first: UpdateService itself answers ServiceNotFound / ServiceNotActive (DRAINING or
+   * INACTIVE) for those, which the classifier calls `gone` on a delete. Nothing waits for DRAINING.
+   */
   async undo(ctx, instance) {
     const { serviceName } = resourceNames(instance.id);
-    const existing = await describeService(ctx, serviceName);
-    if (existing?.status !== 'ACTIVE') return 'absent';
     const cluster = ctx.config.ECS_CLUSTER;
-    await awsCall('delete', 'UpdateService', () =>
+    const scaled = await awsCall('delete', 'UpdateService', () =>
       ctx.aws.ecs.send(new UpdateServiceCommand({ cluster, service: serviceName, desiredCount: 0 })),
     );
+    if (!scaled.ok) return 'absent';
     const deleted = await awsCall('delete', 'DeleteService', () =>
       ctx.aws.ecs.send(new DeleteServiceCommand({ cluster, service: serviceName, force: true })),
     );

@@ -10,6 +10,12 @@ export interface StepInput {
   outputs: Partial<Record<StepId, StepOutput>>;
   /** This step's record as it stands (a waiting step keeps what earlier polls saw). */
   record: StepRecord;
+  /**
+   * No attempt before this one can have started this step, so its resource cannot exist yet: the step
+   * may create without looking first. Set only for a pristine instance (see saga/run-create.ts), whose
+   * `running` record was written before the step's first call.
+   */
+  firstRun: boolean;
 }
 
 export type StepResult =
@@ -18,7 +24,8 @@ export type StepResult =
   | { kind: 'wait'; afterMs: number; output: StepOutput; note: string };
 
 export interface StepContext extends WorkerContext {
-  /** A line in the job's log (Bull Board): ids, states, reasons, never secrets. */
+  /** A line in the job's log (Bull Board): ids, states, reasons, never secrets. Buffered: the job writes
+   * its lines in one go when the attempt ends, not one round trip per line. */
   note(line: string): Promise<void>;
 }
 

@@ -21,9 +21,9 @@ export const TARGET_HEALTH_PATH = '/health';
 export const targetGroupStep: Step = {
   id: 'target-group',
 
-  async run(ctx, { instance }) {
+  async run(ctx, { instance, firstRun }) {
     const { targetGroupName } = resourceNames(instance.id);
-    const existing = await findTargetGroup(ctx, targetGroupName);
+    const existing = firstRun ? null : await findTargetGroup(ctx, targetGroupName);
     if (existing) {
       await ctx.note(`target group ${existing} found`);
       return done({ targetGroupArn: existing });
@@ -61,9 +61,15 @@ export const targetGroupStep: Step = {
     return done({ targetGroupArn: arn });
   },
 
-  /** After the rule: a target group a rule still forwards to answers ResourceInUse, which is retried. */
+  /**
+   * After the rule: a target group a rule still forwards to answers ResourceInUse, which is retried.
+   * The checkpoint's ARN is the group of this name (names are unique, and a checkpoint exists only once
+   * the step finished); without one (a crash before it) the group is looked up by name.
+   */
   async undo(ctx, instance) {
-    const arn = await findTargetGroup(ctx, resourceNames(instance.id).targetGroupName);
+    const arn =
+      instance.steps['target-group'].output?.targetGroupArn ??
+      (await findTargetGroup(ctx, resourceNames(instance.id).targetGroupName));
     if (!arn) return 'absent';
     const deleted = await awsCall('delete', 'DeleteTargetGroup', () =>
       ctx.aws.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn })),

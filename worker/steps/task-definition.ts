@@ -76,10 +76,12 @@ export const taskDefinitionStep: Step = {
     const { instance } = input;
     const secretArn = outputOf(input, 'secret', 'secretArn');
     const { taskFamily } = resourceNames(instance.id);
-    const latest = await awsCall('read', 'DescribeTaskDefinition', () =>
-      ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskFamily })),
-    );
-    if (latest.ok && reusable(latest.value.taskDefinition, ctx.config, secretArn)) {
+    const latest = input.firstRun
+      ? null
+      : await awsCall('read', 'DescribeTaskDefinition', () =>
+          ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskFamily })),
+        );
+    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, secretArn)) {
       const arn = latest.value.taskDefinition!.taskDefinitionArn!;
       await ctx.note(`task definition ${arn} found`);
       return done({ taskDefinitionArn: arn });
@@ -109,13 +111,19 @@ export const taskDefinitionStep: Step = {
   /** Every revision of the family: deregister the ACTIVE ones, then delete them all. */
   async undo(ctx, instance) {
     const { taskFamily } = resourceNames(instance.id);
-    const active = await listRevisions(ctx, taskFamily, 'ACTIVE');
-    for (const arn of active) {
-      await awsCall('delete', 'DeregisterTaskDefinition', () =>
-        ctx.aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn })),
-      );
-    }
-    const all = [...new Set([...active, ...(await listRevisions(ctx, taskFamily, 'INACTIVE'))])];
+    // Both lists at once: INACTIVE revisions are those an earlier, interrupted delete deregistered.
+    const [active, inactive] = await Promise.all([
+      listRevisions(ctx, taskFamily, 'ACTIVE'),
+      listRevisions(ctx, taskFamily, 'INACTIVE'),
+    ]);
+    await Promise.all(
+      active.map((arn) =>
+        awsCall('delete', 'DeregisterTaskDefinition', () =>
+          ctx.aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn })),
+        ),
+      ),
+    );
+    const all = [...new Set([...active, ...inactive])];
     for (let i = 0; i < all.length; i += 10) {
       const batch = all.slice(i, i + 10);
       const result = await awsValue('delete', 'DeleteTaskDefinitions', () =>
