@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from './api-error.js';
 import type { AppDeps, AppEnv } from './app-env.js';
 import { BULL_BOARD_PATH, mountBullBoard } from './bull-board.js';
@@ -10,6 +9,7 @@ import { makeEventHub } from './event-hub.js';
 import { accessLog } from './middleware/access-log.js';
 import { makeAdminAuth, protectAdminPaths } from './middleware/admin-auth.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
+import { makeBodyLimit } from './middleware/body-limit.js';
 import { requestId } from './middleware/request-id.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import { registerDocs } from './routes/docs.js';
@@ -52,18 +52,15 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   app.use('*', accessLog);
   app.use(
     '*',
-    bodyLimit({
-      maxSize: deps.config.MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(
-          413,
-          'payload_too_large',
-          `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes`,
-          {
-            maxBytes: deps.config.MAX_BODY_BYTES,
-          },
-        );
-      },
+    makeBodyLimit(deps.config.MAX_BODY_BYTES, () => {
+      throw new ApiError(
+        413,
+        'payload_too_large',
+        `The body is larger than ${deps.config.MAX_BODY_BYTES} bytes`,
+        {
+          maxBytes: deps.config.MAX_BODY_BYTES,
+        },
+      );
     }),
   );
 
