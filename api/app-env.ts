@@ -25,12 +25,17 @@ export interface AppDeps {
   prices?: PriceBook;
 }
 
-/** What a route sees on `c.var`: the dependencies plus the per-request id and child logger. */
+/**
+ * What a route sees on `c.var`: the dependencies plus the per-request id and child logger. On hot
+ * paths read them with `c.get(name)`: Hono's `c.var` copies every variable into a new object per access.
+ */
 export interface AppEnv {
   Variables: {
     deps: AppDeps;
     events: EventHub;
     requestId: string;
     log: Logger;
+    /** Set by the create route, so the one access-log line of a create names its instance. */
+    instanceId?: string;
   };
 }

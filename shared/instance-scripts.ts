@@ -58,13 +58,14 @@ end
 
 /**
  * KEYS: user, instance, index-all, index-queued.
- * ARGV: id, capacity, index member, instance key prefix, then the routing hash, free set and
- * high-water key prefixes, listener count n, n listener ARNs, n DNS names, then the record's fields as
- * name/value pairs.
+ * ARGV: id, capacity, index member, instance key prefix, the routing hash, free set and high-water
+ * key prefixes, the listener ARNs (space-separated, in fill order), their DNS names (likewise), the
+ * record's fields (JSON object).
  * The per-listener keys are built here from prefix .. ARN (as the existing user's record is from the
- * instance prefix) rather than passed as KEYS: a pool of 25 listeners would otherwise send 75 keys of
- * ~120 bytes on every create, the largest cost of a create in the API's profile. Fine on one Redis
- * (the deployment's), as BullMQ's own scripts do the same.
+ * instance prefix) rather than passed as KEYS, and the pool travels as two strings: a pool of 25
+ * listeners would otherwise be 75 keys of ~120 bytes plus 50 arguments on every create, the largest
+ * cost of a create in the API's profile. Fine on one Redis (the deployment's), as BullMQ's own
+ * scripts do the same. The ARNs are walked only up to the first listener with room.
  * Returns {'exists', id, ...record as HGETALL} | {'full'} | {'created', listener index (1-based), slot}.
  */
 export const createInstanceScript = `${slotFunctions}
@@ -79,14 +80,25 @@ if existing then
 end
 local id = ARGV[1]
 local capacity = tonumber(ARGV[2])
-local listeners = tonumber(ARGV[8])
-for i = 1, listeners do
-  local arn = ARGV[8 + i]
+local i = 0
+for arn in string.gmatch(ARGV[8], '%S+') do
+  i = i + 1
   local slot = allocate(ARGV[5] .. arn, ARGV[6] .. arn, ARGV[7] .. arn, capacity, id)
   if slot >= 0 then
-    local dns = ARGV[8 + listeners + i]
-    redis.call('HSET', KEYS[2], 'listenerArn', arn, 'albDnsName', dns, 'routingSlot', tostring(slot),
-      'url', 'http://' .. dns .. '/' .. id .. '/', unpack(ARGV, 9 + listeners * 2))
+    local dns
+    local j = 0
+    for name in string.gmatch(ARGV[9], '%S+') do
+      j = j + 1
+      if j == i then dns = name break end
+    end
+    local fields = cjson.decode(ARGV[10])
+    local args = {'listenerArn', arn, 'albDnsName', dns, 'routingSlot', tostring(slot),
+      'url', 'http://' .. dns .. '/' .. id .. '/'}
+    for name, value in pairs(fields) do
+      args[#args + 1] = name
+      args[#args + 1] = value
+    end
+    redis.call('HSET', KEYS[2], unpack(args))
     redis.call('SET', KEYS[1], id)
     redis.call('ZADD', KEYS[3], 0, ARGV[3])
     redis.call('ZADD', KEYS[4], 0, ARGV[3])

@@ -62,13 +62,19 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
     keys.routingTop(listenerArn),
   ];
   // The create script's routing arguments never change: built once (see createInstanceScript).
+  for (const l of options.routing.listeners) {
+    if (/\s/.test(l.listenerArn + l.dnsName) || !l.listenerArn || !l.dnsName) {
+      throw new Error(
+        `routing listener ${JSON.stringify(l)}: the ARN and DNS name must be non-empty, without spaces`,
+      );
+    }
+  }
   const routingArgs = [
     keys.routing(''),
     keys.routingFree(''),
     keys.routingTop(''),
-    String(options.routing.listeners.length),
-    ...options.routing.listeners.map((l) => l.listenerArn),
-    ...options.routing.listeners.map((l) => l.dnsName),
+    options.routing.listeners.map((l) => l.listenerArn).join(' '),
+    options.routing.listeners.map((l) => l.dnsName).join(' '),
   ];
   const capacityArg = String(capacity);
 
@@ -119,7 +125,7 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
         member,
         instancePrefix,
         ...routingArgs,
-        ...Object.entries(fields).flat(),
+        JSON.stringify(fields),
       )) as ['full'] | ['exists', string, string[]] | ['created', number, number];
       if (reply[0] === 'full') return { kind: 'no_routing_capacity' };
       if (reply[0] === 'exists') {

@@ -11,7 +11,7 @@ export const bearerAuth = createMiddleware<AppEnv>(async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match)
     throw new ApiError(401, 'unauthorized', 'Authorization: Bearer <API_TOKEN> required', null, challenge);
-  if (!constantTimeEquals(match[1]!, c.var.deps.config.API_TOKEN.reveal())) {
+  if (!constantTimeEquals(match[1]!, c.get('deps').config.API_TOKEN.reveal())) {
     throw new ApiError(401, 'unauthorized', 'Wrong API token', null, challenge);
   }
   await next();

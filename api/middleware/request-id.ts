@@ -14,7 +14,7 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   const incoming = c.req.header('x-request-id');
   const id = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   c.set('requestId', id);
-  c.set('log', c.var.deps.log.child({ requestId: id }));
+  c.set('log', c.get('deps').log.child({ requestId: id }));
   c.header('X-Request-Id', id);
   await next();
   // Error responses built by onError are new Response objects; make sure they carry the id as well.

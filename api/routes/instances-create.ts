@@ -34,19 +34,17 @@ const route = createRoute({
 export function registerCreateInstance(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const body = c.req.valid('json');
-    const result = await provisionInstance(c.var.deps, {
+    const result = await provisionInstance(c.get('deps'), {
       userId: body.userId,
       email: body.email,
       anthropicApiKey: body.anthropicApiKey,
-      requestId: c.var.requestId,
+      requestId: c.get('requestId'),
       reason: 'signup',
     });
     const { instance } = result;
-    if (result.kind === 'exists') {
-      c.var.log.info({ instanceId: instance.id }, 'instance exists for user; nothing queued');
-      return c.json(toInstanceView(instance), 200);
-    }
-    c.var.log.info({ instanceId: instance.id, listenerArn: instance.listenerArn }, 'instance queued');
+    // The access-log line carries it: 202 = queued, 200 = the user's live instance, nothing queued.
+    c.set('instanceId', instance.id);
+    if (result.kind === 'exists') return c.json(toInstanceView(instance), 200);
     c.header('Location', instanceLinks(instance.id).self);
     return c.json(
       {
