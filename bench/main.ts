@@ -11,7 +11,7 @@ import { waitingSlots } from './figures/3-waiting-slots.js';
 import { awsCalls } from './figures/4-aws-calls.js';
 import { memory } from './figures/5-memory.js';
 import { deletes } from './figures/6-deletes.js';
-import { REPO_ROOT } from './support/child-process.js';
+import { buildOnce, REPO_ROOT } from './support/child-process.js';
 import type { Figure } from './support/figure.js';
 import { handoff } from './support/handoff.js';
 import { machine } from './support/machine.js';
@@ -26,6 +26,11 @@ const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const host = machine();
 console.log(`bench on ${host.nproc} x ${host.cpuModel}, ${host.memGiB} GiB, Node ${host.node}`);
+
+buildOnce();
+console.log(
+  `[${elapsed()}] ${process.env.BENCH_TSX === '1' ? 'children under tsx' : 'children compiled (node artifacts/bench-dist/<pid>/...)'}`,
+);
 
 const reports: FigureReport[] = [];
 handoff.wanted = !only || only.includes(6);

@@ -110,7 +110,10 @@ export const workerEnvSchema = z.object({
   GATEWAY_IMAGE: pinnedImage,
   LOG_GROUP: z.string().min(1),
   DEFAULT_ANTHROPIC_API_KEY: secret(1),
-  WORKER_CONCURRENCY: positiveInt.default(10),
+  // Jobs spend nearly all their time awaiting AWS and Redis (a slot is a pending promise, not a thread),
+  // and waiting for placement holds no slot at all; 25 keeps a worker busy against real AWS latencies
+  // (~100 ms a call) while staying inside ECS/ELB API rate limits, whose throttling we retry anyway.
+  WORKER_CONCURRENCY: positiveInt.default(25),
   PLACEMENT_POLL_MS: positiveInt.default(5000),
   PLACEMENT_DEADLINE_MS: positiveInt.default(10 * 60_000),
   HEALTH_CHECK_GRACE_SECONDS: positiveInt.default(120),

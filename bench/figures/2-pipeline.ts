@@ -13,7 +13,7 @@ import { makeBenchNamespace } from '../support/redis-namespace.js';
 import { summarize } from '../support/stats.js';
 
 export const PIPELINE_INSTANCES = Number(process.env.BENCH_PIPELINE_N ?? 500);
-export const PIPELINE_CONCURRENCY = 10;
+export const PIPELINE_CONCURRENCY = Number(process.env.BENCH_PIPELINE_CONCURRENCY ?? 10);
 const TIMEOUT_MS = 90_000;
 
 /** Zero simulated latency, and every EC2 instance the fleet needs already in service (2 awsvpc tasks each). */

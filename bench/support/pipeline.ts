@@ -169,14 +169,23 @@ export async function instanceTimes(
 }
 
 /** What localcloud still holds that an instance made: all zero once every delete finished. */
-export async function leftovers(cloudUrl: string): Promise<Record<string, number>> {
-  const state = (await (await fetch(`${cloudUrl}/_localcloud/state`)).json()) as {
+export async function leftovers(cloudUrl: string, drainMs = 10_000): Promise<Record<string, number>> {
+  type State = {
     services: { status: string }[];
     targetGroups: unknown[];
     rules: unknown[];
     secrets: unknown[];
     taskDefinitions: { status: string }[];
   };
+  const read = async () => (await (await fetch(`${cloudUrl}/_localcloud/state`)).json()) as State;
+  // A deleted service is DRAINING until its task stops, then INACTIVE: a delete that just finished
+  // leaves a few DRAINING, which are deleted, not left over. Give them a moment, then count what remains.
+  let state = await read();
+  const until = Date.now() + drainMs;
+  while (state.services.some((s) => s.status === 'DRAINING') && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 200));
+    state = await read();
+  }
   return {
     services: state.services.filter((s) => s.status !== 'INACTIVE').length,
     targetGroups: state.targetGroups.length,
