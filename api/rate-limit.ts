@@ -11,8 +11,20 @@ export interface RateLimitOptions {
   name: string;
 }
 
-/** The socket's address when served by @hono/node-server; in-process requests (tests) share one bucket. */
-export function clientAddress(c: Context): string {
+/**
+ * The client's address. Behind `trustedHops` proxies (an ALB is one), each appended the address it saw to
+ * X-Forwarded-For, so the client is the entry that many places from the end; entries before it are the
+ * caller's own claims and are ignored. Otherwise the socket's address; in-process requests share one bucket.
+ */
+export function clientAddress(c: Context, trustedHops = 0): string {
+  if (trustedHops > 0) {
+    const forwarded = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+    const client = forwarded[forwarded.length - trustedHops];
+    if (client) return client;
+  }
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'local';
 }
@@ -26,7 +38,7 @@ export function rateLimit(options: RateLimitOptions) {
     const { redis, config } = c.var.deps;
     const now = Date.now();
     const window = Math.floor(now / options.windowMs);
-    const key = `${config.QUEUE_PREFIX}:ratelimit:${options.name}:${clientAddress(c)}:${window}`;
+    const key = `${config.QUEUE_PREFIX}:ratelimit:${options.name}:${clientAddress(c, config.TRUSTED_PROXY_HOPS)}:${window}`;
     const replies = await redis.multi().incr(key).pexpire(key, options.windowMs).exec();
     const count = Number(replies?.[0]?.[1] ?? 0);
     if (count > options.max) {

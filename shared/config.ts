@@ -94,6 +94,7 @@ export const apiEnvSchema = z.object({
   ADMIN_PASSWORD: secret(8),
   SIGNUP_PAGE: booleanFlag.default(true),
   MAX_BODY_BYTES: positiveInt.default(16 * 1024),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
 });
 
 export const workerEnvSchema = z.object({

@@ -20,6 +20,8 @@ export const envDescriptions = {
   ADMIN_PASSWORD: 'password for Bull Board and the dashboard (basic auth)',
   SIGNUP_PAGE: 'serve the public signup page at /',
   MAX_BODY_BYTES: 'largest request body the API accepts',
+  TRUSTED_PROXY_HOPS:
+    'proxies in front of the API (1 behind an ALB) whose X-Forwarded-For entries name the client',
   AWS_REGION: 'AWS region of the platform',
   AWS_ENDPOINT_URL: 'AWS endpoint override (localcloud or another emulator); unset for real AWS',
   ECS_CLUSTER: 'ECS cluster that runs the gateways',

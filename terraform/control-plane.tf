@@ -30,6 +30,8 @@ locals {
     REDIS_URL         = local.redis_url
     ALB_LISTENER_ARNS = join(",", local.user_listener_arns)
     ALB_DNS_NAMES     = join(",", aws_lb.this[*].dns_name)
+    # The ALB appends the caller's address to X-Forwarded-For; the signup rate limit keys on it.
+    TRUSTED_PROXY_HOPS = "1"
   }
 
   # Credentials reach the containers only as ECS secrets (resolved by the execution role at start).
