@@ -60,9 +60,10 @@ export async function runDelete(ctx: WorkerContext, run: JobRun, instanceId: str
     }
   }
 
-  // `before` was read under the instance lock, so a PriorityInUse that moved the routing slot (only ever
-  // inside a create, under the same lock) is already in it: no re-read.
-  await store.markDeleted(before);
+  // Re-read: a PriorityInUse during the create may have moved the instance to another routing slot (a
+  // create whose lock lapsed can still be finishing its step); one round trip per delete, kept for that.
+  const latest = (await store.get(instanceId)) ?? before;
+  await store.markDeleted(latest);
   run.log.info({ removed }, 'instance deleted');
   await run.note(`instance deleted (removed: ${removed.join(', ') || 'nothing'})`);
   return { kind: 'done', value: { instanceId, status: 'deleted', removed } };
