@@ -2,24 +2,29 @@
  * Lua scripts that change an instance atomically: several API and worker processes race on the same
  * records, and each of these must be all-or-nothing (no half-created instance, no lost index entry).
  *
- * Routing slots. Each listener has three keys:
+ * Routing slots. Each listener has two keys:
  * - `route:<arn>`, a hash slot -> holder id (or `blocked`): who holds what, and `HLEN` = slots used;
- * - `route-free:<arn>`, a sorted set of slots that were handed out and given back (score = slot);
- * - `route-top:<arn>`, the high-water mark: the lowest slot never handed out.
+ * - `route-next:<arn>`, a sorted set (score = slot) of the slots a create may take next: every slot
+ *   handed out and given back, plus the member `top` at the high-water mark (the lowest slot never
+ *   handed out). Freed slots are all below the mark, so its lowest member is the lowest free slot.
  * Every slot below the mark is either held (in the hash) or free (in the set); none above it is either.
- * So the lowest free slot is the set's lowest member below capacity, else the mark if it is below
- * capacity: O(log n) per listener, and a full listener costs one ZRANGE and one GET to skip.
+ * One `ZRANGE 0 0` per listener answers "which slot", or "full" when that lowest score is at or above
+ * capacity (so a lowered capacity never hands out a slot at or above it): a create is O(log n).
+ * A third key, `route-full` (one per deployment), remembers listeners found full, with the capacity
+ * they were full at: a create reads it for the whole pool in one HMGET and skips those listeners
+ * without a command each (a pool fills in order, so most of it is full). Only a release makes room
+ * in a full listener, and it deletes the mark; a mark at another capacity is ignored. Marks are
+ * written only by a create that succeeds: a refused one writes nothing at all.
  */
 
 /**
- * `topOf` reads the high-water mark, building it (and the free set) once from the hash when it is
- * missing, e.g. for pools written before the mark existed. `allocate` takes the lowest free slot below
- * capacity; HSETNX stays as a guard, so a pool that is somehow inconsistent never hands a held slot out.
+ * `build` makes the set from the hash, once per listener (the set of a listener that has handed out
+ * anything always holds `top`, so an empty set means "not built yet": a new listener, or a pool
+ * written before the set existed). `allocate` takes the lowest free slot below capacity; HSETNX stays
+ * as a guard, so a pool that is somehow inconsistent never hands a held slot out.
  */
 const slotFunctions = `
-local function topOf(route, free, top)
-  local mark = redis.call('GET', top)
-  if mark then return tonumber(mark) end
+local function build(route, nextSlots)
   local held = {}
   local high = -1
   for _, field in ipairs(redis.call('HKEYS', route)) do
@@ -30,26 +35,24 @@ local function topOf(route, free, top)
     end
   end
   for slot = 0, high - 1 do
-    if not held[slot] then redis.call('ZADD', free, slot, tostring(slot)) end
+    if not held[slot] then redis.call('ZADD', nextSlots, slot, tostring(slot)) end
   end
-  redis.call('SET', top, high + 1)
-  return high + 1
+  redis.call('ZADD', nextSlots, high + 1, 'top')
 end
 
-local function allocate(route, free, top, capacity, id)
-  local mark = topOf(route, free, top)
+local function allocate(route, nextSlots, capacity, id)
   while true do
-    local slot
-    local lowest = redis.call('ZRANGEBYSCORE', free, '-inf', '(' .. capacity, 'LIMIT', 0, 1)
-    if lowest[1] then
-      redis.call('ZREM', free, lowest[1])
-      slot = tonumber(lowest[1])
-    elseif mark < capacity then
-      slot = mark
-      mark = mark + 1
-      redis.call('SET', top, mark)
+    local lowest = redis.call('ZRANGE', nextSlots, 0, 0, 'WITHSCORES')
+    if not lowest[1] then
+      build(route, nextSlots)
+      lowest = redis.call('ZRANGE', nextSlots, 0, 0, 'WITHSCORES')
+    end
+    local slot = tonumber(lowest[2])
+    if slot >= capacity then return -1 end
+    if lowest[1] == 'top' then
+      redis.call('ZADD', nextSlots, slot + 1, 'top')
     else
-      return -1
+      redis.call('ZREM', nextSlots, lowest[1])
     end
     if redis.call('HSETNX', route, tostring(slot), id) == 1 then return slot end
   end
@@ -57,13 +60,13 @@ end
 `;
 
 /**
- * KEYS: user, instance, index-all, index-queued.
- * ARGV: id, capacity, index member, instance key prefix, the routing hash, free set and high-water
- * key prefixes, the listener ARNs (space-separated, in fill order), their DNS names (likewise), the
+ * KEYS: user, instance, index-all, index-queued, full-listener marks.
+ * ARGV: id, capacity, index member, instance key prefix, the routing hash and next-slots key
+ * prefixes, the listener ARNs (space-separated, in fill order), their DNS names (likewise), the
  * record's fields (JSON object).
  * The per-listener keys are built here from prefix .. ARN (as the existing user's record is from the
  * instance prefix) rather than passed as KEYS, and the pool travels as two strings: a pool of 25
- * listeners would otherwise be 75 keys of ~120 bytes plus 50 arguments on every create, the largest
+ * listeners would otherwise be 50 keys of ~120 bytes plus 50 arguments on every create, the largest
  * cost of a create in the API's profile. Fine on one Redis (the deployment's), as BullMQ's own
  * scripts do the same. The ARNs are walked only up to the first listener with room.
  * Returns {'exists', id, ...record as HGETALL} | {'full'} | {'created', listener index (1-based), slot}.
@@ -80,29 +83,40 @@ if existing then
 end
 local id = ARGV[1]
 local capacity = tonumber(ARGV[2])
-local i = 0
-for arn in string.gmatch(ARGV[8], '%S+') do
-  i = i + 1
-  local slot = allocate(ARGV[5] .. arn, ARGV[6] .. arn, ARGV[7] .. arn, capacity, id)
-  if slot >= 0 then
-    local dns
-    local j = 0
-    for name in string.gmatch(ARGV[9], '%S+') do
-      j = j + 1
-      if j == i then dns = name break end
+local arns = {}
+for arn in string.gmatch(ARGV[7], '%S+') do arns[#arns + 1] = arn end
+local fullAt = redis.call('HMGET', KEYS[5], unpack(arns))
+local foundFull = {}
+for i, arn in ipairs(arns) do
+  if tonumber(fullAt[i]) ~= capacity then
+    local slot = allocate(ARGV[5] .. arn, ARGV[6] .. arn, capacity, id)
+    if slot < 0 then
+      foundFull[#foundFull + 1] = arn
+      foundFull[#foundFull + 1] = capacity
+    else
+      if #foundFull > 0 then redis.call('HSET', KEYS[5], unpack(foundFull)) end
+      local dns
+      local j = 0
+      for name in string.gmatch(ARGV[8], '%S+') do
+        j = j + 1
+        if j == i then
+          dns = name
+          break
+        end
+      end
+      local fields = cjson.decode(ARGV[9])
+      local args = {'listenerArn', arn, 'albDnsName', dns, 'routingSlot', tostring(slot),
+        'url', 'http://' .. dns .. '/' .. id .. '/'}
+      for name, value in pairs(fields) do
+        args[#args + 1] = name
+        args[#args + 1] = value
+      end
+      redis.call('HSET', KEYS[2], unpack(args))
+      redis.call('SET', KEYS[1], id)
+      redis.call('ZADD', KEYS[3], 0, ARGV[3])
+      redis.call('ZADD', KEYS[4], 0, ARGV[3])
+      return {'created', i, slot}
     end
-    local fields = cjson.decode(ARGV[10])
-    local args = {'listenerArn', arn, 'albDnsName', dns, 'routingSlot', tostring(slot),
-      'url', 'http://' .. dns .. '/' .. id .. '/'}
-    for name, value in pairs(fields) do
-      args[#args + 1] = name
-      args[#args + 1] = value
-    end
-    redis.call('HSET', KEYS[2], unpack(args))
-    redis.call('SET', KEYS[1], id)
-    redis.call('ZADD', KEYS[3], 0, ARGV[3])
-    redis.call('ZADD', KEYS[4], 0, ARGV[3])
-    return {'created', i, slot}
   end
 end
 return {'full'}
@@ -139,27 +153,30 @@ return {'ok', current, redis.call('HGET', KEYS[1], 'currentStep') or ''}
 `;
 
 /**
- * Frees a routing slot only if this instance still holds it, so a repeated release is a no-op.
- * KEYS: routing hash, free set, high-water mark. ARGV: slot, id. Returns 1 when freed, else 0.
+ * Frees a routing slot only if this instance still holds it, so a repeated release is a no-op, and
+ * clears the listener's full mark.
+ * KEYS: routing hash, next-slots set, full-listener marks. ARGV: slot, id, listener ARN.
+ * Returns 1 when freed, else 0.
  */
 export const releaseSlotScript = `${slotFunctions}
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-topOf(KEYS[1], KEYS[2], KEYS[3])
+if redis.call('EXISTS', KEYS[2]) == 0 then build(KEYS[1], KEYS[2]) end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], tonumber(ARGV[1]), ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[3])
 return 1
 `;
 
 /**
  * Marks a slot whose priority something outside the platform took (for good: it never returns to the
- * free set), and gives the instance another.
- * KEYS: routing hash, free set, high-water mark. ARGV: old slot, id, capacity. Returns the new slot or -1.
+ * next-slots set), and gives the instance another.
+ * KEYS: routing hash, next-slots set. ARGV: old slot, id, capacity. Returns the new slot or -1.
  */
 export const reassignSlotScript = `${slotFunctions}
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
   redis.call('HSET', KEYS[1], ARGV[1], 'blocked')
 end
-return allocate(KEYS[1], KEYS[2], KEYS[3], tonumber(ARGV[3]), ARGV[2])
+return allocate(KEYS[1], KEYS[2], tonumber(ARGV[3]), ARGV[2])
 `;
 
 /** Deletes the lock only when we still own it. KEYS: lock. ARGV: token. */
@@ -176,10 +193,10 @@ return 0
 
 /** Every script above, by the command name it is registered under (prefixed: BullMQ defines its own). */
 const scripts = {
-  fleetCreateInstance: { lua: createInstanceScript, numberOfKeys: 4 },
+  fleetCreateInstance: { lua: createInstanceScript, numberOfKeys: 5 },
   fleetTransition: { lua: transitionScript, numberOfKeys: 1 },
   fleetReleaseSlot: { lua: releaseSlotScript, numberOfKeys: 3 },
-  fleetReassignSlot: { lua: reassignSlotScript, numberOfKeys: 3 },
+  fleetReassignSlot: { lua: reassignSlotScript, numberOfKeys: 2 },
   fleetReleaseLock: { lua: releaseLockScript, numberOfKeys: 1 },
   fleetRenewLock: { lua: renewLockScript, numberOfKeys: 1 },
 } as const;

@@ -163,11 +163,11 @@ describe('routing slot allocation', () => {
     expect(place(await createIn(store, 'c'))).toBe('full');
   });
 
-  it('skips full listeners and fills the next one', async () => {
+  it('skips full listeners and fills the next one; a freed slot or a raised capacity opens one again', async () => {
     const store = storeWith(3, 3); // 2 slots each
-    const placed: string[] = [];
-    for (let i = 0; i < 7; i++) placed.push(place(await createIn(store, `u${i}`)));
-    expect(placed).toEqual([
+    const made: (InstanceRecord | null)[] = [];
+    for (let i = 0; i < 7; i++) made.push(await createIn(store, `u${i}`));
+    expect(made.map(place)).toEqual([
       'l0.example#0',
       'l0.example#1',
       'l1.example#0',
@@ -176,6 +176,13 @@ describe('routing slot allocation', () => {
       'l2.example#1',
       'full',
     ]);
+    // l0 and l1 are marked full now; a release on l1 clears its mark.
+    await store.markDeleted(made[3]!);
+    expect(place(await createIn(store, 'again'))).toBe('l1.example#1');
+    expect(place(await createIn(store, 'none'))).toBe('full');
+    // A mark holds only for the capacity it was made at.
+    const wider = storeWith(3, 4); // 3 slots each
+    expect(place(await createIn(wider, 'wide'))).toBe('l0.example#2');
   });
 
   it('blocks a reassigned slot for good and gives the instance the lowest free one', async () => {

@@ -56,11 +56,7 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
   const statusIndexPrefix = keys.indexStatus('');
   const instancePrefix = keys.instance('');
   const scripts = registerInstanceScripts(redis);
-  const slotKeys = (listenerArn: string) => [
-    keys.routing(listenerArn),
-    keys.routingFree(listenerArn),
-    keys.routingTop(listenerArn),
-  ];
+  const slotKeys = (listenerArn: string) => [keys.routing(listenerArn), keys.routingNext(listenerArn)];
   // The create script's routing arguments never change: built once (see createInstanceScript).
   for (const l of options.routing.listeners) {
     if (/\s/.test(l.listenerArn + l.dnsName) || !l.listenerArn || !l.dnsName) {
@@ -71,8 +67,7 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
   }
   const routingArgs = [
     keys.routing(''),
-    keys.routingFree(''),
-    keys.routingTop(''),
+    keys.routingNext(''),
     options.routing.listeners.map((l) => l.listenerArn).join(' '),
     options.routing.listeners.map((l) => l.dnsName).join(' '),
   ];
@@ -120,6 +115,7 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
         keys.instance(input.id),
         keys.indexAll,
         keys.indexStatus('queued'),
+        keys.routingFull,
         input.id,
         capacityArg,
         member,
@@ -227,8 +223,10 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       // Its AWS resources are gone by now, so a new instance may take the slot at once.
       await scripts.fleetReleaseSlot(
         ...slotKeys(instance.listenerArn),
+        keys.routingFull,
         String(instance.routingSlot),
         instance.id,
+        instance.listenerArn,
       );
       const result = await this.transition(instance.id, 'deleted', '*', {
         deletedAt: new Date().toISOString(),

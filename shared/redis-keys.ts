@@ -12,10 +12,10 @@ export function makeKeys(prefix: string) {
     eventsPattern: `${prefix}:events:*`,
     lock: (id: string) => `${prefix}:lock:${id}`,
     routing: (listenerArn: string) => `${prefix}:route:${listenerArn}`,
-    /** Slots handed out and given back (sorted set, score = slot), lowest reused first. */
-    routingFree: (listenerArn: string) => `${prefix}:route-free:${listenerArn}`,
-    /** High-water mark: the lowest slot never handed out (string counter). */
-    routingTop: (listenerArn: string) => `${prefix}:route-top:${listenerArn}`,
+    /** Slots a create may take next (sorted set, score = slot): freed ones, and `top` at the high-water mark. */
+    routingNext: (listenerArn: string) => `${prefix}:route-next:${listenerArn}`,
+    /** Listeners found full (hash ARN -> the capacity they were full at), so creates skip them. */
+    routingFull: `${prefix}:route-full`,
     blockedSlots: (listenerArn: string) => `${prefix}:route-blocked:${listenerArn}`,
   };
 }
