@@ -26,7 +26,12 @@ export const serviceStep: Step = {
       return done({ serviceArn: existing.serviceArn });
     }
     if (existing?.status === 'DRAINING') {
-      throw new RetryAfterError('ServiceDraining', `service ${serviceName} is still draining`, 5_000);
+      // ECS refuses a new service under a name still draining; look again at the placement cadence.
+      throw new RetryAfterError(
+        'ServiceDraining',
+        `service ${serviceName} is still draining`,
+        ctx.config.PLACEMENT_POLL_MS,
+      );
     }
     let notIdempotent = false;
     const created = await awsCall('create', 'CreateService', async () => {
