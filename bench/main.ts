@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { localcloudDescribe } from './figures/0-localcloud-describe.js';
 import { apiThroughput } from './figures/1-api-throughput.js';
 import { pipeline } from './figures/2-pipeline.js';
 import { waitingSlots } from './figures/3-waiting-slots.js';
@@ -19,7 +20,15 @@ import { type FigureReport, renderTable } from './support/table.js';
 
 const RUNS = 2;
 // Figure 6 deletes the fleet figure 2 leaves running, so it runs right after it; the table is by id.
-const figures: Figure[] = [apiThroughput, pipeline, deletes, waitingSlots, awsCalls, memory];
+const figures: Figure[] = [
+  localcloudDescribe,
+  apiThroughput,
+  pipeline,
+  deletes,
+  waitingSlots,
+  awsCalls,
+  memory,
+];
 
 const only = process.env.BENCH_ONLY?.split(',').map(Number);
 const started = Date.now();
