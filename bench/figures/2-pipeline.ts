@@ -14,6 +14,8 @@ import { summarize } from '../support/stats.js';
 
 export const PIPELINE_INSTANCES = Number(process.env.BENCH_PIPELINE_N ?? 500);
 export const PIPELINE_CONCURRENCY = Number(process.env.BENCH_PIPELINE_CONCURRENCY ?? 10);
+/** Worker processes sharing the queue (the way a deployment scales out); the baseline is one process. */
+export const PIPELINE_WORKERS = Number(process.env.BENCH_PIPELINE_WORKERS ?? 1);
 const TIMEOUT_MS = 90_000;
 
 /** Zero simulated latency, and every EC2 instance the fleet needs already in service (2 awsvpc tasks each). */
@@ -31,7 +33,7 @@ export const instantPlacement = (instances: number) => ({
 export const pipeline: Figure = {
   id: 2,
   name: 'pipeline create -> running',
-  sizes: `${PIPELINE_INSTANCES} creates at once, worker concurrency ${PIPELINE_CONCURRENCY}, 1 worker process, ${Math.ceil(PIPELINE_INSTANCES / 98) + 1} ALBs, ${Math.ceil(PIPELINE_INSTANCES / 2) + 2} EC2 instances in service, placement poll 50 ms; baseline ${PIPELINE_INSTANCES} jobs x 6 updateData`,
+  sizes: `${PIPELINE_INSTANCES} creates at once, worker concurrency ${PIPELINE_CONCURRENCY}, ${PIPELINE_WORKERS} worker process(es), ${Math.ceil(PIPELINE_INSTANCES / 98) + 1} ALBs, ${Math.ceil(PIPELINE_INSTANCES / 2) + 2} EC2 instances in service, placement poll 50 ms; baseline ${PIPELINE_INSTANCES} jobs x 6 updateData`,
   unavailable: async () => missing('api/main.ts', 'worker/main.ts', 'localcloud/index.ts'),
   async run(runIndex): Promise<FigureRun> {
     const baselineNs = makeBenchNamespace('f2-base');
@@ -48,6 +50,7 @@ export const pipeline: Figure = {
       instances: PIPELINE_INSTANCES,
       localcloud: instantPlacement(PIPELINE_INSTANCES),
       workerEnv: { WORKER_CONCURRENCY: String(PIPELINE_CONCURRENCY), PLACEMENT_POLL_MS: '50' },
+      workers: PIPELINE_WORKERS,
     });
     let handedOver = false;
     try {

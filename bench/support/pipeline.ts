@@ -14,6 +14,8 @@ export interface Pipeline {
   cloudUrl: string;
   api: RunningChild & { url: string };
   worker: RunningChild;
+  /** Every worker process (BENCH_PIPELINE_WORKERS for figure 2); `worker` is the first. */
+  workers: RunningChild[];
   env: Record<string, string>;
   close(): Promise<void>;
 }
@@ -27,6 +29,7 @@ export async function startPipeline(options: {
   instances: number;
   localcloud: LocalcloudOptions;
   workerEnv?: Record<string, string>;
+  workers?: number;
 }): Promise<Pipeline> {
   const ns = makeBenchNamespace(options.figure);
   const cloud = await startLocalcloud({
@@ -37,18 +40,23 @@ export async function startPipeline(options: {
   const env = benchEnv({ prefix: ns.prefix, ids: { ...cloud.ids }, extra: options.workerEnv ?? {} });
   const started: RunningChild[] = [];
   try {
-    const worker = await startWorkerProcess(env);
-    started.push(worker);
+    const workers: RunningChild[] = [];
+    for (let i = 0; i < (options.workers ?? 1); i++) {
+      const worker = await startWorkerProcess(env);
+      started.push(worker);
+      workers.push(worker);
+    }
     const api = await startApiProcess(env);
     started.push(api);
     return {
       ns,
       cloudUrl: cloud.url,
       api,
-      worker,
+      worker: workers[0]!,
+      workers,
       env,
       async close() {
-        await Promise.all([api.stop(), worker.stop()]);
+        await Promise.all([api.stop(), ...workers.map((w) => w.stop())]);
         await cloud.close();
         await ns.cleanup();
       },
