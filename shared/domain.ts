@@ -38,6 +38,9 @@ export const INSTANCE_STATUSES = [
 ] as const;
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 
+/** Every status but `deleted`: the instance may still hold AWS resources. */
+export const LIVE_STATUSES: readonly InstanceStatus[] = INSTANCE_STATUSES.filter((s) => s !== 'deleted');
+
 /** Statuses after which the user may submit again (a new instance). */
 export const ENDED_STATUSES: ReadonlySet<InstanceStatus> = new Set(['deleted']);
 

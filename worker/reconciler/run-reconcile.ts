@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { InstanceRecord, InstanceStatus } from '../../shared/domain.js';
+import { type InstanceRecord, LIVE_STATUSES } from '../../shared/domain.js';
 import {
   type ReconcileAction,
   type ReconcileReport,
@@ -15,14 +15,7 @@ import { type ReconcileContext, reconcileOptions } from './reconcile-context.js'
 import { healthyInstances } from './service-health.js';
 
 /** Statuses the reconciler looks at in the store (deleted ones only when AWS still holds something). */
-const WATCHED: readonly InstanceStatus[] = [
-  'queued',
-  'provisioning',
-  'running',
-  'degraded',
-  'failed',
-  'deleting',
-];
+const WATCHED = LIVE_STATUSES;
 const PAGE = 500;
 const REPORTED_ACTIONS = 100;
 

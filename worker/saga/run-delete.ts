@@ -1,4 +1,4 @@
-import type { InstanceStatus } from '../../shared/domain.js';
+import { LIVE_STATUSES } from '../../shared/domain.js';
 import { SagaFailedError } from '../../shared/errors/saga-failed-error.js';
 import type { WorkerContext } from '../context.js';
 import type { JobRun, SagaOutcome } from '../jobs/job-run.js';
@@ -6,14 +6,7 @@ import { undoSteps } from '../steps/index.js';
 import type { StepContext } from '../steps/step.js';
 import { judgeStepError } from './step-failure.js';
 
-const LIVE: readonly InstanceStatus[] = [
-  'queued',
-  'provisioning',
-  'running',
-  'degraded',
-  'failed',
-  'deleting',
-];
+const LIVE = LIVE_STATUSES;
 
 /**
  * The delete saga: undoes every step in reverse (service, rule, target group, task definitions,
