@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { makeAwsClients } from '../shared/aws-clients.js';
 import type { WorkerConfig } from '../shared/config.js';
@@ -45,7 +46,10 @@ export async function startWorker(
     stopping: stopping.signal,
   };
 
+  // Bull Board shows which process ran each job.
+  const name = `${hostname()}#${process.pid}`;
   const worker = new Worker(QUEUE_NAMES.instances, makeInstanceProcessor(ctx), {
+    name,
     connection: queueConnection,
     prefix: config.QUEUE_PREFIX,
     concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY,
@@ -68,6 +72,7 @@ export async function startWorker(
   const reconciler = startReconcileWorker(
     { ...ctx, instanceQueue, ...(overrides.reconcile ? { options: overrides.reconcile } : {}) },
     queueConnection,
+    name,
   );
   reconciler.on('error', (error) => log.error({ reason: error.message }, 'reconcile worker error'));
   // End of reconciler setup.
@@ -78,6 +83,7 @@ export async function startWorker(
   const sampler = startCapacityWorker(
     { aws, redis, store: ctx.store, config, log: log.child({ queue: QUEUE_NAMES.capacity }) },
     queueConnection,
+    name,
   );
   sampler.on('error', (error) => log.error({ reason: error.message }, 'capacity worker error'));
   log.info(

@@ -22,7 +22,7 @@ export async function registerCapacitySampler(queue: Queue, intervalMs: number):
 }
 
 /** A BullMQ worker on the `capacity` queue running the sampler; close() it on shutdown. */
-export function startCapacityWorker(ctx: CapacityContext, connection: Redis): Worker {
+export function startCapacityWorker(ctx: CapacityContext, connection: Redis, name?: string): Worker {
   // The sampler (and the EC2/Auto Scaling SDKs it imports, ~80 MB resident) loads on the first tick,
   // not at boot: a worker busy provisioning pays for it only once it samples.
   let processor: Promise<(job: Job) => Promise<SampleOutcome>> | null = null;
@@ -31,6 +31,7 @@ export function startCapacityWorker(ctx: CapacityContext, connection: Redis): Wo
     return (await processor)(job);
   };
   return new Worker(QUEUE_NAMES.capacity, sample, {
+    ...(name ? { name } : {}),
     connection,
     prefix: ctx.config.QUEUE_PREFIX,
     concurrency: 1,

@@ -23,8 +23,9 @@ export async function registerReconciler(queue: Queue, intervalMs: number): Prom
 }
 
 /** A BullMQ worker on the `reconcile` queue, one run at a time per process; close() it on shutdown. */
-export function startReconcileWorker(ctx: ReconcileContext, connection: Redis): Worker {
+export function startReconcileWorker(ctx: ReconcileContext, connection: Redis, name?: string): Worker {
   return new Worker(QUEUE_NAMES.reconcile, makeReconcileProcessor(ctx), {
+    ...(name ? { name } : {}),
     connection,
     prefix: ctx.config.QUEUE_PREFIX,
     concurrency: 1,
