@@ -1,4 +1,10 @@
-import { DeleteServiceCommand, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  DeleteServiceCommand,
+  DeregisterTaskDefinitionCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import {
   DeleteRuleCommand,
   DeleteTargetGroupCommand,
@@ -107,5 +113,30 @@ describe('reconciler: repairs a running instance', () => {
       liveTasks: 1,
     });
     console.info(`[reconciler] target group deleted by hand: running again in ${seconds.toFixed(1)} s`);
+  });
+
+  it('re-registers a task definition deregistered by hand and moves the service onto it', async () => {
+    const { id } = await p.submit('td-victim');
+    const [before] = await p.waitForStatus([id], ['running'], 20_000);
+    const oldArn = before!.steps['task-definition'].output!.taskDefinitionArn!;
+    await p.aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: oldArn }));
+    const deregisteredAt = Date.now();
+
+    const after = await runningAgain(id, deregisteredAt);
+    const newArn = after.steps['task-definition'].output!.taskDefinitionArn!;
+    expect(newArn).not.toBe(oldArn);
+    const { taskDefinition } = await p.aws.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: newArn }),
+    );
+    expect(taskDefinition?.status).toBe('ACTIVE');
+    const { services } = await p.aws.ecs.send(
+      new DescribeServicesCommand({
+        cluster: p.config.ECS_CLUSTER,
+        services: [resourceNames(id).serviceName],
+      }),
+    );
+    // The same service (no downtime from a delete), now on the new revision.
+    expect(services?.[0]?.serviceArn).toBe(before!.steps.service.output?.serviceArn);
+    expect(services?.[0]?.taskDefinition).toBe(newArn);
   });
 });

@@ -4,7 +4,7 @@ import { FatalError } from '../../shared/errors/fatal-error.js';
 import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
 import { RetryableError } from '../../shared/errors/retryable-error.js';
 import { resourceNames } from '../../shared/naming.js';
-import { awsCall } from '../aws/aws-call.js';
+import { awsCall, awsValue } from '../aws/aws-call.js';
 import { describeService } from '../aws/describe-service.js';
 import { idempotencyToken } from '../saga/idempotency-token.js';
 import { done, outputOf, type Step } from './step.js';
@@ -22,7 +22,21 @@ export const serviceStep: Step = {
     const { serviceName, containerName } = resourceNames(instance.id);
     const existing = input.firstRun ? null : await describeService(ctx, serviceName);
     if (existing?.status === 'ACTIVE' && existing.serviceArn) {
-      await ctx.note(`service ${existing.serviceArn} found`);
+      // A repaired task definition (the reconciler re-registered it) is rolled onto the running service.
+      if (existing.taskDefinition && existing.taskDefinition !== taskDefinitionArn) {
+        await awsValue('create', 'UpdateService', () =>
+          ctx.aws.ecs.send(
+            new UpdateServiceCommand({
+              cluster: ctx.config.ECS_CLUSTER,
+              service: serviceName,
+              taskDefinition: taskDefinitionArn,
+            }),
+          ),
+        );
+        await ctx.note(`service ${existing.serviceArn} moved to ${taskDefinitionArn}`);
+      } else {
+        await ctx.note(`service ${existing.serviceArn} found`);
+      }
       return done({ serviceArn: existing.serviceArn });
     }
     if (existing?.status === 'DRAINING') {
