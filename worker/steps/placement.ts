@@ -1,4 +1,11 @@
-import { DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import {
+  type ContainerInstance,
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  type Service,
+  type Task,
+} from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { FatalError } from '../../shared/errors/fatal-error.js';
 import { resourceNames } from '../../shared/naming.js';
@@ -54,9 +61,11 @@ export const placementStep: Step = {
 
     if (running?.taskArn && health === 'healthy') {
       await ctx.note(`task ${running.taskArn} running and healthy after ${waitedMs} ms`);
+      // Managed scaling need not say anything while a task waits; the instance it landed on does.
+      const waited = waitedForCapacity || (await landedOnNewInstance(ctx, running));
       return done({
         taskArn: running.taskArn,
-        waitedForCapacity: String(waitedForCapacity),
+        waitedForCapacity: String(waited),
         placementWaitMs: String(waitedMs),
       });
     }
@@ -83,6 +92,30 @@ export const placementStep: Step = {
  */
 function capacityEvent(service: Service): boolean {
   return (service.events ?? []).some((event) => CAPACITY_EVENT.test(event.message ?? ''));
+}
+
+/**
+ * A task placed on a container instance that registered after the task was created waited for the ASG
+ * to add that instance: had any instance had room, ECS would have placed it there at once. Both times
+ * come from ECS, so no clock of ours is compared with theirs.
+ */
+export function waitedForScaleUp(
+  task: Pick<Task, 'createdAt'>,
+  instance: Pick<ContainerInstance, 'registeredAt'>,
+) {
+  return !!task.createdAt && !!instance.registeredAt && instance.registeredAt > task.createdAt;
+}
+
+async function landedOnNewInstance(ctx: StepContext, task: Task): Promise<boolean> {
+  if (!task.containerInstanceArn || !task.createdAt) return false;
+  const arn = task.containerInstanceArn;
+  const described = await awsValue('read', 'DescribeContainerInstances', () =>
+    ctx.aws.ecs.send(
+      new DescribeContainerInstancesCommand({ cluster: ctx.config.ECS_CLUSTER, containerInstances: [arn] }),
+    ),
+  );
+  const instance = described.containerInstances?.[0];
+  return instance ? waitedForScaleUp(task, instance) : false;
 }
 
 async function serviceTasks(ctx: StepContext, serviceName: string): Promise<Task[]> {
