@@ -25,6 +25,9 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# The compose file shares localcloud's ids through a named volume at /ids; a new named volume takes the
+# owner of the image's directory, so the non-root user can write it.
+RUN mkdir -p /ids && chown node:node /ids
 USER node
 EXPOSE 3000 4566
 # The API answers /healthz; worker and localcloud services override this check in compose.

@@ -86,6 +86,10 @@ describe('Dockerfile', () => {
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+    // The ids volume is written by localcloud running as that user.
+    const idsMount = services.localcloud!.volumes![0]!.split(':')[1]!;
+    expect(dockerfile).toContain(`mkdir -p ${idsMount} && chown ${user}:${user} ${idsMount}`);
+    expect(dockerfile.indexOf('chown')).toBeLessThan(dockerfile.indexOf('USER '));
   });
 
   it('copies only paths that exist and starts compiled output', () => {
