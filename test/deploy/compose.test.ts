@@ -13,6 +13,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   deploy?: { replicas?: number };
   build?: string;
+  restart?: string;
 }
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
@@ -35,6 +36,8 @@ describe('docker-compose.yml', () => {
       expect(service.healthcheck?.test.length, `${name} health check`).toBeGreaterThan(1);
     }
     expect(services.worker!.deploy?.replicas).toBe(2);
+    // A crashed process (one clear line, exit 1) comes back by itself.
+    for (const service of Object.values(services)) expect(service.restart).toBe('unless-stopped');
   });
 
   it('runs Redis with AOF, noeviction and a named volume', () => {
