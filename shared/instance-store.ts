@@ -185,16 +185,24 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
     /** Records a step's state (and its checkpoint output when done) and tells subscribers. */
     async recordStep(id: string, stepId: StepId, record: StepRecord, status: InstanceStatus): Promise<void> {
       const at = new Date().toISOString();
-      await redis.hset(
-        keys.instance(id),
-        `step:${stepId}`,
-        JSON.stringify(record),
-        'currentStep',
-        stepId,
-        'updatedAt',
-        at,
-      );
-      await publish({ id, status, currentStep: stepId, step: { id: stepId, ...record }, at });
+      const event: InstanceEvent = { id, status, currentStep: stepId, step: { id: stepId, ...record }, at };
+      // One write for both: a checkpoint is the saga's most frequent Redis call. Issued synchronously, so a
+      // read sent right after it on this connection sees it.
+      const replies = await redis
+        .pipeline()
+        .hset(
+          keys.instance(id),
+          `step:${stepId}`,
+          JSON.stringify(record),
+          'currentStep',
+          stepId,
+          'updatedAt',
+          at,
+        )
+        .publish(keys.events(id), JSON.stringify(event))
+        .exec();
+      const failed = replies?.find(([error]) => error)?.[0];
+      if (failed) throw failed;
     },
 
     async sealedCredentials(id: string): Promise<SealedCredentials | null> {
