@@ -53,6 +53,9 @@ export interface RunningChild {
  * Starts a TypeScript entry point as its own Node process (`node --import tsx <file>`), so its RSS and
  * CPU are its own, and waits until a line of its output matches `ready` (or `ready()` resolves).
  */
+/** What the Dockerfile sets; a test keeps the two equal. */
+export const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=128';
+
 export async function startChild(options: {
   name: string;
   file: string;
@@ -73,7 +76,14 @@ export async function startChild(options: {
     [...nodeArgs, compiled ?? join(REPO_ROOT, options.file), ...(options.args ?? [])],
     {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        // The image's V8 settings (Dockerfile ENV NODE_OPTIONS), so figures are production's;
+        // BENCH_NODE_OPTIONS tries others ('' for Node's defaults).
+        NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? PRODUCTION_NODE_OPTIONS,
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

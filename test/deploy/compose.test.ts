@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PRODUCTION_NODE_OPTIONS } from '../../bench/support/child-process.js';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
 import { envSpec } from '../../shared/config.js';
 
@@ -82,6 +83,10 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/RUN npm ci /);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/npm run build/);
+  });
+
+  it('caps the heap as the benchmarks measured it', () => {
+    expect(dockerfile).toContain(`ENV NODE_OPTIONS=${PRODUCTION_NODE_OPTIONS}`);
   });
 
   it('runs as a non-root user with a health check', () => {
