@@ -16,7 +16,7 @@ export interface ProvisionInput {
  * carries ids only. The plain gateway token is returned to the caller this once.
  */
 export async function provisionInstance(
-  deps: Pick<AppDeps, 'store' | 'instanceQueue' | 'sealer'>,
+  deps: Pick<AppDeps, 'store' | 'instanceQueue' | 'sealer' | 'log'>,
   input: ProvisionInput,
 ) {
   const id = newInstanceId();
@@ -42,9 +42,18 @@ export async function provisionInstance(
   }
   if (result.kind === 'exists') return { kind: 'exists' as const, instance: result.instance };
   // The create reserved the first job sequence, so the job goes straight in (no HINCRBY round trip).
-  await deps.instanceQueue.enqueueCreate(
-    { instanceId: id, requestId: input.requestId, reason: input.reason },
-    result.jobSequence,
-  );
+  try {
+    await deps.instanceQueue.enqueueCreate(
+      { instanceId: id, requestId: input.requestId, reason: input.reason },
+      result.jobSequence,
+    );
+  } catch (error) {
+    // The record is durable and the reconciler enqueues a queued instance whose job is missing; failing
+    // here would lose the one-time gateway token, since a repeated submit answers without it.
+    deps.log.warn(
+      { instanceId: id, reason: error instanceof Error ? error.message : String(error) },
+      'create job not enqueued: the reconciler will enqueue it',
+    );
+  }
   return { kind: 'created' as const, instance: result.instance, gatewayToken };
 }

@@ -131,7 +131,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     /** POST /v1/instances: seal, record, enqueue. */
     async submit(userId: string, anthropicApiKey?: string) {
       const result = await provisionInstance(
-        { store, instanceQueue, sealer },
+        { store, instanceQueue, sealer, log: logger },
         {
           userId,
           email: `${userId}@example.test`,
