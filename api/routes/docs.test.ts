@@ -60,9 +60,19 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/v1/instances']?.post?.responses).toHaveProperty('413');
   });
 
-  it('serves interactive docs at /docs pointing at the document', async () => {
+  it('serves interactive docs at /docs from this process, pointing at the document', async () => {
     const res = await t.app.request('/docs');
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('/openapi.json');
+    const html = await res.text();
+    // Every script and stylesheet is ours: the page works on a closed network.
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(sources.length).toBeGreaterThanOrEqual(3);
+    for (const source of sources) {
+      expect(source.startsWith('/docs/assets/'), source).toBe(true);
+      const asset = await t.app.request(source);
+      expect(asset.status, source).toBe(200);
+    }
+    expect(await (await t.app.request('/docs/assets/docs-init.js')).text()).toContain("url: '/openapi.json'");
+    expect((await t.app.request('/docs/assets/package.json')).status).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import type { AppEnv } from '../app-env.js';
+import { docsAsset, docsPage } from '../docs/docs-page.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -25,5 +25,6 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
     description: 'API_TOKEN from the API configuration',
   });
   app.doc31('/openapi.json', OPENAPI_INFO);
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'OpenClaw Fleet API' }));
+  app.get('/docs', docsPage);
+  app.get('/docs/assets/:name', docsAsset);
 }

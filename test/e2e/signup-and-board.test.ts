@@ -108,4 +108,28 @@ describe.skipIf(!hasChromium())('signup page and Bull Board in a browser', () =>
     expect(raw).not.toContain(token);
     await boardContext.close();
   });
+
+  it('renders the interactive API docs from local assets, every /v1 operation listed', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const external: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(api.url)) external.push(request.url());
+    });
+    await page.goto(`${api.url}/docs`);
+    await page.waitForSelector('.opblock', { timeout: 15_000 });
+    const text = (await page.textContent('body')) ?? '';
+    for (const path of [
+      '/v1/instances',
+      '/v1/instances/{id}',
+      '/v1/instances/{id}/retry',
+      '/v1/capacity',
+      '/v1/cost',
+    ]) {
+      expect(text).toContain(path);
+    }
+    expect(await page.locator('.btn.authorize').count()).toBe(1);
+    expect(external).toEqual([]);
+    const [shot] = screenshotPath('api-docs');
+    await page.screenshot({ path: shot! });
+  });
 });
