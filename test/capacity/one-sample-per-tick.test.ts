@@ -81,8 +81,13 @@ describe('several sampler processes produce exactly one sample per tick', () => 
     // Every tick is a distinct bucket, one interval apart, and each was written once.
     expect(new Set(buckets).size).toBe(buckets.length);
     for (const b of buckets) expect(b % INTERVAL).toBe(0);
-    const history = await h.samples.history(Math.min(...buckets), Math.max(...buckets));
-    expect(history.map((p) => p.bucket).sort()).toEqual([...buckets].sort());
+    const history = (await h.samples.history(Math.min(...buckets), Math.max(...buckets))).map(
+      (p) => p.bucket,
+    );
+    // The store holds each tick once. A job that finished while its worker closed has no 'completed'
+    // event here, so the store may hold a tick the listeners missed, never one twice.
+    expect(new Set(history).size).toBe(history.length);
+    for (const b of buckets) expect(history).toContain(b);
     // A re-upserted schedule can hand out a second job for a tick already sampled: the claim skips it.
     for (const skipped of all.filter((o) => o.result === 'skipped'))
       expect(buckets).toContain(skipped.bucket);
