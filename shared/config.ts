@@ -119,6 +119,7 @@ export const workerEnvSchema = z.object({
   PLACEMENT_DEADLINE_MS: positiveInt.default(10 * 60_000),
   HEALTH_CHECK_GRACE_SECONDS: positiveInt.default(120),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
+  HEALTH_FILE: z.string().optional(),
   JOB_LOCK_MS: positiveInt.default(30_000),
   SAMPLE_INTERVAL_MS: positiveInt.default(60_000),
   RECONCILE_INTERVAL_MS: positiveInt.default(5 * 60_000),

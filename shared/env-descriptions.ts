@@ -42,6 +42,7 @@ export const envDescriptions = {
   PLACEMENT_DEADLINE_MS: 'how long placement waits before failing the instance',
   HEALTH_CHECK_GRACE_SECONDS: 'ECS health-check grace period of gateway services',
   SHUTDOWN_TIMEOUT_MS: 'how long a stopping worker lets running steps finish',
+  HEALTH_FILE: 'file the worker touches every 10 s while its queues run, for container health checks',
   JOB_LOCK_MS: 'job and instance lock lease, renewed while a job runs: how soon a crashed job is taken over',
   SAMPLE_INTERVAL_MS: 'capacity sampling interval',
   RECONCILE_INTERVAL_MS: 'reconciler interval',

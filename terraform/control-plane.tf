@@ -21,6 +21,7 @@ locals {
     TASK_ROLE_ARN      = aws_iam_role.gateway_task.arn
     GATEWAY_IMAGE      = "${aws_ecr_repository.gateway.repository_url}:${var.gateway_image_tag}"
     LOG_GROUP          = aws_cloudwatch_log_group.gateways.name
+    HEALTH_FILE        = "/tmp/openclaw-worker.health"
   }
 
   api_environment = {
@@ -142,6 +143,14 @@ resource "aws_ecs_task_definition" "worker" {
       stopTimeout = 30
       environment = [for name, value in local.worker_environment : { name = name, value = value }]
       secrets     = [for name, arn in local.worker_secrets : { name = name, valueFrom = arn }]
+      # The worker touches HEALTH_FILE every 10 s while its queues run; stale for 30 s means unhealthy.
+      healthCheck = {
+        command     = ["CMD", "node", "-e", "process.exit(Date.now()-require('fs').statSync(process.env.HEALTH_FILE).mtimeMs<30000?0:1)"]
+        interval    = 15
+        timeout     = 5
+        retries     = 3
+        startPeriod = 30
+      }
       logConfiguration = {
         logDriver = "awslogs"
         options = {

@@ -10,6 +10,7 @@ import { makeInstanceQueue, makeQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
 import { registerCapacitySampler, startCapacityWorker } from './capacity/capacity-worker.js';
 import { systemClock, type WorkerContext } from './context.js';
+import { startHealthFile } from './health-file.js';
 import { makeInstanceProcessor } from './processors/instances.js';
 import type { ReconcileOptions } from './reconciler/reconcile-context.js';
 import { registerReconciler, startReconcileWorker } from './reconciler/register-reconciler.js';
@@ -86,6 +87,11 @@ export async function startWorker(
     name,
   );
   sampler.on('error', (error) => log.error({ reason: error.message }, 'capacity worker error'));
+  const health = config.HEALTH_FILE
+    ? startHealthFile(config.HEALTH_FILE, () =>
+        [worker, reconciler, sampler].every((w) => w.isRunning() && !w.closing),
+      )
+    : null;
   log.info(
     { concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX },
     'worker started',
@@ -97,6 +103,7 @@ export async function startWorker(
       closing ??= (async () => {
         // Running sagas finish the step in flight, then hand their job back to the queue.
         stopping.abort();
+        await health?.stop();
         const graceful = Promise.all([worker.close(), reconciler.close(), sampler.close()]).then(
           () => 'closed' as const,
         );

@@ -37,6 +37,9 @@ describe('docker-compose.yml', () => {
       expect(service.healthcheck?.test.length, `${name} health check`).toBeGreaterThan(1);
     }
     expect(services.worker!.deploy?.replicas).toBe(2);
+    // The worker has no port: its check reads the age of the file it touches while its queues run.
+    expect(services.worker!.environment!.HEALTH_FILE).toBeTruthy();
+    expect(services.worker!.healthcheck!.test.join(' ')).toContain('process.env.HEALTH_FILE');
     // A crashed process (one clear line, exit 1) comes back by itself.
     for (const service of Object.values(services)) expect(service.restart).toBe('unless-stopped');
   });
