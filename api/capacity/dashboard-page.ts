@@ -20,7 +20,6 @@ export interface DashboardData {
 
 const money = (v: number) => `$${v.toFixed(2)}`;
 const mins = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`);
-const _shortId = (arn: string) => arn.split('/').pop()!.slice(0, 8);
 
 function fleet(sample: CapacitySample): string {
   const ciById = new Map(sample.fleet.containerInstances.map((ci) => [ci.ec2InstanceId, ci]));

@@ -30,11 +30,6 @@ function find(cloud: Cloud, id: string | undefined): Secret {
   throw notFound();
 }
 
-function _currentVersion(s: Secret): SecretVersion | undefined {
-  for (const v of s.versions.values()) if (v.stages.includes('AWSCURRENT')) return v;
-  return undefined;
-}
-
 function stagesOf(s: Secret): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const v of s.versions.values()) if (v.stages.length > 0) out[v.id] = v.stages;
