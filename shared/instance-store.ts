@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RoutingConfig } from './config.js';
-import {
-  emptySteps,
-  type InstanceRecord,
-  type InstanceStatus,
-  STEP_IDS,
-  type StepId,
-  type StepRecord,
-} from './domain.js';
+import type { InstanceRecord, InstanceStatus, StepId, StepRecord } from './domain.js';
+import { pairsToHash, parseRecord } from './instance-record.js';
 import { registerInstanceScripts } from './instance-scripts.js';
 import { indexMember, makeKeys } from './redis-keys.js';
 import { routingCapacity } from './routing-capacity.js';
@@ -300,36 +294,3 @@ export type InstanceStore = ReturnType<typeof makeInstanceStore>;
 
 /** Calling it releases the lock; `renew` extends the lease and answers false once the lock was lost. */
 export type InstanceLock = (() => Promise<void>) & { renew(ttlMs?: number): Promise<boolean> };
-
-function pairsToHash(pairs: string[]): Record<string, string> {
-  const hash: Record<string, string> = {};
-  for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i]!] = pairs[i + 1]!;
-  return hash;
-}
-
-function parseRecord(hash: Record<string, string>): InstanceRecord | null {
-  if (!hash.id || !hash.status) return null;
-  const steps = emptySteps();
-  for (const id of STEP_IDS) {
-    const raw = hash[`step:${id}`];
-    if (raw) steps[id] = JSON.parse(raw) as StepRecord;
-  }
-  return {
-    id: hash.id,
-    userId: hash.userId ?? '',
-    email: hash.email ?? '',
-    status: hash.status as InstanceStatus,
-    currentStep: (hash.currentStep as StepId | undefined) || null,
-    steps,
-    listenerArn: hash.listenerArn ?? '',
-    albDnsName: hash.albDnsName ?? '',
-    routingSlot: Number(hash.routingSlot ?? -1),
-    url: hash.url ?? '',
-    error: hash.error ? JSON.parse(hash.error) : null,
-    requestId: hash.requestId ?? '',
-    createdAt: hash.createdAt ?? '',
-    updatedAt: hash.updatedAt ?? '',
-    runningAt: hash.runningAt || null,
-    deletedAt: hash.deletedAt || null,
-  };
-}
