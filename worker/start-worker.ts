@@ -87,6 +87,9 @@ export async function startWorker(
     name,
   );
   sampler.on('error', (error) => log.error({ reason: error.message }, 'capacity worker error'));
+  // Every worker's connections finish their handshake before start() returns, so a close right after
+  // start never races a handshake still in flight.
+  await Promise.all([reconciler.waitUntilReady(), sampler.waitUntilReady()]);
   const health = config.HEALTH_FILE
     ? startHealthFile(config.HEALTH_FILE, () =>
         [worker, reconciler, sampler].every((w) => w.isRunning() && !w.closing),
