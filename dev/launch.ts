@@ -26,6 +26,9 @@ if (!(await pingRedis(redisUrl))) {
 const cloud = await startLocalcloud({
   port: Number(env.LOCALCLOUD_PORT ?? 4566),
   timeScale: Number(env.LOCALCLOUD_TIME_SCALE ?? 0.02),
+  // The same ids on every start: instances kept in Redis from an earlier run still name this cloud's
+  // listener, so the reconciler can rebuild what the restarted (in-memory) cloud forgot.
+  seed: 1,
 });
 const merged: Record<string, string | undefined> = {
   // The SDK needs some credentials; localcloud accepts any, as LocalStack does.
