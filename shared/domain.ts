@@ -41,9 +41,6 @@ export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 /** Every status but `deleted`: the instance may still hold AWS resources. */
 export const LIVE_STATUSES: readonly InstanceStatus[] = INSTANCE_STATUSES.filter((s) => s !== 'deleted');
 
-/** Statuses after which the user may submit again (a new instance). */
-export const ENDED_STATUSES: ReadonlySet<InstanceStatus> = new Set(['deleted']);
-
 export type StepState = 'pending' | 'running' | 'waiting' | 'done' | 'failed';
 
 export interface StepError {

@@ -31,7 +31,3 @@ export const resourceNames = (instanceId: string) => ({
 });
 
 export const RULE_PRIORITY_BASE = 1000;
-
-export function instanceUrl(albDnsName: string, instanceId: string): string {
-  return `http://${albDnsName}/${instanceId}/`;
-}

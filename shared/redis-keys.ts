@@ -9,17 +9,14 @@ export function makeKeys(prefix: string) {
     indexAll: `${prefix}:idx:all`,
     indexStatus: (status: string) => `${prefix}:idx:status:${status}`,
     events: (id: string) => `${prefix}:events:${id}`,
-    eventsPattern: `${prefix}:events:*`,
     lock: (id: string) => `${prefix}:lock:${id}`,
     routing: (listenerArn: string) => `${prefix}:route:${listenerArn}`,
     /** Slots a create may take next (sorted set, score = slot): freed ones, and `top` at the high-water mark. */
     routingNext: (listenerArn: string) => `${prefix}:route-next:${listenerArn}`,
     /** Listeners found full (hash ARN -> the capacity they were full at), so creates skip them. */
     routingFull: `${prefix}:route-full`,
-    blockedSlots: (listenerArn: string) => `${prefix}:route-blocked:${listenerArn}`,
   };
 }
-export type Keys = ReturnType<typeof makeKeys>;
 
 /** Index members sort by creation time, then id: `<ms, 15 digits>:<id>`. */
 export function indexMember(createdAtMs: number, id: string): string {

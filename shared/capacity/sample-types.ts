@@ -153,5 +153,3 @@ export interface SampleGap {
 }
 
 export type SampleEntry = CapacitySample | SampleGap;
-
-export const isGap = (entry: SampleEntry): entry is SampleGap => entry.gap === true;

@@ -6,8 +6,6 @@ import { undoSteps } from '../steps/index.js';
 import type { StepContext } from '../steps/step.js';
 import { judgeStepError } from './step-failure.js';
 
-const LIVE = LIVE_STATUSES;
-
 /**
  * The delete saga: undoes every step in reverse (service, rule, target group, task definitions,
  * secret). Each undo finds its resource by deterministic name, not by checkpoint, since a create may
@@ -19,7 +17,7 @@ export async function runDelete(ctx: WorkerContext, run: JobRun, instanceId: str
   const before = await store.get(instanceId);
   if (!before) return { kind: 'done', value: { missing: true } };
   if (before.status === 'deleted') return { kind: 'done', value: { alreadyDeleted: true } };
-  if (before.status !== 'deleting') await store.transition(instanceId, 'deleting', LIVE);
+  if (before.status !== 'deleting') await store.transition(instanceId, 'deleting', LIVE_STATUSES);
 
   const removed: string[] = [];
   for (const [index, step] of undoSteps.entries()) {
