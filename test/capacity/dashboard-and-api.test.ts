@@ -2,7 +2,6 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCapacityRoutes } from '../../api/capacity/capacity-routes.js';
 import { makeAdminAuth, protectAdminPaths } from '../../api/middleware/admin-auth.js';
@@ -10,7 +9,7 @@ import { Secret } from '../../shared/config.js';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
 import { makeQueue } from '../../shared/queues.js';
 import { writeReconcileReport } from '../../shared/reconcile-report.js';
-import { updateScreenshots } from '../support/browser.js';
+import { launchChromium, runBrowserTests, updateScreenshots } from '../support/browser.js';
 import { startFleetHarness } from './fleet-harness.js';
 import { parsePrometheusText } from './prometheus-text.js';
 
@@ -204,64 +203,64 @@ describe('capacity API, dashboard and metrics', () => {
     ).toBe(1);
   });
 
-  it('/dashboard in Chromium: boxes per instance with tasks, spot/on-demand and idle marked, charts, headroom', async () => {
-    const parent = new Hono();
-    protectAdminPaths(
-      parent,
-      makeAdminAuth({ ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: new Secret(ADMIN.password) }),
-      ['/dashboard'],
-    );
-    parent.route('/', app);
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: parent.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-    });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dashboard`;
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    try {
-      expect((await fetch(url)).status).toBe(401);
-      const page = await (
-        await browser.newContext({
-          httpCredentials: { username: ADMIN.user, password: ADMIN.password },
-          viewport: { width: 1280, height: 900 },
-        })
-      ).newPage();
-      const res = await page.goto(url);
-      expect(res!.status()).toBe(200);
-      const boxes = page.locator('#fleet .instance[data-instance]');
-      expect(await boxes.count()).toBe(2);
-      const busy = page.locator(`[data-instance="${onDemandId}"]`);
-      expect(await busy.getAttribute('data-purchase')).toBe('on-demand');
-      expect(await busy.getAttribute('data-idle')).toBe('false');
-      expect(await busy.locator('.task').count()).toBe(2);
-      expect(await busy.locator('.task').allTextContents()).toEqual(
-        expect.arrayContaining([expect.stringContaining('u1'), expect.stringContaining('u2')]),
+  it.skipIf(!runBrowserTests())(
+    '/dashboard in Chromium: boxes per instance with tasks, spot/on-demand and idle marked, charts, headroom',
+    async () => {
+      const parent = new Hono();
+      protectAdminPaths(
+        parent,
+        makeAdminAuth({ ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: new Secret(ADMIN.password) }),
+        ['/dashboard'],
       );
-      const idle = page.locator(`[data-instance="${spotId}"]`);
-      expect(await idle.getAttribute('data-purchase')).toBe('spot');
-      expect(await idle.getAttribute('data-idle')).toBe('true');
-      expect(await idle.locator('.idle-badge').textContent()).toMatch(/^idle /);
-      expect(await page.locator('#reservation').textContent()).toBe('50%');
-      for (const id of ['#chart-reservation', '#chart-instances', '#chart-cost-per-user']) {
-        expect(await page.locator(id).getAttribute('data-points')).toBe('4');
-        expect(await page.locator(`${id} path[data-series]`).first().getAttribute('d')).toMatch(
-          /^M[\d.]+,[\d.]+( L[\d.]+,[\d.]+)+$/,
+      parent.route('/', app);
+      const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+        const s = serve({ fetch: parent.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+      });
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dashboard`;
+      const browser = await launchChromium();
+      try {
+        expect((await fetch(url)).status).toBe(401);
+        const page = await (
+          await browser.newContext({
+            httpCredentials: { username: ADMIN.user, password: ADMIN.password },
+            viewport: { width: 1280, height: 900 },
+          })
+        ).newPage();
+        const res = await page.goto(url);
+        expect(res!.status()).toBe(200);
+        const boxes = page.locator('#fleet .instance[data-instance]');
+        expect(await boxes.count()).toBe(2);
+        const busy = page.locator(`[data-instance="${onDemandId}"]`);
+        expect(await busy.getAttribute('data-purchase')).toBe('on-demand');
+        expect(await busy.getAttribute('data-idle')).toBe('false');
+        expect(await busy.locator('.task').count()).toBe(2);
+        expect(await busy.locator('.task').allTextContents()).toEqual(
+          expect.arrayContaining([expect.stringContaining('u1'), expect.stringContaining('u2')]),
         );
+        const idle = page.locator(`[data-instance="${spotId}"]`);
+        expect(await idle.getAttribute('data-purchase')).toBe('spot');
+        expect(await idle.getAttribute('data-idle')).toBe('true');
+        expect(await idle.locator('.idle-badge').textContent()).toMatch(/^idle /);
+        expect(await page.locator('#reservation').textContent()).toBe('50%');
+        for (const id of ['#chart-reservation', '#chart-instances', '#chart-cost-per-user']) {
+          expect(await page.locator(id).getAttribute('data-points')).toBe('4');
+          expect(await page.locator(`${id} path[data-series]`).first().getAttribute('d')).toMatch(
+            /^M[\d.]+,[\d.]+( L[\d.]+,[\d.]+)+$/,
+          );
+        }
+        expect(await page.locator('#waiting-signups li').count()).toBe(1);
+        expect(await page.locator('#headroom tr[data-target]').count()).toBe(3);
+        expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('30');
+        await mkdir('artifacts', { recursive: true });
+        await page.screenshot({ path: 'artifacts/dashboard.png', fullPage: true });
+        if (updateScreenshots) {
+          await mkdir('docs/screenshots', { recursive: true });
+          await copyFile('artifacts/dashboard.png', 'docs/screenshots/dashboard.png');
+        }
+      } finally {
+        await browser.close();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
       }
-      expect(await page.locator('#waiting-signups li').count()).toBe(1);
-      expect(await page.locator('#headroom tr[data-target]').count()).toBe(3);
-      expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('30');
-      await mkdir('artifacts', { recursive: true });
-      await page.screenshot({ path: 'artifacts/dashboard.png', fullPage: true });
-      if (updateScreenshots) {
-        await mkdir('docs/screenshots', { recursive: true });
-        await copyFile('artifacts/dashboard.png', 'docs/screenshots/dashboard.png');
-      }
-    } finally {
-      await browser.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  });
+    },
+  );
 });

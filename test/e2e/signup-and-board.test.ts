@@ -6,7 +6,7 @@ import { type RunningApi, startApi } from '../../api/start-api.js';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
 import { loadApiConfig, loadWorkerConfig } from '../../shared/config.js';
 import { type RunningWorker, startWorker } from '../../worker/start-worker.js';
-import { hasChromium, launchChromium, screenshotPath } from '../support/browser.js';
+import { launchChromium, runBrowserTests, screenshotPath } from '../support/browser.js';
 import { makeTestNamespace } from '../support/redis-namespace.js';
 
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
@@ -19,7 +19,7 @@ const admin = { username: 'admin', password: randomBytes(9).toString('base64url'
  * A person's path through the product: the signup page in a real browser against the whole stack
  * (API, worker, localcloud, Redis), then Bull Board, which must show that instance's job and no secret.
  */
-describe.skipIf(!hasChromium())('signup page and Bull Board in a browser', () => {
+describe.skipIf(!runBrowserTests())('signup page and Bull Board in a browser', () => {
   const ns = makeTestNamespace();
   let cloud: Localcloud;
   let worker: RunningWorker;

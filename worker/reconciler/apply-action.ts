@@ -8,6 +8,7 @@ import type { StepContext } from '../steps/step.js';
 import { hasLiveJob } from './live-jobs.js';
 import type { PlannedAction } from './plan.js';
 import type { ReconcileContext } from './reconcile-context.js';
+import { resourceExists } from './resource-exists.js';
 
 /** What an action came to: done, or skipped because the world moved since the plan. */
 export type ActionOutcome = { applied: true; removed?: number } | { applied: false; skipped: string };
@@ -31,6 +32,15 @@ export async function applyAction(
   let enqueue: (() => Promise<unknown>) | null = null;
   try {
     const record = await ctx.store.get(action.instanceId);
+    // The plan read List calls; a direct read under the lock confirms "missing" before anything acts on it.
+    if (
+      (action.kind === 'repair' || action.kind === 'fail') &&
+      action.missing &&
+      record &&
+      (await resourceExists(stepContext(ctx, log), record, action.missing))
+    ) {
+      return skipped(`its ${action.missing} exists: the listing was behind`);
+    }
     switch (action.kind) {
       case 'delete-orphan': {
         if (record && record.status !== 'deleted') return skipped(`instance is ${record.status}`);

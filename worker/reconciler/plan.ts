@@ -23,8 +23,8 @@ export interface PlanInput {
 export type PlannedAction =
   | { kind: 'delete-orphan'; instanceId: string; reason: string; resources: string[]; listenerArns: string[] }
   | { kind: 'delete-abandoned'; instanceId: string; reason: string }
-  | { kind: 'repair'; instanceId: string; reason: string; fromStep: StepId; undo: StepId[] }
-  | { kind: 'fail'; instanceId: string; reason: string; from: InstanceStatus[] }
+  | { kind: 'repair'; instanceId: string; reason: string; fromStep: StepId; undo: StepId[]; missing?: StepId }
+  | { kind: 'fail'; instanceId: string; reason: string; from: InstanceStatus[]; missing?: StepId }
   | { kind: 'reenqueue'; instanceId: string; reason: string; job: 'create' | 'delete' };
 
 export interface Plan {
@@ -167,6 +167,7 @@ function planRunning(
         instanceId: id,
         reason: 'its secret was deleted and the credentials are not kept: create the instance again',
         from: ['running'],
+        missing,
       });
       return;
     }
@@ -192,6 +193,7 @@ function planRunning(
       instanceId: id,
       reason: `${reason}, after ${input.options.maxAttempts} repairs`,
       from: ['running'],
+      ...(missing ? { missing } : {}),
     });
     return;
   }
@@ -201,5 +203,12 @@ function planRunning(
     if (found.service) undo.push('service');
     if (found.rules.length > 0) undo.push('listener-rule');
   }
-  plan.actions.push({ kind: 'repair', instanceId: id, reason, fromStep, undo });
+  plan.actions.push({
+    kind: 'repair',
+    instanceId: id,
+    reason,
+    fromStep,
+    undo,
+    ...(missing ? { missing } : {}),
+  });
 }

@@ -42,8 +42,15 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
     } while (cursor);
   }
   const inventory = await listAwsResources(ctx);
+  // An id AWS holds that the store did not list: read now, it is either an orphan or an instance created
+  // while AWS was read. The second kind is newer than the inventory (its secret may have been listed
+  // before it existed) and than `liveJobs`: leave it to the next run rather than judge it on a torn view.
+  let changedDuringScan = 0;
   for (const id of inventory.byInstance.keys()) {
-    if (!records.has(id)) records.set(id, await ctx.store.get(id));
+    if (records.has(id)) continue;
+    const record = await ctx.store.get(id);
+    if (record && record.status !== 'deleted' && record.status !== 'failed') changedDuringScan++;
+    else records.set(id, record);
   }
 
   const candidates = new Map<string, InstanceResources>();
@@ -155,6 +162,7 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
       failed: report.failed,
       errors: report.errors,
       waitingForGrace: report.waitingForGrace,
+      changedDuringScan,
     },
     'reconcile finished',
   );
