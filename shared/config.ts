@@ -124,6 +124,8 @@ export const workerEnvSchema = z.object({
   SAMPLE_INTERVAL_MS: positiveInt.default(60_000),
   RECONCILE_INTERVAL_MS: positiveInt.default(5 * 60_000),
   RECONCILE_GRACE_MS: positiveInt.default(15 * 60_000),
+  // Longer than a spot scale-up (2-4 min) and ECS's own replacement of a task failing its health check.
+  RECONCILE_UNHEALTHY_MS: positiveInt.default(10 * 60_000),
   RECONCILE_DRY_RUN: booleanFlag.default(false),
 });
 

@@ -47,6 +47,7 @@ export const envDescriptions = {
   SAMPLE_INTERVAL_MS: 'capacity sampling interval',
   RECONCILE_INTERVAL_MS: 'reconciler interval',
   RECONCILE_GRACE_MS: 'age before the reconciler touches an orphaned resource',
+  RECONCILE_UNHEALTHY_MS: 'a running instance with no healthy task for this long is repaired',
   RECONCILE_DRY_RUN: 'report drift without changing anything',
   COST_PRICES_FILE: 'JSON file overriding the default us-west-2 prices',
 } as const;

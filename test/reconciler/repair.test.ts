@@ -21,26 +21,34 @@ const INTERVAL_MS = 2_000;
 /**
  * The reconciler the worker schedules (RECONCILE_INTERVAL_MS = 2 s), not one the test calls: a resource
  * of a running instance deleted by hand is found and the create saga resumed from that step, so the
- * instance is running again, with each resource once, within two intervals.
+ * instance is running again, with each resource once, within two intervals. A service left with no
+ * healthy task past RECONCILE_UNHEALTHY_MS is put back to one task and waited for again.
  */
 describe('reconciler: repairs a running instance', () => {
   let p: ReconcilerPipeline;
   beforeAll(async () => {
-    p = await startReconcilerPipeline({ env: { RECONCILE_INTERVAL_MS: String(INTERVAL_MS) } });
+    p = await startReconcilerPipeline({
+      // Unhealthy at one run, repaired at the next: "no healthy task for longer than the threshold".
+      env: { RECONCILE_INTERVAL_MS: String(INTERVAL_MS), RECONCILE_UNHEALTHY_MS: '1' },
+    });
   });
   afterAll(async () => {
     await p?.close();
   });
 
   /** Running again after `since`: a repair ran the saga to its end once more. */
-  async function runningAgain(id: string, since: number): Promise<InstanceRecord> {
+  async function runningAgain(
+    id: string,
+    since: number,
+    withinMs = 2 * INTERVAL_MS,
+  ): Promise<InstanceRecord> {
     let record: InstanceRecord | null = null;
     await waitFor(
       async () => {
         record = await p.store.get(id);
         return record?.status === 'running' && Date.parse(record.runningAt ?? '') > since;
       },
-      2 * INTERVAL_MS,
+      withinMs,
       `${id} running again`,
     );
     return record!;
@@ -138,5 +146,27 @@ describe('reconciler: repairs a running instance', () => {
     // The same service (no downtime from a delete), now on the new revision.
     expect(services?.[0]?.serviceArn).toBe(before!.steps.service.output?.serviceArn);
     expect(services?.[0]?.taskDefinition).toBe(newArn);
+  });
+
+  it('puts a service scaled to zero by hand back to one task once it has had no healthy task too long', async () => {
+    const { id } = await p.submit('scaled-to-zero');
+    const [before] = await p.waitForStatus([id], ['running'], 20_000);
+    const cluster = p.config.ECS_CLUSTER;
+    const { serviceName } = resourceNames(id);
+    await p.aws.ecs.send(new UpdateServiceCommand({ cluster, service: serviceName, desiredCount: 0 }));
+    const scaledAt = Date.now();
+
+    // One run sees no healthy task and stamps it, the next repairs: three intervals cover the task stopping.
+    const after = await runningAgain(id, scaledAt, 3 * INTERVAL_MS);
+    const seconds = (Date.now() - scaledAt) / 1000;
+    const { services } = await p.aws.ecs.send(
+      new DescribeServicesCommand({ cluster, services: [serviceName] }),
+    );
+    // The same service, scaled back, with a new task that runs.
+    expect(services?.[0]?.serviceArn).toBe(before!.steps.service.output?.serviceArn);
+    expect(services?.[0]).toMatchObject({ desiredCount: 1, runningCount: 1 });
+    expect(after.steps.placement.output?.taskArn).not.toBe(before!.steps.placement.output?.taskArn);
+    expect(p.logLines.some((l) => l.includes(id) && l.includes('no healthy task for'))).toBe(true);
+    console.info(`[reconciler] service scaled to zero by hand: running again in ${seconds.toFixed(1)} s`);
   });
 });

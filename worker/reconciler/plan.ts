@@ -185,7 +185,9 @@ function planRunning(
     const forMs = input.now - since;
     if (forMs < input.options.unhealthyMs) return;
     reason = `no healthy task for ${Math.round(forMs / 1000)} s`;
-    fromStep = 'placement';
+    // From the service step: it puts the service back to one task on the current task definition (an
+    // operator may have scaled it to zero), then placement waits for that task to run and turn healthy.
+    fromStep = 'service';
   }
   if (outOfAttempts) {
     plan.actions.push({

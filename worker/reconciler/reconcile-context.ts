@@ -6,7 +6,7 @@ import type { WorkerContext } from '../context.js';
 export interface ReconcileOptions {
   /** Orphans and failed-and-abandoned instances younger than this are left alone (RECONCILE_GRACE_MS). */
   graceMs: number;
-  /** A running instance with no healthy task for this long is repaired (default: the grace period). */
+  /** A running instance with no healthy task for this long is repaired (RECONCILE_UNHEALTHY_MS). */
   unhealthyMs: number;
   /** An instance whose job is gone is re-enqueued once it has not changed for this long. */
   staleJobMs: number;
@@ -26,7 +26,7 @@ export function reconcileOptions(config: WorkerConfig, overrides: Partial<Reconc
   const graceMs = overrides.graceMs ?? config.RECONCILE_GRACE_MS;
   return {
     graceMs,
-    unhealthyMs: overrides.unhealthyMs ?? graceMs,
+    unhealthyMs: overrides.unhealthyMs ?? config.RECONCILE_UNHEALTHY_MS,
     // A queued record is written a moment before its job is added: never race the API.
     staleJobMs: overrides.staleJobMs ?? Math.min(graceMs, 60_000),
     maxAttempts: overrides.maxAttempts ?? 3,

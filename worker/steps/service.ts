@@ -22,18 +22,24 @@ export const serviceStep: Step = {
     const { serviceName, containerName } = resourceNames(instance.id);
     const existing = input.firstRun ? null : await describeService(ctx, serviceName);
     if (existing?.status === 'ACTIVE' && existing.serviceArn) {
-      // A repaired task definition (the reconciler re-registered it) is rolled onto the running service.
-      if (existing.taskDefinition && existing.taskDefinition !== taskDefinitionArn) {
+      // Converge a service that drifted: a task definition the reconciler re-registered is rolled onto
+      // it, and a desired count someone changed by hand goes back to the one task an instance runs.
+      const drift = [
+        ...(existing.taskDefinition !== taskDefinitionArn ? [`task definition ${taskDefinitionArn}`] : []),
+        ...(existing.desiredCount !== 1 ? [`desired count 1 (was ${existing.desiredCount ?? 'unset'})`] : []),
+      ];
+      if (drift.length > 0) {
         await awsValue('create', 'UpdateService', () =>
           ctx.aws.ecs.send(
             new UpdateServiceCommand({
               cluster: ctx.config.ECS_CLUSTER,
               service: serviceName,
               taskDefinition: taskDefinitionArn,
+              desiredCount: 1,
             }),
           ),
         );
-        await ctx.note(`service ${existing.serviceArn} moved to ${taskDefinitionArn}`);
+        await ctx.note(`service ${existing.serviceArn} set to ${drift.join(', ')}`);
       } else {
         await ctx.note(`service ${existing.serviceArn} found`);
       }
