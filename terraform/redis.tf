@@ -35,6 +35,9 @@ resource "aws_elasticache_parameter_group" "redis" {
   }
 }
 
+# Cluster mode stays disabled (one shard: a primary and a replica). The instance store's Lua scripts reach
+# keys they derive from their arguments, which Redis Cluster refuses unless every key is declared and in
+# one hash slot; one primary carries far more than this control plane's few thousand commands a second.
 resource "aws_elasticache_replication_group" "redis" {
   replication_group_id        = "openclaw-redis"
   description                 = "OpenClaw Fleet queues and instance store"
