@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Lua scripts that change an instance atomically: several API and worker processes race on the same
  * records, and each of these must be all-or-nothing (no half-created instance, no lost index entry).
@@ -59,19 +61,36 @@ local function allocate(route, nextSlots, capacity, id)
 end
 `;
 
+/** A Lua string literal for any text: printable ASCII as is, every other byte (and `"`, `\\`) as `\\ddd`. */
+function luaString(text: string): string {
+  let out = '"';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    out +=
+      byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\${String(byte).padStart(3, '0')}`;
+  }
+  return `${out}"`;
+}
+
 /**
+ * The create script of one routing pool. The pool's ARNs and DNS names are constants in the script's
+ * text, so a create sends neither: passed as arguments they were ~3.5 KB per create at 25 listeners,
+ * and splitting them in Lua was most of the script's Redis time (the Node side paid to write them).
+ * A deployment has one pool, so Redis caches one such script; a process with another pool (a config
+ * change mid-rollout) simply has its own. The per-listener keys are built here from prefix .. ARN (as
+ * the existing user's record is from the instance prefix) rather than passed as KEYS; fine on one Redis
+ * (the deployment's), as BullMQ's own scripts do the same. The pool is walked only up to the first
+ * listener with room.
  * KEYS: user, instance, index-all, index-queued, full-listener marks.
  * ARGV: id, capacity, index member, instance key prefix, the routing hash and next-slots key
- * prefixes, the listener ARNs (space-separated, in fill order), their DNS names (likewise), the
- * record's fields (JSON object).
- * The per-listener keys are built here from prefix .. ARN (as the existing user's record is from the
- * instance prefix) rather than passed as KEYS, and the pool travels as two strings: a pool of 25
- * listeners would otherwise be 50 keys of ~120 bytes plus 50 arguments on every create, the largest
- * cost of a create in the API's profile. Fine on one Redis (the deployment's), as BullMQ's own
- * scripts do the same. The ARNs are walked only up to the first listener with room.
+ * prefixes, then the record's fields as name, value pairs.
  * Returns {'exists', id, ...record as HGETALL} | {'full'} | {'created', listener index (1-based), slot}.
  */
-export const createInstanceScript = `${slotFunctions}
+export function createInstanceScript(listeners: readonly { listenerArn: string; dnsName: string }[]): string {
+  const arns = listeners.map((l) => luaString(l.listenerArn)).join(', ');
+  const dnsNames = listeners.map((l) => luaString(l.dnsName)).join(', ');
+  return `${slotFunctions}
 local existing = redis.call('GET', KEYS[1])
 if existing then
   local record = redis.call('HGETALL', ARGV[4] .. existing)
@@ -81,10 +100,10 @@ if existing then
   end
   if status and status ~= 'deleted' then return {'exists', existing, record} end
 end
+local arns = {${arns}}
+local dnsNames = {${dnsNames}}
 local id = ARGV[1]
 local capacity = tonumber(ARGV[2])
-local arns = {}
-for arn in string.gmatch(ARGV[7], '%S+') do arns[#arns + 1] = arn end
 local fullAt = redis.call('HMGET', KEYS[5], unpack(arns))
 local foundFull = {}
 for i, arn in ipairs(arns) do
@@ -95,23 +114,9 @@ for i, arn in ipairs(arns) do
       foundFull[#foundFull + 1] = capacity
     else
       if #foundFull > 0 then redis.call('HSET', KEYS[5], unpack(foundFull)) end
-      local dns
-      local j = 0
-      for name in string.gmatch(ARGV[8], '%S+') do
-        j = j + 1
-        if j == i then
-          dns = name
-          break
-        end
-      end
-      local fields = cjson.decode(ARGV[9])
-      local args = {'listenerArn', arn, 'albDnsName', dns, 'routingSlot', tostring(slot),
-        'url', 'http://' .. dns .. '/' .. id .. '/'}
-      for name, value in pairs(fields) do
-        args[#args + 1] = name
-        args[#args + 1] = value
-      end
-      redis.call('HSET', KEYS[2], unpack(args))
+      local dns = dnsNames[i]
+      redis.call('HSET', KEYS[2], 'listenerArn', arn, 'albDnsName', dns, 'routingSlot', tostring(slot),
+        'url', 'http://' .. dns .. '/' .. id .. '/', unpack(ARGV, 7))
       redis.call('SET', KEYS[1], id)
       redis.call('ZADD', KEYS[3], 0, ARGV[3])
       redis.call('ZADD', KEYS[4], 0, ARGV[3])
@@ -121,6 +126,7 @@ for i, arn in ipairs(arns) do
 end
 return {'full'}
 `;
+}
 
 /**
  * Moves an instance to a new status when its current one is allowed, keeping the status indexes true.
@@ -191,9 +197,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0
 `;
 
-/** Every script above, by the command name it is registered under (prefixed: BullMQ defines its own). */
+/** The scripts every store shares, by the command name each is registered under (prefixed: BullMQ defines its own). */
 const scripts = {
-  fleetCreateInstance: { lua: createInstanceScript, numberOfKeys: 5 },
   fleetTransition: { lua: transitionScript, numberOfKeys: 1 },
   fleetReleaseSlot: { lua: releaseSlotScript, numberOfKeys: 3 },
   fleetReassignSlot: { lua: reassignSlotScript, numberOfKeys: 2 },
@@ -201,7 +206,7 @@ const scripts = {
   fleetRenewLock: { lua: renewLockScript, numberOfKeys: 1 },
 } as const;
 
-type ScriptName = keyof typeof scripts;
+type ScriptName = keyof typeof scripts | 'fleetCreateInstance';
 type ScriptArg = string | number;
 type ScriptCaller = (...args: ScriptArg[]) => Promise<unknown>;
 export type InstanceScripts = Record<ScriptName, ScriptCaller>;
@@ -209,17 +214,28 @@ export type InstanceScripts = Record<ScriptName, ScriptCaller>;
 /**
  * Registers the scripts on a connection with `defineCommand`, so each call is an EVALSHA (ioredis
  * loads the script and retries on NOSCRIPT, e.g. after a Redis restart or SCRIPT FLUSH). Several
- * stores may share one connection: a name already defined there is not defined again.
+ * stores may share one connection: a name already defined there is not defined again. The create
+ * script is the pool's own (see createInstanceScript), named by a digest of its text.
  */
-export function registerInstanceScripts(redis: {
-  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void;
-}): InstanceScripts {
+export function registerInstanceScripts(
+  redis: { defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void },
+  listeners: readonly { listenerArn: string; dnsName: string }[],
+): InstanceScripts {
   const target = redis as unknown as Record<string, ScriptCaller | undefined>;
+  const create = createInstanceScript(listeners);
+  const definitions: Record<string, { lua: string; numberOfKeys: number }> = {
+    ...scripts,
+    [`fleetCreateInstance_${createHash('sha1').update(create).digest('hex').slice(0, 16)}`]: {
+      lua: create,
+      numberOfKeys: 5,
+    },
+  };
   const callers = {} as InstanceScripts;
-  for (const name of Object.keys(scripts) as ScriptName[]) {
-    if (typeof target[name] !== 'function') redis.defineCommand(name, scripts[name]);
-    const call = target[name] as ScriptCaller;
-    callers[name] = (...args) => call.apply(redis, args);
+  for (const [command, definition] of Object.entries(definitions)) {
+    if (typeof target[command] !== 'function') redis.defineCommand(command, definition);
+    const call = target[command] as ScriptCaller;
+    const name = (command.startsWith('fleetCreateInstance_') ? 'fleetCreateInstance' : command) as ScriptName;
+    callers[name] = call.bind(redis);
   }
   return callers;
 }

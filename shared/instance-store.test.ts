@@ -278,4 +278,22 @@ describe('routing slot allocation', () => {
     });
     expect(again).toEqual({ kind: 'exists', instance: first.instance });
   });
+
+  it('keeps listener ARNs and DNS names exact in the create script, whatever bytes they hold', async () => {
+    // The pool is written into the script's text as Lua string literals: quotes, backslashes, Lua's
+    // own brackets and non-ASCII must come back byte for byte. Two stores with different pools on
+    // one connection each get their own script.
+    const odd = { listenerArn: 'arn:"quoted"\\back]]\\n/é', dnsName: 'x.ü-]=].example' };
+    const store = makeInstanceStore(ns.redis, {
+      prefix: ns.prefix,
+      routing: { listeners: [odd], rulesPerListener: 3, targetGroupsPerAlb: 100, margin: 1 },
+    });
+    const made = (await createIn(store, 'odd'))!;
+    expect(made).toMatchObject({ listenerArn: odd.listenerArn, albDnsName: odd.dnsName, routingSlot: 0 });
+    expect(await store.get(made.id)).toEqual(made);
+    expect(await store.routingUsage()).toEqual([
+      { listenerArn: odd.listenerArn, dnsName: odd.dnsName, used: 1, capacity: 2, free: 1 },
+    ]);
+    expect(place(await createIn(storeWith(1, 3), 'plain'))).toBe('l0.example#0');
+  });
 });

@@ -49,9 +49,8 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
   const capacity = routingCapacity(options.routing);
   const statusIndexPrefix = keys.indexStatus('');
   const instancePrefix = keys.instance('');
-  const scripts = registerInstanceScripts(redis);
+  const scripts = registerInstanceScripts(redis, options.routing.listeners);
   const slotKeys = (listenerArn: string) => [keys.routing(listenerArn), keys.routingNext(listenerArn)];
-  // The create script's routing arguments never change: built once (see createInstanceScript).
   for (const l of options.routing.listeners) {
     if (/\s/.test(l.listenerArn + l.dnsName) || !l.listenerArn || !l.dnsName) {
       throw new Error(
@@ -59,12 +58,8 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       );
     }
   }
-  const routingArgs = [
-    keys.routing(''),
-    keys.routingNext(''),
-    options.routing.listeners.map((l) => l.listenerArn).join(' '),
-    options.routing.listeners.map((l) => l.dnsName).join(' '),
-  ];
+  // The create script's arguments that never change: built once (the pool itself is in the script).
+  const routingPrefixes = [keys.routing(''), keys.routingNext('')] as const;
   const capacityArg = String(capacity);
 
   async function publish(event: InstanceEvent): Promise<void> {
@@ -104,6 +99,8 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
         'sealed:gatewayToken': input.sealed.gatewayToken,
         ...(input.sealed.anthropicApiKey ? { 'sealed:anthropicApiKey': input.sealed.anthropicApiKey } : {}),
       };
+      const fieldArgs: string[] = [];
+      for (const name in fields) fieldArgs.push(name, fields[name]!);
       const reply = (await scripts.fleetCreateInstance(
         keys.user(input.userId),
         keys.instance(input.id),
@@ -114,8 +111,8 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
         capacityArg,
         member,
         instancePrefix,
-        ...routingArgs,
-        JSON.stringify(fields),
+        ...routingPrefixes,
+        ...fieldArgs,
       )) as ['full'] | ['exists', string, string[]] | ['created', number, number];
       if (reply[0] === 'full') return { kind: 'no_routing_capacity' };
       if (reply[0] === 'exists') {
