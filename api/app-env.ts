@@ -26,7 +26,7 @@ export interface AppDeps {
 }
 
 /**
- * What a route sees on `c.var`: the dependencies plus the per-request id and child logger. On hot
+ * What a route sees on `c.var`: the dependencies plus the per-request id (and child logger, see requestLog). On hot
  * paths read them with `c.get(name)`: Hono's `c.var` copies every variable into a new object per access.
  */
 export interface AppEnv {
@@ -34,7 +34,8 @@ export interface AppEnv {
     deps: AppDeps;
     events: EventHub;
     requestId: string;
-    log: Logger;
+    /** The request's child logger once something asked for it: read it through `requestLog(c)`. */
+    log?: Logger;
     /** Set by the create route, so the one access-log line of a create names its instance. */
     instanceId?: string;
   };

@@ -42,7 +42,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
       'X-Request-Id': requestId,
     });
   }
-  (c.get('log') ?? c.var.deps.log).error({ err, requestId }, 'unhandled error');
+  c.get('deps').log.error({ err, requestId }, 'unhandled error');
   return c.json(
     errorBody(
       'internal_error',

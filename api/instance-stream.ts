@@ -4,6 +4,7 @@ import type { InstanceRecord, InstanceStatus } from '../shared/domain.js';
 import type { InstanceEvent } from '../shared/instance-store.js';
 import { ApiError } from './api-error.js';
 import type { AppEnv } from './app-env.js';
+import { requestLog } from './middleware/request-id.js';
 
 /** A stream ends once the instance reaches one of these: nothing more will happen without a new request. */
 export const STREAM_END_STATUSES: ReadonlySet<InstanceStatus> = new Set(['running', 'failed', 'deleted']);
@@ -28,7 +29,7 @@ export async function streamInstanceEvents(
   heartbeatMs = DEFAULT_HEARTBEAT_MS,
 ): Promise<Response> {
   const { store } = c.var.deps;
-  const log = c.var.log.child({ instanceId: id });
+  const log = requestLog(c).child({ instanceId: id });
   const pending: InstanceEvent[] = [];
   let wake: (() => void) | null = null;
 

@@ -23,4 +23,15 @@ describe('sealer', () => {
     const other = makeSealer(randomBytes(32).toString('base64'));
     expect(() => other.open(sealer.seal('x', 'abcdefghijkl'), 'abcdefghijkl')).toThrow();
   });
+
+  it('never repeats an IV, across refills of its pool of random bytes', () => {
+    const ivs = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const sealed = sealer.seal('same-token', 'abcdefghijkl');
+      ivs.add(sealed.split('.')[1]!);
+      if (i % 97 === 0) expect(sealer.open(sealed, 'abcdefghijkl')).toBe('same-token');
+    }
+    expect(ivs.size).toBe(1000);
+    for (const iv of ivs) expect(Buffer.from(iv, 'base64url')).toHaveLength(12);
+  });
 });

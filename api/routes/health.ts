@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
+import { requestLog } from '../middleware/request-id.js';
 import { errors } from '../schemas.js';
 
 const Health = z.object({ status: z.literal('ok') }).openapi('Health');
@@ -37,7 +38,7 @@ export function registerHealth(app: OpenAPIHono<AppEnv>): void {
       await Promise.race([c.var.deps.redis.ping(), timeout]);
       return c.json({ status: 'ok' as const }, 200);
     } catch (error) {
-      c.var.log.warn({ err: error }, 'readiness: redis not answering');
+      requestLog(c).warn({ err: error }, 'readiness: redis not answering');
       return c.json(
         {
           error: {

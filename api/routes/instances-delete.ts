@@ -3,6 +3,7 @@ import { INSTANCE_STATUSES, type InstanceStatus } from '../../shared/domain.js';
 import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
+import { requestLog } from '../middleware/request-id.js';
 import { Accepted, bearerSecurity, errors, InstanceIdParams } from '../schemas.js';
 
 const route = createRoute({
@@ -43,7 +44,10 @@ export function registerDeleteInstance(app: OpenAPIHono<AppEnv>): void {
       // deterministic) and repairs the case where a crash fell between the transition and the enqueue.
     }
     await instanceQueue.enqueueDelete({ instanceId: id, requestId: c.var.requestId, reason: 'user-delete' });
-    c.var.log.info({ instanceId: id, previous: result.ok ? result.previous : 'deleting' }, 'delete queued');
+    requestLog(c).info(
+      { instanceId: id, previous: result.ok ? result.previous : 'deleting' },
+      'delete queued',
+    );
     return c.json({ id, status: 'deleting' as const, links: instanceLinks(id) }, 202);
   });
 }

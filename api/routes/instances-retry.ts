@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
+import { requestLog } from '../middleware/request-id.js';
 import { Accepted, bearerSecurity, errors, InstanceIdParams } from '../schemas.js';
 
 const route = createRoute({
@@ -44,7 +45,7 @@ export function registerRetryInstance(app: OpenAPIHono<AppEnv>): void {
       { instanceId: id, requestId: c.var.requestId, reason: 'retry' },
       sequence,
     );
-    c.var.log.info({ instanceId: id, sequence }, 'retry queued');
+    requestLog(c).info({ instanceId: id, sequence }, 'retry queued');
     return c.json({ id, status: 'queued' as const, links: instanceLinks(id) }, 202);
   });
 }

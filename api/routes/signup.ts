@@ -3,6 +3,7 @@ import { INSTANCE_STATUSES, STEP_IDS } from '../../shared/domain.js';
 import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { streamInstanceEvents } from '../instance-stream.js';
+import { requestLog } from '../middleware/request-id.js';
 import { provisionInstance } from '../provision.js';
 import { type RateLimitOptions, rateLimit } from '../rate-limit.js';
 import { anthropicKeySchema, emailSchema, errors, InstanceIdParams } from '../schemas.js';
@@ -83,7 +84,7 @@ export function registerSignup(
       // Saying which instance, or its state, would tell anyone who types an address about its owner.
       throw new ApiError(409, 'already_signed_up', 'This email address already has an instance');
     }
-    c.var.log.info({ instanceId: result.instance.id }, 'signup queued');
+    requestLog(c).info({ instanceId: result.instance.id }, 'signup queued');
     return c.json(
       {
         id: result.instance.id,
