@@ -56,4 +56,17 @@ describe('admin auth on Bull Board and the dashboard', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('Content-Type')).toBe('image/png');
   });
+
+  it("keeps the board's routes out of the main router, which stays on RegExpRouter", async () => {
+    // One board route is a pattern RegExpRouter refuses; merged in, it moved every request onto
+    // TrieRouter (a visible share of a create's CPU). The board has an app of its own for that.
+    await t.app.request('/healthz');
+    const router = t.app.router as unknown as { activeRouter?: { name: string } };
+    expect(router.activeRouter?.name).toBe('RegExpRouter');
+    expect(t.app.routes.some((r) => r.path.startsWith('/admin/queues/api'))).toBe(false);
+    const unknown = await t.app.request('/admin/queues/no/such/page', { headers: adminAuth });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'not_found' } });
+    expect(unknown.headers.get('X-Request-Id')).toBeTruthy();
+  });
 });
