@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { makeSealer } from './crypto.js';
+import { makeSealer, pooledRandomBytes } from './crypto.js';
 
 describe('sealer', () => {
   const sealer = makeSealer(randomBytes(32).toString('base64'));
@@ -33,5 +33,13 @@ describe('sealer', () => {
     }
     expect(ivs.size).toBe(1000);
     for (const iv of ivs) expect(Buffer.from(iv, 'base64url')).toHaveLength(12);
+  });
+
+  it('hands out pooled random bytes once each, of the size asked, across refills', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) seen.add(pooledRandomBytes(16).toString('hex'));
+    expect(seen.size).toBe(2000);
+    expect(pooledRandomBytes(4096)).toHaveLength(4096);
+    expect(() => pooledRandomBytes(4097)).toThrow(RangeError);
   });
 });
