@@ -35,6 +35,9 @@ export interface SealedCredentials {
 /** `create` writes this as the record's `jobSeq`: the first create job's sequence, without a HINCRBY. */
 const FIRST_JOB_SEQUENCE = 1;
 
+/** The holder a routing slot gets when another rule on the listener took its priority. */
+const BLOCKED = 'blocked';
+
 /** Deleted records stay readable (GET answers `deleted`) for a while, then expire. */
 const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
 
@@ -249,6 +252,26 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       )) as number;
       if (slot >= 0) await redis.hset(keys.instance(instance.id), 'routingSlot', String(slot));
       return slot;
+    },
+
+    /** Slots blocked because something outside the platform held their priority (reassignRoutingSlot). */
+    async blockedSlots(listenerArn: string): Promise<number[]> {
+      const held = await redis.hgetall(keys.routing(listenerArn));
+      return Object.entries(held)
+        .filter(([, holder]) => holder === BLOCKED)
+        .map(([slot]) => Number(slot));
+    },
+
+    /** Gives a blocked slot back to the pool once its priority is free on the listener. */
+    async unblockSlot(listenerArn: string, slot: number): Promise<boolean> {
+      const freed = await scripts.fleetReleaseSlot(
+        ...slotKeys(listenerArn),
+        keys.routingFull,
+        String(slot),
+        BLOCKED,
+        listenerArn,
+      );
+      return freed === 1;
     },
 
     /** Slots used and left per listener, for /v1/capacity and /metrics. */

@@ -52,6 +52,8 @@ export interface ReconcileCounts {
   reenqueued: number;
   failed: number;
   errors: number;
+  /** Routing slots blocked by another rule's priority, given back once that priority was free. */
+  slotsFreed: number;
 }
 
 export interface ReconcileReport extends ReconcileCounts {
@@ -77,7 +79,15 @@ export interface ReconcileTotals extends ReconcileCounts {
   runs: number;
 }
 
-const COUNT_FIELDS = ['driftFound', 'repaired', 'deleted', 'reenqueued', 'failed', 'errors'] as const;
+const COUNT_FIELDS = [
+  'driftFound',
+  'repaired',
+  'deleted',
+  'reenqueued',
+  'failed',
+  'errors',
+  'slotsFreed',
+] as const;
 
 /** Records a run: the report replaces the last one, its counts add to the totals. */
 export async function writeReconcileReport(

@@ -64,7 +64,7 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
   const routing = gauge('openclaw_routing_slots', 'Routing slots per listener', ['listener', 'state']);
   const reconcileTotals = gauge(
     'openclaw_reconcile_total',
-    'Reconciler totals since deployment: runs, drift found, repaired, deleted, re-enqueued, failed, errors',
+    'Reconciler totals since deployment: runs, drift found, repaired, deleted, re-enqueued, failed, errors, routing slots freed',
     ['kind'],
   );
   const reconcileLast = gauge(

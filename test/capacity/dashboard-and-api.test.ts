@@ -93,6 +93,7 @@ describe('capacity API, dashboard and metrics', () => {
       reenqueued: 0,
       failed: 0,
       errors: 0,
+      slotsFreed: 0,
       scanned: { instances: 2, secrets: 2, taskFamilies: 2, targetGroups: 2, rules: 2, services: 1 },
       waitingForGrace: 0,
       actions: [{ kind: 'repair', instanceId: 'abcdefghijkl', reason: 'service missing', applied: true }],

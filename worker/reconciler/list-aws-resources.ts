@@ -47,6 +47,8 @@ export interface InstanceResources {
 
 export interface AwsInventory {
   byInstance: Map<string, InstanceResources>;
+  /** Every rule priority taken on each configured listener, ours or anyone's. */
+  prioritiesInUse: Map<string, Set<number>>;
   scanned: { secrets: number; taskFamilies: number; targetGroups: number; rules: number; services: number };
 }
 
@@ -147,7 +149,10 @@ export async function listAwsResources(ctx: WorkerContext): Promise<AwsInventory
     marker = page.NextMarker;
   } while (marker);
 
+  const prioritiesInUse = new Map<string, Set<number>>();
   for (const { listenerArn } of ctx.config.routing.listeners) {
+    const taken = new Set<number>();
+    prioritiesInUse.set(listenerArn, taken);
     marker = undefined;
     do {
       const page = await awsValue('read', 'DescribeRules', () =>
@@ -156,6 +161,7 @@ export async function listAwsResources(ctx: WorkerContext): Promise<AwsInventory
         ),
       );
       for (const rule of page.Rules ?? []) {
+        if (!rule.IsDefault && rule.Priority) taken.add(Number(rule.Priority));
         const id = ruleInstanceId(rule);
         if (!id || !rule.RuleArn) continue;
         scanned.rules++;
@@ -198,5 +204,5 @@ export async function listAwsResources(ctx: WorkerContext): Promise<AwsInventory
       };
     }
   }
-  return { byInstance, scanned };
+  return { byInstance, prioritiesInUse, scanned };
 }

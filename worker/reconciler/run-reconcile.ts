@@ -7,6 +7,7 @@ import {
   writeReconcileReport,
 } from '../../shared/reconcile-report.js';
 import { applyAction } from './apply-action.js';
+import { freeBlockedSlots } from './free-blocked-slots.js';
 import { type InstanceResources, listAwsResources } from './list-aws-resources.js';
 import { instancesWithLiveJobs } from './live-jobs.js';
 import { orphanFacts } from './orphan-facts.js';
@@ -102,6 +103,7 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
     reenqueued: 0,
     failed: 0,
     errors: 0,
+    slotsFreed: 0,
     actions: [],
   };
   for (const id of plan.stuck) {
@@ -149,6 +151,9 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
     }
     if (report.actions.length < REPORTED_ACTIONS) report.actions.push(entry);
   }
+  const slots = await freeBlockedSlots(ctx, inventory.prioritiesInUse, options.dryRun, log);
+  report.driftFound += slots.found;
+  report.slotsFreed = slots.freed;
   report.durationMs = ctx.clock.now() - started;
   await writeReconcileReport(ctx.redis, ctx.config.QUEUE_PREFIX, report);
   log.info(
@@ -161,6 +166,7 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
       reenqueued: report.reenqueued,
       failed: report.failed,
       errors: report.errors,
+      slotsFreed: report.slotsFreed,
       waitingForGrace: report.waitingForGrace,
       changedDuringScan,
     },
