@@ -29,6 +29,8 @@ export async function startWorker(
   overrides: { logger?: Logger; concurrency?: number; reconcile?: Partial<ReconcileOptions> } = {},
 ): Promise<RunningWorker> {
   const log = overrides.logger ?? makeLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  // The store's connection carries only the store's scripts: one that BullMQ also loads its ~50 scripts
+  // into makes every ioredis pipeline (a checkpoint is one) copy them all, ~4% of the worker's CPU.
   const redis = makeRedis(config.REDIS_URL, { name: 'openclaw-worker-store' });
   const queueConnection = makeRedis(config.REDIS_URL, { name: 'openclaw-worker-queue' });
   for (const connection of [redis, queueConnection]) {
@@ -64,11 +66,11 @@ export async function startWorker(
   await worker.waitUntilReady();
 
   // Reconciler (worker/reconciler): one scheduled run per RECONCILE_INTERVAL_MS across all workers.
-  const instanceQueue = makeInstanceQueue(redis, config.QUEUE_PREFIX, {
+  const instanceQueue = makeInstanceQueue(queueConnection, config.QUEUE_PREFIX, {
     attempts: config.JOB_ATTEMPTS,
     backoffBaseMs: config.BACKOFF_BASE_MS,
   });
-  const reconcileQueue = makeQueue(QUEUE_NAMES.reconcile, redis, config.QUEUE_PREFIX);
+  const reconcileQueue = makeQueue(QUEUE_NAMES.reconcile, queueConnection, config.QUEUE_PREFIX);
   await registerReconciler(reconcileQueue, config.RECONCILE_INTERVAL_MS);
   const reconciler = startReconcileWorker(
     { ...ctx, instanceQueue, ...(overrides.reconcile ? { options: overrides.reconcile } : {}) },
@@ -79,7 +81,7 @@ export async function startWorker(
   // End of reconciler setup.
 
   // Capacity sampler (worker/capacity): one sample per SAMPLE_INTERVAL_MS tick across all workers.
-  const capacityQueue = makeQueue(QUEUE_NAMES.capacity, redis, config.QUEUE_PREFIX);
+  const capacityQueue = makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX);
   await registerCapacitySampler(capacityQueue, config.SAMPLE_INTERVAL_MS);
   const sampler = startCapacityWorker(
     { aws, redis, store: ctx.store, config, log: log.child({ queue: QUEUE_NAMES.capacity }) },

@@ -10,6 +10,7 @@ import {
   waitForStatus,
 } from '../support/pipeline.js';
 import { makeBenchNamespace } from '../support/redis-namespace.js';
+import { readCpuMs } from '../support/rss.js';
 import { summarize } from '../support/stats.js';
 
 export const PIPELINE_INSTANCES = Number(process.env.BENCH_PIPELINE_N ?? 500);
@@ -54,10 +55,14 @@ export const pipeline: Figure = {
     });
     let handedOver = false;
     try {
+      const workerCpu = () => Promise.all(p.workers.map((w) => readCpuMs(w.pid)));
+      const cpuBefore = await workerCpu();
       const t0 = Date.now();
       const ids = await submitCreates(p.api.url, PIPELINE_INSTANCES, `f2r${runIndex}`);
       const submittedMs = Date.now() - t0;
       const running = await waitForStatus(p.ns, 'running', ids.length, TIMEOUT_MS);
+      const cpuAfter = await workerCpu();
+      const workerCpuMs = cpuAfter.reduce((sum, ms, i) => sum + ms - cpuBefore[i]!, 0);
       const times = (await instanceTimes(p.ns, ids, ['createdAt', 'runningAt'])).filter((t) =>
         Number.isFinite(t.runningAt),
       );
@@ -85,6 +90,8 @@ export const pipeline: Figure = {
           },
           { label: 'e2e latency p50', unit: 'ms', value: stats.p50, baseline: baseline.p50Ms },
           { label: 'e2e latency p99', unit: 'ms', value: stats.p99, baseline: baseline.p99Ms },
+          // What a worker spends per instance (all its processes), whatever else shares the cores.
+          { label: 'worker CPU per instance', unit: 'ms', value: workerCpuMs / Math.max(1, running) },
         ],
         notes,
       };

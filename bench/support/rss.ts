@@ -30,3 +30,17 @@ export function sampleRss(pid: number, intervalMs = 100) {
     },
   };
 }
+
+/**
+ * CPU time a process has used so far (user + system, ms), from /proc/<pid>/stat. Less noisy than
+ * throughput on a shared machine: it counts what the process did, not how long it waited for a core.
+ */
+export async function readCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, inside parentheses): utime is 14th, stime 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+/** USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = 100;
