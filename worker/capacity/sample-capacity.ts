@@ -38,6 +38,12 @@ export interface CapacityContext {
 
 const SPOT_PRICE_TTL_MS = 3600_000;
 const HISTOGRAM_WINDOW_MS = 2 * 24 * 3600_000;
+/**
+ * A bucket's claim outlives any late duplicate of its tick: a second process's scheduler upsert can
+ * make one, and on a loaded machine it ran after a claim of 3 intervals (1.5 s in a test) had expired,
+ * so the tick was sampled twice. One small key per tick for 10 minutes costs nothing.
+ */
+const CLAIM_MIN_MS = 10 * 60_000;
 
 export interface SampleOutcome {
   bucket: number;
@@ -88,7 +94,7 @@ export function makeCapacityProcessor(ctx: CapacityContext): (job: Job) => Promi
     const now = clock.now();
     const bucket = bucketOf(job, interval, now);
     const log = ctx.log.child({ jobId: job.id, bucket: new Date(bucket).toISOString() });
-    if (!(await samples.claim(bucket, owner, interval * 3)))
+    if (!(await samples.claim(bucket, owner, Math.max(interval * 3, CLAIM_MIN_MS))))
       return { bucket, result: 'skipped', reason: 'claimed' };
     try {
       const fleet = await collectFleet(
