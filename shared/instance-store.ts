@@ -5,7 +5,7 @@ import type { InstanceRecord, InstanceStatus, StepId, StepRecord } from './domai
 import { pairsToHash, parseRecord } from './instance-record.js';
 import { registerInstanceScripts } from './instance-scripts.js';
 import { indexMember, makeKeys } from './redis-keys.js';
-import { routingCapacity } from './routing-capacity.js';
+import { makeRoutingSlots } from './routing-slots.js';
 
 /** What subscribers of an instance's event channel receive: enough to redraw a progress view. */
 export interface InstanceEvent {
@@ -35,9 +35,6 @@ export interface SealedCredentials {
 /** `create` writes this as the record's `jobSeq`: the first create job's sequence, without a HINCRBY. */
 const FIRST_JOB_SEQUENCE = 1;
 
-/** The holder a routing slot gets when another rule on the listener took its priority. */
-const BLOCKED = 'blocked';
-
 /** Deleted records stay readable (GET answers `deleted`) for a while, then expire. */
 const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
 
@@ -49,11 +46,10 @@ const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
  */
 export function makeInstanceStore(redis: Redis, options: { prefix: string; routing: RoutingConfig }) {
   const keys = makeKeys(options.prefix);
-  const capacity = routingCapacity(options.routing);
   const statusIndexPrefix = keys.indexStatus('');
   const instancePrefix = keys.instance('');
   const scripts = registerInstanceScripts(redis, options.routing.listeners);
-  const slotKeys = (listenerArn: string) => [keys.routing(listenerArn), keys.routingNext(listenerArn)];
+  const slots = makeRoutingSlots(redis, keys, scripts, options.routing);
   for (const l of options.routing.listeners) {
     if (/\s/.test(l.listenerArn + l.dnsName) || !l.listenerArn || !l.dnsName) {
       throw new Error(
@@ -63,7 +59,7 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
   }
   // The create script's arguments that never change: built once (the pool itself is in the script).
   const routingPrefixes = [keys.routing(''), keys.routingNext('')] as const;
-  const capacityArg = String(capacity);
+  const capacityArg = String(slots.capacity);
 
   async function publish(event: InstanceEvent): Promise<void> {
     await redis.publish(keys.events(event.id), JSON.stringify(event));
@@ -223,13 +219,7 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
     async markDeleted(instance: InstanceRecord): Promise<void> {
       // The slot first: whoever sees `deleted` (a caller polling, the API's capacity) sees it free too.
       // Its AWS resources are gone by now, so a new instance may take the slot at once.
-      await scripts.fleetReleaseSlot(
-        ...slotKeys(instance.listenerArn),
-        keys.routingFull,
-        String(instance.routingSlot),
-        instance.id,
-        instance.listenerArn,
-      );
+      await slots.release(instance);
       const result = await this.transition(instance.id, 'deleted', '*', {
         deletedAt: new Date().toISOString(),
         currentStep: null,
@@ -242,53 +232,10 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       await redis.expire(keys.instance(instance.id), DELETED_RETENTION_SECONDS);
     },
 
-    /** Another rule outside the platform holds this slot's priority: block it and take the next free one. */
-    async reassignRoutingSlot(instance: InstanceRecord): Promise<number> {
-      const slot = (await scripts.fleetReassignSlot(
-        ...slotKeys(instance.listenerArn),
-        String(instance.routingSlot),
-        instance.id,
-        capacityArg,
-      )) as number;
-      if (slot >= 0) await redis.hset(keys.instance(instance.id), 'routingSlot', String(slot));
-      return slot;
-    },
-
-    /** Slots blocked because something outside the platform held their priority (reassignRoutingSlot). */
-    async blockedSlots(listenerArn: string): Promise<number[]> {
-      const held = await redis.hgetall(keys.routing(listenerArn));
-      return Object.entries(held)
-        .filter(([, holder]) => holder === BLOCKED)
-        .map(([slot]) => Number(slot));
-    },
-
-    /** Gives a blocked slot back to the pool once its priority is free on the listener. */
-    async unblockSlot(listenerArn: string, slot: number): Promise<boolean> {
-      const freed = await scripts.fleetReleaseSlot(
-        ...slotKeys(listenerArn),
-        keys.routingFull,
-        String(slot),
-        BLOCKED,
-        listenerArn,
-      );
-      return freed === 1;
-    },
-
-    /** Slots used and left per listener, for /v1/capacity and /metrics. */
-    async routingUsage() {
-      return Promise.all(
-        options.routing.listeners.map(async (l) => {
-          const used = await redis.hlen(keys.routing(l.listenerArn));
-          return {
-            listenerArn: l.listenerArn,
-            dnsName: l.dnsName,
-            used,
-            capacity,
-            free: Math.max(0, capacity - used),
-          };
-        }),
-      );
-    },
+    reassignRoutingSlot: slots.reassign,
+    blockedSlots: slots.blocked,
+    unblockSlot: slots.unblock,
+    routingUsage: slots.usage,
 
     /**
      * One job per instance at a time, across every worker process. Returns a release function (which
