@@ -26,8 +26,9 @@ export interface AppDeps {
 }
 
 /**
- * What a route sees on `c.var`: the dependencies plus the per-request id (and child logger, see requestLog). On hot
- * paths read them with `c.get(name)`: Hono's `c.var` copies every variable into a new object per access.
+ * What a route sees on `c.var`: the dependencies plus the per-request id (and child logger, see
+ * requestLog). On hot paths read them with `c.get(name)`: Hono's `c.var` copies every variable into a new
+ * object per access.
  */
 export interface AppEnv {
   Variables: {
