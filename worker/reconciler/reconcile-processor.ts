@@ -32,6 +32,7 @@ export function makeReconcileProcessor(ctx: ReconcileContext) {
         deleted: report.deleted,
         reenqueued: report.reenqueued,
         failed: report.failed,
+        slotsFreed: report.slotsFreed,
         ms: report.durationMs,
       };
     } finally {
