@@ -13,7 +13,7 @@ process.env.AWS_SECRET_ACCESS_KEY = 'bench';
 
 /**
  * The environment of an API or worker process in a bench run: localcloud's ids (or fake listener
- * ARNs for the API-only figure), a fresh QUEUE_PREFIX, silent logs. Both configs are parsed here
+ * ARNs for the API-only figure), a fresh QUEUE_PREFIX, silent logs (BENCH_LOG_LEVEL to change). Both configs are parsed here
  * first, so a wrong setting fails the bench with the config's own one-line message, not a dead child.
  */
 export function benchEnv(options: {
@@ -23,7 +23,8 @@ export function benchEnv(options: {
 }): Record<string, string> {
   const env: Record<string, string> = {
     NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
+    // Silent as the bare baselines are; BENCH_LOG_LEVEL=info measures what production's logging adds.
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     REDIS_URL: BENCH_REDIS_URL,
     QUEUE_PREFIX: options.prefix,
     HOST: '127.0.0.1',
