@@ -1,9 +1,9 @@
-import { CreateRuleCommand, CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeAwsClients } from '../../shared/aws-clients.js';
 import type { StepId } from '../../shared/domain.js';
 import { RULE_PRIORITY_BASE } from '../../shared/naming.js';
 import { waitUntilNothingLeft } from '../support/cloud-inventory.js';
+import { createForeignRule } from '../support/foreign-rule.js';
 import { type Pipeline, type PipelineOptions, startPipeline } from '../support/pipeline.js';
 
 interface Scenario {
@@ -104,23 +104,11 @@ describe('pipeline failures', () => {
     open.push(p);
     const aws = makeAwsClients(p.config);
     try {
-      const tg = await aws.elbv2.send(
-        new CreateTargetGroupCommand({
-          Name: 'someone-else',
-          Protocol: 'HTTP',
-          Port: 80,
-          VpcId: p.config.VPC_ID,
-          TargetType: 'ip',
-        }),
-      );
-      await aws.elbv2.send(
-        new CreateRuleCommand({
-          ListenerArn: p.config.routing.listeners[0]!.listenerArn,
-          Priority: RULE_PRIORITY_BASE,
-          Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/elsewhere/*'] } }],
-          Actions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroups![0]!.TargetGroupArn! }],
-        }),
-      );
+      await createForeignRule(aws, {
+        vpcId: p.config.VPC_ID,
+        listenerArn: p.config.routing.listeners[0]!.listenerArn,
+        priority: RULE_PRIORITY_BASE,
+      });
     } finally {
       aws.destroy();
     }

@@ -1,10 +1,7 @@
-import {
-  CreateRuleCommand,
-  CreateTargetGroupCommand,
-  DeleteRuleCommand,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DeleteRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULE_PRIORITY_BASE } from '../../shared/naming.js';
+import { createForeignRule } from '../support/foreign-rule.js';
 import { type ReconcilerPipeline, startReconcilerPipeline } from './harness.js';
 
 /**
@@ -23,23 +20,11 @@ describe('reconciler: routing slots blocked by another rule', () => {
 
   it('stay blocked while the rule holds the priority, and are freed and reused once it is gone', async () => {
     const listenerArn = p.config.routing.listeners[0]!.listenerArn;
-    const tg = await p.aws.elbv2.send(
-      new CreateTargetGroupCommand({
-        Name: 'someone-else',
-        Protocol: 'HTTP',
-        Port: 80,
-        VpcId: p.config.VPC_ID,
-        TargetType: 'ip',
-      }),
-    );
-    const foreign = await p.aws.elbv2.send(
-      new CreateRuleCommand({
-        ListenerArn: listenerArn,
-        Priority: RULE_PRIORITY_BASE,
-        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/elsewhere/*'] } }],
-        Actions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroups![0]!.TargetGroupArn! }],
-      }),
-    );
+    const foreignRule = await createForeignRule(p.aws, {
+      vpcId: p.config.VPC_ID,
+      listenerArn,
+      priority: RULE_PRIORITY_BASE,
+    });
     const first = await p.submit('moved-on');
     expect(first.instance.listenerArn).toBe(listenerArn);
     expect(first.instance.routingSlot).toBe(0);
@@ -51,7 +36,7 @@ describe('reconciler: routing slots blocked by another rule', () => {
     expect(held.slotsFreed).toBe(0);
     expect(await p.store.blockedSlots(listenerArn)).toEqual([0]);
 
-    await p.aws.elbv2.send(new DeleteRuleCommand({ RuleArn: foreign.Rules![0]!.RuleArn! }));
+    await p.aws.elbv2.send(new DeleteRuleCommand({ RuleArn: foreignRule }));
     const dry = await p.reconcile({ dryRun: true });
     expect(dry).toMatchObject({ slotsFreed: 0, driftFound: 1 });
     expect(await p.store.blockedSlots(listenerArn)).toEqual([0]);
