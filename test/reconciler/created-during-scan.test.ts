@@ -8,7 +8,7 @@ import { type ReconcilerPipeline, startReconcilerPipeline, waitFor } from './har
 /** Everything as eager as it gets: any resource and any record counts as old enough. */
 const EAGER = { graceMs: 1, staleJobMs: 1, unhealthyMs: 1 };
 /** How long localcloud holds the reconciler's second List call: long enough for a whole create. */
-const SLOW_LIST_MS = 6_000;
+const SLOW_LIST_MS = 8_000;
 
 /**
  * The reconciler reads AWS one List call at a time. An instance created between its ListSecrets and its
