@@ -114,6 +114,13 @@ data "aws_iam_policy_document" "worker" {
     resources = [local.gateway_task_defs]
   }
 
+  # The reconciler reads the openclaw:instance-id tag of a service or task definition before deleting it.
+  statement {
+    sid       = "EcsReadGatewayTags"
+    actions   = ["ecs:ListTagsForResource"]
+    resources = [local.gateway_services, local.gateway_task_defs]
+  }
+
   # Implied by CreateService/RegisterTaskDefinition with tags; allowed only as part of those calls.
   statement {
     sid       = "EcsTagOnCreate"

@@ -31,7 +31,6 @@ export interface FoundService {
   status: string;
   createdAt: number | null;
   runningCount: number;
-  tag: string | null;
 }
 
 /** What AWS holds of one instance id, found by deterministic name (tags are checked before deleting). */
@@ -187,9 +186,7 @@ export async function listAwsResources(ctx: WorkerContext): Promise<AwsInventory
   for (let i = 0; i < serviceArns.length; i += 10) {
     const batch = serviceArns.slice(i, i + 10);
     const described = await awsValue('read', 'DescribeServices', () =>
-      ctx.aws.ecs.send(
-        new DescribeServicesCommand({ cluster: ctx.config.ECS_CLUSTER, services: batch, include: ['TAGS'] }),
-      ),
+      ctx.aws.ecs.send(new DescribeServicesCommand({ cluster: ctx.config.ECS_CLUSTER, services: batch })),
     );
     for (const svc of described.services ?? []) {
       const id = idFromName(svc.serviceName, NAME_PREFIX);
@@ -200,7 +197,6 @@ export async function listAwsResources(ctx: WorkerContext): Promise<AwsInventory
         status: svc.status,
         createdAt: svc.createdAt ? svc.createdAt.getTime() : null,
         runningCount: svc.runningCount ?? 0,
-        tag: svc.tags?.find((t) => t.key === INSTANCE_TAG)?.value ?? null,
       };
     }
   }

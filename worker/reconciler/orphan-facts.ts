@@ -1,4 +1,4 @@
-import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecs';
 import { DescribeTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { INSTANCE_TAG } from '../../shared/naming.js';
 import { reconcileKeys } from '../../shared/reconcile-report.js';
@@ -19,7 +19,8 @@ export interface OrphanFacts {
 
 /**
  * Ages and tags of the resources of instances that may be orphans (unknown, deleted, failed): one
- * DescribeTaskDefinition per family and DescribeTags in batches of 20 for target groups and rules.
+ * DescribeTaskDefinition per family, ListTagsForResource per task definition and service, and
+ * DescribeTags in batches of 20 for target groups and rules.
  * Instances the store knows as live cost nothing here.
  */
 export async function orphanFacts(
@@ -65,10 +66,10 @@ export async function orphanFacts(
       resources.push('task-definition');
       const family = found.taskFamily;
       const described = await awsValue('read', 'DescribeTaskDefinition', () =>
-        ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ['TAGS'] })),
+        ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family })),
       );
       times.push(described.taskDefinition?.registeredAt?.getTime() ?? now);
-      tags.push(described.tags?.find((t) => t.key === INSTANCE_TAG)?.value ?? null);
+      tags.push(await ecsInstanceTag(ctx, described.taskDefinition?.taskDefinitionArn));
     }
     if (found.targetGroup) {
       resources.push('target-group');
@@ -83,7 +84,7 @@ export async function orphanFacts(
     if (found.service) {
       resources.push('service');
       times.push(found.service.createdAt ?? now);
-      tags.push(found.service.tag);
+      tags.push(await ecsInstanceTag(ctx, found.service.arn));
     }
     facts.set(id, {
       youngestAt: Math.max(...times),
@@ -92,4 +93,18 @@ export async function orphanFacts(
     });
   }
   return facts;
+}
+
+/**
+ * The `openclaw:instance-id` tag of an ECS resource, or null (untagged, or gone meanwhile). Read with
+ * ListTagsForResource rather than Describe's `include: TAGS`, so the permission it needs is the one the
+ * code names (and the worker's IAM policy, checked against the code, grants).
+ */
+async function ecsInstanceTag(ctx: WorkerContext, resourceArn: string | undefined): Promise<string | null> {
+  if (!resourceArn) return null;
+  const listed = await awsCall('read', 'ListTagsForResource', () =>
+    ctx.aws.ecs.send(new ListTagsForResourceCommand({ resourceArn })),
+  );
+  if (!listed.ok) return null;
+  return listed.value.tags?.find((t) => t.key === INSTANCE_TAG)?.value ?? null;
 }

@@ -45,7 +45,7 @@ function whole(id: string, without: string[] = []): InstanceResources {
     rules: without.includes('listener-rule') ? [] : [{ arn: `rule/${id}`, listenerArn: LISTENER }],
     ...(without.includes('service')
       ? {}
-      : { service: { arn: `svc/${id}`, status: 'ACTIVE', createdAt: 0, runningCount: 1, tag: id } }),
+      : { service: { arn: `svc/${id}`, status: 'ACTIVE', createdAt: 0, runningCount: 1 } }),
   };
 }
 
