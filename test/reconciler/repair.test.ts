@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceRecord } from '../../shared/domain.js';
 import { resourceNames } from '../../shared/naming.js';
-import { inventoryOf } from '../support/cloud-inventory.js';
+import { inventoryOf, REPAIRED_ONCE } from '../support/cloud-inventory.js';
 import { type ReconcilerPipeline, startReconcilerPipeline, waitFor } from './harness.js';
 
 const INTERVAL_MS = 2_000;
@@ -72,14 +72,7 @@ describe('reconciler: repairs a running instance', () => {
       new DescribeServicesCommand({ cluster, services: [serviceName] }),
     );
     expect(services?.[0]?.status).toBe('ACTIVE');
-    expect(inventoryOf(await p.inspect('state'), id)).toMatchObject({
-      secrets: 1,
-      taskDefinitions: 1,
-      targetGroups: 1,
-      rules: 1,
-      liveServices: 1,
-      liveTasks: 1,
-    });
+    expect(inventoryOf(await p.inspect('state'), id)).toMatchObject(REPAIRED_ONCE);
     const { totals } = await p.report();
     expect(totals.repaired).toBeGreaterThanOrEqual(1);
     expect(p.logLines.some((l) => l.includes(id) && l.includes('service resource is missing'))).toBe(true);
@@ -112,14 +105,7 @@ describe('reconciler: repairs a running instance', () => {
       }),
     );
     expect(services?.[0]?.loadBalancers?.[0]?.targetGroupArn).toBe(newTg);
-    expect(inventoryOf(await p.inspect('state'), id)).toMatchObject({
-      secrets: 1,
-      taskDefinitions: 1,
-      targetGroups: 1,
-      rules: 1,
-      liveServices: 1,
-      liveTasks: 1,
-    });
+    expect(inventoryOf(await p.inspect('state'), id)).toMatchObject(REPAIRED_ONCE);
     console.info(`[reconciler] target group deleted by hand: running again in ${seconds.toFixed(1)} s`);
   });
 

@@ -49,6 +49,26 @@ export const NOTHING: Inventory = {
   liveTasks: 0,
 };
 
+/** A running instance's AWS side: each resource exactly once (a service in any status), one task running. */
+export const RUNNING_ONCE = {
+  secrets: 1,
+  taskDefinitions: 1,
+  targetGroups: 1,
+  rules: 1,
+  services: 1,
+  liveTasks: 1,
+} satisfies Partial<Inventory>;
+
+/** The same after a repair that replaced the service: the old one may linger INACTIVE, so the live one counts. */
+export const REPAIRED_ONCE = {
+  secrets: 1,
+  taskDefinitions: 1,
+  targetGroups: 1,
+  rules: 1,
+  liveServices: 1,
+  liveTasks: 1,
+} satisfies Partial<Inventory>;
+
 /** Everything under a key prefix as text: every key and every value of every type. */
 export async function dumpRedis(redis: Redis, prefix: string): Promise<string> {
   const parts: string[] = [];
