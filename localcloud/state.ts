@@ -121,6 +121,8 @@ export interface Task {
   tags: Tag[];
   /** Set when the unable-to-place event was emitted for this task, so it is said once. */
   unplaceableReported?: boolean;
+  /** The container's process while the task runtime runs it (localcloud inspection only). */
+  process?: { pid?: number; endpoint: LoopbackEndpoint };
 }
 
 export interface LoadBalancerBinding {
@@ -181,6 +183,17 @@ export interface Target {
   az?: string;
   state: TargetState;
   registeredAt: number;
+  /**
+   * Where the data plane really reaches this target on this machine (the task runtime's process).
+   * Undefined when no runtime runs the task; the load balancer then answers 502 for it.
+   */
+  endpoint?: LoopbackEndpoint;
+}
+
+/** A real address on this machine: what an ENI IP and container port stand for locally. */
+export interface LoopbackEndpoint {
+  host: string;
+  port: number;
 }
 
 export interface TargetGroup {
