@@ -175,5 +175,6 @@ function syntheticRecord(id: string): InstanceRecord {
     updatedAt: '',
     runningAt: null,
     deletedAt: null,
+    leftovers: [],
   };
 }
