@@ -131,7 +131,7 @@ async function bumpAttempts(ctx: ReconcileContext, id: string) {
   await ctx.redis.hincrby(reconcileKeys(ctx.config.QUEUE_PREFIX).attempts, id, 1);
 }
 
-function stepContext(ctx: ReconcileContext, log: Logger): StepContext {
+export function stepContext(ctx: ReconcileContext, log: Logger): StepContext {
   return { ...ctx, log, note: async () => {} };
 }
 
@@ -157,7 +157,7 @@ async function undoAll(
 }
 
 /** The record an undo needs for an id the store does not know: names derive from the id alone. */
-function syntheticRecord(id: string): InstanceRecord {
+export function syntheticRecord(id: string): InstanceRecord {
   return {
     id,
     userId: '',

@@ -33,10 +33,16 @@ export async function orphanFacts(
     if (found.targetGroup) elbArns.push(found.targetGroup.arn);
     for (const rule of found.rules) elbArns.push(rule.arn);
   }
+  // Services and task definitions carry a creation time on AWS, but an answer may lack it: those age
+  // from first sight too (a family is stamped before its Describe says whether it has `registeredAt`).
+  const undated = [...candidates.values()].flatMap((found) => [
+    ...(found.service && found.service.createdAt === null ? [found.service.arn] : []),
+    ...(found.taskFamily ? [familyKey(found.taskFamily)] : []),
+  ]);
   const firstSeen = await stampFirstSeen(
     ctx.redis,
     reconcileKeys(ctx.config.QUEUE_PREFIX).firstSeen,
-    elbArns,
+    [...elbArns, ...undated],
     now,
   );
   const elbTags = new Map<string, string | null>();
@@ -68,7 +74,9 @@ export async function orphanFacts(
       const described = await awsValue('read', 'DescribeTaskDefinition', () =>
         ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family })),
       );
-      times.push(described.taskDefinition?.registeredAt?.getTime() ?? now);
+      times.push(
+        described.taskDefinition?.registeredAt?.getTime() ?? firstSeen.get(familyKey(family)) ?? now,
+      );
       tags.push(await ecsInstanceTag(ctx, described.taskDefinition?.taskDefinitionArn));
     }
     if (found.targetGroup) {
@@ -83,7 +91,7 @@ export async function orphanFacts(
     }
     if (found.service) {
       resources.push('service');
-      times.push(found.service.createdAt ?? now);
+      times.push(found.service.createdAt ?? firstSeen.get(found.service.arn) ?? now);
       tags.push(await ecsInstanceTag(ctx, found.service.arn));
     }
     facts.set(id, {
@@ -94,6 +102,9 @@ export async function orphanFacts(
   }
   return facts;
 }
+
+/** A task family's entry among the first-seen ARNs. */
+const familyKey = (family: string) => `task-family:${family}`;
 
 /**
  * The `openclaw:instance-id` tag of an ECS resource, or null (untagged, or gone meanwhile). Read with
