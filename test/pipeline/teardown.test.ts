@@ -1,0 +1,126 @@
+import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeMetricsRegistry } from '../../api/capacity/metrics.js';
+import type { CallLogEntry } from '../../localcloud/inspection.js';
+import { makeSampleStore } from '../../shared/capacity/sample-store.js';
+import { resourceNames } from '../../shared/naming.js';
+import { type ReconcilerPipeline, startReconcilerPipeline } from '../reconciler/harness.js';
+
+interface State {
+  taskDefinitions: { family: string; status: string; arn?: string; taskDefinitionArn?: string }[];
+}
+
+/** Every secret Secrets Manager lists, through the SDK (what an operator would see). */
+async function listedSecretNames(p: ReconcilerPipeline): Promise<string[]> {
+  const names: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await p.aws.secrets.send(new ListSecretsCommand({ MaxResults: 100, NextToken: token }));
+    names.push(...(page.SecretList ?? []).map((s) => s.Name ?? ''));
+    token = page.NextToken;
+  } while (token);
+  return names;
+}
+
+const liveRevisions = (state: State, id: string) =>
+  state.taskDefinitions.filter(
+    (t) => t.family === resourceNames(id).taskFamily && t.status !== 'DELETE_IN_PROGRESS',
+  ).length;
+
+describe('teardown: credentials first, housekeeping never blocks', () => {
+  let p: ReconcilerPipeline;
+  beforeAll(async () => {
+    p = await startReconcilerPipeline({ concurrency: 10 });
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('deletes the secret right after the service, before the rule, the target group and the task definitions', async () => {
+    const { id } = await p.submit('order-1');
+    await p.waitForStatus([id], ['running']);
+    await p.inspect('calls/reset', {});
+    await p.remove(id);
+    await p.waitForStatus([id], ['deleted']);
+    const log = await p.inspect<CallLogEntry[]>('calls/log');
+    const at = (operation: string) => log.findIndex((c) => c.operation === operation);
+    const order = Object.fromEntries(
+      [
+        'ecs:DeleteService',
+        'secretsmanager:DeleteSecret',
+        'elasticloadbalancing:DeleteRule',
+        'elasticloadbalancing:DeleteTargetGroup',
+        'ecs:DeleteTaskDefinitions',
+      ].map((op) => [op, at(op)]),
+    );
+    for (const [op, index] of Object.entries(order))
+      expect(index, `${op} was called`).toBeGreaterThanOrEqual(0);
+    expect(order['secretsmanager:DeleteSecret']).toBeGreaterThan(order['ecs:DeleteService']!);
+    expect(order['secretsmanager:DeleteSecret']).toBeLessThan(order['elasticloadbalancing:DeleteRule']!);
+    expect(order['secretsmanager:DeleteSecret']).toBeLessThan(
+      order['elasticloadbalancing:DeleteTargetGroup']!,
+    );
+    expect(order['secretsmanager:DeleteSecret']).toBeLessThan(order['ecs:DeleteTaskDefinitions']!);
+  });
+
+  it('with DeleteTaskDefinitions unsupported, 20 deletes end deleted with no secret left; the reconciler removes the leftovers once it works', async () => {
+    const made = await Promise.all(Array.from({ length: 20 }, (_, i) => p.submit(`teardown-${i}`)));
+    const ids = made.map((m) => m.id);
+    await p.waitForStatus(ids, ['running'], 90_000);
+
+    // What an implementation without the operation answers, every time.
+    await p.inspect('faults', {
+      rules: [{ operation: 'ecs:DeleteTaskDefinitions', errorRate: 1, error: 'unsupported' }],
+    });
+    await Promise.all(ids.map((id) => p.remove(id)));
+    const deleted = await p.waitForStatus(ids, ['deleted'], 90_000);
+
+    // No secret is left: neither name is listed by Secrets Manager.
+    const listed = new Set(await listedSecretNames(p));
+    expect(ids.filter((id) => listed.has(resourceNames(id).secretName))).toEqual([]);
+
+    // The leftover revisions are on each instance, and still in ECS (deregistered, not deleted).
+    const state = await p.inspect<State>('state');
+    for (const record of deleted) {
+      expect(record.leftovers, record.id).toEqual([
+        expect.objectContaining({ step: 'task-definition', code: 'UnknownOperation' }),
+      ]);
+      const resources = record.leftovers[0]!.resources;
+      expect(resources.length).toBeGreaterThan(0);
+      for (const arn of resources)
+        expect(arn).toContain(`:task-definition/${resourceNames(record.id).taskFamily}:`);
+      expect(liveRevisions(state, record.id), record.id).toBe(resources.length);
+      expect(record.error).toBeNull();
+    }
+    expect(p.logLines.filter((l) => l.includes('housekeeping left undone')).length).toBe(20);
+
+    // ...and in the metric.
+    const metrics = makeMetricsRegistry({
+      redis: p.ns.redis,
+      prefix: p.ns.prefix,
+      queues: [],
+      samples: makeSampleStore(p.ns.redis, { prefix: p.ns.prefix }),
+      store: p.store,
+    });
+    const before = await metrics.render();
+    expect(before).toContain('openclaw_delete_leftovers{step="task-definition",unit="instances"} 20');
+    expect(before).toMatch(
+      /openclaw_delete_leftovers\{step="task-definition",unit="resources"\} (2\d|[3-9]\d)/,
+    );
+
+    // While the operation still fails, a reconciler run keeps them, with the latest reason.
+    await p.reconcile();
+    expect((await p.store.pendingLeftovers()).size).toBe(20);
+
+    // Once it works, one run removes them all.
+    await p.inspect('faults', { rules: [] });
+    await p.reconcile();
+    expect((await p.store.pendingLeftovers()).size).toBe(0);
+    const after = await p.inspect<State>('state');
+    for (const id of ids) {
+      expect(liveRevisions(after, id), id).toBe(0);
+      expect((await p.store.get(id))?.leftovers).toEqual([]);
+    }
+    expect(await metrics.render()).not.toContain('openclaw_delete_leftovers{');
+  }, 180_000);
+});
