@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeMetricsRegistry } from '../../api/capacity/metrics.js';
 import type { CallLogEntry } from '../../localcloud/inspection.js';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
+import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
 import { resourceNames } from '../../shared/naming.js';
+import { secretStep } from '../../worker/steps/secret.js';
+import { serviceStep } from '../../worker/steps/service.js';
 import { type ReconcilerPipeline, startReconcilerPipeline } from '../reconciler/harness.js';
 
 interface State {
@@ -61,6 +64,34 @@ describe('teardown: credentials first, housekeeping never blocks', () => {
       order['elasticloadbalancing:DeleteTargetGroup']!,
     );
     expect(order['secretsmanager:DeleteSecret']).toBeLessThan(order['ecs:DeleteTaskDefinitions']!);
+  });
+
+  it("keeps the secret while the service could still start a task, and deletes it once the service's tasks are told to stop", async () => {
+    const { id } = await p.submit('order-2');
+    const [running] = await p.waitForStatus([id], ['running']);
+    const stepCtx = { ...p.ctx(), note: async () => {} };
+    // The service is ACTIVE: a task it starts would read the secret, so the secret's undo waits.
+    const early = await secretStep.undo!(stepCtx, running!).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(RetryAfterError.is(early)).toBe(true);
+    expect((early as RetryAfterError).code).toBe('SecretStillNeeded');
+    expect(await listedSecretNames(p)).toContain(resourceNames(id).secretName);
+
+    // DeleteService tells its task to stop; a long deregistration delay keeps it from STOPPED meanwhile.
+    // Nothing can start again, so the secret goes at once, without waiting for the task to stop.
+    await p.inspect('timing', { serviceDrainMs: 600_000 });
+    expect(await serviceStep.undo!(stepCtx, running!)).toBe('deleted');
+    expect(await secretStep.undo!(stepCtx, running!)).toBe('deleted');
+    expect(await listedSecretNames(p)).not.toContain(resourceNames(id).secretName);
+    const state = await p.inspect<{ tasks: { group: string; lastStatus: string }[] }>('state');
+    const task = state.tasks.find((t) => t.group === `service:${resourceNames(id).serviceName}`);
+    expect(task?.lastStatus).toBe('DEACTIVATING');
+    await p.inspect('timing', { serviceDrainMs: null });
+
+    await p.remove(id);
+    await p.waitForStatus([id], ['deleted']);
   });
 
   it('with DeleteTaskDefinitions unsupported, 20 deletes end deleted with no secret left; the reconciler removes the leftovers once it works', async () => {
