@@ -97,6 +97,9 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
     dryRun: options.dryRun,
     scanned: { instances: records.size, ...inventory.scanned },
     waitingForGrace: plan.waitingForGrace,
+    vanished: [...orphans]
+      .flatMap(([id, facts]) => facts.vanished.map((resource) => `${id}:${resource}`))
+      .slice(0, REPORTED_ACTIONS),
     driftFound: plan.actions.length + plan.stuck.length,
     repaired: 0,
     deleted: 0,
@@ -168,6 +171,7 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
       errors: report.errors,
       slotsFreed: report.slotsFreed,
       waitingForGrace: report.waitingForGrace,
+      vanished: report.vanished?.length ?? 0,
       changedDuringScan,
     },
     'reconcile finished',
