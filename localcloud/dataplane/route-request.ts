@@ -28,23 +28,26 @@ export type RoutedAction =
 
 const TERMINAL = new Set(['forward', 'fixed-response', 'redirect']);
 
-const strings = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-
 const record = (v: unknown): Record<string, unknown> | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
-/** The values of a path-pattern condition: `Values` (legacy) and `PathPatternConfig.Values` both count. */
-export function pathPatternsOf(condition: Record<string, unknown>): string[] {
-  return [...strings(condition.Values), ...strings(record(condition.PathPatternConfig)?.Values)];
+function anyMatches(patterns: unknown, path: string): boolean {
+  if (!Array.isArray(patterns)) return false;
+  for (const p of patterns) if (typeof p === 'string' && matchesPathPattern(p, path)) return true;
+  return false;
 }
 
-/** One condition; a condition type localcloud does not evaluate never matches (README: deviations). */
+/**
+ * One condition; several values in it are alternatives. A condition type localcloud does not
+ * evaluate never matches (README: deviations). Reads the values in place: this runs per rule per
+ * request.
+ */
 function conditionMatches(condition: Record<string, unknown>, req: RequestFacts): boolean {
   if (condition.Field !== 'path-pattern') return false;
-  // Several values in one condition are alternatives.
-  for (const pattern of pathPatternsOf(condition)) if (matchesPathPattern(pattern, req.path)) return true;
-  return false;
+  return (
+    anyMatches(condition.Values, req.path) ||
+    anyMatches(record(condition.PathPatternConfig)?.Values, req.path)
+  );
 }
 
 export function ruleMatches(rule: RuleLike, req: RequestFacts): boolean {
