@@ -1,7 +1,7 @@
 import { Agent, createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoopbackEndpoint } from '../state.js';
-import { type AlbAnswer, sendAnswer, writeAnswer } from './alb-responses.js';
+import { type AlbAnswer, errorPage, sendAnswer, writeAnswer } from './alb-responses.js';
 import { pathOf } from './path-pattern.js';
 import { type ProxyContext, proxyHttp } from './proxy-http.js';
 import { proxyUpgrade, type UpgradedSockets } from './proxy-upgrade.js';
@@ -38,8 +38,17 @@ export async function startAlbServer(options: AlbServerOptions): Promise<AlbServ
   const agent = new Agent({ keepAlive: true, maxFreeSockets: 64 });
   const live: UpgradedSockets = new Set();
   const ctx: ProxyContext & { live: UpgradedSockets } = { agent, idleTimeoutMs, listenerPort: 0, live };
+  // A routing bug must answer 500, not take localcloud down with it.
+  const resolve = (req: IncomingMessage): ProxyRoute => {
+    try {
+      return options.resolve(pathOf(req.url), req);
+    } catch (err) {
+      console.error('localcloud: ALB routing failed', err);
+      return { kind: 'answer', answer: errorPage(500) };
+    }
+  };
   const server = createServer((req, res) => {
-    const route = options.resolve(pathOf(req.url), req);
+    const route = resolve(req);
     if (route.kind === 'forward') proxyHttp(req, res, route.endpoint, ctx);
     else {
       req.resume();
@@ -47,7 +56,7 @@ export async function startAlbServer(options: AlbServerOptions): Promise<AlbServ
     }
   });
   server.on('upgrade', (req, socket, head) => {
-    const route = options.resolve(pathOf(req.url), req);
+    const route = resolve(req);
     if (route.kind === 'forward') proxyUpgrade(req, socket, head, route.endpoint, ctx);
     else writeAnswer(socket, route.answer);
   });

@@ -124,6 +124,17 @@ describe('ALB listener proxy', () => {
     expect(none.body).toContain('<h1>503 Service Temporarily Unavailable</h1>');
   });
 
+  it('answers 500 when routing itself fails, and keeps serving', async () => {
+    let fail = true;
+    const a = await alb(() => {
+      if (fail) throw new Error('routing bug');
+      return { kind: 'answer', answer: errorPage(503) };
+    });
+    expect((await get(a.address, '/x')).status).toBe(500);
+    fail = false;
+    expect((await get(a.address, '/x')).status).toBe(503);
+  });
+
   it('answers 502 when the target refuses the connection', async () => {
     const a = await alb(forward(await closedPort()));
     const r = await get(a.address, '/x');
