@@ -89,9 +89,9 @@ export const serviceStep: Step = {
           notIdempotent = true;
           return null;
         }
-        // ECS refuses a name still draining ("still Draining": the classifier's retry-after): look again
-        // at the placement cadence, and create once the old service is INACTIVE.
       },
+      // ECS refuses a name still draining ("still Draining": the classifier's retry-after): look again
+      // at the placement cadence, and create once the old service is INACTIVE.
       { waitMs: ctx.config.PLACEMENT_POLL_MS },
     );
     const made = created.ok ? created.value?.service : undefined;
