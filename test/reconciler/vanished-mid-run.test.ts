@@ -96,4 +96,36 @@ describe('reconciler: resources that vanish during a run', () => {
       true,
     );
   });
+
+  it("finishes when a running instance's target group vanishes while its health is read", async () => {
+    const { id } = await p.submit('health-vanish');
+    const [record] = await p.waitForStatus([id], ['running'], 20_000);
+    await p.inspect('calls/reset', {});
+    await p.inspect('faults', {
+      rules: [{ operation: 'elasticloadbalancing:DescribeTargetHealth', latencyMs: HELD_MS }],
+    });
+    const run = p.reconcile();
+    await waitFor(
+      async () => (await callsOf('elasticloadbalancing:DescribeTargetHealth')) >= 1,
+      10_000,
+      'DescribeTargetHealth',
+    );
+    await p.aws.elbv2.send(
+      new DeleteRuleCommand({ RuleArn: record!.steps['listener-rule'].output!.ruleArn! }),
+    );
+    await p.aws.elbv2.send(
+      new DeleteTargetGroupCommand({ TargetGroupArn: record!.steps['target-group'].output!.targetGroupArn! }),
+    );
+    await p.inspect('faults', { rules: [] });
+
+    const report = await run;
+    expect(report.vanished).toContain(`${id}:target-group`);
+    expect(report.errors).toBe(0);
+    // Nothing is decided on a health this run could not read; the next run finds the group missing.
+    expect(report.actions.filter((a) => a.instanceId === id)).toEqual([]);
+    const next = await p.reconcile();
+    expect(next.actions).toEqual([
+      expect.objectContaining({ kind: 'repair', instanceId: id, detail: 'target-group', applied: true }),
+    ]);
+  });
 });

@@ -14,6 +14,8 @@ const PARALLEL = 5;
 export async function healthyInstances(
   ctx: WorkerContext,
   running: Map<string, InstanceResources>,
+  /** Receives `<id>:target-group` for a group deleted since it was listed. */
+  vanished: string[] = [],
 ): Promise<Map<string, boolean>> {
   const healthy = new Map<string, boolean>();
   const toAsk: [string, string][] = [];
@@ -32,6 +34,7 @@ export async function healthyInstances(
         );
         // A group deleted since it was listed (or unreadable now) says nothing about health this run;
         // the next run sees it missing and repairs it.
+        if (result === VANISHED) vanished.push(`${id}:target-group`);
         if (result === VANISHED || result === UNKNOWN) return;
         healthy.set(
           id,
