@@ -46,6 +46,13 @@ describe('teardown: credentials first, housekeeping never blocks', () => {
     await p.remove(id);
     await p.waitForStatus([id], ['deleted']);
     const log = await p.inspect<CallLogEntry[]>('calls/log');
+    // From the delete's first call, leaving out the capacity sampler's EC2 and Auto Scaling reads.
+    const ofDelete = log
+      .slice(log.findIndex((c) => c.operation === 'ecs:UpdateService'))
+      .filter((c) => !/^(ec2|autoscaling):/.test(c.operation));
+    console.info(
+      `[teardown] AWS calls of one delete: ${ofDelete.length}: ${ofDelete.map((c) => c.operation.split(':')[1]).join(', ')}`,
+    );
     const at = (operation: string) => log.findIndex((c) => c.operation === operation);
     const order = Object.fromEntries(
       [
@@ -103,8 +110,12 @@ describe('teardown: credentials first, housekeeping never blocks', () => {
     await p.inspect('faults', {
       rules: [{ operation: 'ecs:DeleteTaskDefinitions', errorRate: 1, error: 'unsupported' }],
     });
+    const deleteStarted = Date.now();
     await Promise.all(ids.map((id) => p.remove(id)));
     const deleted = await p.waitForStatus(ids, ['deleted'], 90_000);
+    console.info(
+      `[teardown] 20 deletes with DeleteTaskDefinitions unsupported: all deleted in ${((Date.now() - deleteStarted) / 1000).toFixed(1)} s`,
+    );
 
     // No secret is left: neither name is listed by Secrets Manager.
     const listed = new Set(await listedSecretNames(p));
