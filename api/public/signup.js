@@ -7,6 +7,7 @@ const LABELS = {
   'listener-rule': 'Routing',
   service: 'Starting service',
   placement: 'Placing task',
+  reachable: 'Checking your gateway answers',
 };
 
 const $ = (id) => document.getElementById(id);
