@@ -1,6 +1,7 @@
 import { type Account, arns } from './arns.js';
 import { type Cloud, type Network, type Quotas, uuid } from './cloud.js';
 import { emptyLinks, link } from './elb-links.js';
+import { closeDataPlane, type DataPlaneOptions, makeDataPlane } from './runtime/data-plane.js';
 import { launchInstance } from './sim/asg.js';
 import { makeClock } from './sim/clock.js';
 import { startEvaluationLoop } from './sim/evaluation.js';
@@ -16,6 +17,7 @@ export interface BootstrapOptions {
   timingConfig: TimingConfig;
   quotas: Quotas;
   asg: { min: number; max: number };
+  dataPlane: DataPlaneOptions;
 }
 
 const CLUSTER = 'openclaw-cluster';
@@ -94,6 +96,7 @@ function populate(cloud: Cloud, o: BootstrapOptions): void {
     quotas: o.quotas,
     reconcile: { running: false, again: false, dirty: new Set(), all: false, generation: 0 },
     stopLoops: () => {},
+    dataPlane: makeDataPlane(o.dataPlane),
   } satisfies Cloud);
   const now = cloud.clock.now();
   const asg = cloud.state.asg;
@@ -151,5 +154,7 @@ function createAlb(cloud: Cloud, index: number, now: number): void {
 export function resetCloud(cloud: Cloud, o: BootstrapOptions): void {
   cloud.stopLoops();
   cloud.clock.close();
+  // The old containers are killed; their exits are ignored (their data plane is closed).
+  void closeDataPlane(cloud.dataPlane);
   populate(cloud, o);
 }

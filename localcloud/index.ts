@@ -3,12 +3,16 @@ import type { BootstrapOptions } from './bootstrap.js';
 import { createCloud } from './bootstrap.js';
 import { makeFaults } from './faults.js';
 import { idsOf, type LocalcloudIds } from './ids.js';
+import { closeDataPlane } from './runtime/data-plane.js';
+import { type FailingImageRule, parseFailingImages } from './runtime/failing-images.js';
+import { TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './runtime/task-runtime.js';
 import { makeServer } from './server.js';
 import { DEFAULT_TIME_SCALE, type LocalcloudTiming } from './timing.js';
 
 export type { FaultConfig, FaultRule } from './faults.js';
+export { liveContainerPids } from './runtime/child-container.js';
 export { AWS_TIMING, DEFAULT_TIME_SCALE } from './timing.js';
-export type { LocalcloudIds, LocalcloudTiming };
+export type { FailingImageRule, LocalcloudIds, LocalcloudTiming, TaskRuntimeKind };
 
 export interface LocalcloudOptions {
   /** 0 = random. */
@@ -29,6 +33,15 @@ export interface LocalcloudOptions {
   asg?: Partial<{ min: number; max: number }>;
   /** Seeds ids and fault injection; the same seed gives the same ids. */
   seed?: number;
+  /**
+   * How tasks' containers run: 'process' (default, a stand-in gateway child process per task),
+   * 'in-process', 'command' (taskCommand) or 'none' (no container; simulated health only).
+   */
+  taskRuntime?: TaskRuntimeKind;
+  /** The `command` runtime's template, `{port}` substituted; default LOCALCLOUD_TASK_COMMAND. */
+  taskCommand?: string;
+  /** Images whose stand-in exits at start or fails health checks (`exit=<glob>,unhealthy=/re/`). */
+  failingImages?: string | FailingImageRule[];
 }
 
 export interface Localcloud {
@@ -39,6 +52,13 @@ export interface Localcloud {
 
 export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<Localcloud> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const taskRuntime = options.taskRuntime ?? 'process';
+  if (!TASK_RUNTIME_KINDS.includes(taskRuntime))
+    throw new Error(`taskRuntime must be one of ${TASK_RUNTIME_KINDS.join(', ')}, got "${taskRuntime}"`);
+  const failingImages =
+    typeof options.failingImages === 'string'
+      ? parseFailingImages(options.failingImages)
+      : (options.failingImages ?? []);
   const bootstrap: BootstrapOptions = {
     account: { region: options.region ?? 'us-west-2', accountId: options.accountId ?? '000000000000' },
     albs: Math.max(1, options.albs ?? 1),
@@ -50,6 +70,11 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
       targetGroupsPerRegion: 3000,
     },
     asg: { min: options.asg?.min ?? 1, max: options.asg?.max ?? 20 },
+    dataPlane: {
+      taskRuntime,
+      taskCommand: options.taskCommand ?? process.env.LOCALCLOUD_TASK_COMMAND,
+      failingImages,
+    },
   };
   const cloud = createCloud(bootstrap);
   const faults = makeFaults(seed);
@@ -69,12 +94,14 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
     url,
     ids: idsOf(cloud, url),
     close() {
-      closed ??= new Promise<void>((resolve) => {
+      closed ??= (async () => {
         cloud.stopLoops();
         cloud.clock.close();
-        server.close(() => resolve());
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
-      });
+        // No container outlives localcloud: every process is killed and waited for.
+        await Promise.all([stopped, closeDataPlane(cloud.dataPlane)]);
+      })();
       return closed;
     },
   };

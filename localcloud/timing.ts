@@ -47,3 +47,12 @@ export function resolveTiming(config: TimingConfig): LocalcloudTiming {
   }
   return out;
 }
+
+/**
+ * An AWS duration given in a setting (a health check interval, a stop timeout, a grace period), in
+ * local milliseconds: scaled like every other delay, but never below `floorMs`, so a tiny time scale
+ * does not turn it into a busy loop or a hair trigger.
+ */
+export function scaledSetting(config: TimingConfig, awsSeconds: number, floorMs: number): number {
+  return Math.max(floorMs, awsSeconds * 1000 * config.timeScale);
+}
