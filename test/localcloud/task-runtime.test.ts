@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   CreateServiceCommand,
   DeleteServiceCommand,
@@ -140,6 +141,10 @@ const healthyTask = (service: string, not?: number) =>
     { what: `a healthy task of ${service} with a process`, timeoutMs: 15_000 },
   );
 
+const describeService = async (name: string) =>
+  (await c.ecs.send(new DescribeServicesCommand({ cluster: lc.ids.ECS_CLUSTER, services: [name] })))
+    .services![0]!;
+
 async function stoppedTasks(service: string): Promise<Task[]> {
   const cluster = lc.ids.ECS_CLUSTER;
   const list = await c.ecs.send(
@@ -220,9 +225,7 @@ describe('tasks that run', () => {
       { what: 'the unhealthy task replaced', timeoutMs: 15_000 },
     );
     expect(stopped.stoppedReason).toBe(`Task failed ELB health checks in (target-group ${tgArn})`);
-    const svc = (
-      await c.ecs.send(new DescribeServicesCommand({ cluster: lc.ids.ECS_CLUSTER, services: ['sicko'] }))
-    ).services![0]!;
+    const svc = await describeService('sicko');
     expect(svc.events?.map((e) => e.message)).toContainEqual(
       expect.stringMatching(
         /is unhealthy in \(target-group .*\) due to \(reason Health checks failed with these codes: \[500\]\)/,
@@ -240,6 +243,14 @@ describe('tasks that run', () => {
       'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): retrieved secret from Secrets Manager did not contain json key NO_SUCH_KEY',
     );
     expect(stopped.startedAt).toBeUndefined();
+    // It keeps failing the same way; ECS throttles the relaunches and says so.
+    await waitFor(
+      async () =>
+        (await describeService('nokey')).events?.some(
+          (e) => e.message === '(service nokey) is unable to consistently start tasks successfully.',
+        ),
+      { what: 'the throttle event' },
+    );
   });
 
   it('a container that exits at start stops its task (essential container exited)', async () => {
@@ -251,6 +262,11 @@ describe('tasks that run', () => {
       stopCode: 'EssentialContainerExited',
       stoppedReason: 'Essential container in task exited',
     });
+    // It had started (ECS moves such a task to RUNNING first), so no launch throttle applies.
+    expect(stopped.startedAt).toBeDefined();
+    await c.ecs.send(
+      new DeleteServiceCommand({ cluster: lc.ids.ECS_CLUSTER, service: 'crashy', force: true }),
+    );
   });
 
   it('deleting the service stops its gateway process', async () => {
@@ -301,6 +317,46 @@ describe('the in-process runtime', () => {
         headers: { authorization: `Bearer ${TOKEN}` },
       });
       expect(res.status).toBe(200);
+    } finally {
+      ({ lc, c } = saved);
+    }
+  });
+});
+
+describe('the command runtime', () => {
+  let local: Localcloud | undefined;
+  afterAll(() => local?.close());
+
+  it('runs the command template with {port} and the container environment', async () => {
+    const standIn = fileURLToPath(new URL('../../localcloud/runtime/gateway-stand-in.mjs', import.meta.url));
+    local = await startLocalcloud({
+      port: 0,
+      seed: 73,
+      taskRuntime: 'command',
+      // PORT is in the environment too; the template shows {port} reaching the command line.
+      taskCommand: `PORT={port} exec "${process.execPath}" "${standIn}"`,
+      timing: { taskProvisioningMs: 5, taskStartMs: 10, serviceDrainMs: 20 },
+    });
+    const saved = { lc, c };
+    lc = local;
+    c = clients(local);
+    try {
+      const secret = await c.sm.send(
+        new CreateSecretCommand({
+          Name: 's',
+          SecretString: JSON.stringify({ OPENCLAW_GATEWAY_TOKEN: TOKEN, ANTHROPIC_API_KEY: 'k' }),
+        }),
+      );
+      secretArn = secret.ARN!;
+      await deploy('dave');
+      const task = await healthyTask('dave');
+      expect(task.pid).toBeGreaterThan(0);
+      const res = await fetch(`http://127.0.0.1:${task.port}/dave/`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(res.status).toBe(200);
+      await local.close();
+      expect(alive(task.pid!)).toBe(false);
     } finally {
       ({ lc, c } = saved);
     }
