@@ -6,7 +6,11 @@ export interface LocalcloudTiming {
   taskProvisioningMs: number;
   /** PENDING -> RUNNING (image pull and container start). */
   taskStartMs: number;
-  /** Target health `initial` -> `healthy`. */
+  /**
+   * Target health `initial` -> `healthy` when no container runs (task runtime `none`, or a target
+   * registered by hand). With measured checks, only an explicit override counts: the first check
+   * waits that long (registration in progress), so a test can hold a task before healthy.
+   */
   healthCheckMs: number;
   /** How often managed scaling evaluates CapacityProviderReservation. */
   scalingEvaluationMs: number;

@@ -19,7 +19,10 @@ export interface DataPlane {
   failingImages: readonly FailingImageRule[];
   containers: Map<string, RunningContainer>;
   /** Consecutive tasks of a service that stopped before RUNNING, and when the next may launch. */
-  launchFailures: Map<string, { count: number; notBefore: number; retryScheduled: boolean }>;
+  launchFailures: Map<
+    string,
+    { count: number; notBefore: number; retryScheduled: boolean; taskDefinitionArn: string }
+  >;
   /** Launches not yet settled: close() waits for them, so a container coming up late is killed too. */
   launching: Set<Promise<RunningContainer | undefined>>;
   closed: boolean;

@@ -141,6 +141,7 @@ export function startHealthChecks(
       cloud.clock.after(interval, tick);
     });
   };
-  // The first check goes out as soon as the target is registered.
-  cloud.clock.after(0, tick);
+  // The first check goes out once registration is done: at once, unless a test holds targets in
+  // Elb.RegistrationInProgress with an explicit healthCheckMs override.
+  cloud.clock.after(cloud.timingConfig.overrides.healthCheckMs ?? 0, tick);
 }

@@ -53,10 +53,13 @@ export function replaceUnhealthy(cloud: Cloud, svc: Service, hooks: TaskHooks): 
 export function launchAllowed(cloud: Cloud, svc: Service): boolean {
   const entry = cloud.dataPlane.launchFailures.get(svc.name);
   const now = cloud.clock.now();
-  if (!entry || now >= entry.notBefore) return true;
+  // A new task definition returns the service to normal at once, as ECS documents.
+  if (entry && entry.taskDefinitionArn !== svc.taskDefinitionArn)
+    cloud.dataPlane.launchFailures.delete(svc.name);
+  if (!entry || entry.taskDefinitionArn !== svc.taskDefinitionArn || now >= entry.notBefore) return true;
   if (!entry.retryScheduled) {
     entry.retryScheduled = true;
-    if (entry.count === 3) serviceEvent(cloud, svc, 'is unable to consistently start tasks successfully.');
+    serviceEvent(cloud, svc, 'is unable to consistently start tasks successfully.');
     cloud.clock.after(entry.notBefore - now, () => {
       entry.retryScheduled = false;
       reconcileAll(cloud, svc.name);

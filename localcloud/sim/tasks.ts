@@ -55,8 +55,13 @@ function startContainer(cloud: Cloud, task: Task, hooks: TaskHooks): void {
       markRunning(cloud, task, hooks, endpoint);
     },
     failed: (reason, stopCode) => {
-      const svc = task.serviceName ? cloud.state.services.get(task.serviceName) : undefined;
-      if (svc) noteLaunchFailure(cloud, svc.name);
+      if (stopCode === 'TaskFailedToStart') noteLaunchFailure(cloud, task);
+      else {
+        // A container that exits at once has still started: ECS moves the task to RUNNING first.
+        task.lastStatus = 'RUNNING';
+        task.startedAt = cloud.clock.now();
+        task.version += 1;
+      }
       stopTask(cloud, task, reason, stopCode, hooks);
     },
     exited: () =>
@@ -75,16 +80,22 @@ function markRunning(cloud: Cloud, task: Task, hooks: TaskHooks, endpoint?: Loop
 }
 
 /**
- * ECS's launch throttle: each task of a service that stops before RUNNING doubles the wait before the
- * next launch (5 s, 10 s, 20 s ... AWS time, at most 15 minutes); a task that reaches RUNNING resets it.
+ * ECS's launch throttle: each task of a service that goes from PENDING straight to STOPPED doubles
+ * the wait before the next launch (5 s, 10 s, 20 s ... AWS time, at most 27 minutes); a task that
+ * reaches RUNNING, or a new task definition, resets it.
  */
-function noteLaunchFailure(cloud: Cloud, serviceName: string): void {
+function noteLaunchFailure(cloud: Cloud, task: Task): void {
+  if (!task.serviceName) return;
   const failures = cloud.dataPlane.launchFailures;
-  const entry = failures.get(serviceName) ?? { count: 0, notBefore: 0, retryScheduled: false };
-  entry.count += 1;
-  const awsMs = Math.min(15 * 60_000, 5000 * 2 ** (entry.count - 1));
-  entry.notBefore = cloud.clock.now() + awsMs * cloud.timingConfig.timeScale;
-  failures.set(serviceName, entry);
+  const entry = failures.get(task.serviceName);
+  const next =
+    entry && entry.taskDefinitionArn === task.taskDefinitionArn
+      ? entry
+      : { count: 0, notBefore: 0, retryScheduled: false, taskDefinitionArn: task.taskDefinitionArn };
+  next.count += 1;
+  const awsMs = Math.min(27 * 60_000, 5000 * 2 ** (next.count - 1));
+  next.notBefore = cloud.clock.now() + awsMs * cloud.timingConfig.timeScale;
+  failures.set(task.serviceName, next);
 }
 
 function registerTaskTargets(cloud: Cloud, task: Task, hooks: TaskHooks, endpoint?: LoopbackEndpoint): void {
