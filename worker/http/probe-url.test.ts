@@ -78,4 +78,11 @@ describe('probeUrl', () => {
     expect(['ECONNRESET', 'UND_ERR_SOCKET']).toContain((reset as { code: string }).code);
     expect(await probeUrl(`${base}/silent`, TOKEN, 200)).toEqual({ kind: 'error', code: 'Timeout' });
   });
+
+  it("says why fetch refused to ask (a port the Fetch standard blocks), not just 'TypeError'", async () => {
+    expect(await probeUrl('http://127.0.0.1:1/id/health', TOKEN, 2_000)).toEqual({
+      kind: 'error',
+      code: 'bad port',
+    });
+  });
 });

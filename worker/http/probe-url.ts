@@ -37,8 +37,9 @@ const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status
 
 /**
  * The most specific name of a failed request: the socket's code (`ECONNREFUSED`, `ECONNRESET`,
- * `ENOTFOUND`, undici's `UND_ERR_SOCKET`) that fetch wraps in `cause`, or `Timeout`. Codes only: an error
- * message could quote the request.
+ * `ENOTFOUND`, undici's `UND_ERR_SOCKET`) that fetch wraps in `cause`, or `Timeout`; without a code, the
+ * cause's own short message (fetch refuses some ports with "bad port"). The token travels in a header,
+ * which no fetch error quotes.
  */
 export function errorCode(error: unknown): string {
   const e = error as { name?: unknown; code?: unknown; cause?: unknown } | null;
@@ -49,5 +50,7 @@ export function errorCode(error: unknown): string {
   if (typeof inner?.code === 'string') return inner.code;
   if (typeof e?.code === 'string') return e.code;
   if (typeof cause?.name === 'string' && cause.name !== 'Error') return cause.name;
+  const message = (cause as { message?: unknown } | undefined)?.message;
+  if (typeof message === 'string' && message !== '') return message.slice(0, 80);
   return typeof e?.name === 'string' ? e.name : 'UnknownError';
 }

@@ -29,6 +29,13 @@ describe('judgeReachable', () => {
     expect(judgeReachable(answer, before).kind).toBe('wait');
   });
 
+  it('says a short wait in tenths of a second', () => {
+    const verdict = judgeReachable(status(503), { waitedMs: 340, deadlineMs: 300, url });
+    expect(verdict).toMatchObject({
+      reason: `${url} did not answer 2xx within 0.3 s (last answer HTTP 503)`,
+    });
+  });
+
   it('waits up to the deadline itself', () => {
     expect(judgeReachable(status(503), { ...before, waitedMs: 60_000 }).kind).toBe('wait');
   });

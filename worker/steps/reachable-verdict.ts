@@ -30,17 +30,21 @@ export function judgeReachable(
     return { kind: 'reachable', answer: said };
   }
   if (timing.waitedMs <= timing.deadlineMs) return { kind: 'wait', answer: said };
-  const seconds = Math.round(timing.waitedMs / 1000);
+  const waited = formatWait(timing.waitedMs);
   if (answer.kind === 'status' && (answer.status === 401 || answer.status === 403)) {
     return {
       kind: 'fail',
       code: 'GatewayRefusedToken',
-      reason: `the gateway refused the instance's token at ${timing.url} for ${seconds} s (last answer ${said})`,
+      reason: `the gateway refused the instance's token at ${timing.url} for ${waited} (last answer ${said})`,
     };
   }
   return {
     kind: 'fail',
     code: 'GatewayUnreachable',
-    reason: `${timing.url} did not answer 2xx within ${seconds} s (last answer ${said})`,
+    reason: `${timing.url} did not answer 2xx within ${waited} (last answer ${said})`,
   };
 }
+
+/** Whole seconds, or tenths below 10 s (a short deadline should not read "0 s"). */
+const formatWait = (ms: number) =>
+  ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
