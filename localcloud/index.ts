@@ -36,6 +36,7 @@ export interface LocalcloudOptions {
   /**
    * How tasks' containers run: 'process' (default, a stand-in gateway child process per task),
    * 'in-process', 'command' (taskCommand) or 'none' (no container; simulated health only).
+   * Default: LOCALCLOUD_TASK_RUNTIME, else 'process'.
    */
   taskRuntime?: TaskRuntimeKind;
   /** The `command` runtime's template, `{port}` substituted; default LOCALCLOUD_TASK_COMMAND. */
@@ -52,7 +53,8 @@ export interface Localcloud {
 
 export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<Localcloud> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const taskRuntime = options.taskRuntime ?? 'process';
+  const taskRuntime =
+    options.taskRuntime ?? (process.env.LOCALCLOUD_TASK_RUNTIME as TaskRuntimeKind | undefined) ?? 'process';
   if (!TASK_RUNTIME_KINDS.includes(taskRuntime))
     throw new Error(`taskRuntime must be one of ${TASK_RUNTIME_KINDS.join(', ')}, got "${taskRuntime}"`);
   const failingImages =
