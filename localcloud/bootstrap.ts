@@ -19,7 +19,8 @@ export interface BootstrapOptions {
   timingConfig: TimingConfig;
   quotas: Quotas;
   asg: { min: number; max: number };
-  dataPlane: DataPlaneOptions;
+  /** How tasks' containers run; default none (the simulation alone), as a bare createCloud wants. */
+  dataPlane?: DataPlaneOptions;
 }
 
 const CLUSTER = 'openclaw-cluster';
@@ -99,7 +100,7 @@ function populate(cloud: Cloud, o: BootstrapOptions): void {
     quotas: o.quotas,
     reconcile: { running: false, again: false, dirty: new Set(), all: false, generation: 0 },
     stopLoops: () => {},
-    dataPlane: makeDataPlane(o.dataPlane),
+    dataPlane: makeDataPlane(o.dataPlane ?? { taskRuntime: 'none', failingImages: [] }),
   } satisfies Cloud);
   const now = cloud.clock.now();
   const asg = cloud.state.asg;

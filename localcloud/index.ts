@@ -44,6 +44,7 @@ export interface LocalcloudOptions {
   /**
    * How tasks' containers run: 'process' (default, a stand-in gateway child process per task),
    * 'in-process', 'command' (taskCommand) or 'none' (no container; simulated health only).
+   * Default: LOCALCLOUD_TASK_RUNTIME, else 'process'.
    */
   taskRuntime?: TaskRuntimeKind;
   /** The `command` runtime's template, `{port}` substituted; default LOCALCLOUD_TASK_COMMAND. */
@@ -60,13 +61,17 @@ export interface Localcloud {
 
 export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<Localcloud> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const taskRuntime = options.taskRuntime ?? 'process';
+  const taskRuntime =
+    options.taskRuntime ?? (process.env.LOCALCLOUD_TASK_RUNTIME as TaskRuntimeKind | undefined) ?? 'process';
   if (!TASK_RUNTIME_KINDS.includes(taskRuntime))
     throw new Error(`taskRuntime must be one of ${TASK_RUNTIME_KINDS.join(', ')}, got "${taskRuntime}"`);
   const failingImages =
     typeof options.failingImages === 'string'
       ? parseFailingImages(options.failingImages)
       : (options.failingImages ?? []);
+  const taskCommand = options.taskCommand ?? process.env.LOCALCLOUD_TASK_COMMAND;
+  if (taskRuntime === 'command' && !taskCommand)
+    throw new Error('the command task runtime needs taskCommand (or LOCALCLOUD_TASK_COMMAND)');
   const host = options.host ?? '127.0.0.1';
   const albs = Math.max(1, options.albs ?? 1);
   // Listen first, so each ALB's DNSName is an address that opens.
@@ -90,7 +95,7 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
     asg: { min: options.asg?.min ?? 1, max: options.asg?.max ?? 20 },
     dataPlane: {
       taskRuntime,
-      taskCommand: options.taskCommand ?? process.env.LOCALCLOUD_TASK_COMMAND,
+      taskCommand,
       failingImages,
     },
   };
@@ -123,7 +128,7 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         // No container outlives localcloud: every process is killed and waited for.
-        await Promise.all([stopped, closeDataPlane(cloud.dataPlane), dataPlane.close()]);
+        await Promise.all([stopped, dataPlane.close(), closeDataPlane(cloud.dataPlane)]);
       })();
       return closed;
     },

@@ -25,6 +25,8 @@ export interface DataPlane {
   >;
   /** Launches not yet settled: close() waits for them, so a container coming up late is killed too. */
   launching: Set<Promise<RunningContainer | undefined>>;
+  /** Targets whose health checks are running (their interval grows with the count). */
+  checking: number;
   closed: boolean;
 }
 
@@ -50,6 +52,7 @@ export function makeDataPlane(o: DataPlaneOptions): DataPlane {
     containers: new Map(),
     launchFailures: new Map(),
     launching: new Set(),
+    checking: 0,
     closed: false,
   };
 }

@@ -201,6 +201,11 @@ describe('tasks that run', () => {
 
     const health = await c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
     expect(health.TargetHealthDescriptions?.[0]?.TargetHealth?.State).toBe('healthy');
+
+    // The same gateway through the load balancer, at the address its DNSName names.
+    const viaAlb = `http://${lc.ids.ALB_DNS_NAME}/alice/`;
+    expect((await fetch(viaAlb)).status).toBe(401);
+    expect((await fetch(viaAlb, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
   });
 
   it('kill -9 of the gateway stops its task (essential container exited) and a new process answers', async () => {
