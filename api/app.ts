@@ -6,10 +6,12 @@ import { registerCapacityOpenApi } from './capacity/capacity-openapi.js';
 import { makeCapacityRoutes } from './capacity/capacity-routes.js';
 import { notFound, onError, validationHook } from './error-handler.js';
 import { makeEventHub } from './event-hub.js';
+import { idempotency } from './idempotency/idempotency.js';
 import { accessLog } from './middleware/access-log.js';
 import { makeAdminAuth, protectAdminPaths } from './middleware/admin-auth.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { makeBodyLimit } from './middleware/body-limit.js';
+import { redisAvailable } from './middleware/redis-available.js';
 import { requestId } from './middleware/request-id.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import { registerDocs } from './routes/docs.js';
@@ -66,6 +68,10 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
 
   app.use('/v1', bearerAuth);
   app.use('/v1/*', bearerAuth);
+  for (const path of ['/v1', '/v1/*', '/signup', '/signup/*']) app.use(path, redisAvailable);
+  app.on('POST', '/v1/instances', idempotency);
+  app.on('DELETE', '/v1/instances/:id', idempotency);
+  app.on('POST', '/v1/instances/:id/retry', idempotency);
   protectAdminPaths(app, makeAdminAuth(deps.config), ADMIN_PATHS);
 
   registerHealth(app);

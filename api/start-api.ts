@@ -36,9 +36,12 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
     });
   // Concurrent requests share these two: auto-pipelining turns a burst's commands into a few writes
   // (in the create path's profile each command was one socket write, ~45-100 us of CPU each).
-  const redis = makeRedis(config.REDIS_URL, { name: 'api', autoPipelining: true });
-  const queueConnection = makeRedis(config.REDIS_URL, { name: 'api-queues', autoPipelining: true });
-  const subscriber = makeRedis(config.REDIS_URL, { name: 'api-events' });
+  // Every request waits on these, so each fails fast when Redis is away: the client gets a 503 with
+  // Retry-After within REDIS_COMMAND_TIMEOUT_MS instead of a request hanging for the outage.
+  const failFast = { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
+  const redis = makeRedis(config.REDIS_URL, { name: 'api', autoPipelining: true, failFast });
+  const queueConnection = makeRedis(config.REDIS_URL, { name: 'api-queues', autoPipelining: true, failFast });
+  const subscriber = makeRedis(config.REDIS_URL, { name: 'api-events', failFast });
   const connections: Redis[] = [redis, queueConnection, subscriber];
   for (const connection of connections) {
     connection.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
@@ -53,6 +56,9 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
     makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX),
     makeQueue(QUEUE_NAMES.reconcile, queueConnection, config.QUEUE_PREFIX),
   ];
+  // Serve only once every queue has finished its handshake (version check, scripts): a close or a Redis
+  // outage right after start then never meets a queue half-initialised.
+  await Promise.all(queues.map((q) => q.waitUntilReady()));
   const app = makeApp(
     {
       config,

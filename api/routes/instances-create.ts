@@ -2,7 +2,14 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks, toInstanceView } from '../instance-view.js';
 import { provisionInstance } from '../provision.js';
-import { bearerSecurity, CreatedInstance, CreateInstanceBody, errors, InstanceView } from '../schemas.js';
+import {
+  bearerSecurity,
+  CreatedInstance,
+  CreateInstanceBody,
+  errors,
+  IdempotencyHeaders,
+  InstanceView,
+} from '../schemas.js';
 
 const route = createRoute({
   method: 'post',
@@ -12,6 +19,7 @@ const route = createRoute({
   security: bearerSecurity,
   request: {
     body: { required: true, content: { 'application/json': { schema: CreateInstanceBody } } },
+    headers: IdempotencyHeaders,
   },
   responses: {
     202: {
@@ -25,7 +33,9 @@ const route = createRoute({
     400: errors[400],
     401: errors[401],
     413: errors[413],
+    409: errors[409],
     415: errors[415],
+    422: errors[422],
     500: errors[500],
     503: errors[503],
   },
