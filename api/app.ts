@@ -95,6 +95,8 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
       store: deps.store,
       queues: deps.queues,
       ...(deps.prices ? { prices: deps.prices } : {}),
+      metrics:
+        deps.config.METRICS_PORT !== undefined ? 'elsewhere' : { token: deps.config.METRICS_TOKEN?.reveal() },
     }),
   );
   registerCapacityOpenApi(app);

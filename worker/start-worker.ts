@@ -91,7 +91,14 @@ export async function startWorker(
   const capacityQueue = makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX);
   await registerCapacitySampler(capacityQueue, config.SAMPLE_INTERVAL_MS);
   const sampler = startCapacityWorker(
-    { aws, redis, store: ctx.store, config, log: log.child({ queue: QUEUE_NAMES.capacity }) },
+    {
+      aws,
+      redis,
+      store: ctx.store,
+      config,
+      log: log.child({ queue: QUEUE_NAMES.capacity }),
+      queues: [instanceQueue.queue, reconcileQueue, capacityQueue],
+    },
     queueConnection,
     name,
   );
