@@ -15,6 +15,8 @@ export function makeKeys(prefix: string) {
     routingNext: (listenerArn: string) => `${prefix}:route-next:${listenerArn}`,
     /** Listeners found full (hash ARN -> the capacity they were full at), so creates skip them. */
     routingFull: `${prefix}:route-full`,
+    /** Failed admin logins per client address (rate-limiter-flexible appends `:<address>`). */
+    adminLoginFailures: `${prefix}:admin-login-failures`,
     /** One API caller's Idempotency-Key (both hashed): its in-flight mark, then its sealed response. */
     idempotency: (callerHash: string, keyHash: string) => `${prefix}:idem:${callerHash}:${keyHash}`,
   };
