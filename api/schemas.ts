@@ -18,7 +18,11 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-export const USER_ID_PATTERN = /^[A-Za-z0-9._@+:-]{1,128}$/;
+/**
+ * Letters, digits and `. _ @ + : -`, never a path: not `.` or `..` (or only dots), no `..` inside, no
+ * leading dot. A user id names Redis keys and AWS resources and may end up in a path or a URL.
+ */
+export const USER_ID_PATTERN = /^(?!\.)(?!.*\.\.)[A-Za-z0-9._@+:-]{1,128}$/;
 export const ANTHROPIC_KEY_PATTERN = /^sk-ant-[A-Za-z0-9_-]{13,249}$/;
 
 export const emailSchema = z.email().max(254).openapi({ example: 'ada@example.com' });
@@ -39,7 +43,7 @@ export const CreateInstanceBody = z
       .string()
       .min(1)
       .max(128)
-      .regex(USER_ID_PATTERN, 'letters, digits and . _ @ + : - only')
+      .regex(USER_ID_PATTERN, 'letters, digits and . _ @ + : - only; not starting with a dot or holding ..')
       .openapi({ example: 'user-42' }),
     email: emailSchema,
     anthropicApiKey: anthropicKeySchema.optional(),

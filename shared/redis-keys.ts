@@ -8,6 +8,8 @@ export function makeKeys(prefix: string) {
     user: (userId: string) => `${prefix}:user:${userId}`,
     indexAll: `${prefix}:idx:all`,
     indexStatus: (status: string) => `${prefix}:idx:status:${status}`,
+    /** Index members of records set to expire (score = when, ms), so their index entries go with them. */
+    indexExpiring: `${prefix}:idx:expiring`,
     events: (id: string) => `${prefix}:events:${id}`,
     lock: (id: string) => `${prefix}:lock:${id}`,
     routing: (listenerArn: string) => `${prefix}:route:${listenerArn}`,
