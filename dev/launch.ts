@@ -60,6 +60,7 @@ try {
   Signup page    ${base}/
   Bull Board     ${base}/admin/queues     (${apiConfig.ADMIN_USER} / ${apiConfig.ADMIN_PASSWORD.reveal()})
   Dashboard      ${base}/dashboard
+  Metrics        ${base}/metrics          (${apiConfig.METRICS_TOKEN ? `Authorization: Bearer ${apiConfig.METRICS_TOKEN.reveal()}` : 'closed: no METRICS_TOKEN in .local/dev.env'})
   localcloud     ${cloud.url}/_localcloud/state
 
   Try:  curl -s -X POST ${base}/v1/instances -H 'Authorization: Bearer ${apiConfig.API_TOKEN.reveal()}' \\
