@@ -39,7 +39,7 @@ export interface SealedCredentials {
 }
 
 /** `create` writes this as the record's `jobSeq`: the first create job's sequence, without a HINCRBY. */
-const FIRST_JOB_SEQUENCE = 1;
+export const FIRST_JOB_SEQUENCE = 1;
 
 /** Deleted records stay readable (GET answers `deleted`) for a while, then expire. */
 const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;

@@ -7,6 +7,7 @@ import {
   read,
   type TestApp,
 } from '../../test/api/test-app.js';
+import { makeApp } from '../app.js';
 import { IDEMPOTENCY_TTL_SECONDS } from './idempotency-store.js';
 
 describe('Idempotency-Key', () => {
@@ -117,5 +118,61 @@ describe('Idempotency-Key', () => {
       (j) => j.name === 'create',
     );
     expect(creates).toHaveLength(2);
+  });
+});
+
+describe('Idempotency-Key when the answer to a create was lost after its write', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await makeTestApp();
+  });
+  afterEach(() => t.close());
+
+  it('the retry recognises its own instance and answers 202 with the token the record holds', async () => {
+    // Fault injection on the wire: the create script runs in Redis, then its reply is lost (as when the
+    // command timeout fires just after Redis executed it). The store, Redis and queue are real.
+    let loseNextReply = true;
+    const store = new Proxy(t.store, {
+      get(target, name, receiver) {
+        if (name !== 'create') return Reflect.get(target, name, receiver);
+        return async (...args: Parameters<typeof target.create>) => {
+          const result = await target.create(...args);
+          if (loseNextReply) {
+            loseNextReply = false;
+            throw new Error('Command timed out');
+          }
+          return result;
+        };
+      },
+    });
+    const app = makeApp({ ...t.deps, store });
+    const create = () =>
+      app.request('/v1/instances', {
+        method: 'POST',
+        headers: { ...json, 'Idempotency-Key': 'lost-reply' },
+        body: JSON.stringify({ userId: 'ada', email: 'ada@example.com' }),
+      });
+
+    const lost = await create();
+    expect(lost.status).toBe(503);
+    expect(lost.headers.get('Retry-After')).toBeTruthy();
+    // The write went through: the user has an instance, and no one has its token yet.
+    const ids = await t.ns.redis.keys(`${t.ns.prefix}:inst:*`);
+    expect(ids).toHaveLength(1);
+
+    const retried = await create();
+    expect(retried.status).toBe(202);
+    const body = await read<CreatedBody>(retried);
+    expect(ids[0]).toBe(`${t.ns.prefix}:inst:${body.id}`);
+    const sealed = await t.store.sealedCredentials(body.id);
+    expect(t.sealer.open(sealed!.gatewayToken, body.id)).toBe(body.gatewayToken);
+    // Exactly one create job, and the next retry replays the same answer.
+    expect((await t.queue.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j.id)).toEqual([
+      `create-${body.id}-1`,
+    ]);
+    const replay = await create();
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    expect((await read<CreatedBody>(replay)).gatewayToken).toBe(body.gatewayToken);
+    expect(await t.dump()).not.toContain(body.gatewayToken);
   });
 });

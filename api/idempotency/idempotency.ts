@@ -94,6 +94,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   }
   if (begun.kind === 'done') return replay(c, begun.response);
 
+  c.set('idempotency', begun);
   await next();
   const res = c.res;
   const stored = replayable(res.status)

@@ -1,5 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { newGatewayToken, newInstanceId } from '../../shared/naming.js';
 import type { AppEnv } from '../app-env.js';
+import type { Attempt } from '../idempotency/idempotency-store.js';
 import { instanceLinks, toInstanceView } from '../instance-view.js';
 import { provisionInstance } from '../provision.js';
 import {
@@ -41,6 +43,18 @@ const route = createRoute({
   },
 });
 
+/**
+ * Under an Idempotency-Key the instance id and gateway token are chosen, and kept (sealed) on the key,
+ * before anything is written; a retry after a lost answer reuses them (see provisionInstance).
+ */
+async function chooseIdentity(attempt: Attempt | undefined) {
+  if (!attempt) return undefined;
+  if (attempt.carried) return JSON.parse(attempt.carried) as { id: string; gatewayToken: string };
+  const chosen = { id: newInstanceId(), gatewayToken: newGatewayToken() };
+  await attempt.keep(JSON.stringify(chosen));
+  return chosen;
+}
+
 export function registerCreateInstance(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const body = c.req.valid('json');
@@ -50,6 +64,7 @@ export function registerCreateInstance(app: OpenAPIHono<AppEnv>): void {
       anthropicApiKey: body.anthropicApiKey,
       requestId: c.get('requestId'),
       reason: 'signup',
+      chosen: await chooseIdentity(c.get('idempotency')),
     });
     const { instance } = result;
     // The access-log line carries it: 202 = queued, 200 = the user's live instance, nothing queued.
