@@ -55,7 +55,7 @@ export const envDescriptions = {
   METRICS_TOKEN:
     'bearer token Prometheus sends for /metrics; without it (and without METRICS_PORT) /metrics answers 401',
   METRICS_PORT:
-    'serve /metrics on this separate port (bind it privately), without a token, instead of the API port',
+    'serve /metrics on this separate port instead of the API port (keep it private; METRICS_TOKEN still applies when set)',
   BULL_BOARD_READ_ONLY:
     'Bull Board shows queues but refuses retries, removals and adds (default: true in production)',
   ADMIN_LOGIN_MAX_FAILURES: 'failed admin logins per client address before it is locked out',
