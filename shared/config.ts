@@ -78,6 +78,7 @@ const common = {
   JOB_ATTEMPTS: positiveInt.default(8),
   BACKOFF_BASE_MS: positiveInt.default(1000),
   COST_PRICES_FILE: z.string().optional(),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(1000),
 };
 
 const aws = {
@@ -95,6 +96,12 @@ export const apiEnvSchema = z.object({
   SIGNUP_PAGE: booleanFlag.default(true),
   MAX_BODY_BYTES: positiveInt.default(16 * 1024),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+  METRICS_TOKEN: secret(16).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // Unset: on in production (see loadApiConfig), where a forged or mistaken click could delete instances.
+  BULL_BOARD_READ_ONLY: booleanFlag.optional(),
+  ADMIN_LOGIN_MAX_FAILURES: positiveInt.default(10),
+  ADMIN_LOGIN_LOCKOUT_SECONDS: positiveInt.default(15 * 60),
 });
 
 export const workerEnvSchema = z.object({
@@ -147,7 +154,7 @@ export interface RoutingConfig {
   margin: number;
 }
 
-export type ApiConfig = ApiEnv & { routing: RoutingConfig };
+export type ApiConfig = ApiEnv & { routing: RoutingConfig; bullBoardReadOnly: boolean };
 export type WorkerConfig = WorkerEnv & { routing: RoutingConfig };
 
 export class ConfigError extends Error {
@@ -187,7 +194,11 @@ function parseWith<S extends z.ZodType>(schema: S, env: Record<string, string | 
 
 export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
   const parsed = parseWith(apiEnvSchema, env);
-  return { ...parsed, routing: routingFrom(parsed) };
+  return {
+    ...parsed,
+    routing: routingFrom(parsed),
+    bullBoardReadOnly: parsed.BULL_BOARD_READ_ONLY ?? parsed.NODE_ENV === 'production',
+  };
 }
 
 export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {

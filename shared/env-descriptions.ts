@@ -52,6 +52,16 @@ export const envDescriptions = {
   RECONCILE_UNHEALTHY_MS: 'a running instance with no healthy task for this long is repaired',
   RECONCILE_DRY_RUN: 'report drift without changing anything',
   COST_PRICES_FILE: 'JSON file overriding the default us-west-2 prices',
+  REDIS_COMMAND_TIMEOUT_MS:
+    'bound on one Redis command of the API (which then answers 503) and of the worker store',
+  METRICS_TOKEN:
+    'bearer token Prometheus sends for /metrics; without it (and without METRICS_PORT) /metrics answers 401',
+  METRICS_PORT:
+    'serve /metrics on this separate port instead of the API port (keep it private; METRICS_TOKEN still applies when set)',
+  BULL_BOARD_READ_ONLY:
+    'Bull Board shows queues but refuses retries, removals and adds (default: true in production)',
+  ADMIN_LOGIN_MAX_FAILURES: 'failed admin logins per client address before it is locked out',
+  ADMIN_LOGIN_LOCKOUT_SECONDS: 'how long a locked-out address gets 429 on admin pages',
 } as const;
 
 /** Variables whose values are credentials: injected from a secret store, never logged. */
@@ -60,4 +70,5 @@ export const secretEnvNames = new Set([
   'ADMIN_PASSWORD',
   'DATA_ENCRYPTION_KEY',
   'DEFAULT_ANTHROPIC_API_KEY',
+  'METRICS_TOKEN',
 ]);

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RoutingConfig } from './config.js';
-import type { InstanceRecord, InstanceStatus, Leftover, StepId, StepRecord } from './domain.js';
+import {
+  INSTANCE_STATUSES,
+  type InstanceRecord,
+  type InstanceStatus,
+  type Leftover,
+  type StepId,
+  type StepRecord,
+} from './domain.js';
 import { pairsToHash, parseRecord } from './instance-record.js';
 import { registerInstanceScripts } from './instance-scripts.js';
 import { indexMember, makeKeys } from './redis-keys.js';
@@ -33,10 +40,12 @@ export interface SealedCredentials {
 }
 
 /** `create` writes this as the record's `jobSeq`: the first create job's sequence, without a HINCRBY. */
-const FIRST_JOB_SEQUENCE = 1;
+export const FIRST_JOB_SEQUENCE = 1;
 
 /** Deleted records stay readable (GET answers `deleted`) for a while, then expire. */
 const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
+/** Expired index entries removed per sweep: bounded, so a sweep never stalls the call that runs it. */
+const SWEEP_BATCH = 100;
 
 /**
  * The instance store: one Redis hash per instance, a per-user pointer to the live instance, and
@@ -44,8 +53,28 @@ const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
  * than in job data, so a delete, a retry or the reconciler can read what a create made even after its
  * job is gone.
  */
-export function makeInstanceStore(redis: Redis, options: { prefix: string; routing: RoutingConfig }) {
+export function makeInstanceStore(
+  redis: Redis,
+  options: { prefix: string; routing: RoutingConfig; deletedRetentionSeconds?: number },
+) {
   const keys = makeKeys(options.prefix);
+  const retentionSeconds = options.deletedRetentionSeconds ?? DELETED_RETENTION_SECONDS;
+  const allIndexes = [keys.indexAll, ...INSTANCE_STATUSES.map((s) => keys.indexStatus(s))];
+
+  /** Takes index members out of every index (a member is in `all` and in one status index). */
+  async function unindex(members: readonly string[]): Promise<void> {
+    if (members.length === 0) return;
+    const pipeline = redis.pipeline();
+    for (const index of allIndexes) pipeline.zrem(index, ...members);
+    pipeline.zrem(keys.indexExpiring, ...members);
+    await pipeline.exec();
+  }
+
+  /** Index entries whose record has expired by now leave the indexes with it. */
+  async function sweepExpired(now = Date.now()): Promise<void> {
+    const due = await redis.zrangebyscore(keys.indexExpiring, '-inf', now, 'LIMIT', 0, SWEEP_BATCH);
+    await unindex(due);
+  }
   const statusIndexPrefix = keys.indexStatus('');
   const instancePrefix = keys.instance('');
   const scripts = registerInstanceScripts(redis, options.routing.listeners);
@@ -135,17 +164,33 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       return { kind: 'created', instance, jobSequence: FIRST_JOB_SEQUENCE };
     },
 
+    /**
+     * Newest first. Reads one live record past the page, so `nextCursor` is set only when another
+     * page has something in it; an index entry whose record has gone (expired) is skipped and removed.
+     */
     async list(query: { status?: InstanceStatus; cursor?: string; limit: number }) {
+      await sweepExpired();
       const index = query.status ? keys.indexStatus(query.status) : keys.indexAll;
-      const max = query.cursor ? `(${query.cursor}` : '+';
-      const members = await redis.zrange(index, max, '-', 'BYLEX', 'REV', 'LIMIT', 0, query.limit);
-      const pipeline = redis.pipeline();
-      for (const member of members) pipeline.hgetall(keys.instance(member.slice(16)));
-      const replies = (await pipeline.exec()) ?? [];
-      const items = replies
-        .map(([, hash]) => parseRecord(hash as Record<string, string>))
-        .filter((r) => r !== null);
-      const nextCursor = members.length === query.limit ? members[members.length - 1]! : null;
+      let max = query.cursor ? `(${query.cursor}` : '+';
+      const live: { member: string; record: InstanceRecord }[] = [];
+      while (live.length <= query.limit) {
+        const want = query.limit + 1 - live.length;
+        const members = await redis.zrange(index, max, '-', 'BYLEX', 'REV', 'LIMIT', 0, want);
+        const pipeline = redis.pipeline();
+        for (const member of members) pipeline.hgetall(keys.instance(member.slice(16)));
+        const replies = (await pipeline.exec()) ?? [];
+        const gone: string[] = [];
+        members.forEach((member, i) => {
+          const record = parseRecord(replies[i]?.[1] as Record<string, string>);
+          if (record) live.push({ member, record });
+          else gone.push(member);
+        });
+        await unindex(gone);
+        if (members.length < want) break;
+        max = `(${members[members.length - 1]!}`;
+      }
+      const items = live.slice(0, query.limit).map((l) => l.record);
+      const nextCursor = live.length > query.limit ? live[query.limit - 1]!.member : null;
       return { items, nextCursor };
     },
 
@@ -235,7 +280,16 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       if (leftovers.length > 0) await redis.hset(keys.leftovers, instance.id, JSON.stringify(leftovers));
       const pointer = keys.user(instance.userId);
       if ((await redis.get(pointer)) === instance.id) await redis.del(pointer);
-      await redis.expire(keys.instance(instance.id), DELETED_RETENTION_SECONDS);
+      // The record and its index entries expire together (sweepExpired, run by list and here).
+      const member =
+        (await redis.hget(keys.instance(instance.id), 'indexMember')) ??
+        indexMember(Date.parse(instance.createdAt), instance.id);
+      await redis
+        .multi()
+        .expire(keys.instance(instance.id), retentionSeconds)
+        .zadd(keys.indexExpiring, Date.now() + retentionSeconds * 1000, member)
+        .exec();
+      await sweepExpired();
     },
 
     /** Every deleted instance's leftovers still to remove, by instance id. */

@@ -8,6 +8,8 @@ export function makeKeys(prefix: string) {
     user: (userId: string) => `${prefix}:user:${userId}`,
     indexAll: `${prefix}:idx:all`,
     indexStatus: (status: string) => `${prefix}:idx:status:${status}`,
+    /** Index members of records set to expire (score = when, ms), so their index entries go with them. */
+    indexExpiring: `${prefix}:idx:expiring`,
     events: (id: string) => `${prefix}:events:${id}`,
     lock: (id: string) => `${prefix}:lock:${id}`,
     routing: (listenerArn: string) => `${prefix}:route:${listenerArn}`,
@@ -17,6 +19,10 @@ export function makeKeys(prefix: string) {
     routingFull: `${prefix}:route-full`,
     /** Deleted instances whose delete left housekeeping undone (hash id -> leftovers JSON), for the reconciler. */
     leftovers: `${prefix}:leftovers`,
+    /** Failed admin logins per client address (rate-limiter-flexible appends `:<address>`). */
+    adminLoginFailures: `${prefix}:admin-login-failures`,
+    /** One API caller's Idempotency-Key (both hashed): its in-flight mark, then its sealed response. */
+    idempotency: (callerHash: string, keyHash: string) => `${prefix}:idem:${callerHash}:${keyHash}`,
   };
 }
 

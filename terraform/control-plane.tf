@@ -45,6 +45,7 @@ locals {
     API_TOKEN           = aws_secretsmanager_secret.control_plane["API_TOKEN"].arn
     ADMIN_PASSWORD      = aws_secretsmanager_secret.control_plane["ADMIN_PASSWORD"].arn
     DATA_ENCRYPTION_KEY = aws_secretsmanager_secret.control_plane["DATA_ENCRYPTION_KEY"].arn
+    METRICS_TOKEN       = aws_secretsmanager_secret.control_plane["METRICS_TOKEN"].arn
   }
 }
 

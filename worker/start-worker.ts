@@ -31,7 +31,14 @@ export async function startWorker(
   const log = overrides.logger ?? makeLogger({ level: config.LOG_LEVEL, name: 'worker' });
   // The store's connection carries only the store's scripts: one that BullMQ also loads its ~50 scripts
   // into makes every ioredis pipeline (a checkpoint is one) copy them all, ~4% of the worker's CPU.
-  const redis = makeRedis(config.REDIS_URL, { name: 'openclaw-worker-store' });
+  // The store's commands wait out a short Redis restart but never hang a step for a whole outage (5x the
+  // API's bound: a failed step is retried, a failed request is the client's). BullMQ's connection keeps
+  // `maxRetriesPerRequest: null` and no timeout: its Workers block, pause while Redis is away and
+  // resume on reconnect, and their jobs stay in Redis meanwhile.
+  const redis = makeRedis(config.REDIS_URL, {
+    name: 'openclaw-worker-store',
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS * 5,
+  });
   const queueConnection = makeRedis(config.REDIS_URL, { name: 'openclaw-worker-queue' });
   for (const connection of [redis, queueConnection]) {
     connection.on('error', (error) => log.warn({ reason: error.message }, 'redis connection error'));
@@ -84,7 +91,14 @@ export async function startWorker(
   const capacityQueue = makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX);
   await registerCapacitySampler(capacityQueue, config.SAMPLE_INTERVAL_MS);
   const sampler = startCapacityWorker(
-    { aws, redis, store: ctx.store, config, log: log.child({ queue: QUEUE_NAMES.capacity }) },
+    {
+      aws,
+      redis,
+      store: ctx.store,
+      config,
+      log: log.child({ queue: QUEUE_NAMES.capacity }),
+      queues: [instanceQueue.queue, reconcileQueue, capacityQueue],
+    },
     queueConnection,
     name,
   );

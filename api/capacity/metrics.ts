@@ -9,8 +9,9 @@ import { readReconcileReport } from '../../shared/reconcile-report.js';
 /**
  * Prometheus metrics, one registry per app instance (never prom-client's global one), collected on
  * scrape: queue counts from BullMQ, capacity figures from the latest sample, routing slots from the
- * store, and duration histograms from the Redis buckets every worker process writes to (so any API
- * process serves the same histogram) plus BullMQ job durations, each job counted once.
+ * store, and duration histograms from the Redis buckets the workers write (step, signup and job
+ * durations; see shared/capacity/job-durations.ts), so any API process serves the same histogram.
+ * A scrape only reads: many scrapers cost Redis reads, never writes other requests queue behind.
  */
 export interface MetricsDeps {
   redis: Redis;
@@ -19,8 +20,6 @@ export interface MetricsDeps {
   samples: SampleStore;
   store: Pick<InstanceStore, 'routingUsage' | 'pendingLeftovers'>;
 }
-
-const JOB_WINDOW = 200;
 
 export interface CapacityMetrics {
   registry: Registry;
@@ -150,7 +149,6 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
       'openclaw_step_duration_seconds',
       'Saga step durations (startedAt to endedAt)',
       async () => {
-        await observeJobs();
         const out = [];
         for (const [series, snap] of await histograms.snapshot()) {
           if (series.startsWith('step:')) out.push({ labels: { step: series.slice(5) }, snap });
@@ -181,22 +179,6 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
       return snap ? [{ labels: {}, snap }] : [];
     }),
   );
-
-  /** Finished jobs still in BullMQ's retention, each observed once across scrapes and processes. */
-  async function observeJobs(): Promise<void> {
-    for (const q of deps.queues) {
-      const jobs = await q.getJobs(['completed', 'failed'], 0, JOB_WINDOW - 1);
-      for (const job of jobs) {
-        if (!job?.processedOn || !job.finishedOn) continue;
-        await histograms.observe(
-          `job:${q.name}:${job.name}`,
-          `${job.id}:${job.finishedOn}`,
-          (job.finishedOn - job.processedOn) / 1000,
-          job.finishedOn,
-        );
-      }
-    }
-  }
 
   return {
     registry,
