@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -365,5 +366,29 @@ describe('the command runtime', () => {
     } finally {
       ({ lc, c } = saved);
     }
+  });
+});
+
+describe('a localcloud process that exits without closing', () => {
+  it('takes its gateway processes with it (the exit hook kills them)', async () => {
+    const script = `
+      const { processRuntime } = await import('./localcloud/runtime/process-runtime.ts');
+      const { freePort } = await import('./localcloud/runtime/free-port.ts');
+      const port = await freePort();
+      const c = await processRuntime.start({ taskId: 't', image: 'i', env: { PORT: String(port) }, port, stopTimeoutMs: 1000 });
+      console.log('pid=' + c.pid);
+      process.exit(0);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    const pid = Number(/pid=(\d+)/.exec(out)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    await waitFor(async () => !alive(pid), { what: `gateway ${pid} killed when its localcloud exited` });
   });
 });
