@@ -59,6 +59,7 @@ function emptyState(): CloudState {
     waiting: new Set(),
     links: emptyLinks(),
     rulesByListener: new Map(),
+    serviceTokens: new Map(),
   };
 }
 
