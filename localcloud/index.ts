@@ -105,7 +105,7 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
   const faults = makeFaults(seed);
   const calls = new Map<string, number>();
   let url = '';
-  const server = makeServer({ cloud, faults, calls, bootstrap, ids: () => idsOf(cloud, url) });
+  const server = makeServer({ cloud, faults, calls, callLog: [], bootstrap, ids: () => idsOf(cloud, url) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

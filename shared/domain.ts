@@ -61,6 +61,19 @@ export interface StepRecord {
   output?: Record<string, string>;
 }
 
+/**
+ * What a delete could not remove and did not need to (housekeeping, e.g. INACTIVE task-definition
+ * revisions): recorded on the deleted instance, retried by the reconciler until it is gone.
+ */
+export interface Leftover {
+  step: StepId;
+  /** ARNs (or names) still there. */
+  resources: string[];
+  code: string;
+  message: string;
+  at: string;
+}
+
 export interface InstanceRecord {
   id: string;
   userId: string;
@@ -79,6 +92,8 @@ export interface InstanceRecord {
   updatedAt: string;
   runningAt: string | null;
   deletedAt: string | null;
+  /** Set by a delete that left housekeeping undone; emptied once the reconciler removed it. */
+  leftovers: Leftover[];
 }
 
 export function emptySteps(): Record<StepId, StepRecord> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RoutingConfig } from './config.js';
-import type { InstanceRecord, InstanceStatus, StepId, StepRecord } from './domain.js';
+import type { InstanceRecord, InstanceStatus, Leftover, StepId, StepRecord } from './domain.js';
 import { pairsToHash, parseRecord } from './instance-record.js';
 import { registerInstanceScripts } from './instance-scripts.js';
 import { indexMember, makeKeys } from './redis-keys.js';
@@ -215,8 +215,12 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       return redis.hincrby(keys.instance(id), 'jobSeq', 1);
     },
 
-    /** Ends an instance: frees its user and routing slot, forgets credentials, keeps the record a while. */
-    async markDeleted(instance: InstanceRecord): Promise<void> {
+    /**
+     * Ends an instance: frees its user and routing slot, forgets credentials, keeps the record a while.
+     * Leftovers (housekeeping the delete could not do) go on the record and into the index the
+     * reconciler retries from.
+     */
+    async markDeleted(instance: InstanceRecord, leftovers: readonly Leftover[] = []): Promise<void> {
       // The slot first: whoever sees `deleted` (a caller polling, the API's capacity) sees it free too.
       // Its AWS resources are gone by now, so a new instance may take the slot at once.
       await slots.release(instance);
@@ -225,11 +229,31 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
         currentStep: null,
         'sealed:gatewayToken': null,
         'sealed:anthropicApiKey': null,
+        ...(leftovers.length > 0 ? { leftovers: JSON.stringify(leftovers) } : {}),
       });
       if (!result.ok) return;
+      if (leftovers.length > 0) await redis.hset(keys.leftovers, instance.id, JSON.stringify(leftovers));
       const pointer = keys.user(instance.userId);
       if ((await redis.get(pointer)) === instance.id) await redis.del(pointer);
       await redis.expire(keys.instance(instance.id), DELETED_RETENTION_SECONDS);
+    },
+
+    /** Every deleted instance's leftovers still to remove, by instance id. */
+    async pendingLeftovers(): Promise<Map<string, Leftover[]>> {
+      const raw = await redis.hgetall(keys.leftovers);
+      return new Map(Object.entries(raw).map(([id, json]) => [id, JSON.parse(json) as Leftover[]]));
+    },
+
+    /** What is left of an instance's leftovers after a retry: none drops it from the index. */
+    async updateLeftovers(id: string, remaining: readonly Leftover[]): Promise<void> {
+      const json = JSON.stringify(remaining);
+      const multi = redis.multi();
+      if (remaining.length === 0) multi.hdel(keys.leftovers, id);
+      else multi.hset(keys.leftovers, id, json);
+      // Only on a record still kept (deleted ones expire): never a half-written hash.
+      if ((await redis.hexists(keys.instance(id), 'id')) === 1)
+        multi.hset(keys.instance(id), 'leftovers', json);
+      await multi.exec();
     },
 
     reassignRoutingSlot: slots.reassign,

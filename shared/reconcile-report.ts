@@ -11,7 +11,8 @@ export function reconcileKeys(prefix: string) {
   return {
     report: `${base}:report`,
     counters: `${base}:counters`,
-    /** Target groups and rules carry no creation time: when the reconciler first saw each (ms). */
+    /** Target groups and rules carry no creation time (nor, from some implementations, services and task
+     * definitions): when the reconciler first saw each (ms). */
     firstSeen: `${base}:first-seen`,
     /** Running instances whose service has no healthy task: since when (ms). */
     unhealthySince: `${base}:unhealthy-since`,

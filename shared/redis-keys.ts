@@ -15,6 +15,8 @@ export function makeKeys(prefix: string) {
     routingNext: (listenerArn: string) => `${prefix}:route-next:${listenerArn}`,
     /** Listeners found full (hash ARN -> the capacity they were full at), so creates skip them. */
     routingFull: `${prefix}:route-full`,
+    /** Deleted instances whose delete left housekeeping undone (hash id -> leftovers JSON), for the reconciler. */
+    leftovers: `${prefix}:leftovers`,
   };
 }
 

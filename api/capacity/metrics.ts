@@ -17,7 +17,7 @@ export interface MetricsDeps {
   prefix: string;
   queues: readonly Queue[];
   samples: SampleStore;
-  store: Pick<InstanceStore, 'routingUsage'>;
+  store: Pick<InstanceStore, 'routingUsage' | 'pendingLeftovers'>;
 }
 
 const JOB_WINDOW = 200;
@@ -67,6 +67,11 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
     'Reconciler totals since deployment: runs, drift found, repaired, deleted, re-enqueued, failed, errors, routing slots freed',
     ['kind'],
   );
+  const leftovers = gauge(
+    'openclaw_delete_leftovers',
+    'Housekeeping deletes left undone (e.g. task-definition revisions), waiting for the reconciler: resources and instances, by step',
+    ['step', 'unit'],
+  );
   const reconcileLast = gauge(
     'openclaw_reconcile_last_run',
     'Last reconcile run: drift found, duration (ms), time (unix s), dry run (1/0)',
@@ -114,6 +119,18 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
       for (const r of await deps.store.routingUsage()) {
         routing.set({ listener: r.listenerArn, state: 'used' }, r.used);
         routing.set({ listener: r.listenerArn, state: 'free' }, r.free);
+      }
+      leftovers.reset();
+      const pending = new Map<string, { resources: number; instances: number }>();
+      for (const list of (await deps.store.pendingLeftovers()).values()) {
+        for (const l of list) {
+          const n = pending.get(l.step) ?? { resources: 0, instances: 0 };
+          pending.set(l.step, { resources: n.resources + l.resources.length, instances: n.instances + 1 });
+        }
+      }
+      for (const [step, n] of pending) {
+        leftovers.set({ step, unit: 'resources' }, n.resources);
+        leftovers.set({ step, unit: 'instances' }, n.instances);
       }
       const report = await readReconcileReport(deps.redis, deps.prefix);
       reconcileTotals.reset();

@@ -132,7 +132,7 @@ async function bumpAttempts(ctx: ReconcileContext, id: string) {
   await ctx.redis.hincrby(reconcileKeys(ctx.config.QUEUE_PREFIX).attempts, id, 1);
 }
 
-function stepContext(ctx: ReconcileContext, log: Logger): StepContext {
+export function stepContext(ctx: ReconcileContext, log: Logger): StepContext {
   return { ...ctx, log, note: async () => {} };
 }
 
@@ -158,7 +158,7 @@ async function undoAll(
 }
 
 /** The record an undo needs for an id the store does not know: names derive from the id alone. */
-function syntheticRecord(id: string): InstanceRecord {
+export function syntheticRecord(id: string): InstanceRecord {
   return {
     id,
     userId: '',
@@ -176,5 +176,6 @@ function syntheticRecord(id: string): InstanceRecord {
     updatedAt: '',
     runningAt: null,
     deletedAt: null,
+    leftovers: [],
   };
 }

@@ -33,6 +33,7 @@ function record(id: string, status: InstanceStatus, updatedMinutesAgo = 30): Ins
     updatedAt: at,
     runningAt: status === 'running' ? at : null,
     deletedAt: null,
+    leftovers: [],
   };
 }
 

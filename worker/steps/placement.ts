@@ -11,6 +11,7 @@ import { FatalError } from '../../shared/errors/fatal-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsValue } from '../aws/aws-call.js';
 import { describeService } from '../aws/describe-service.js';
+import { isServiceTask } from '../aws/service-tasks.js';
 import { findStartFailure } from './start-failure.js';
 import { done, outputOf, type Step, type StepContext } from './step.js';
 
@@ -133,7 +134,8 @@ async function serviceTasks(ctx: StepContext, serviceName: string): Promise<Task
   const described = await awsValue('read', 'DescribeTasks', () =>
     ctx.aws.ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns })),
   );
-  return described.tasks ?? [];
+  // Only the service's own: another service's task, listed by an answer that ignored the filter, is not it.
+  return (described.tasks ?? []).filter((t) => isServiceTask(t, serviceName));
 }
 
 function taskIp(task: Task): string | null {

@@ -7,6 +7,8 @@ import { FatalError } from '../../shared/errors/fatal-error.js';
 import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsCall, awsValue } from '../aws/aws-call.js';
+import { describeService } from '../aws/describe-service.js';
+import { tasksStillWanted } from '../aws/service-tasks.js';
 import { idempotencyToken } from '../saga/idempotency-token.js';
 import { done, type Step, type StepContext } from './step.js';
 import { upperTags } from './tags.js';
@@ -57,8 +59,28 @@ export const secretStep: Step = {
     return done({ secretArn: arn });
   },
 
+  /**
+   * Runs right after the service's undo, before anything else: the credentials go as soon as nothing can
+   * read them. ECS reads a secret only when a task's container starts, so that is once the service is no
+   * longer ACTIVE (it starts no task again) and every task of it has been told to stop (desired STOPPED:
+   * the agent starts no container of a stopping task). A task still RUNNING read its values at its start
+   * and is unaffected. Until then the delete looks again shortly, without spending an attempt.
+   */
   async undo(ctx, instance) {
-    const { secretName } = resourceNames(instance.id);
+    const { secretName, serviceName } = resourceNames(instance.id);
+    const [service, wanted] = await Promise.all([
+      describeService(ctx, serviceName),
+      tasksStillWanted(ctx, serviceName),
+    ]);
+    if (service?.status === 'ACTIVE' || wanted.length > 0) {
+      throw new RetryAfterError(
+        'SecretStillNeeded',
+        service?.status === 'ACTIVE'
+          ? `service ${serviceName} is still ACTIVE: a task it starts would read the secret`
+          : `${wanted.length} task(s) of service ${serviceName} not yet told to stop`,
+        ctx.config.PLACEMENT_POLL_MS,
+      );
+    }
     const deleted = await awsCall('delete', 'DeleteSecret', () =>
       // The user asked us to forget their key: no recovery window.
       ctx.aws.secrets.send(

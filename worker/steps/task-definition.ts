@@ -13,6 +13,7 @@ import { FatalError } from '../../shared/errors/fatal-error.js';
 import { RetryableError } from '../../shared/errors/retryable-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsCall, awsValue } from '../aws/aws-call.js';
+import { withLeftovers } from './leftovers.js';
 import { done, outputOf, type Step, type StepContext } from './step.js';
 import { lowerTags } from './tags.js';
 
@@ -59,10 +60,17 @@ export function gatewayContainer(
 }
 
 /** An ACTIVE revision registered for this image and this secret is reused rather than leaking another. */
-function reusable(definition: TaskDefinition | undefined, config: WorkerConfig, secretArn: string): boolean {
+function reusable(
+  definition: TaskDefinition | undefined,
+  config: WorkerConfig,
+  secretArn: string,
+  family: string,
+): boolean {
   const container = definition?.containerDefinitions?.[0];
   return (
-    definition?.status === 'ACTIVE' &&
+    // The answer is checked, not trusted to be the family asked for.
+    definition?.family === family &&
+    definition.status === 'ACTIVE' &&
     container?.image === config.GATEWAY_IMAGE &&
     (container.secrets ?? []).every((s) => s.valueFrom?.startsWith(`${secretArn}:`))
   );
@@ -81,7 +89,7 @@ export const taskDefinitionStep: Step = {
       : await awsCall('read', 'DescribeTaskDefinition', () =>
           ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskFamily })),
         );
-    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, secretArn)) {
+    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, secretArn, taskFamily)) {
       const arn = latest.value.taskDefinition!.taskDefinitionArn!;
       await ctx.note(`task definition ${arn} found`);
       return done({ taskDefinitionArn: arn });
@@ -108,39 +116,51 @@ export const taskDefinitionStep: Step = {
     return done({ taskDefinitionArn: arn });
   },
 
-  /** Every revision of the family: deregister the ACTIVE ones, then delete them all. */
+  /**
+   * Every revision of the family: deregister the ACTIVE ones, then delete them all. Housekeeping: the
+   * service that ran them is gone, so a revision left behind holds nothing up; when this fails for good the
+   * delete records what is left (carried on the error) and the reconciler retries it.
+   */
+  housekeeping: true,
   async undo(ctx, instance) {
     const { taskFamily } = resourceNames(instance.id);
-    // Both lists at once: INACTIVE revisions are those an earlier, interrupted delete deregistered.
-    const [active, inactive] = await Promise.all([
-      listRevisions(ctx, taskFamily, 'ACTIVE'),
-      listRevisions(ctx, taskFamily, 'INACTIVE'),
-    ]);
-    await Promise.all(
-      active.map((arn) =>
-        awsCall('delete', 'DeregisterTaskDefinition', () =>
-          ctx.aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn })),
+    let left: string[] = [`family ${taskFamily}`];
+    try {
+      // Both lists at once: INACTIVE revisions are those an earlier, interrupted delete deregistered.
+      const [active, inactive] = await Promise.all([
+        listRevisions(ctx, taskFamily, 'ACTIVE'),
+        listRevisions(ctx, taskFamily, 'INACTIVE'),
+      ]);
+      const all = [...new Set([...active, ...inactive])];
+      left = [...all];
+      await Promise.all(
+        active.map((arn) =>
+          awsCall('delete', 'DeregisterTaskDefinition', () =>
+            ctx.aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn })),
+          ),
         ),
-      ),
-    );
-    const all = [...new Set([...active, ...inactive])];
-    for (let i = 0; i < all.length; i += 10) {
-      const batch = all.slice(i, i + 10);
-      const result = await awsValue('delete', 'DeleteTaskDefinitions', () =>
-        ctx.aws.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: batch })),
       );
-      const failure = result.failures?.find(
-        (f) => !/not found|DELETE_IN_PROGRESS|missing/i.test(f.reason ?? ''),
-      );
-      if (failure) {
-        // Usually a deregistration not yet visible: another attempt settles it.
-        throw new RetryableError(
-          'DeleteTaskDefinitionsFailed',
-          `DeleteTaskDefinitions: ${failure.arn ?? ''} ${failure.reason ?? ''} ${failure.detail ?? ''}`.trim(),
+      for (let i = 0; i < all.length; i += 10) {
+        const batch = all.slice(i, i + 10);
+        const result = await awsValue('delete', 'DeleteTaskDefinitions', () =>
+          ctx.aws.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: batch })),
         );
+        const failure = result.failures?.find(
+          (f) => !/not found|DELETE_IN_PROGRESS|missing/i.test(f.reason ?? ''),
+        );
+        if (failure) {
+          // Usually a deregistration not yet visible: another attempt settles it.
+          throw new RetryableError(
+            'DeleteTaskDefinitionsFailed',
+            `DeleteTaskDefinitions: ${failure.arn ?? ''} ${failure.reason ?? ''} ${failure.detail ?? ''}`.trim(),
+          );
+        }
+        left = left.filter((arn) => !batch.includes(arn));
       }
+      return all.length > 0 ? 'deleted' : 'absent';
+    } catch (error) {
+      throw withLeftovers(error, left);
     }
-    return all.length > 0 ? 'deleted' : 'absent';
   },
 };
 
