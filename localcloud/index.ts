@@ -12,6 +12,7 @@ import { DEFAULT_TIME_SCALE, type LocalcloudTiming } from './timing.js';
 
 export type { FaultConfig, FaultRule } from './faults.js';
 export { liveContainerPids } from './runtime/child-container.js';
+export { TASK_RUNTIME_KINDS } from './runtime/task-runtime.js';
 export { AWS_TIMING, DEFAULT_TIME_SCALE } from './timing.js';
 export type { FailingImageRule, LocalcloudIds, LocalcloudTiming, TaskRuntimeKind };
 
