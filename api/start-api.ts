@@ -52,6 +52,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
     instanceQueue.queue,
     makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX),
     makeQueue(QUEUE_NAMES.reconcile, queueConnection, config.QUEUE_PREFIX),
+    makeQueue(QUEUE_NAMES.webhooks, queueConnection, config.QUEUE_PREFIX),
   ];
   const app = makeApp(
     {

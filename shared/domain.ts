@@ -76,6 +76,11 @@ export interface InstanceRecord {
   updatedAt: string;
   runningAt: string | null;
   deletedAt: string | null;
+  /**
+   * How many times the backend restored lost credentials (PUT .../credentials); absent before the first.
+   * The secret step writes rotation n's value under a token of its own, so a retry repeats it exactly.
+   */
+  credentialsRotation?: number;
 }
 
 export function emptySteps(): Record<StepId, StepRecord> {

@@ -50,6 +50,13 @@ export const envDescriptions = {
   RECONCILE_UNHEALTHY_MS: 'a running instance with no healthy task for this long is repaired',
   RECONCILE_DRY_RUN: 'report drift without changing anything',
   COST_PRICES_FILE: 'JSON file overriding the default us-west-2 prices',
+  WEBHOOK_URLS: 'comma-separated http(s) endpoints that receive signed lifecycle webhooks; none when unset',
+  WEBHOOK_SECRET:
+    'Standard Webhooks signing secret, whsec_ and 24-64 bytes in base64; required with WEBHOOK_URLS',
+  WEBHOOK_TIMEOUT_MS: 'how long one webhook delivery waits for the receiver to answer',
+  WEBHOOK_BACKOFF_BASE_MS: 'first webhook retry delay; doubles each attempt, with jitter',
+  WEBHOOK_BACKOFF_MAX_MS: 'longest delay between two webhook attempts',
+  WEBHOOK_RETRY_WINDOW_MS: 'how long an event is retried before it is given up (expired)',
 } as const;
 
 /** Variables whose values are credentials: injected from a secret store, never logged. */
@@ -58,4 +65,5 @@ export const secretEnvNames = new Set([
   'ADMIN_PASSWORD',
   'DATA_ENCRYPTION_KEY',
   'DEFAULT_ANTHROPIC_API_KEY',
+  'WEBHOOK_SECRET',
 ]);

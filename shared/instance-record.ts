@@ -39,5 +39,6 @@ export function parseRecord(hash: Record<string, string>): InstanceRecord | null
     updatedAt: hash.updatedAt ?? '',
     runningAt: hash.runningAt || null,
     deletedAt: hash.deletedAt || null,
+    ...(hash.credentialsRotation ? { credentialsRotation: Number(hash.credentialsRotation) } : {}),
   };
 }

@@ -15,6 +15,14 @@ export function makeKeys(prefix: string) {
     routingNext: (listenerArn: string) => `${prefix}:route-next:${listenerArn}`,
     /** Listeners found full (hash ARN -> the capacity they were full at), so creates skip them. */
     routingFull: `${prefix}:route-full`,
+    /** An instance's lifecycle events (list, oldest first; event n is at index n - 1), as signed bodies. */
+    webhookLog: (id: string) => `${prefix}:wh:log:${id}`,
+    /** Per endpoint (hash endpoint key -> sequence): the next event of this instance it is owed. */
+    webhookNext: (id: string) => `${prefix}:wh:next:${id}`,
+    /** Delivery attempts of an instance's events (list of JSON, oldest first, bounded). */
+    webhookAttempts: (id: string) => `${prefix}:wh:tries:${id}`,
+    /** One delivery job per instance and endpoint at a time: what keeps events in order. */
+    webhookLock: (id: string, endpoint: string) => `${prefix}:wh:lock:${id}:${endpoint}`,
   };
 }
 

@@ -204,6 +204,8 @@ data "aws_iam_policy_document" "worker" {
       "secretsmanager:CreateSecret",
       "secretsmanager:DescribeSecret",
       "secretsmanager:DeleteSecret",
+      "secretsmanager:PutSecretValue",
+      "secretsmanager:RestoreSecret",
     ]
     resources = [local.instance_secrets]
   }

@@ -5,11 +5,12 @@
 #   aws secretsmanager put-secret-value --secret-id openclaw/control-plane/admin-password --secret-string "$(openssl rand -hex 16)"
 #   aws secretsmanager put-secret-value --secret-id openclaw/control-plane/data-encryption-key --secret-string "$(openssl rand -base64 32)"
 #   aws secretsmanager put-secret-value --secret-id openclaw/control-plane/default-anthropic-api-key --secret-string "sk-ant-..."
+#   aws secretsmanager put-secret-value --secret-id openclaw/control-plane/webhook-secret --secret-string "whsec_$(openssl rand -base64 32)"
 #
 # The names sit outside openclaw/instances/*, the only prefix the worker and the gateways may touch.
 
 locals {
-  control_plane_secret_names = ["API_TOKEN", "ADMIN_PASSWORD", "DATA_ENCRYPTION_KEY", "DEFAULT_ANTHROPIC_API_KEY"]
+  control_plane_secret_names = ["API_TOKEN", "ADMIN_PASSWORD", "DATA_ENCRYPTION_KEY", "DEFAULT_ANTHROPIC_API_KEY", "WEBHOOK_SECRET"]
 }
 
 resource "aws_secretsmanager_secret" "control_plane" {

@@ -56,6 +56,12 @@ variable "certificate_arn" {
   default     = null
 }
 
+variable "webhook_urls" {
+  description = "Endpoints of the signup backend that receive signed lifecycle webhooks (WEBHOOK_URLS); none when empty."
+  type        = list(string)
+  default     = []
+}
+
 variable "alb_idle_timeout" {
   description = "ALB idle timeout in seconds; gateways hold long-lived WebSocket connections."
   type        = number

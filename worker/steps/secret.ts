@@ -2,6 +2,8 @@ import {
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
+  PutSecretValueCommand,
+  RestoreSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { FatalError } from '../../shared/errors/fatal-error.js';
 import { resourceNames } from '../../shared/naming.js';
@@ -13,16 +15,29 @@ import { upperTags } from './tags.js';
 /**
  * Secret `openclaw/instances/<id>`: `{"ANTHROPIC_API_KEY", "OPENCLAW_GATEWAY_TOKEN"}`, opened from the
  * sealed credentials on the instance record. Once the secret exists Redis keeps no copy of either.
+ *
+ * Restored credentials (rotation n, after PUT .../credentials) take the same path with a token of their
+ * own: the secret is created when gone, or, when it exists while sealed credentials wait, given them as a
+ * new version (PutSecretValue; a secret scheduled for deletion is restored first). The token makes a
+ * retry repeat the same version instead of adding another. The service step then redeploys, since ECS
+ * reads a secret only when a task starts.
  */
 export const secretStep: Step = {
   id: 'secret',
 
   async run(ctx, { instance, firstRun }) {
     const { secretName } = resourceNames(instance.id);
-    const existing = firstRun ? null : await findSecret(ctx, secretName);
+    const rotation = instance.credentialsRotation ?? 0;
+    // Rotation 0 keeps the token every instance created before rotations existed was made with.
+    const token = idempotencyToken(instance.id, rotation > 0 ? `secret:${rotation}` : 'secret');
+    const existing = firstRun ? null : await findSecret(ctx, secretName, rotation > 0);
     if (existing) {
+      if (rotation > 0 && (await ctx.store.sealedCredentials(instance.id))) {
+        await putRotated(ctx, instance.id, existing, token);
+        await ctx.note(`secret ${existing.arn}: restored credentials ${rotation} written`);
+      }
       await ctx.store.dropSealedCredentials(instance.id);
-      return done({ secretArn: existing });
+      return done({ secretArn: existing.arn });
     }
     const secretString = await secretValue(ctx, instance.id);
     const created = await awsCall('create', 'CreateSecret', () =>
@@ -32,7 +47,7 @@ export const secretStep: Step = {
           Description: `OpenClaw gateway credentials of instance ${instance.id}`,
           SecretString: secretString,
           // The same token on every retry: a repeated create of the same value answers like the first.
-          ClientRequestToken: idempotencyToken(instance.id, 'secret'),
+          ClientRequestToken: token,
           Tags: upperTags(instance.id),
         }),
       ),
@@ -62,15 +77,48 @@ export const secretStep: Step = {
   },
 };
 
-async function findSecret(ctx: StepContext, secretName: string): Promise<string | null> {
+/** The secret, or null when gone; one scheduled for deletion is fatal, unless restored credentials await. */
+async function findSecret(
+  ctx: StepContext,
+  secretName: string,
+  restoring: boolean,
+): Promise<{ arn: string; scheduledForDeletion: boolean } | null> {
   const found = await awsCall('read', 'DescribeSecret', () =>
     ctx.aws.secrets.send(new DescribeSecretCommand({ SecretId: secretName })),
   );
   if (!found.ok || !found.value.ARN) return null;
-  if (found.value.DeletedDate) {
+  const scheduledForDeletion = !!found.value.DeletedDate;
+  if (scheduledForDeletion && !restoring) {
     throw new FatalError('SecretScheduledForDeletion', `secret ${secretName} is scheduled for deletion`);
   }
-  return found.value.ARN;
+  return { arn: found.value.ARN, scheduledForDeletion };
+}
+
+/**
+ * Writes restored credentials as the secret's current version. PutSecretValue with a token already used
+ * for the same value changes nothing (AWS), so a retry after a crash is harmless.
+ */
+async function putRotated(
+  ctx: StepContext,
+  instanceId: string,
+  secret: { arn: string; scheduledForDeletion: boolean },
+  token: string,
+): Promise<void> {
+  if (secret.scheduledForDeletion) {
+    await awsValue('create', 'RestoreSecret', () =>
+      ctx.aws.secrets.send(new RestoreSecretCommand({ SecretId: secret.arn })),
+    );
+  }
+  const secretString = await secretValue(ctx, instanceId);
+  await awsValue('create', 'PutSecretValue', () =>
+    ctx.aws.secrets.send(
+      new PutSecretValueCommand({
+        SecretId: secret.arn,
+        SecretString: secretString,
+        ClientRequestToken: token,
+      }),
+    ),
+  );
 }
 
 /** The secret's JSON. Errors name what is missing, never a value. */
