@@ -145,6 +145,7 @@ export const workerEnvSchema = z.object({
   WEBHOOK_BACKOFF_MAX_MS: positiveInt.default(3_600_000),
   // The Standard Webhooks guidance: retry for about a day, then give the event up.
   WEBHOOK_RETRY_WINDOW_MS: positiveInt.default(24 * 3_600_000),
+  WEBHOOK_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
 });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

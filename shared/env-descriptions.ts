@@ -57,6 +57,8 @@ export const envDescriptions = {
   WEBHOOK_BACKOFF_BASE_MS: 'first webhook retry delay; doubles each attempt, with jitter',
   WEBHOOK_BACKOFF_MAX_MS: 'longest delay between two webhook attempts',
   WEBHOOK_RETRY_WINDOW_MS: 'how long an event is retried before it is given up (expired)',
+  WEBHOOK_SWEEP_INTERVAL_MS:
+    'how often a sweep enqueues deliveries still owed whose enqueue was lost (a crash right after a transition)',
 } as const;
 
 /** Variables whose values are credentials: injected from a secret store, never logged. */

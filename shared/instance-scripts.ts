@@ -134,8 +134,9 @@ return {'full'}
  * instance's webhook log in the same step: its sequence (the record's `eventSeq`) and id are assigned
  * here, so an event exists exactly when its transition happened, and a repeated transition (a retried
  * job, a second `markDeleted`) writes no second one.
- * KEYS: instance, webhook log. ARGV: status-index prefix, new status, allowed statuses (comma list, or
- * '*'), fields to set (JSON), event body without id and sequence (a JSON object, or '').
+ * The instance also joins the owed set (score: the event's time), which the webhook sweep reads.
+ * KEYS: instance, webhook log, owed set. ARGV: status-index prefix, new status, allowed statuses (comma
+ * list, or '*'), fields to set (JSON), event body without id and sequence (a JSON object, or ''), now (ms).
  * Returns {'ok', previous, currentStep or '', event sequence or 0} | {'conflict', current} | {'missing'}.
  */
 export const transitionScript = `
@@ -164,6 +165,7 @@ if ARGV[5] ~= '' and current ~= ARGV[2] then
   sequence = redis.call('HINCRBY', KEYS[1], 'eventSeq', 1)
   local id = 'evt_' .. redis.call('HGET', KEYS[1], 'id') .. '_' .. sequence
   redis.call('RPUSH', KEYS[2], '{"id":"' .. id .. '","sequence":' .. sequence .. ',' .. string.sub(ARGV[5], 2))
+  redis.call('ZADD', KEYS[3], tonumber(ARGV[6]), redis.call('HGET', KEYS[1], 'id'))
 end
 return {'ok', current, redis.call('HGET', KEYS[1], 'currentStep') or '', sequence}
 `;
@@ -235,7 +237,7 @@ return 0
 
 /** The scripts every store shares, by the command name each is registered under (prefixed: BullMQ defines its own). */
 const scripts = {
-  fleetTransition: { lua: transitionScript, numberOfKeys: 2 },
+  fleetTransition: { lua: transitionScript, numberOfKeys: 3 },
   fleetReleaseSlot: { lua: releaseSlotScript, numberOfKeys: 3 },
   fleetReassignSlot: { lua: reassignSlotScript, numberOfKeys: 2 },
   fleetRestoreCredentials: { lua: restoreCredentialsScript, numberOfKeys: 1 },

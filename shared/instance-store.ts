@@ -178,16 +178,19 @@ export function makeInstanceStore(
       fields: Record<string, string | null> = {},
       event?: LifecycleEvent,
     ): Promise<TransitionResult> {
-      const at = new Date().toISOString();
+      const now = new Date();
+      const at = now.toISOString();
       const body = event ? JSON.stringify({ type: event.type, timestamp: at, data: event.data }) : '';
       const reply = (await scripts.fleetTransition(
         keys.instance(id),
         keys.webhookLog(id),
+        keys.webhookOwed,
         statusIndexPrefix,
         to,
         from === '*' ? '*' : from.join(','),
         JSON.stringify({ updatedAt: at, ...fields }),
         body,
+        String(now.getTime()),
       )) as ['missing'] | ['conflict', string] | ['ok', string, string, number];
       if (reply[0] === 'missing') return { ok: false, reason: 'missing' };
       if (reply[0] === 'conflict')

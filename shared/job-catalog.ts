@@ -37,6 +37,7 @@ export const jobCatalog = {
   'sample-capacity': { queue: QUEUE_NAMES.capacity, schema: z.object({}).passthrough() },
   reconcile: { queue: QUEUE_NAMES.reconcile, schema: z.object({}).passthrough() },
   'deliver-webhook': { queue: QUEUE_NAMES.webhooks, schema: webhookJob },
+  'sweep-webhooks': { queue: QUEUE_NAMES.webhooks, schema: z.object({}).passthrough() },
 } as const;
 
 export type JobName = keyof typeof jobCatalog;

@@ -65,24 +65,24 @@ export const WEBHOOK_JOB_ATTEMPTS = 500;
 
 export function makeWebhookQueue(connection: Redis, prefix: string, endpoints: readonly WebhookEndpoint[]) {
   const queue = makeQueue(QUEUE_NAMES.webhooks, connection, prefix);
+  const job = (payload: WebhookJobPayload) => ({
+    name: 'deliver-webhook' as const,
+    data: payload,
+    opts: {
+      jobId: jobIds.deliverWebhook(payload),
+      attempts: WEBHOOK_JOB_ATTEMPTS,
+      backoff: { type: 'webhook' },
+    },
+  });
   return {
     queue,
     /** Enqueues the delivery of an instance's event `sequence` to every endpoint. */
     async enqueue(instanceId: string, sequence: number) {
-      await queue.addBulk(
-        endpoints.map((endpoint) => {
-          const payload: WebhookJobPayload = { instanceId, endpoint: endpoint.key, sequence };
-          return {
-            name: 'deliver-webhook',
-            data: payload,
-            opts: {
-              jobId: jobIds.deliverWebhook(payload),
-              attempts: WEBHOOK_JOB_ATTEMPTS,
-              backoff: { type: 'webhook' },
-            },
-          };
-        }),
-      );
+      await queue.addBulk(endpoints.map((e) => job({ instanceId, endpoint: e.key, sequence })));
+    },
+    /** One endpoint's delivery from `sequence` on (the sweep's); a no-op while that job exists. */
+    async enqueueFor(payload: WebhookJobPayload) {
+      await queue.addBulk([job(payload)]);
     },
     close: () => queue.close(),
   };

@@ -21,6 +21,8 @@ export function makeKeys(prefix: string) {
     webhookNext: (id: string) => `${prefix}:wh:next:${id}`,
     /** Delivery attempts of an instance's events (list of JSON, oldest first, bounded). */
     webhookAttempts: (id: string) => `${prefix}:wh:tries:${id}`,
+    /** Instances with events possibly still owed (sorted set, score = newest event ms): the sweep's list. */
+    webhookOwed: `${prefix}:wh:owed`,
     /** One delivery job per instance and endpoint at a time: what keeps events in order. */
     webhookLock: (id: string, endpoint: string) => `${prefix}:wh:lock:${id}:${endpoint}`,
   };

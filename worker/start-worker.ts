@@ -16,7 +16,7 @@ import { makeInstanceProcessor } from './processors/instances.js';
 import type { ReconcileOptions } from './reconciler/reconcile-context.js';
 import { registerReconciler, startReconcileWorker } from './reconciler/register-reconciler.js';
 import { makeLifecycleEventHook } from './webhooks/lifecycle-hook.js';
-import { startWebhookWorker } from './webhooks/start-webhook-worker.js';
+import { registerWebhookSweep, startWebhookWorker } from './webhooks/start-webhook-worker.js';
 
 export interface RunningWorker {
   /** Stops taking jobs, lets running steps finish within SHUTDOWN_TIMEOUT_MS, closes every connection. */
@@ -101,6 +101,7 @@ export async function startWorker(
   );
   sampler.on('error', (error) => log.error({ reason: error.message }, 'capacity worker error'));
   // Webhook deliveries (worker/webhooks), only when there is somewhere to send them.
+  if (endpoints.length > 0) await registerWebhookSweep(webhookQueue.queue, config.WEBHOOK_SWEEP_INTERVAL_MS);
   const webhooks =
     endpoints.length > 0
       ? startWebhookWorker(
@@ -111,6 +112,7 @@ export async function startWorker(
             log: log.child({ queue: QUEUE_NAMES.webhooks }),
             clock: systemClock,
             endpoints,
+            queue: webhookQueue,
           },
           queueConnection,
           name,

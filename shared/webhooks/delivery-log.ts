@@ -32,6 +32,20 @@ const MAX_ATTEMPTS_KEPT = 500;
 type Keys = ReturnType<typeof makeKeys>;
 
 /**
+ * Drops an instance from the owed set when every endpoint has settled its whole log, atomically, so an
+ * event appended meanwhile (which adds it again) is never lost from the set.
+ * KEYS: log, next hash, owed set. ARGV: instance id, then the endpoint keys. Returns 1 when dropped.
+ */
+const forgetScript = `
+local length = redis.call('LLEN', KEYS[1])
+for i = 2, #ARGV do
+  if tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '1') <= length then return 0 end
+end
+redis.call('ZREM', KEYS[3], ARGV[1])
+return 1
+`;
+
+/**
  * The webhook side of an instance in Redis: its event log (written by the store's transition script),
  * each endpoint's next owed sequence, and the attempts. The worker appends and advances; the API reads.
  */
@@ -71,6 +85,25 @@ export function makeDeliveryLog(redis: Redis, keys: Keys) {
       if (failed) throw failed;
       const ttl = Number(replies[replies.length - 1]?.[1] ?? -1);
       if (ttl > 0) await redis.pipeline().pexpire(attempts, ttl).pexpire(next, ttl).exec();
+    },
+
+    /** Forgets the instance in the owed set once every endpoint is past its last event. */
+    async forgetIfSettled(instanceId: string, endpoints: readonly string[]): Promise<boolean> {
+      const keysOf = [keys.webhookLog(instanceId), keys.webhookNext(instanceId), keys.webhookOwed];
+      return (await redis.eval(forgetScript, 3, ...keysOf, instanceId, ...endpoints)) === 1;
+    },
+
+    /** Instances whose newest event is older than `beforeMs` and that may still be owed something. */
+    owedBefore: (beforeMs: number, limit: number) =>
+      redis.zrangebyscore(keys.webhookOwed, '-inf', beforeMs, 'LIMIT', 0, limit),
+
+    /** Per endpoint, the next sequence owed, and the log's length. */
+    async lag(instanceId: string, endpoints: readonly string[]) {
+      const [length, next] = await Promise.all([
+        redis.llen(keys.webhookLog(instanceId)),
+        endpoints.length > 0 ? redis.hmget(keys.webhookNext(instanceId), ...endpoints) : Promise.resolve([]),
+      ]);
+      return { length, next: endpoints.map((endpoint, i) => ({ endpoint, next: Number(next[i] ?? 1) })) };
     },
 
     /** Every event with its delivery state and attempts per endpoint (configured ones, and any seen). */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { degradedEvent } from '../../shared/webhooks/lifecycle-events.js';
 import { apiOnPipeline } from '../routing/api-on-pipeline.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
 import { newWebhookSecret, type Receiver, startReceiver, waitUntil } from './receiver.js';
@@ -28,6 +29,7 @@ describe('lifecycle webhooks', () => {
         WEBHOOK_BACKOFF_BASE_MS: '50',
         WEBHOOK_BACKOFF_MAX_MS: '300',
         WEBHOOK_TIMEOUT_MS: '2000',
+        WEBHOOK_SWEEP_INTERVAL_MS: '300',
       },
     });
     api = await apiOnPipeline(p);
@@ -167,6 +169,31 @@ describe('lifecycle webhooks', () => {
     });
     expect(failed!.data.reason).toBeTruthy();
     expect(running).toMatchObject({ type: 'instance.running', sequence: 2 });
+  });
+
+  it('delivers an event whose enqueue was lost (the process died right after its transition), by the sweep', async () => {
+    const { id } = await p.submit('lost-enqueue');
+    const [record] = await p.waitForStatus([id], ['running'], 30_000);
+    await waitUntil(() => eventsOf(steady, id).length >= 1, 10_000, 'the running event');
+    // The test's own store has no onLifecycleEvent: its transition logs the event and enqueues nothing,
+    // exactly what a worker that died between the two leaves behind.
+    const moved = await p.store.transition(
+      id,
+      'degraded',
+      ['running'],
+      {},
+      degradedEvent(record!, 'tested by hand', 'service'),
+    );
+    expect(moved.ok).toBe(true);
+    for (const r of [steady, flaky]) {
+      await waitUntil(() => eventsOf(r, id).length >= 2, 10_000, 'the swept event at each receiver');
+      expect(eventsOf(r, id).map((e) => e.type)).toEqual(['instance.running', 'instance.degraded']);
+    }
+    await waitUntil(
+      async () => (await p.ns.redis.zscore(p.store.keys.webhookOwed, id)) === null,
+      5_000,
+      'the instance to leave the owed set once every endpoint has everything',
+    );
   });
 });
 

@@ -4,12 +4,14 @@ import type { Redis } from 'ioredis';
 import type { WorkerConfig } from '../../shared/config.js';
 import { jobCatalog } from '../../shared/job-catalog.js';
 import type { Logger } from '../../shared/logger.js';
+import type { WebhookQueue } from '../../shared/queues.js';
 import type { makeKeys } from '../../shared/redis-keys.js';
 import { type DeliveryLog, type LoggedEvent, makeDeliveryLog } from '../../shared/webhooks/delivery-log.js';
 import type { WebhookEndpoint } from '../../shared/webhooks/endpoints.js';
 import type { Clock } from '../context.js';
 import { sendWebhook } from './send-webhook.js';
 import { webhookKey } from './sign.js';
+import { sweepOwedWebhooks } from './sweep.js';
 
 export interface WebhookContext {
   redis: Redis;
@@ -18,6 +20,8 @@ export interface WebhookContext {
   log: Logger;
   clock: Clock;
   endpoints: readonly WebhookEndpoint[];
+  /** For the sweep, which enqueues deliveries whose enqueue was lost. */
+  queue: WebhookQueue;
 }
 
 /** The lock outlives one send (bounded by WEBHOOK_TIMEOUT_MS) by this much, and is renewed per event. */
@@ -39,6 +43,7 @@ export function makeWebhookProcessor(ctx: WebhookContext) {
   const secret = ctx.config.WEBHOOK_SECRET?.reveal();
   const key = secret ? webhookKey(secret) : null;
   return async function processWebhookJob(job: Job, token?: string): Promise<unknown> {
+    if (job.name === 'sweep-webhooks') return sweepOwedWebhooks(ctx, log);
     const parsed = jobCatalog['deliver-webhook'].schema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('webhook job payload does not parse');
     const { instanceId, endpoint: endpointKey, sequence } = parsed.data;
@@ -68,6 +73,11 @@ export function makeWebhookProcessor(ctx: WebhookContext) {
         });
         if (delivered) sent++;
       }
+      // Nothing owed to any endpoint any more: the sweep need not look at this instance.
+      await log.forgetIfSettled(
+        instanceId,
+        ctx.endpoints.map((e) => e.key),
+      );
       return { sent, through: next - 1 };
     } finally {
       await ctx.redis.eval(releaseScript, 1, lockKey, lockToken);

@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import { type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
 import { makeWebhookProcessor, type WebhookContext, webhookBackoff } from './deliver-processor.js';
@@ -16,4 +16,19 @@ export function startWebhookWorker(ctx: WebhookContext, connection: Redis, name?
     concurrency: WEBHOOK_CONCURRENCY,
     settings: { backoffStrategy: (attemptsMade) => backoff(attemptsMade) },
   });
+}
+
+export const WEBHOOK_SWEEP_SCHEDULER_ID = 'webhook-sweep';
+
+/** The sweep's schedule (see sweep.ts): idempotent, so every worker registers it and there is one. */
+export async function registerWebhookSweep(queue: Queue, intervalMs: number): Promise<void> {
+  await queue.upsertJobScheduler(
+    WEBHOOK_SWEEP_SCHEDULER_ID,
+    { every: intervalMs },
+    {
+      name: 'sweep-webhooks',
+      data: {},
+      opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+    },
+  );
 }
