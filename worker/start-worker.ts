@@ -100,26 +100,24 @@ export async function startWorker(
     name,
   );
   sampler.on('error', (error) => log.error({ reason: error.message }, 'capacity worker error'));
-  // Webhook deliveries (worker/webhooks), only when there is somewhere to send them.
-  if (endpoints.length > 0) await registerWebhookSweep(webhookQueue.queue, config.WEBHOOK_SWEEP_INTERVAL_MS);
-  const webhooks =
-    endpoints.length > 0
-      ? startWebhookWorker(
-          {
-            redis,
-            keys: ctx.store.keys,
-            config,
-            log: log.child({ queue: QUEUE_NAMES.webhooks }),
-            clock: systemClock,
-            endpoints,
-            queue: webhookQueue,
-          },
-          queueConnection,
-          name,
-        )
-      : null;
-  webhooks?.on('error', (error) => log.error({ reason: error.message }, 'webhook worker error'));
-  const workers = [worker, reconciler, sampler, ...(webhooks ? [webhooks] : [])];
+  // Webhook deliveries (worker/webhooks). It runs without endpoints too: its sweep then empties the owed
+  // set, which every logged event joins.
+  await registerWebhookSweep(webhookQueue.queue, config.WEBHOOK_SWEEP_INTERVAL_MS);
+  const webhooks = startWebhookWorker(
+    {
+      redis,
+      keys: ctx.store.keys,
+      config,
+      log: log.child({ queue: QUEUE_NAMES.webhooks }),
+      clock: systemClock,
+      endpoints,
+      queue: webhookQueue,
+    },
+    queueConnection,
+    name,
+  );
+  webhooks.on('error', (error) => log.error({ reason: error.message }, 'webhook worker error'));
+  const workers = [worker, reconciler, sampler, webhooks];
   // Every worker's connections finish their handshake before start() returns, so a close right after
   // start never races a handshake still in flight.
   await Promise.all(workers.map((w) => w.waitUntilReady()));
