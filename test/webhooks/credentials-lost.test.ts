@@ -1,4 +1,9 @@
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import {
+  DeleteServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import {
   DeleteSecretCommand,
   DescribeSecretCommand,
@@ -206,5 +211,28 @@ describe('credentials lost', () => {
     await waitUntil(() => typesOf(id).length >= 3, 10_000, 'the instance.recovered webhook');
     expect(typesOf(id)).toEqual(['instance.running', 'instance.credentials_lost', 'instance.recovered']);
     expect(receiver.accepted.some((e) => e.raw.includes(ownKey) || e.raw.includes(newToken))).toBe(false);
+  });
+
+  it('a repaired drift is reported as degraded, then recovered', async () => {
+    const created = await api.submit('drifted');
+    const { id } = (await created.json()) as { id: string };
+    await p.waitForStatus([id], ['running'], 30_000);
+    await waitUntil(
+      async () => !(await instancesWithLiveJobs(p.instanceQueue.queue)).has(id),
+      10_000,
+      `the create job of ${id} to finish`,
+    );
+    const cluster = p.config.ECS_CLUSTER;
+    const { serviceName } = resourceNames(id);
+    await p.aws.ecs.send(new UpdateServiceCommand({ cluster, service: serviceName, desiredCount: 0 }));
+    await p.aws.ecs.send(new DeleteServiceCommand({ cluster, service: serviceName, force: true }));
+    const report = await reconcile();
+    expect(report.actions).toContainEqual(expect.objectContaining({ kind: 'repair', instanceId: id }));
+    await waitUntil(() => typesOf(id).length >= 3, 30_000, 'the degraded and recovered webhooks');
+    expect(typesOf(id)).toEqual(['instance.running', 'instance.degraded', 'instance.recovered']);
+    const degraded = receiver.accepted.find(
+      (e) => e.type === 'instance.degraded' && e.data.instanceId === id,
+    );
+    expect(degraded?.data).toMatchObject({ step: 'service', reason: 'service resource is missing' });
   });
 });
