@@ -95,8 +95,11 @@ async function findSecret(
 }
 
 /**
- * Writes restored credentials as the secret's current version. PutSecretValue with a token already used
- * for the same value changes nothing (AWS), so a retry after a crash is harmless.
+ * Writes restored credentials as the secret's current version. A retry after a crash sends the same
+ * token and value, which AWS ignores: "If a version with this value already exists and that version's
+ * SecretString or SecretBinary values are the same as those in the request then the request is
+ * ignored. The operation is idempotent."
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html)
  */
 async function putRotated(
   ctx: StepContext,

@@ -22,7 +22,10 @@ export const TASK_MEMORY = '1536';
 
 /**
  * Which restored credentials (see the secret step) a revision's tasks read. ECS resolves a secret only
- * when a task starts, so restored credentials need new tasks: binding them to a revision of their own
+ * when a task starts ("If the secret is subsequently updated or rotated, the container will not receive
+ * the updated value automatically. You must either launch a new task or ... force the service to launch
+ * a fresh task": https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html),
+ * so restored credentials need new tasks: binding them to a revision of their own
  * makes the redeploy idempotent through the steps' own look-first. This step finds (or registers once)
  * the revision of rotation n, and the service step rolls the service onto it (UpdateService, a new
  * deployment) only while the service runs another. A forced deployment of the same revision would leave
