@@ -10,6 +10,8 @@ export interface WebhookEndpoint {
 
 export const endpointKey = (url: string) => createHash('sha256').update(url).digest('hex').slice(0, 12);
 
+/** The configured endpoints, each once (a URL listed twice is one endpoint, sent each event once). */
 export function webhookEndpoints(urls: readonly string[] | undefined): WebhookEndpoint[] {
-  return (urls ?? []).map((url) => ({ key: endpointKey(url), url, origin: new URL(url).origin }));
+  const unique = [...new Set(urls ?? [])];
+  return unique.map((url) => ({ key: endpointKey(url), url, origin: new URL(url).origin }));
 }
