@@ -76,7 +76,10 @@ const StepError = z.object({ code: z.string(), message: z.string() });
 
 export const StepView = z
   .object({
-    id: z.enum(STEP_IDS),
+    id: z.enum(STEP_IDS).openapi({
+      description: `The create saga's steps, in order (${STEP_IDS.join(' → ')}). The last, \`reachable\`, is the gate: the instance URL answered \`GET <url>health\` with the gateway token through the load balancer; only then is the instance \`running\`.`,
+      example: 'reachable',
+    }),
     state: z.enum(['pending', 'running', 'waiting', 'done', 'failed']),
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),

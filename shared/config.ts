@@ -129,6 +129,9 @@ export const workerEnvSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(25),
   PLACEMENT_POLL_MS: positiveInt.default(5000),
   PLACEMENT_DEADLINE_MS: positiveInt.default(10 * 60_000),
+  // After placement the target is already healthy, so the URL normally answers at the first look; the
+  // margin covers a listener rule or a token still propagating, not a task that has to start.
+  REACHABLE_DEADLINE_MS: positiveInt.default(2 * 60_000),
   HEALTH_CHECK_GRACE_SECONDS: positiveInt.default(120),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
   HEALTH_FILE: z.string().optional(),

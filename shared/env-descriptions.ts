@@ -38,8 +38,10 @@ export const envDescriptions = {
   WORKER_CONCURRENCY: 'jobs one worker process runs at once',
   JOB_ATTEMPTS: 'attempts per job before an instance is failed',
   BACKOFF_BASE_MS: 'first retry delay; doubles each attempt, with jitter',
-  PLACEMENT_POLL_MS: 'how often placement looks at a waiting task',
+  PLACEMENT_POLL_MS: 'how often placement and the reachability gate look again while they wait',
   PLACEMENT_DEADLINE_MS: 'how long placement waits before failing the instance',
+  REACHABLE_DEADLINE_MS:
+    'how long the instance URL may take to answer its health path with the gateway token, after placement',
   HEALTH_CHECK_GRACE_SECONDS: 'ECS health-check grace period of gateway services',
   SHUTDOWN_TIMEOUT_MS: 'how long a stopping worker lets running steps finish',
   HEALTH_FILE: 'file the worker touches every 10 s while its queues run, for container health checks',

@@ -206,6 +206,8 @@ data "aws_iam_policy_document" "worker" {
       "secretsmanager:DeleteSecret",
       "secretsmanager:PutSecretValue",
       "secretsmanager:RestoreSecret",
+      # The reachability gate reads the gateway token back (Redis keeps no copy once the secret exists).
+      "secretsmanager:GetSecretValue",
     ]
     resources = [local.instance_secrets]
   }

@@ -74,7 +74,7 @@ describe('instances routes', () => {
     const body = await read<InstanceBody & { gatewayToken?: string }>(again);
     expect(body.id).toBe(first.id);
     expect(body.gatewayToken).toBeUndefined();
-    expect(body.steps).toHaveLength(6);
+    expect(body.steps).toHaveLength(7);
     expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 1 });
   });
 
@@ -110,6 +110,7 @@ describe('instances routes', () => {
       'listener-rule',
       'service',
       'placement',
+      'reachable',
     ]);
     expect(JSON.stringify(body)).not.toContain('sealed');
     expect((await t.app.request('/v1/instances/zzzzzzzzzzzz', { headers: json })).status).toBe(404);

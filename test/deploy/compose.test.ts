@@ -16,6 +16,7 @@ interface ComposeService {
   build?: string;
   restart?: string;
   ports?: string[];
+  network_mode?: string;
 }
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
@@ -85,6 +86,12 @@ describe('docker-compose.yml', () => {
     expect(albPort).toMatch(/^\d+$/);
     // DNSName is 127.0.0.1:<port> inside the container too, so the host port must be the same.
     expect(services.localcloud!.ports).toContain(`127.0.0.1:${albPort}:${albPort}`);
+  });
+
+  it('lets the workers reach instance URLs at the address users open (the gate asks through the ALB)', () => {
+    // 127.0.0.1 inside the worker must be localcloud's loopback, where the ALB listens.
+    expect(services.worker!.network_mode).toBe('service:localcloud');
+    expect(services.worker!.ports).toBeUndefined();
   });
 });
 

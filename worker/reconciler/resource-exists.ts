@@ -44,6 +44,8 @@ export async function resourceExists(
       return (await findInstanceRule(ctx, record.listenerArn, record.id, null)) !== null;
     case 'service':
     case 'placement':
+    // The gate makes nothing: what it checked lives in the service (and the rule, checked on its own).
+    case 'reachable':
       return (await describeService(ctx, names.serviceName))?.status === 'ACTIVE';
     default:
       return assertNever(step, 'create step');

@@ -1,6 +1,7 @@
 import { STEP_IDS } from '../../shared/domain.js';
 import { listenerRuleStep } from './listener-rule.js';
 import { placementStep } from './placement.js';
+import { reachableStep } from './reachable.js';
 import { secretStep } from './secret.js';
 import { serviceStep } from './service.js';
 import type { Step } from './step.js';
@@ -15,6 +16,7 @@ export const createSteps: readonly Step[] = [
   listenerRuleStep,
   serviceStep,
   placementStep,
+  reachableStep,
 ];
 
 if (createSteps.map((s) => s.id).join() !== STEP_IDS.join()) {

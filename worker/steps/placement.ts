@@ -11,6 +11,7 @@ import { FatalError } from '../../shared/errors/fatal-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsValue } from '../aws/aws-call.js';
 import { describeService } from '../aws/describe-service.js';
+import { findStartFailure } from './start-failure.js';
 import { done, outputOf, type Step, type StepContext } from './step.js';
 
 /** Service events that mean the task waits for the ASG to add an instance. */
@@ -49,6 +50,10 @@ export const placementStep: Step = {
         rollout.rolloutStateReason ?? (lastEvent || 'deployment failed'),
       );
     }
+    // ECS counts the deployment's tasks that never ran; a secret or image they cannot get fails the
+    // instance now with ECS's own reason, rather than at the deadline after endless replacements.
+    const cannotStart = (rollout?.failedTasks ?? 0) > 0 ? await findStartFailure(ctx, serviceName) : null;
+    if (cannotStart) throw new FatalError('TaskFailedToStart', cannotStart);
     // Nothing runs yet: tasks and target health cannot add anything, so this poll is one call.
     const anyRunning = (service.runningCount ?? 0) > 0;
     const tasks = anyRunning ? await serviceTasks(ctx, serviceName) : [];

@@ -6,6 +6,7 @@ import {
   RestoreSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { FatalError } from '../../shared/errors/fatal-error.js';
+import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsCall, awsValue } from '../aws/aws-call.js';
 import { idempotencyToken } from '../saga/idempotency-token.js';
@@ -40,17 +41,23 @@ export const secretStep: Step = {
       return done({ secretArn: existing.arn });
     }
     const secretString = await secretValue(ctx, instance.id);
-    const created = await awsCall('create', 'CreateSecret', () =>
-      ctx.aws.secrets.send(
-        new CreateSecretCommand({
-          Name: secretName,
-          Description: `OpenClaw gateway credentials of instance ${instance.id}`,
-          SecretString: secretString,
-          // The same token on every retry: a repeated create of the same value answers like the first.
-          ClientRequestToken: token,
-          Tags: upperTags(instance.id),
-        }),
-      ),
+    const created = await awsCall(
+      'create',
+      'CreateSecret',
+      () =>
+        ctx.aws.secrets.send(
+          new CreateSecretCommand({
+            Name: secretName,
+            Description: `OpenClaw gateway credentials of instance ${instance.id}`,
+            SecretString: secretString,
+            // The same token on every retry: a repeated create of the same value answers like the first.
+            ClientRequestToken: token,
+            Tags: upperTags(instance.id),
+          }),
+        ),
+      // A name freed by a forced delete is taken for a short while ("already scheduled for deletion",
+      // the classifier's retry-after): look again at the polling cadence.
+      { waitMs: ctx.config.PLACEMENT_POLL_MS },
     );
     const arn = created.ok
       ? created.value.ARN
@@ -77,7 +84,7 @@ export const secretStep: Step = {
   },
 };
 
-/** The secret, or null when gone; one scheduled for deletion is fatal, unless restored credentials await. */
+/** The secret, or null when gone; one scheduled for deletion is waited out, unless restored credentials await. */
 async function findSecret(
   ctx: StepContext,
   secretName: string,
@@ -89,7 +96,14 @@ async function findSecret(
   if (!found.ok || !found.value.ARN) return null;
   const scheduledForDeletion = !!found.value.DeletedDate;
   if (scheduledForDeletion && !restoring) {
-    throw new FatalError('SecretScheduledForDeletion', `secret ${secretName} is scheduled for deletion`);
+    // Deleted and not gone yet: a forced delete finishes "after a short delay" (AWS advises back off and
+    // retry before re-creating the name). Bounded like every wait; a recovery window outlasts it and fails.
+    // Restored credentials instead restore the secret and write themselves into it (putRotated).
+    throw new RetryAfterError(
+      'SecretScheduledForDeletion',
+      `secret ${secretName} is scheduled for deletion: waiting for the name to be free`,
+      ctx.config.PLACEMENT_POLL_MS,
+    );
   }
   return { arn: found.value.ARN, scheduledForDeletion };
 }
