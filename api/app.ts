@@ -19,7 +19,9 @@ import { registerDocs } from './routes/docs.js';
 import { registerHealth } from './routes/health.js';
 import { registerInstanceEvents } from './routes/instance-events.js';
 import { registerCreateInstance } from './routes/instances-create.js';
+import { registerRestoreCredentials } from './routes/instances-credentials.js';
 import { registerDeleteInstance } from './routes/instances-delete.js';
+import { registerInstanceDeliveries } from './routes/instances-deliveries.js';
 import { registerReadInstances } from './routes/instances-read.js';
 import { registerRetryInstance } from './routes/instances-retry.js';
 import { registerSignup } from './routes/signup.js';
@@ -99,6 +101,8 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   registerReadInstances(app);
   registerDeleteInstance(app);
   registerRetryInstance(app);
+  registerRestoreCredentials(app);
+  registerInstanceDeliveries(app);
   registerInstanceEvents(app, options.heartbeatMs);
   if (deps.config.SIGNUP_PAGE) {
     registerSignupPage(app);

@@ -75,6 +75,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
     instanceQueue.queue,
     makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX),
     makeQueue(QUEUE_NAMES.reconcile, queueConnection, config.QUEUE_PREFIX),
+    makeQueue(QUEUE_NAMES.webhooks, queueConnection, config.QUEUE_PREFIX),
   ];
   // Serve only once every queue has finished its handshake (version check, scripts): a close or a Redis
   // outage right after start then never meets a queue half-initialised.

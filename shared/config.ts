@@ -48,6 +48,16 @@ const encryptionKey = z
   )
   .transform((v) => new Secret(v));
 
+/** Standard Webhooks' secret form: `whsec_` and 24-64 random bytes in base64 (the HMAC key). */
+const webhookSecret = z
+  .string()
+  .refine((v) => {
+    const key = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(v)?.[1];
+    const bytes = key ? Buffer.from(key, 'base64').length : 0;
+    return bytes >= 24 && bytes <= 64;
+  }, 'must be whsec_ followed by 24-64 bytes in base64 (echo "whsec_$(openssl rand -base64 32)")')
+  .transform((v) => new Secret(v));
+
 /** An image pinned by tag or digest: `latest` or no tag would let a redeploy change what users run. */
 const pinnedImage = z
   .string()
@@ -79,6 +89,8 @@ const common = {
   BACKOFF_BASE_MS: positiveInt.default(1000),
   COST_PRICES_FILE: z.string().optional(),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(1000),
+  // The API lists them too: GET /v1/instances/{id}/deliveries shows each endpoint's state.
+  WEBHOOK_URLS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))).optional(),
 };
 
 const aws = {
@@ -137,6 +149,13 @@ export const workerEnvSchema = z.object({
   // Longer than a spot scale-up (2-4 min) and ECS's own replacement of a task failing its health check.
   RECONCILE_UNHEALTHY_MS: positiveInt.default(10 * 60_000),
   RECONCILE_DRY_RUN: booleanFlag.default(false),
+  WEBHOOK_SECRET: webhookSecret.optional(),
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  WEBHOOK_BACKOFF_BASE_MS: positiveInt.default(5_000),
+  WEBHOOK_BACKOFF_MAX_MS: positiveInt.default(3_600_000),
+  // The Standard Webhooks guidance: retry for about a day, then give the event up.
+  WEBHOOK_RETRY_WINDOW_MS: positiveInt.default(24 * 3_600_000),
+  WEBHOOK_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
 });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
@@ -203,6 +222,11 @@ export function loadApiConfig(env: Record<string, string | undefined>): ApiConfi
 
 export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
   const parsed = parseWith(workerEnvSchema, env);
+  if (parsed.WEBHOOK_URLS && !parsed.WEBHOOK_SECRET) {
+    throw new ConfigError(
+      `WEBHOOK_SECRET: required when WEBHOOK_URLS is set (${envDescriptions.WEBHOOK_SECRET})`,
+    );
+  }
   return { ...parsed, routing: routingFrom(parsed) };
 }
 

@@ -94,6 +94,11 @@ export interface InstanceRecord {
   deletedAt: string | null;
   /** Set by a delete that left housekeeping undone; emptied once the reconciler removed it. */
   leftovers: Leftover[];
+  /**
+   * How many times the backend restored lost credentials (PUT .../credentials); absent before the first.
+   * The secret step writes rotation n's value under a token of its own, so a retry repeats it exactly.
+   */
+  credentialsRotation?: number;
 }
 
 export function emptySteps(): Record<StepId, StepRecord> {

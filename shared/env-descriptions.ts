@@ -62,6 +62,15 @@ export const envDescriptions = {
     'Bull Board shows queues but refuses retries, removals and adds (default: true in production)',
   ADMIN_LOGIN_MAX_FAILURES: 'failed admin logins per client address before it is locked out',
   ADMIN_LOGIN_LOCKOUT_SECONDS: 'how long a locked-out address gets 429 on admin pages',
+  WEBHOOK_URLS: 'comma-separated http(s) endpoints that receive signed lifecycle webhooks; none when unset',
+  WEBHOOK_SECRET:
+    'Standard Webhooks signing secret, whsec_ and 24-64 bytes in base64; required with WEBHOOK_URLS',
+  WEBHOOK_TIMEOUT_MS: 'how long one webhook delivery waits for the receiver to answer',
+  WEBHOOK_BACKOFF_BASE_MS: 'first webhook retry delay; doubles each attempt, with jitter',
+  WEBHOOK_BACKOFF_MAX_MS: 'longest delay between two webhook attempts',
+  WEBHOOK_RETRY_WINDOW_MS: 'how long an event is retried before it is given up (expired)',
+  WEBHOOK_SWEEP_INTERVAL_MS:
+    'how often a sweep enqueues deliveries still owed whose enqueue was lost (a crash right after a transition)',
 } as const;
 
 /** Variables whose values are credentials: injected from a secret store, never logged. */
@@ -71,4 +80,5 @@ export const secretEnvNames = new Set([
   'DATA_ENCRYPTION_KEY',
   'DEFAULT_ANTHROPIC_API_KEY',
   'METRICS_TOKEN',
+  'WEBHOOK_SECRET',
 ]);

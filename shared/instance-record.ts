@@ -40,5 +40,6 @@ export function parseRecord(hash: Record<string, string>): InstanceRecord | null
     runningAt: hash.runningAt || null,
     deletedAt: hash.deletedAt || null,
     leftovers: hash.leftovers ? JSON.parse(hash.leftovers) : [],
+    ...(hash.credentialsRotation ? { credentialsRotation: Number(hash.credentialsRotation) } : {}),
   };
 }

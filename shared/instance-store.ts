@@ -6,6 +6,7 @@ import {
   type InstanceRecord,
   type InstanceStatus,
   type Leftover,
+  STEP_IDS,
   type StepId,
   type StepRecord,
 } from './domain.js';
@@ -13,6 +14,7 @@ import { pairsToHash, parseRecord } from './instance-record.js';
 import { registerInstanceScripts } from './instance-scripts.js';
 import { indexMember, makeKeys } from './redis-keys.js';
 import { makeRoutingSlots } from './routing-slots.js';
+import { CREDENTIALS_LOST, deletedEvent, type LifecycleEvent } from './webhooks/lifecycle-events.js';
 
 /** What subscribers of an instance's event channel receive: enough to redraw a progress view. */
 export interface InstanceEvent {
@@ -55,7 +57,16 @@ const SWEEP_BATCH = 100;
  */
 export function makeInstanceStore(
   redis: Redis,
-  options: { prefix: string; routing: RoutingConfig; deletedRetentionSeconds?: number },
+  options: {
+    prefix: string;
+    routing: RoutingConfig;
+    deletedRetentionSeconds?: number;
+    /**
+     * Told of each lifecycle event a transition wrote (the worker enqueues its webhook deliveries here).
+     * Must not throw: the transition is done whatever happens to the delivery.
+     */
+    onLifecycleEvent?: (instanceId: string, sequence: number) => Promise<void>;
+  },
 ) {
   const keys = makeKeys(options.prefix);
   const retentionSeconds = options.deletedRetentionSeconds ?? DELETED_RETENTION_SECONDS;
@@ -194,26 +205,37 @@ export function makeInstanceStore(
       return { items, nextCursor };
     },
 
-    /** Atomic status change, allowed only from the given statuses; publishes the change. */
+    /**
+     * Atomic status change, allowed only from the given statuses; publishes the change. With `event`, the
+     * lifecycle event is logged in the same atomic step when the status really changes (see the script).
+     */
     async transition(
       id: string,
       to: InstanceStatus,
       from: readonly InstanceStatus[] | '*',
       fields: Record<string, string | null> = {},
+      event?: LifecycleEvent,
     ): Promise<TransitionResult> {
-      const at = new Date().toISOString();
+      const now = new Date();
+      const at = now.toISOString();
+      const body = event ? JSON.stringify({ type: event.type, timestamp: at, data: event.data }) : '';
       const reply = (await scripts.fleetTransition(
         keys.instance(id),
+        keys.webhookLog(id),
+        keys.webhookOwed,
         statusIndexPrefix,
         to,
         from === '*' ? '*' : from.join(','),
         JSON.stringify({ updatedAt: at, ...fields }),
-      )) as ['missing'] | ['conflict', string] | ['ok', string, string];
+        body,
+        String(now.getTime()),
+      )) as ['missing'] | ['conflict', string] | ['ok', string, string, number];
       if (reply[0] === 'missing') return { ok: false, reason: 'missing' };
       if (reply[0] === 'conflict')
         return { ok: false, reason: 'conflict', current: reply[1] as InstanceStatus };
       const currentStep = (reply[2] || null) as StepId | null;
       await publish({ id, status: to, currentStep, at });
+      if (reply[3] > 0) await options.onLifecycleEvent?.(id, reply[3]);
       return { ok: true, previous: reply[1] as InstanceStatus };
     },
 
@@ -255,6 +277,35 @@ export function makeInstanceStore(
       await redis.hdel(keys.instance(id), 'sealed:gatewayToken', 'sealed:anthropicApiKey');
     },
 
+    /**
+     * New credentials for an instance degraded by `credentials_lost`: sealed onto the record, its create
+     * saga set to run again from the secret step (every step after it too: the shared step list), the
+     * rotation counted and a job sequence reserved, in one atomic step. A second call finds nothing lost.
+     */
+    async restoreCredentials(
+      id: string,
+      sealed: SealedCredentials,
+    ): Promise<
+      | { ok: true; rotation: number; jobSequence: number }
+      | { ok: false; reason: 'missing' }
+      | { ok: false; reason: 'conflict'; current: InstanceStatus }
+    > {
+      const pending: StepRecord = { state: 'pending', attempts: 0 };
+      const reply = (await scripts.fleetRestoreCredentials(
+        keys.instance(id),
+        CREDENTIALS_LOST,
+        sealed.gatewayToken,
+        sealed.anthropicApiKey ?? '',
+        new Date().toISOString(),
+        JSON.stringify(pending),
+        ...STEP_IDS.slice(STEP_IDS.indexOf('secret')),
+      )) as ['missing'] | ['conflict', string] | ['ok', number, number];
+      if (reply[0] === 'missing') return { ok: false, reason: 'missing' };
+      if (reply[0] === 'conflict')
+        return { ok: false, reason: 'conflict', current: reply[1] as InstanceStatus };
+      return { ok: true, rotation: reply[1], jobSequence: reply[2] };
+    },
+
     /** A fresh job sequence number, so a retry or repair can enqueue a new create job next to an old one. */
     async nextJobSequence(id: string): Promise<number> {
       return redis.hincrby(keys.instance(id), 'jobSeq', 1);
@@ -269,13 +320,19 @@ export function makeInstanceStore(
       // The slot first: whoever sees `deleted` (a caller polling, the API's capacity) sees it free too.
       // Its AWS resources are gone by now, so a new instance may take the slot at once.
       await slots.release(instance);
-      const result = await this.transition(instance.id, 'deleted', '*', {
-        deletedAt: new Date().toISOString(),
-        currentStep: null,
-        'sealed:gatewayToken': null,
-        'sealed:anthropicApiKey': null,
-        ...(leftovers.length > 0 ? { leftovers: JSON.stringify(leftovers) } : {}),
-      });
+      const result = await this.transition(
+        instance.id,
+        'deleted',
+        '*',
+        {
+          deletedAt: new Date().toISOString(),
+          currentStep: null,
+          'sealed:gatewayToken': null,
+          'sealed:anthropicApiKey': null,
+          ...(leftovers.length > 0 ? { leftovers: JSON.stringify(leftovers) } : {}),
+        },
+        deletedEvent(instance),
+      );
       if (!result.ok) return;
       if (leftovers.length > 0) await redis.hset(keys.leftovers, instance.id, JSON.stringify(leftovers));
       const pointer = keys.user(instance.userId);
@@ -284,11 +341,17 @@ export function makeInstanceStore(
       const member =
         (await redis.hget(keys.instance(instance.id), 'indexMember')) ??
         indexMember(Date.parse(instance.createdAt), instance.id);
-      await redis
-        .multi()
-        .expire(keys.instance(instance.id), retentionSeconds)
-        .zadd(keys.indexExpiring, Date.now() + retentionSeconds * 1000, member)
-        .exec();
+      // Its webhook history stays readable (GET .../deliveries) as long as the record.
+      const expiring = redis.multi();
+      for (const key of [
+        keys.instance(instance.id),
+        keys.webhookLog(instance.id),
+        keys.webhookNext(instance.id),
+        keys.webhookAttempts(instance.id),
+      ]) {
+        expiring.expire(key, retentionSeconds);
+      }
+      await expiring.zadd(keys.indexExpiring, Date.now() + retentionSeconds * 1000, member).exec();
       await sweepExpired();
     },
 

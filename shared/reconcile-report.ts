@@ -32,6 +32,8 @@ export type ReconcileActionKind =
   | 'repair'
   /** Out of repair attempts, or not repairable: failed with the reason. */
   | 'fail'
+  /** A running instance whose secret is gone: degraded (credentials_lost) until the backend PUTs new ones. */
+  | 'credentials-lost'
   /** Queued, provisioning, degraded or deleting with no job: its job enqueued again. */
   | 'reenqueue';
 

@@ -23,6 +23,16 @@ export function makeKeys(prefix: string) {
     adminLoginFailures: `${prefix}:admin-login-failures`,
     /** One API caller's Idempotency-Key (both hashed): its in-flight mark, then its sealed response. */
     idempotency: (callerHash: string, keyHash: string) => `${prefix}:idem:${callerHash}:${keyHash}`,
+    /** An instance's lifecycle events (list, oldest first; event n is at index n - 1), as signed bodies. */
+    webhookLog: (id: string) => `${prefix}:wh:log:${id}`,
+    /** Per endpoint (hash endpoint key -> sequence): the next event of this instance it is owed. */
+    webhookNext: (id: string) => `${prefix}:wh:next:${id}`,
+    /** Delivery attempts of an instance's events (list of JSON, oldest first, bounded). */
+    webhookAttempts: (id: string) => `${prefix}:wh:tries:${id}`,
+    /** Instances with events possibly still owed (sorted set, score = newest event ms): the sweep's list. */
+    webhookOwed: `${prefix}:wh:owed`,
+    /** One delivery job per instance and endpoint at a time: what keeps events in order. */
+    webhookLock: (id: string, endpoint: string) => `${prefix}:wh:lock:${id}:${endpoint}`,
   };
 }
 

@@ -62,6 +62,12 @@ variable "allow_plain_http" {
   default     = false
 }
 
+variable "webhook_urls" {
+  description = "Endpoints of the signup backend that receive signed lifecycle webhooks (WEBHOOK_URLS); none when empty."
+  type        = list(string)
+  default     = []
+}
+
 variable "alb_idle_timeout" {
   description = "ALB idle timeout in seconds; gateways hold long-lived WebSocket connections."
   type        = number

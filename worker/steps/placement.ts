@@ -31,6 +31,7 @@ export const placementStep: Step = {
   async run(ctx, input) {
     const { instance, record } = input;
     const targetGroupArn = outputOf(input, 'target-group', 'targetGroupArn');
+    const taskDefinitionArn = input.outputs['task-definition']?.taskDefinitionArn;
     const { serviceName } = resourceNames(instance.id);
     const startedAt = record.startedAt ? Date.parse(record.startedAt) : ctx.clock.now();
     const waitedMs = Math.max(0, ctx.clock.now() - startedAt);
@@ -57,7 +58,13 @@ export const placementStep: Step = {
     // Nothing runs yet: tasks and target health cannot add anything, so this poll is one call.
     const anyRunning = (service.runningCount ?? 0) > 0;
     const tasks = anyRunning ? await serviceTasks(ctx, serviceName) : [];
-    const running = tasks.find((t) => t.lastStatus === 'RUNNING');
+    // A task of the revision the service step rolled out: during a redeploy (restored credentials, a
+    // repaired task definition) the old task runs on until the new one is healthy, with the old values.
+    const running = tasks.find(
+      (t) =>
+        t.lastStatus === 'RUNNING' &&
+        (!taskDefinitionArn || !t.taskDefinitionArn || t.taskDefinitionArn === taskDefinitionArn),
+    );
     const health = running ? await targetHealth(ctx, targetGroupArn, taskIp(running)) : null;
     const waitedForCapacity =
       record.output?.waitedForCapacity === 'true' ||

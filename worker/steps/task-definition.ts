@@ -21,11 +21,25 @@ export const GATEWAY_PORT = 8080;
 export const TASK_CPU = '512';
 export const TASK_MEMORY = '1536';
 
+/**
+ * Which restored credentials (see the secret step) a revision's tasks read. ECS resolves a secret only
+ * when a task starts ("If the secret is subsequently updated or rotated, the container will not receive
+ * the updated value automatically. You must either launch a new task or ... force the service to launch
+ * a fresh task": https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html),
+ * so restored credentials need new tasks: binding them to a revision of their own
+ * makes the redeploy idempotent through the steps' own look-first. This step finds (or registers once)
+ * the revision of rotation n, and the service step rolls the service onto it (UpdateService, a new
+ * deployment) only while the service runs another. A forced deployment of the same revision would leave
+ * nothing to look at, so a retry could not tell whether it had happened.
+ */
+export const CREDENTIALS_ROTATION_ENV = 'OPENCLAW_CREDENTIALS_ROTATION';
+
 /** The gateway container: secrets only through `valueFrom` on the secret's JSON keys, never plain env. */
 export function gatewayContainer(
   config: WorkerConfig,
   instanceId: string,
   secretArn: string,
+  rotation = 0,
 ): ContainerDefinition {
   const names = resourceNames(instanceId);
   return {
@@ -40,6 +54,8 @@ export function gatewayContainer(
     environment: [
       { name: 'INSTANCE_ID', value: instanceId },
       { name: 'BASE_PATH', value: names.basePath },
+      // Absent before the first rotation, so revisions registered before rotations existed stay reusable.
+      ...(rotation > 0 ? [{ name: CREDENTIALS_ROTATION_ENV, value: String(rotation) }] : []),
     ],
     logConfiguration: {
       logDriver: 'awslogs',
@@ -59,20 +75,23 @@ export function gatewayContainer(
   };
 }
 
-/** An ACTIVE revision registered for this image and this secret is reused rather than leaking another. */
+/** An ACTIVE revision of this family for this image, secret and rotation is reused rather than leaking another. */
 function reusable(
   definition: TaskDefinition | undefined,
   config: WorkerConfig,
   secretArn: string,
   family: string,
+  rotation: number,
 ): boolean {
   const container = definition?.containerDefinitions?.[0];
+  const revisionRotation = container?.environment?.find((e) => e.name === CREDENTIALS_ROTATION_ENV)?.value;
   return (
     // The answer is checked, not trusted to be the family asked for.
     definition?.family === family &&
     definition.status === 'ACTIVE' &&
     container?.image === config.GATEWAY_IMAGE &&
-    (container.secrets ?? []).every((s) => s.valueFrom?.startsWith(`${secretArn}:`))
+    (container.secrets ?? []).every((s) => s.valueFrom?.startsWith(`${secretArn}:`)) &&
+    (revisionRotation ?? '0') === String(rotation)
   );
 }
 
@@ -84,12 +103,13 @@ export const taskDefinitionStep: Step = {
     const { instance } = input;
     const secretArn = outputOf(input, 'secret', 'secretArn');
     const { taskFamily } = resourceNames(instance.id);
+    const rotation = instance.credentialsRotation ?? 0;
     const latest = input.firstRun
       ? null
       : await awsCall('read', 'DescribeTaskDefinition', () =>
           ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskFamily })),
         );
-    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, secretArn, taskFamily)) {
+    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, secretArn, taskFamily, rotation)) {
       const arn = latest.value.taskDefinition!.taskDefinitionArn!;
       await ctx.note(`task definition ${arn} found`);
       return done({ taskDefinitionArn: arn });
@@ -104,7 +124,7 @@ export const taskDefinitionStep: Step = {
           memory: TASK_MEMORY,
           executionRoleArn: ctx.config.EXECUTION_ROLE_ARN,
           taskRoleArn: ctx.config.TASK_ROLE_ARN,
-          containerDefinitions: [gatewayContainer(ctx.config, instance.id, secretArn)],
+          containerDefinitions: [gatewayContainer(ctx.config, instance.id, secretArn, rotation)],
           tags: lowerTags(instance.id),
         }),
       ),
