@@ -158,6 +158,7 @@ export const errors = {
   401: errorResponse('Missing or wrong credentials'),
   404: errorResponse('No such instance'),
   409: errorResponse('The instance is not in a state that allows this, or its Idempotency-Key is in use'),
+  410: errorResponse('A mailed link that was already used or has expired'),
   413: errorResponse('Body larger than MAX_BODY_BYTES'),
   415: errorResponse('Body is not application/json'),
   422: errorResponse('This Idempotency-Key was used with a different request'),

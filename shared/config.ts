@@ -114,6 +114,16 @@ export const apiEnvSchema = z.object({
   BULL_BOARD_READ_ONLY: booleanFlag.optional(),
   ADMIN_LOGIN_MAX_FAILURES: positiveInt.default(10),
   ADMIN_LOGIN_LOCKOUT_SECONDS: positiveInt.default(15 * 60),
+  // The signup page's mail and links (api/signup/): production refuses to start the page without them.
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/ })
+    .transform((v) => new Secret(v))
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(254).optional(),
+  SIGNUP_SIGNING_KEY: secret(32).optional(),
+  SIGNUP_LINK_TTL_SECONDS: positiveInt.max(24 * 3600).default(30 * 60),
+  SIGNUP_CAPACITY_SHARE: z.coerce.number().min(0).max(1).default(0.5),
 });
 
 export const workerEnvSchema = z.object({
@@ -211,8 +221,19 @@ function parseWith<S extends z.ZodType>(schema: S, env: Record<string, string | 
   return result.data;
 }
 
+/** The signup page mails links that prove who owns an address: in production it needs all of these. */
+const SIGNUP_PRODUCTION_SETTINGS = ['PUBLIC_URL', 'SMTP_URL', 'MAIL_FROM', 'SIGNUP_SIGNING_KEY'] as const;
+
 export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
   const parsed = parseWith(apiEnvSchema, env);
+  if (parsed.NODE_ENV === 'production' && parsed.SIGNUP_PAGE) {
+    const missing = SIGNUP_PRODUCTION_SETTINGS.filter((name) => parsed[name] === undefined);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `${missing.join(', ')}: required in production while SIGNUP_PAGE is on (${missing.map((n) => envDescriptions[n]).join('; ')}), or set SIGNUP_PAGE=false`,
+      );
+    }
+  }
   return {
     ...parsed,
     routing: routingFrom(parsed),

@@ -7,7 +7,7 @@ interface OpenApiDocument {
   components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
 }
 
-const API_ROUTE = /^\/(v1|healthz|readyz|signup)(\/|$)/;
+const API_ROUTE = /^\/(v1|healthz|readyz|signup|signup-challenge)(\/|$)/;
 
 describe('OpenAPI document', () => {
   let t: TestApp;
