@@ -3,6 +3,7 @@
  * They still talk as they do in production: the worker reaches localcloud only through the AWS SDK
  * over HTTP, and the API and worker only through Redis.
  */
+import { makeOutbox } from '../api/signup/mailer.js';
 import { startApi } from '../api/start-api.js';
 import { startLocalcloud } from '../localcloud/index.js';
 import { ConfigError, loadApiConfig, loadWorkerConfig } from '../shared/config.js';
@@ -52,7 +53,11 @@ process.env.AWS_SECRET_ACCESS_KEY = merged.AWS_SECRET_ACCESS_KEY;
 try {
   const apiConfig = loadApiConfig(merged);
   const worker = await startWorker(loadWorkerConfig(merged), { logger: loggerFor('worker') });
-  const api = await startApi(apiConfig, { logger: loggerFor('api') });
+  // Without SMTP_URL the signup page's mail stays here: the link on this console and at /dev/outbox.
+  const outbox = makeOutbox((mail) =>
+    console.log(`\n  Dev outbox     mail to ${mail.to}: ${mail.subject}\n                 ${mail.link}\n`),
+  );
+  const api = await startApi(apiConfig, { logger: loggerFor('api'), signup: { outbox } });
   const base = api.url.replace(/\/$/, '');
   console.log(`
   OpenClaw Fleet is running on local defaults.
@@ -60,6 +65,7 @@ try {
   API            ${base}/v1/instances     (Authorization: Bearer ${apiConfig.API_TOKEN.reveal()})
   API docs       ${base}/docs
   Signup page    ${base}/
+  Dev outbox     ${apiConfig.SMTP_URL ? '(off: mail goes to SMTP_URL)' : `${base}/dev/outbox     (signup links also print here)`}
   Bull Board     ${base}/admin/queues     (${apiConfig.ADMIN_USER} / ${apiConfig.ADMIN_PASSWORD.reveal()})
   Dashboard      ${base}/dashboard
   Metrics        ${base}/metrics          (${apiConfig.METRICS_TOKEN ? `Authorization: Bearer ${apiConfig.METRICS_TOKEN.reveal()}` : 'closed: no METRICS_TOKEN in .local/dev.env'})
