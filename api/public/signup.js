@@ -162,6 +162,8 @@
       }),
     );
     byId('signup-form').hidden = true;
+    byId('mailed').hidden = true;
+    byId('link-error').hidden = true;
     byId('progress').hidden = false;
     const states = Object.fromEntries(steps.map((id) => [id, 'pending']));
 

@@ -7,6 +7,7 @@ import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
 import { loadApiConfig, loadWorkerConfig } from '../../shared/config.js';
 import { type RunningWorker, startWorker } from '../../worker/start-worker.js';
 import { launchChromium, runBrowserTests, screenshotPath } from '../support/browser.js';
+import { lowContrastTexts } from '../support/contrast.js';
 import { makeTestNamespace } from '../support/redis-namespace.js';
 import { type SmtpInbox, startSmtpInbox } from '../support/smtp-inbox.js';
 
@@ -69,6 +70,13 @@ describe.skipIf(!runBrowserTests())('signup page and Bull Board in a browser', (
     const failures: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
     await page.goto(`${api.url}/`);
+    // Text contrast at least 4.5:1 in both colour schemes (no @axe-core/playwright here: see the README).
+    await page.click('#lost summary');
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await lowContrastTexts(page), colorScheme).toEqual([]);
+    }
+    await page.click('#lost summary');
     await page.fill('#email', 'Grace@Example.com');
     await page.fill('#anthropic-key', anthropicKey);
     // The widget solves the proof of work in a worker (the page's CSP allows only this origin), then posts.
@@ -98,8 +106,12 @@ describe.skipIf(!runBrowserTests())('signup page and Bull Board in a browser', (
     expect(url).toMatch(/^http:\/\/[^/]+\/[a-z2-7]{12}\/$/);
     expect(token.length).toBeGreaterThanOrEqual(32);
     expect(await page.locator('#steps li[data-state="done"]').count()).toBe(7);
+    for (const colorScheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await lowContrastTexts(page), colorScheme).toEqual([]);
+    }
     const [doneShot, doneDocs] = screenshotPath('signup-running', { docs: true });
-    await page.screenshot({ path: doneShot! });
+    await page.screenshot({ path: doneShot!, fullPage: true });
     if (doneDocs) copyFileSync(doneShot!, doneDocs);
     const instanceId = url.split('/')[3]!;
     // The link opens the gateway itself, through the load balancer, with the token.
