@@ -2,7 +2,6 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { ApiError } from './api-error.js';
 import type { AppDeps, AppEnv } from './app-env.js';
 import { BULL_BOARD_PATH, mountBullBoard } from './bull-board.js';
-import { registerCapacityOpenApi } from './capacity/capacity-openapi.js';
 import { makeCapacityRoutes } from './capacity/capacity-routes.js';
 import { notFound, onError, validationHook } from './error-handler.js';
 import { makeEventHub } from './event-hub.js';
@@ -91,7 +90,6 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
       ...(deps.prices ? { prices: deps.prices } : {}),
     }),
   );
-  registerCapacityOpenApi(app);
   registerDocs(app);
   mountBullBoard(app, deps.queues);
 

@@ -34,11 +34,18 @@ export async function provisionInstance(
   });
   if (result.kind === 'no_routing_capacity') {
     const usage = await deps.store.routingUsage();
-    throw new ApiError(503, 'no_routing_capacity', 'Every load balancer is full; try again later', {
-      listeners: usage.length,
-      used: usage.reduce((sum, l) => sum + l.used, 0),
-      capacity: usage.reduce((sum, l) => sum + l.capacity, 0),
-    });
+    throw new ApiError(
+      503,
+      'no_routing_capacity',
+      'Every load balancer is full; try again later',
+      {
+        listeners: usage.length,
+        used: usage.reduce((sum, l) => sum + l.used, 0),
+        capacity: usage.reduce((sum, l) => sum + l.capacity, 0),
+      },
+      // A slot frees when an instance is deleted; a minute is a polite first wait.
+      { 'Retry-After': '60' },
+    );
   }
   if (result.kind === 'exists') return { kind: 'exists' as const, instance: result.instance };
   // The create reserved the first job sequence, so the job goes straight in (no HINCRBY round trip).

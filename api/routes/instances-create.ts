@@ -2,11 +2,20 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks, toInstanceView } from '../instance-view.js';
 import { provisionInstance } from '../provision.js';
-import { bearerSecurity, CreatedInstance, CreateInstanceBody, errors, InstanceView } from '../schemas.js';
+import {
+  bearerSecurity,
+  bodyErrors,
+  CreatedInstance,
+  CreateInstanceBody,
+  errorResponse,
+  errors,
+  InstanceView,
+} from '../schemas.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/instances',
+  operationId: 'createInstance',
   tags: ['instances'],
   summary: 'Create an instance for a user (one live instance per userId)',
   security: bearerSecurity,
@@ -16,18 +25,17 @@ const route = createRoute({
   responses: {
     202: {
       description: 'Recorded and queued; the gateway token is shown this once',
+      headers: { Location: { description: 'The instance', schema: { type: 'string' } } },
       content: { 'application/json': { schema: CreatedInstance } },
     },
     200: {
       description: 'The user already has a live instance; nothing new was queued',
       content: { 'application/json': { schema: InstanceView } },
     },
-    400: errors[400],
+    ...bodyErrors,
     401: errors[401],
-    413: errors[413],
-    415: errors[415],
     500: errors[500],
-    503: errors[503],
+    503: errorResponse(503, ['no_routing_capacity']),
   },
 });
 

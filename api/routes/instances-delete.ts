@@ -4,21 +4,23 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
 import { requestLog } from '../middleware/request-id.js';
-import { Accepted, bearerSecurity, errors, InstanceIdParams } from '../schemas.js';
+import { Accepted, bearerSecurity, errorResponse, errors, InstanceIdParams, idErrors } from '../schemas.js';
 
 const route = createRoute({
   method: 'delete',
   path: '/v1/instances/{id}',
+  operationId: 'deleteInstance',
   tags: ['instances'],
   summary: 'Delete an instance and every AWS resource it has (idempotent while deleting)',
   security: bearerSecurity,
   request: { params: InstanceIdParams },
   responses: {
     202: { description: 'Deletion queued', content: { 'application/json': { schema: Accepted } } },
-    400: errors[400],
+    ...idErrors,
     401: errors[401],
     404: errors[404],
-    409: errors[409],
+    409: errorResponse(409, ['already_deleted']),
+    413: errors[413],
     500: errors[500],
   },
 });

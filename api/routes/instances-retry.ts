@@ -3,11 +3,12 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
 import { requestLog } from '../middleware/request-id.js';
-import { Accepted, bearerSecurity, errors, InstanceIdParams } from '../schemas.js';
+import { Accepted, bearerSecurity, errorResponse, errors, InstanceIdParams, idErrors } from '../schemas.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/instances/{id}/retry',
+  operationId: 'retryInstance',
   tags: ['instances'],
   summary: 'Re-run a failed create from the step that failed',
   description:
@@ -16,10 +17,11 @@ const route = createRoute({
   request: { params: InstanceIdParams },
   responses: {
     202: { description: 'Create queued again', content: { 'application/json': { schema: Accepted } } },
-    400: errors[400],
+    ...idErrors,
     401: errors[401],
     404: errors[404],
-    409: errors[409],
+    409: errorResponse(409, ['not_failed']),
+    413: errors[413],
     500: errors[500],
   },
 });

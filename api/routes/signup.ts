@@ -6,7 +6,17 @@ import { streamInstanceEvents } from '../instance-stream.js';
 import { requestLog } from '../middleware/request-id.js';
 import { provisionInstance } from '../provision.js';
 import { type RateLimitOptions, rateLimit } from '../rate-limit.js';
-import { anthropicKeySchema, emailSchema, errors, InstanceIdParams } from '../schemas.js';
+import {
+  anthropicKeySchema,
+  bodyErrors,
+  emailSchema,
+  errorResponse,
+  errors,
+  InstanceIdParams,
+  idErrors,
+  LastEventIdHeader,
+  publicSecurity,
+} from '../schemas.js';
 
 /**
  * The signup page's same-origin backend: the browser never holds API_TOKEN. The user id is the
@@ -31,31 +41,34 @@ const SignupAccepted = z
 const signupRoute = createRoute({
   method: 'post',
   path: '/signup',
+  operationId: 'signUp',
   tags: ['signup'],
+  security: publicSecurity,
   summary: 'Sign up from the public page (rate limited per address)',
   request: { body: { required: true, content: { 'application/json': { schema: SignupBody } } } },
   responses: {
     202: { description: 'Instance queued', content: { 'application/json': { schema: SignupAccepted } } },
-    400: errors[400],
-    409: errors[409],
-    413: errors[413],
-    415: errors[415],
+    ...bodyErrors,
+    409: errorResponse(409, ['already_signed_up']),
     429: errors[429],
     500: errors[500],
-    503: errors[503],
+    503: errorResponse(503, ['no_routing_capacity']),
   },
 });
 
 const eventsRoute = createRoute({
   method: 'get',
   path: '/signup/{id}/events',
+  operationId: 'streamSignupEvents',
   tags: ['signup'],
+  security: publicSecurity,
   summary: 'Progress of a signup: `snapshot`, then `status`/`step` events with states only',
-  request: { params: InstanceIdParams },
+  request: { params: InstanceIdParams, headers: LastEventIdHeader },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    400: errors[400],
+    ...idErrors,
     404: errors[404],
+    413: errors[413],
     500: errors[500],
   },
 });

@@ -22,7 +22,7 @@ const ADMIN = { user: 'admin', password: 'dashboard-pass' };
  */
 describe('capacity API, dashboard and metrics', () => {
   let h: Awaited<ReturnType<typeof startFleetHarness>>;
-  let app: Hono;
+  let app: ReturnType<typeof makeCapacityRoutes>;
   let queue: ReturnType<typeof makeQueue>;
   let spotId = '';
   let onDemandId = '';
@@ -143,7 +143,7 @@ describe('capacity API, dashboard and metrics', () => {
       const bad = await app.request(`/v1/capacity/history?${q}`);
       expect(bad.status, q).toBe(400);
       const err = (await bad.json()) as { error: { code: string; message: string; details: unknown } };
-      expect(Object.keys(err.error).sort()).toEqual(['code', 'details', 'message']);
+      expect(Object.keys(err.error).sort()).toEqual(['code', 'details', 'message', 'requestId']);
     }
   });
 

@@ -1,0 +1,49 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/**
+ * Every `error.code` the API answers, with its status and what it means. The OpenAPI document's
+ * `Error.code` enum and each error response's examples come from here, and `ApiError` accepts only
+ * these codes with their status, so a client can switch on the code and the document cannot miss one.
+ */
+export const ERROR_CODES = {
+  bad_request: { status: 400, description: 'The request could not be read (e.g. a malformed body)' },
+  invalid_json: { status: 400, description: 'The body is not valid JSON' },
+  invalid_body: { status: 400, description: 'The body has a wrong type, an unknown field or a bad value' },
+  invalid_id: { status: 400, description: 'The path id is not an instance id (12 characters of a-z, 2-7)' },
+  invalid_query: { status: 400, description: 'A query parameter is missing, unknown or out of range' },
+  invalid_header: { status: 400, description: 'A request header has a bad value' },
+  invalid_request: { status: 400, description: 'The request failed validation' },
+  invalid_cursor: { status: 400, description: 'The `cursor` is not one this API issued' },
+  invalid_range: { status: 400, description: '`from` is after `to`' },
+  too_many_points: { status: 400, description: 'The history range has too many points; give a larger step' },
+  unauthorized: { status: 401, description: 'Credentials are missing or wrong' },
+  not_found: { status: 404, description: 'No such instance, or no route at this path' },
+  method_not_allowed: { status: 405, description: 'The path exists, the method does not; see `Allow`' },
+  already_deleted: { status: 409, description: 'The instance is already deleted' },
+  not_failed: { status: 409, description: 'Only a failed instance can be retried' },
+  already_signed_up: { status: 409, description: 'This email address already has an instance' },
+  payload_too_large: { status: 413, description: 'The body is larger than MAX_BODY_BYTES' },
+  unsupported_media_type: { status: 415, description: 'Send the body as application/json' },
+  rate_limited: { status: 429, description: 'Too many requests from this address; see `Retry-After`' },
+  internal_error: { status: 500, description: 'Something unexpected failed; quote the request id' },
+  redis_unavailable: { status: 503, description: 'Redis is not answering (readiness)' },
+  no_routing_capacity: {
+    status: 503,
+    description: 'Every load balancer listener is full; nothing was created; see `Retry-After`',
+  },
+  no_sample: { status: 503, description: 'No capacity sample yet; see `Retry-After`' },
+  http_error: { status: 'other', description: 'Another HTTP error raised by the framework' },
+} as const satisfies Record<string, { status: ContentfulStatusCode | 'other'; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The status a code is answered with (any status for the framework's catch-all). */
+export type StatusOf<C extends ErrorCode> = (typeof ERROR_CODES)[C]['status'] extends 'other'
+  ? ContentfulStatusCode
+  : (typeof ERROR_CODES)[C]['status'];
+
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+
+/** The codes answered with `status`, in catalog order. */
+export const codesWithStatus = (status: number): ErrorCode[] =>
+  ERROR_CODE_LIST.filter((code) => ERROR_CODES[code].status === status);
