@@ -5,6 +5,7 @@ import { BULL_BOARD_PATH, mountBullBoard } from './bull-board.js';
 import { makeCapacityRoutes } from './capacity/capacity-routes.js';
 import { notFound, onError, validationHook } from './error-handler.js';
 import { makeEventHub } from './event-hub.js';
+import { withMethodNotAllowed } from './method-not-allowed.js';
 import { accessLog } from './middleware/access-log.js';
 import { makeAdminAuth, protectAdminPaths } from './middleware/admin-auth.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
@@ -94,6 +95,6 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   mountBullBoard(app, deps.queues);
 
   app.onError(onError);
-  app.notFound(notFound);
+  app.notFound(withMethodNotAllowed(app, notFound));
   return app;
 }
