@@ -9,6 +9,7 @@ import { Secret } from '../../shared/config.js';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
 import { makeQueue } from '../../shared/queues.js';
 import { writeReconcileReport } from '../../shared/reconcile-report.js';
+import { checkEveryResponse } from '../api/response-contract.js';
 import { launchChromium, runBrowserTests, updateScreenshots } from '../support/browser.js';
 import { startFleetHarness } from './fleet-harness.js';
 import { parsePrometheusText } from './prometheus-text.js';
@@ -105,6 +106,7 @@ describe('capacity API, dashboard and metrics', () => {
       queues: [queue],
       refreshSeconds: 30,
     });
+    checkEveryResponse(app);
   });
   afterAll(async () => {
     await queue?.close();
