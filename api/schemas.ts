@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { INSTANCE_STATUSES, STEP_IDS } from '../shared/domain.js';
 import { INSTANCE_ID_PATTERN } from '../shared/naming.js';
 import { codesWithStatus, ERROR_CODE_LIST, ERROR_CODES, type ErrorCode } from './error-codes.js';
+import { acceptedExample, createdInstanceExample, instanceExample } from './schema-examples.js';
 
 /**
  * The API's contract: these schemas validate requests and generate `/openapi.json`, so the document
@@ -130,7 +131,7 @@ export const InstanceView = z
     deletedAt: z.string().nullable(),
     links: Links,
   })
-  .openapi('Instance');
+  .openapi('Instance', { example: instanceExample });
 
 export const CreatedInstance = z
   .object({
@@ -140,7 +141,7 @@ export const CreatedInstance = z
     gatewayToken: z.string().openapi({ description: 'Shown this once; the platform keeps no readable copy' }),
     links: Links,
   })
-  .openapi('CreatedInstance');
+  .openapi('CreatedInstance', { example: createdInstanceExample });
 
 export const InstancePage = z
   .object({ items: z.array(InstanceView), nextCursor: z.string().nullable() })
@@ -148,7 +149,7 @@ export const InstancePage = z
 
 export const Accepted = z
   .object({ id: z.string(), status: z.enum(INSTANCE_STATUSES), links: Links })
-  .openapi('Accepted');
+  .openapi('Accepted', { example: acceptedExample });
 
 const EXAMPLE_REQUEST_ID = '3f1c5a0e-5b7e-4d4a-9a53-0b8d8f0c2a11';
 

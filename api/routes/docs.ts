@@ -1,6 +1,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
 import { docsAsset, docsPage } from '../docs/docs-page.js';
+import { ERROR_CODE_LIST, ERROR_CODES } from '../error-codes.js';
+
+const errorCodeRows = ERROR_CODE_LIST.map(
+  (code) => `| \`${code}\` | ${ERROR_CODES[code].status} | ${ERROR_CODES[code].description} |`,
+).join('\n');
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -11,6 +16,7 @@ export const OPENAPI_INFO = {
       'Provisions one OpenClaw gateway per user on ECS. Every /v1 route needs `Authorization: Bearer <API_TOKEN>`.',
       'Errors answer `{ error: { code, message, details, requestId } }`; `code` is one of the values listed under the `Error` schema.',
       'A known path with a method it does not serve answers `405 method_not_allowed` with an `Allow` header.',
+      `## Error codes\n\n| code | status | meaning |\n| --- | --- | --- |\n${errorCodeRows}`,
     ].join('\n\n'),
     license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     contact: { name: 'OpenClaw Fleet platform team' },
