@@ -26,6 +26,8 @@ if (!(await pingRedis(redisUrl))) {
 const cloud = await startLocalcloud({
   port: Number(env.LOCALCLOUD_PORT ?? 4566),
   timeScale: Number(env.LOCALCLOUD_TIME_SCALE ?? 0.02),
+  // The load balancer's listener: instance URLs are http://127.0.0.1:4580/<id>/.
+  albPorts: (env.LOCALCLOUD_ALB_PORTS ?? '4580').split(',').map(Number),
   // The same ids on every start: instances kept in Redis from an earlier run still name this cloud's
   // listener, so the reconciler can rebuild what the restarted (in-memory) cloud forgot.
   seed: 1,
@@ -61,6 +63,7 @@ try {
   Bull Board     ${base}/admin/queues     (${apiConfig.ADMIN_USER} / ${apiConfig.ADMIN_PASSWORD.reveal()})
   Dashboard      ${base}/dashboard
   localcloud     ${cloud.url}/_localcloud/state
+  Load balancer  http://${cloud.ids.ALB_DNS_NAME}/     (each instance answers at http://${cloud.ids.ALB_DNS_NAME}/<id>/)
 
   Try:  curl -s -X POST ${base}/v1/instances -H 'Authorization: Bearer ${apiConfig.API_TOKEN.reveal()}' \\
           -H 'content-type: application/json' -d '{"userId":"ada","email":"ada@example.com"}'

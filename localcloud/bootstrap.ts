@@ -12,6 +12,8 @@ import { resolveTiming, type TimingConfig } from './timing.js';
 export interface BootstrapOptions {
   account: Account;
   albs: number;
+  /** Each ALB's DNSName: the address its data-plane listener opens at (`127.0.0.1:4580`). */
+  albAddresses: readonly string[];
   seed: number;
   timingConfig: TimingConfig;
   quotas: Quotas;
@@ -54,6 +56,7 @@ function emptyState(): CloudState {
     waiting: new Set(),
     links: emptyLinks(),
     rulesByListener: new Map(),
+    serviceTokens: new Map(),
   };
 }
 
@@ -102,7 +105,7 @@ function populate(cloud: Cloud, o: BootstrapOptions): void {
   asg.max = o.asg.max;
   asg.desired = Math.max(1, o.asg.min);
   asg.createdAt = now;
-  for (let i = 0; i < o.albs; i++) createAlb(cloud, i, now);
+  for (let i = 0; i < o.albs; i++) createAlb(cloud, i, o.albAddresses[i] ?? '', now);
   // The on-demand base instance (and any others min size asks for) is registered at start.
   // No reconcile while bootstrapping: each join would otherwise launch the rest a second time.
   const quiet = { changed: () => {} };
@@ -110,7 +113,7 @@ function populate(cloud: Cloud, o: BootstrapOptions): void {
   cloud.stopLoops = startEvaluationLoop(cloud);
 }
 
-function createAlb(cloud: Cloud, index: number, now: number): void {
+function createAlb(cloud: Cloud, index: number, dnsName: string, now: number): void {
   const name = index === 0 ? 'openclaw-alb' : `openclaw-alb-${index + 1}`;
   const id = cloud.rng.hex(16);
   const arn = arns.loadBalancer(cloud.account, name, id);
@@ -135,7 +138,7 @@ function createAlb(cloud: Cloud, index: number, now: number): void {
     arn,
     name,
     id,
-    dnsName: `${name}-${1_000_000_000 + Math.floor(cloud.rng.next() * 899_999_999)}.${cloud.account.region}.elb.amazonaws.com`,
+    dnsName,
     createdAt: now,
     subnets: cloud.network.subnets.filter((s) => s.public).map((s) => ({ subnetId: s.id, az: s.az })),
     securityGroupId: cloud.network.albSecurityGroupId,

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { BootstrapOptions } from './bootstrap.js';
 import { createCloud } from './bootstrap.js';
+import { startDataPlane } from './dataplane/data-plane.js';
 import { makeFaults } from './faults.js';
 import { idsOf, type LocalcloudIds } from './ids.js';
 import { makeServer } from './server.js';
@@ -21,6 +22,13 @@ export interface LocalcloudOptions {
   accountId?: string;
   /** How many ALBs (each with an HTTP:80 listener); default 1. */
   albs?: number;
+  /**
+   * The local port each ALB's listener really serves on (its DNSName becomes `host:port`);
+   * missing or 0 = a random free port.
+   */
+  albPorts?: number[];
+  /** ALB idle timeout: a target silent this long answers 504. Default 60 s, as ALB. */
+  albIdleTimeoutMs?: number;
   /** Multiplier over AWS-realistic delays; default 0.02 (a 3-minute launch takes 3.6 s). */
   timeScale?: number;
   /** Absolute per-delay overrides in ms (not scaled). */
@@ -39,9 +47,19 @@ export interface Localcloud {
 
 export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<Localcloud> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const host = options.host ?? '127.0.0.1';
+  const albs = Math.max(1, options.albs ?? 1);
+  // Listen first, so each ALB's DNSName is an address that opens.
+  const dataPlane = await startDataPlane({
+    host,
+    count: albs,
+    ports: options.albPorts,
+    idleTimeoutMs: options.albIdleTimeoutMs,
+  });
   const bootstrap: BootstrapOptions = {
     account: { region: options.region ?? 'us-west-2', accountId: options.accountId ?? '000000000000' },
-    albs: Math.max(1, options.albs ?? 1),
+    albs,
+    albAddresses: dataPlane.addresses,
     seed,
     timingConfig: { timeScale: options.timeScale ?? DEFAULT_TIME_SCALE, overrides: { ...options.timing } },
     quotas: {
@@ -52,14 +70,19 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
     asg: { min: options.asg?.min ?? 1, max: options.asg?.max ?? 20 },
   };
   const cloud = createCloud(bootstrap);
+  dataPlane.attach(cloud);
   const faults = makeFaults(seed);
   const calls = new Map<string, number>();
   let url = '';
   const server = makeServer({ cloud, faults, calls, bootstrap, ids: () => idsOf(cloud, url) });
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
+  }).catch(async (err: unknown) => {
+    cloud.stopLoops();
+    cloud.clock.close();
+    await dataPlane.close();
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
   // 0.0.0.0 listens everywhere; clients on this host reach it through loopback.
@@ -69,12 +92,15 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
     url,
     ids: idsOf(cloud, url),
     close() {
-      closed ??= new Promise<void>((resolve) => {
-        cloud.stopLoops();
-        cloud.clock.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      closed ??= Promise.all([
+        new Promise<void>((resolve) => {
+          cloud.stopLoops();
+          cloud.clock.close();
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+        dataPlane.close(),
+      ]).then(() => undefined);
       return closed;
     },
   };

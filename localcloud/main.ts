@@ -7,6 +7,8 @@ import { startLocalcloud } from './index.js';
  * the worker: it must not read the worker's configuration).
  *   LOCALCLOUD_PORT (4566), LOCALCLOUD_HOST (127.0.0.1; 0.0.0.0 in docker), LOCALCLOUD_TIME_SCALE (0.02),
  *   LOCALCLOUD_ALBS (1), LOCALCLOUD_SEED (1: the same ids every start),
+ *   LOCALCLOUD_ALB_PORTS (comma-separated, one per ALB, e.g. 4580,4581; missing or 0 = random),
+ *   LOCALCLOUD_ALB_IDLE_TIMEOUT_MS (60000, ALB's idle timeout),
  *   LOCALCLOUD_PUBLIC_URL (the endpoint other containers use, e.g. http://localcloud:4566),
  *   LOCALCLOUD_IDS_FILE (write the ids there as a sourceable KEY='value' file).
  */
@@ -23,16 +25,30 @@ function numberFrom(name: string, fallback: number | undefined): number | undefi
   return n;
 }
 
+function portsFrom(name: string): number[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const ports = raw.split(',').map((p) => Number(p.trim()));
+  if (ports.some((p) => !Number.isInteger(p) || p < 0 || p > 65535)) {
+    console.error(`${name} must be comma-separated ports (0-65535), got "${raw}"`);
+    process.exit(2);
+  }
+  return ports;
+}
+
 const lc = await startLocalcloud({
   port: numberFrom('LOCALCLOUD_PORT', 4566),
   host: env.LOCALCLOUD_HOST || '127.0.0.1',
   timeScale: numberFrom('LOCALCLOUD_TIME_SCALE', undefined),
   albs: numberFrom('LOCALCLOUD_ALBS', 1),
+  albPorts: portsFrom('LOCALCLOUD_ALB_PORTS'),
+  albIdleTimeoutMs: numberFrom('LOCALCLOUD_ALB_IDLE_TIMEOUT_MS', undefined),
   seed: numberFrom('LOCALCLOUD_SEED', 1),
 });
 
 const ids = { ...lc.ids, AWS_ENDPOINT_URL: env.LOCALCLOUD_PUBLIC_URL || lc.ids.AWS_ENDPOINT_URL };
 console.log(`localcloud listening on ${lc.url} (inspect: ${lc.url}/_localcloud/state)`);
+for (const dns of lc.ids.ALB_DNS_NAMES.split(',')) console.log(`load balancer listening on http://${dns}/`);
 for (const [key, value] of Object.entries(ids)) console.log(`${key}=${value}`);
 if (env.LOCALCLOUD_IDS_FILE) {
   mkdirSync(dirname(env.LOCALCLOUD_IDS_FILE), { recursive: true });

@@ -164,7 +164,6 @@ export interface Service {
   enableECSManagedTags: boolean;
   propagateTags?: string;
   enableExecuteCommand: boolean;
-  clientToken?: string;
   deployments: Deployment[];
   events: ServiceEvent[];
   createdAt: number;
@@ -289,4 +288,12 @@ export interface CloudState {
   rulesByListener: Map<string, Set<Rule>>;
   /** Tasks in PROVISIONING that no instance has taken yet, oldest first. */
   waiting: Set<Task>;
+  /** CreateService client tokens of the cluster: what each created, kept after the service is gone. */
+  serviceTokens: Map<string, ServiceToken>;
+}
+
+/** A CreateService that succeeded with a client token: its parameters (canonical JSON) and its service. */
+export interface ServiceToken {
+  parameters: string;
+  service: Service;
 }

@@ -16,6 +16,8 @@ export interface LocalcloudTiming {
   drainMs: number;
   /** Target group deregistration delay: a stopping task stays DEACTIVATING this long. */
   serviceDrainMs: number;
+  /** A secret deleted with ForceDeleteWithoutRecovery holds its name this long ("a short delay"). */
+  secretForceDeleteMs: number;
 }
 
 /** What AWS takes (documented defaults or typical observations); see README.md for sources. */
@@ -28,6 +30,7 @@ export const AWS_TIMING: LocalcloudTiming = {
   scaleInIdleMs: 900_000,
   drainMs: 120_000,
   serviceDrainMs: 300_000,
+  secretForceDeleteMs: 5_000,
 };
 
 /** Local default: a 3-minute scale-out takes 3.6 s, so the flow stays watchable. */

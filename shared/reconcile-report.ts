@@ -71,6 +71,8 @@ export interface ReconcileReport extends ReconcileCounts {
   };
   /** Orphans seen but still inside the grace period (left alone this run). */
   waitingForGrace: number;
+  /** Resources listed, then gone before they could be read (`<instance id>:<resource>`): not acted on. */
+  vanished?: string[];
   /** The first 100 actions, with instance ids. */
   actions: ReconcileAction[];
 }

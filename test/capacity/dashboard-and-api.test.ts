@@ -33,8 +33,10 @@ describe('capacity API, dashboard and metrics', () => {
     queue = makeQueue(QUEUE_NAMES.capacity, h.ns.redis, h.ns.prefix);
     await queue.add('sample-capacity', {}, { jobId: 'done-1' });
     // A finished signup (for step and signup-to-running histograms, and the headroom table).
-    const id = await h.waitingSignup(new Date(Date.now() - 240_000));
-    const started = new Date(Date.now() - 240_000).toISOString();
+    // One reading of the clock: the step must last exactly 180 s to land in the le=180 bucket.
+    const now = Date.now();
+    const id = await h.waitingSignup(new Date(now - 240_000));
+    const started = new Date(now - 240_000).toISOString();
     await h.store.recordStep(
       id,
       'placement',
@@ -42,7 +44,7 @@ describe('capacity API, dashboard and metrics', () => {
         state: 'done',
         attempts: 1,
         startedAt: started,
-        endedAt: new Date(Date.now() - 60_000).toISOString(),
+        endedAt: new Date(now - 60_000).toISOString(),
         output: { taskArn: 'arn:t', waitedForCapacity: 'true', placementWaitMs: '180000' },
       },
       'provisioning',

@@ -93,7 +93,5 @@ describe('several sampler processes produce exactly one sample per tick', () => 
     // A re-upserted schedule can hand out a second job for a tick already sampled: the claim skips it.
     for (const skipped of all.filter((o) => o.result === 'skipped'))
       expect(buckets).toContain(skipped.bucket);
-    // Both processes took part (the queue hands each tick's job to one of them).
-    expect(outcomes.every((o) => o.length > 0) || all.length >= 8).toBe(true);
   });
 });

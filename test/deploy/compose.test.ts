@@ -15,6 +15,7 @@ interface ComposeService {
   deploy?: { replicas?: number };
   build?: string;
   restart?: string;
+  ports?: string[];
 }
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
@@ -77,6 +78,13 @@ describe('docker-compose.yml', () => {
       expect(services[name]!.command!.join(' ')).toContain('. /ids/localcloud.env');
     }
     expect(services.localcloud!.environment!.LOCALCLOUD_IDS_FILE).toBe('/ids/localcloud.env');
+  });
+
+  it("publishes the load balancer's port on loopback only, at the port its DNSName names", () => {
+    const albPort = services.localcloud!.environment!.LOCALCLOUD_ALB_PORTS;
+    expect(albPort).toMatch(/^\d+$/);
+    // DNSName is 127.0.0.1:<port> inside the container too, so the host port must be the same.
+    expect(services.localcloud!.ports).toContain(`127.0.0.1:${albPort}:${albPort}`);
   });
 });
 

@@ -21,13 +21,20 @@ export async function awsCall<T>(
   kind: OperationKind,
   what: string,
   send: () => Promise<T>,
+  options: AwsCallOptions = {},
 ): Promise<AwsOutcome<T>> {
   try {
     return { ok: true, value: await send() };
   } catch (error) {
     const verdict = classifyAwsError(error, kind);
+    if (verdict.action === 'retry-after' && options.waitMs !== undefined) verdict.afterMs = options.waitMs;
     return outcomeOf(verdict, what, error);
   }
+}
+
+export interface AwsCallOptions {
+  /** How long a `retry-after` waits here, when the caller knows its cadence better than the default. */
+  waitMs?: number;
 }
 
 function outcomeOf<T>(verdict: AwsErrorClass, what: string, cause: unknown): AwsOutcome<T> {

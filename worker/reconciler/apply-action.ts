@@ -75,7 +75,8 @@ export async function applyAction(
         for (const step of undoSteps) {
           if (action.undo.includes(step.id)) await step.undo(stepContext(ctx, log), record);
         }
-        // Resume the create saga from the missing step: it and every later step run again.
+        // Resume the create saga from the missing step: it and every later step run again, each as a
+        // fresh attempt (a new `startedAt`), so a re-created service gets a clientToken of its own.
         for (const stepId of STEP_IDS.slice(STEP_IDS.indexOf(action.fromStep))) {
           await ctx.store.recordStep(
             action.instanceId,

@@ -153,10 +153,29 @@ describe('planReconcile: running instances', () => {
 });
 
 describe('planReconcile: orphans and lost jobs', () => {
-  const facts = (youngestMinutesAgo: number, tagged = true) => ({
+  const facts = (
+    youngestMinutesAgo: number,
+    tagged = true,
+    resources = ['secret'],
+    vanished: string[] = [],
+  ) => ({
     youngestAt: NOW - youngestMinutesAgo * MINUTE,
     tagged,
-    resources: ['secret'],
+    resources,
+    vanished,
+  });
+
+  it('leaves an orphan whose every resource vanished during the scan: nothing is left to delete', () => {
+    const aws = new Map([['x', whole('x')]]);
+    const plan = planReconcile(
+      input({
+        records: new Map([['x', null]]),
+        aws,
+        orphans: new Map([['x', facts(20, true, [], ['task-definition', 'service'])]]),
+      }),
+    );
+    expect(plan.actions).toEqual([]);
+    expect(plan.waitingForGrace).toBe(0);
   });
 
   it('deletes tagged resources of an unknown instance only after the grace period, never untagged ones', () => {

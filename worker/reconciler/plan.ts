@@ -43,6 +43,9 @@ const EMPTY: InstanceResources = { rules: [] };
 const hasAnything = (r: InstanceResources) =>
   Boolean(r.secret || r.taskFamily || r.targetGroup || r.rules.length > 0 || r.service);
 
+/** Listed, but every one of them vanished before it could be read: nothing left to act on. */
+const hasAnythingLeft = (facts: OrphanFacts) => facts.resources.length > 0;
+
 /** The first create step whose resource a running instance lacks, or null when it has them all. */
 export function missingStep(record: InstanceRecord, found: InstanceResources): StepId | null {
   if (!found.secret) return 'secret';
@@ -71,7 +74,7 @@ export function planReconcile(input: PlanInput): Plan {
 
     if (status === null || status === 'deleted') {
       const facts = input.orphans.get(id);
-      if (!hasAnything(found) || !facts?.tagged) continue;
+      if (!hasAnything(found) || !facts?.tagged || !hasAnythingLeft(facts)) continue;
       if (now - facts.youngestAt < options.graceMs) {
         plan.waitingForGrace++;
         continue;
@@ -126,7 +129,7 @@ export function planReconcile(input: PlanInput): Plan {
       }
       case 'failed': {
         const facts = input.orphans.get(id);
-        if (!hasAnything(found) || !facts?.tagged) break;
+        if (!hasAnything(found) || !facts?.tagged || !hasAnythingLeft(facts)) break;
         if (age(now, record.updatedAt) < options.graceMs || now - facts.youngestAt < options.graceMs) {
           plan.waitingForGrace++;
           break;

@@ -61,9 +61,10 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
     if (!status || status === 'deleted' || status === 'failed') candidates.set(id, found);
     if (status === 'running') running.set(id, found);
   }
+  const vanishedTargetGroups: string[] = [];
   const [orphans, healthy, unhealthyRaw, attemptsRaw] = await Promise.all([
     orphanFacts(ctx, candidates, started),
-    healthyInstances(ctx, running),
+    healthyInstances(ctx, running, vanishedTargetGroups),
     ctx.redis.hgetall(keys.unhealthySince),
     ctx.redis.hgetall(keys.attempts),
   ]);
@@ -97,6 +98,10 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
     dryRun: options.dryRun,
     scanned: { instances: records.size, ...inventory.scanned },
     waitingForGrace: plan.waitingForGrace,
+    vanished: [
+      ...[...orphans].flatMap(([id, facts]) => facts.vanished.map((resource) => `${id}:${resource}`)),
+      ...vanishedTargetGroups,
+    ].slice(0, REPORTED_ACTIONS),
     driftFound: plan.actions.length + plan.stuck.length,
     repaired: 0,
     deleted: 0,
@@ -168,6 +173,7 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
       errors: report.errors,
       slotsFreed: report.slotsFreed,
       waitingForGrace: report.waitingForGrace,
+      vanished: report.vanished?.length ?? 0,
       changedDuringScan,
     },
     'reconcile finished',

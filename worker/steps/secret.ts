@@ -4,6 +4,7 @@ import {
   DescribeSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { FatalError } from '../../shared/errors/fatal-error.js';
+import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsCall, awsValue } from '../aws/aws-call.js';
 import { idempotencyToken } from '../saga/idempotency-token.js';
@@ -25,17 +26,23 @@ export const secretStep: Step = {
       return done({ secretArn: existing });
     }
     const secretString = await secretValue(ctx, instance.id);
-    const created = await awsCall('create', 'CreateSecret', () =>
-      ctx.aws.secrets.send(
-        new CreateSecretCommand({
-          Name: secretName,
-          Description: `OpenClaw gateway credentials of instance ${instance.id}`,
-          SecretString: secretString,
-          // The same token on every retry: a repeated create of the same value answers like the first.
-          ClientRequestToken: idempotencyToken(instance.id, 'secret'),
-          Tags: upperTags(instance.id),
-        }),
-      ),
+    const created = await awsCall(
+      'create',
+      'CreateSecret',
+      () =>
+        ctx.aws.secrets.send(
+          new CreateSecretCommand({
+            Name: secretName,
+            Description: `OpenClaw gateway credentials of instance ${instance.id}`,
+            SecretString: secretString,
+            // The same token on every retry: a repeated create of the same value answers like the first.
+            ClientRequestToken: idempotencyToken(instance.id, 'secret'),
+            Tags: upperTags(instance.id),
+          }),
+        ),
+      // A name freed by a forced delete is taken for a short while ("already scheduled for deletion",
+      // the classifier's retry-after): look again at the polling cadence.
+      { waitMs: ctx.config.PLACEMENT_POLL_MS },
     );
     const arn = created.ok
       ? created.value.ARN
@@ -68,7 +75,13 @@ async function findSecret(ctx: StepContext, secretName: string): Promise<string 
   );
   if (!found.ok || !found.value.ARN) return null;
   if (found.value.DeletedDate) {
-    throw new FatalError('SecretScheduledForDeletion', `secret ${secretName} is scheduled for deletion`);
+    // Deleted and not gone yet: a forced delete finishes "after a short delay" (AWS advises back off and
+    // retry before re-creating the name). Bounded like every wait; a recovery window outlasts it and fails.
+    throw new RetryAfterError(
+      'SecretScheduledForDeletion',
+      `secret ${secretName} is scheduled for deletion: waiting for the name to be free`,
+      ctx.config.PLACEMENT_POLL_MS,
+    );
   }
   return found.value.ARN;
 }
