@@ -148,6 +148,10 @@ const ReconcileReportSchema = z
       services: z.number(),
     }),
     waitingForGrace: z.number(),
+    vanished: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: 'Listed, then gone before they could be read (`<instance id>:<resource>`)' }),
     actions: z.array(
       z.object({
         kind: z.enum(['delete-orphan', 'delete-abandoned', 'repair', 'fail', 'reenqueue']),
@@ -308,8 +312,18 @@ export const ProjectionResponse = z
   })
   .openapi('CostProjection');
 
-/** True only when each type is assignable to the other. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Every property required, all the way down, so an optional field one side lacks is still seen. */
+type DeepRequired<T> = T extends readonly (infer U)[]
+  ? DeepRequired<U>[]
+  : T extends object
+    ? { [K in keyof T]-?: DeepRequired<T[K]> }
+    : T;
+/** True only when each type is assignable to the other, optional fields included. */
+type Same<A, B> = [DeepRequired<A>] extends [DeepRequired<B>]
+  ? [DeepRequired<B>] extends [DeepRequired<A>]
+    ? true
+    : false
+  : false;
 const agrees = <T extends true>(_: T) => undefined;
 agrees<Same<z.infer<typeof CapacitySampleSchema>, CapacitySample>>(true);
 agrees<Same<z.infer<typeof ReconcileReportSchema>, ReconcileReport>>(true);
