@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-env.js';
 import { streamInstanceEvents } from '../instance-stream.js';
 import { toInstanceView } from '../instance-view.js';
 import { bearerSecurity, errors, InstanceIdParams, idErrors, LastEventIdHeader } from '../schemas.js';
+import { type InstanceStatusEvent, type InstanceStepEvent, registerStreamEvents } from '../stream-events.js';
 
 const route = createRoute({
   method: 'get',
@@ -11,7 +12,7 @@ const route = createRoute({
   tags: ['instances'],
   summary: 'Server-sent events of status and step changes',
   description:
-    'First event `snapshot` (an Instance), then `status` ({ id, status, currentStep, at }) and `step` ({ id, status, currentStep, step, at }) events; a `: heartbeat` comment every 15 s. The stream ends when the instance is running, failed or deleted.',
+    'First event `snapshot` (an `Instance`), then `status` (`InstanceStatusEvent`) and `step` (`InstanceStepEvent`) events; a `: heartbeat` comment every 15 s; `error` (`StreamErrorEvent`) if the stream fails. The stream ends when the instance is running, failed or deleted.',
   security: bearerSecurity,
   request: { params: InstanceIdParams, headers: LastEventIdHeader },
   responses: {
@@ -27,7 +28,10 @@ const route = createRoute({
   },
 });
 
+type Event = z.infer<typeof InstanceStatusEvent> | z.infer<typeof InstanceStepEvent>;
+
 export function registerInstanceEvents(app: OpenAPIHono<AppEnv>, heartbeatMs?: number): void {
+  registerStreamEvents(app.openAPIRegistry);
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     return streamInstanceEvents(
@@ -36,7 +40,7 @@ export function registerInstanceEvents(app: OpenAPIHono<AppEnv>, heartbeatMs?: n
       {
         snapshot: toInstanceView,
         // Checkpoint outputs (ARNs) stay internal, as in the instance view.
-        event: ({ step, ...rest }) =>
+        event: ({ step, ...rest }): Event =>
           step
             ? {
                 ...rest,

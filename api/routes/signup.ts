@@ -17,6 +17,7 @@ import {
   LastEventIdHeader,
   publicSecurity,
 } from '../schemas.js';
+import type { SignupProgressEvent, SignupSnapshotEvent } from '../stream-events.js';
 
 /**
  * The signup page's same-origin backend: the browser never holds API_TOKEN. The user id is the
@@ -63,6 +64,8 @@ const eventsRoute = createRoute({
   tags: ['signup'],
   security: publicSecurity,
   summary: 'Progress of a signup: `snapshot`, then `status`/`step` events with states only',
+  description:
+    'First event `snapshot` (`SignupSnapshotEvent`), then `status` and `step` events (`SignupProgressEvent`); `error` (`StreamErrorEvent`) if the stream fails. No email, URL or error text.',
   request: { params: InstanceIdParams, headers: LastEventIdHeader },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
@@ -117,12 +120,12 @@ export function registerSignup(
       c,
       id,
       {
-        snapshot: (record) => ({
+        snapshot: (record): z.infer<typeof SignupSnapshotEvent> => ({
           status: record.status,
           currentStep: record.currentStep,
           steps: STEP_IDS.map((step) => ({ id: step, state: record.steps[step].state })),
         }),
-        event: (event) => ({
+        event: (event): z.infer<typeof SignupProgressEvent> => ({
           status: event.status,
           currentStep: event.currentStep,
           ...(event.step ? { step: { id: event.step.id, state: event.step.state } } : {}),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeResponseContract } from './response-contract.js';
+import { checkEventStream, makeResponseContract } from './response-contract.js';
 import { makeTestApp, type TestApp } from './test-app.js';
 
 const JSON_TYPE = 'application/json';
@@ -48,5 +48,19 @@ describe('response contract checker', () => {
 
   it('leaves paths outside the document alone', () => {
     expect(() => check('GET', '/dashboard', 200, 'text/html', '<html>')).not.toThrow();
+  });
+
+  it('checks each event of a stream by its name, and errors the stream at a bad one', async () => {
+    const stream = (body: string) =>
+      checkEventStream(
+        '/signup/abcdefghijkl/events',
+        new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
+      ).text();
+    const good = 'event: status\ndata: {"status":"provisioning","currentStep":"secret"}\n\n: heartbeat\n\n';
+    await expect(stream(good)).resolves.toBe(good);
+    await expect(
+      stream('event: status\ndata: {"status":"queued","currentStep":null,"email":"a@b"}\n\n'),
+    ).rejects.toThrow(/body\.email is not in the declared schema/);
+    await expect(stream('event: surprise\ndata: {}\n\n')).rejects.toThrow(/event `surprise` is not declared/);
   });
 });

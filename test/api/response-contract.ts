@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
 import type { AppEnv } from '../../api/app-env.js';
 import { ErrorSchema } from '../../api/schemas.js';
+import { STREAM_EVENTS } from '../../api/stream-events.js';
 
 interface Operation {
   method: string;
@@ -23,7 +24,7 @@ const isZod = (schema: unknown): schema is ZodType =>
  * Checks responses against the schemas the app declares in its OpenAPI registry (the zod objects the
  * document is generated from). A body must parse, and parsing must keep every field: zod drops keys it
  * does not know, so a field the document does not declare fails too. A status the operation does not
- * declare fails. Event streams are not read (their bodies never end on their own).
+ * declare fails. Event streams are checked event by event as the test reads them (checkEventStream).
  */
 export function makeResponseContract(app: Pick<OpenAPIHono<AppEnv>, 'openAPIRegistry'>) {
   const operations: Operation[] = app.openAPIRegistry.definitions.flatMap((d) =>
@@ -60,14 +61,55 @@ export function makeResponseContract(app: Pick<OpenAPIHono<AppEnv>, 'openAPIRegi
     if (!contentType.startsWith('application/json') || text === '' || method === 'HEAD') return;
     const schema = declared?.content?.['application/json']?.schema ?? ErrorSchema;
     if (!isZod(schema)) throw new Error(`${where}: the declared schema is not a zod schema`);
-    const body: unknown = JSON.parse(text);
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) {
-      throw new Error(`${where}: the body does not match its schema: ${JSON.stringify(parsed.error.issues)}`);
-    }
-    const undeclared = firstDifference(body, parsed.data);
-    if (undeclared) throw new Error(`${where}: ${undeclared} is not in the declared schema`);
+    conform(where, schema, JSON.parse(text));
   };
+}
+
+/** Parses `body` with `schema`, keeping every field; throws saying where it differs. */
+function conform(where: string, schema: ZodType, body: unknown): void {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new Error(`${where}: the body does not match its schema: ${JSON.stringify(parsed.error.issues)}`);
+  }
+  const undeclared = firstDifference(body, parsed.data);
+  if (undeclared) throw new Error(`${where}: ${undeclared} is not in the declared schema`);
+}
+
+/**
+ * An event stream's response, passed through a check of each event's data against the schema of its
+ * event name (STREAM_EVENTS): a bad event errors the stream before the test reads it.
+ */
+export function checkEventStream(path: string, res: Response): Response {
+  const template = Object.keys(STREAM_EVENTS).find((t) => patternOf(t).test(path));
+  if (!template || !res.body) return res;
+  const schemas: Record<string, ZodType> = STREAM_EVENTS[template as keyof typeof STREAM_EVENTS];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const checkFrame = (frame: string) => {
+    const lines = frame.split('\n');
+    if (lines.every((line) => line.startsWith(':'))) return; // heartbeat
+    const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
+    const data = lines
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => line.slice(6))
+      .join('\n');
+    const schema = schemas[event];
+    if (!schema) throw new Error(`${path}: event \`${event}\` is not declared`);
+    conform(`${path} event ${event}`, schema, JSON.parse(data));
+  };
+  const checked = res.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        buffer += decoder.decode(chunk, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          checkFrame(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+        }
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Response(checked, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 /** The first path where `parsed` lost or changed something `body` had, or null. */
@@ -94,6 +136,6 @@ export function checkEveryResponse(app: OpenAPIHono<AppEnv>): void {
     const type = res.headers.get('content-type') ?? '';
     const text = type.startsWith('application/json') ? await res.clone().text() : '';
     check(method, path, res.status, type, text);
-    return res;
+    return type.startsWith('text/event-stream') ? checkEventStream(path, res) : res;
   };
 }
