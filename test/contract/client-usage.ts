@@ -11,6 +11,11 @@ export type FleetClient = Client<paths>;
 type Instance = components['schemas']['Instance'];
 type InstanceStatus = Instance['status'];
 export type ErrorCode = components['schemas']['Error']['error']['code'];
+/** The data of `/v1/instances/{id}/events`' events: an EventSource's `event.data`, parsed, is one of these. */
+export type InstanceStreamEvent =
+  | components['schemas']['Instance']
+  | components['schemas']['InstanceStatusEvent']
+  | components['schemas']['InstanceStepEvent'];
 
 // @ts-expect-error: the error code is an enum a client can switch on, not a free string.
 export const notACode: ErrorCode = 'no_such_code';
