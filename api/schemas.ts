@@ -1,7 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { INSTANCE_STATUSES, STEP_IDS } from '../shared/domain.js';
 import { INSTANCE_ID_PATTERN } from '../shared/naming.js';
-import { codesWithStatus, ERROR_CODE_LIST, ERROR_CODES, type ErrorCode } from './error-codes.js';
+import {
+  codesWithStatus,
+  ERROR_CODE_LIST,
+  ERROR_CODES,
+  type ErrorCode,
+  RETRY_AFTER_CODES,
+} from './error-codes.js';
 import { acceptedExample, createdInstanceExample, instanceExample } from './schema-examples.js';
 
 /**
@@ -28,7 +34,11 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-export const USER_ID_PATTERN = /^[A-Za-z0-9._@+:-]{1,128}$/;
+/**
+ * Letters, digits and `. _ @ + : -`, never a path: not `.` or `..` (or only dots), no `..` inside, no
+ * leading dot. A user id names Redis keys and AWS resources and may end up in a path or a URL.
+ */
+export const USER_ID_PATTERN = /^(?!\.)(?!.*\.\.)[A-Za-z0-9._@+:-]{1,128}$/;
 export const ANTHROPIC_KEY_PATTERN = /^sk-ant-[A-Za-z0-9_-]{13,249}$/;
 
 export const emailSchema = z.email().max(254).openapi({ example: 'ada@example.com' });
@@ -49,7 +59,7 @@ export const CreateInstanceBody = z
       .string()
       .min(1)
       .max(128)
-      .regex(USER_ID_PATTERN, 'letters, digits and . _ @ + : - only')
+      .regex(USER_ID_PATTERN, 'letters, digits and . _ @ + : - only; not starting with a dot or holding ..')
       .openapi({ example: 'user-42' }),
     email: emailSchema,
     anthropicApiKey: anthropicKeySchema.optional(),
@@ -101,7 +111,10 @@ const StepError = z.object({ code: z.string(), message: z.string() });
 
 export const StepView = z
   .object({
-    id: z.enum(STEP_IDS),
+    id: z.enum(STEP_IDS).openapi({
+      description: `The create saga's steps, in order (${STEP_IDS.join(' → ')}). The last, \`reachable\`, is the gate: the instance URL answered \`GET <url>health\` with the gateway token through the load balancer; only then is the instance \`running\`.`,
+      example: 'reachable',
+    }),
     state: z.enum(['pending', 'running', 'waiting', 'done', 'failed']),
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
@@ -151,6 +164,21 @@ export const Accepted = z
   .object({ id: z.string(), status: z.enum(INSTANCE_STATUSES), links: Links })
   .openapi('Accepted', { example: acceptedExample });
 
+export const IdempotencyHeaders = z.object({
+  // Named as HTTP sends it; header names are case-insensitive, and the validator reads them lowercased.
+  'Idempotency-Key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({
+      param: { name: 'Idempotency-Key', in: 'header' },
+      description:
+        'Makes a retry safe: the same key and body within 24 h replay the first response (the gateway token included, with `Idempotent-Replayed: true`); the same key with another body is 422; while the first request runs, 409.',
+      example: '5f0c9a7e-signup-42',
+    }),
+});
+
 const EXAMPLE_REQUEST_ID = '3f1c5a0e-5b7e-4d4a-9a53-0b8d8f0c2a11';
 
 /** `Retry-After` as the API sends it: whole seconds. */
@@ -166,8 +194,7 @@ export const retryAfterHeader = {
  * can answer with this status (default: every code of the status), and one example per code.
  */
 export function errorResponse(status: number, codes: readonly ErrorCode[] = codesWithStatus(status)) {
-  const sendsRetryAfter =
-    status === 429 || codes.some((c) => c === 'no_routing_capacity' || c === 'no_sample');
+  const sendsRetryAfter = codes.some((c) => RETRY_AFTER_CODES.includes(c));
   return {
     description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join('; '),
     ...(sendsRetryAfter ? { headers: retryAfterHeader } : {}),
@@ -205,8 +232,12 @@ export const errors = {
   415: errorResponse(415),
   429: errorResponse(429),
   500: errorResponse(500),
+  422: errorResponse(422),
   503: errorResponse(503),
 } as const;
+
+/** Any operation that reads or writes Redis: while Redis is away it answers 503 at once. */
+export const redisErrors = { 503: errorResponse(503, ['redis_unavailable']) } as const;
 
 /** What a bad path id answers. */
 export const idErrors = { 400: errorResponse(400, ['invalid_id']) } as const;

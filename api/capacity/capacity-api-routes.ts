@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearerSecurity, errorResponse, errors } from '../schemas.js';
+import { bearerSecurity, errorResponse, errors, redisErrors } from '../schemas.js';
 import { CapacityResponse, CostResponse, HistoryResponse, ProjectionResponse } from './capacity-schemas.js';
 
 /**
@@ -42,8 +42,8 @@ const json = <T extends z.ZodType>(description: string, schema: T) => ({
   content: { 'application/json': { schema } },
 });
 const common = { method: 'get' as const, tags: ['capacity'], security: bearerSecurity };
-const failures = { 401: errors[401], 413: errors[413], 500: errors[500] };
-const noSample = { 503: errorResponse(503, ['no_sample']) };
+const failures = { 401: errors[401], 413: errors[413], 500: errors[500], ...redisErrors };
+const noSample = { 503: errorResponse(503, ['no_sample', 'redis_unavailable']) };
 
 export const capacityRoute = createRoute({
   ...common,

@@ -154,7 +154,14 @@ const ReconcileReportSchema = z
       .openapi({ description: 'Listed, then gone before they could be read (`<instance id>:<resource>`)' }),
     actions: z.array(
       z.object({
-        kind: z.enum(['delete-orphan', 'delete-abandoned', 'repair', 'fail', 'reenqueue']),
+        kind: z.enum([
+          'delete-orphan',
+          'delete-abandoned',
+          'repair',
+          'fail',
+          'credentials-lost',
+          'reenqueue',
+        ]),
         instanceId: z.string(),
         reason: z.string(),
         detail: z.string().optional(),

@@ -85,6 +85,8 @@ describe('OpenAPI document', () => {
       'get /v1/instances/{id}': 'getInstance',
       'delete /v1/instances/{id}': 'deleteInstance',
       'post /v1/instances/{id}/retry': 'retryInstance',
+      'put /v1/instances/{id}/credentials': 'restoreInstanceCredentials',
+      'get /v1/instances/{id}/deliveries': 'listInstanceDeliveries',
       'get /v1/instances/{id}/events': 'streamInstanceEvents',
       'post /signup': 'signUp',
       'get /signup/{id}/events': 'streamSignupEvents',

@@ -11,6 +11,7 @@ import {
   InstanceView,
   idErrors,
   ListQuery,
+  redisErrors,
 } from '../schemas.js';
 
 const getRoute = createRoute({
@@ -28,6 +29,7 @@ const getRoute = createRoute({
     404: errors[404],
     413: errors[413],
     500: errors[500],
+    ...redisErrors,
   },
 });
 
@@ -45,6 +47,7 @@ const listRoute = createRoute({
     401: errors[401],
     413: errors[413],
     500: errors[500],
+    ...redisErrors,
   },
 });
 

@@ -3,7 +3,16 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
 import { requestLog } from '../middleware/request-id.js';
-import { Accepted, bearerSecurity, errorResponse, errors, InstanceIdParams, idErrors } from '../schemas.js';
+import {
+  Accepted,
+  bearerSecurity,
+  errorResponse,
+  errors,
+  IdempotencyHeaders,
+  InstanceIdParams,
+  idErrors,
+  redisErrors,
+} from '../schemas.js';
 
 const route = createRoute({
   method: 'post',
@@ -14,15 +23,17 @@ const route = createRoute({
   description:
     'Finished steps are checkpointed on the instance, so the new create job skips them and resumes at the failed one.',
   security: bearerSecurity,
-  request: { params: InstanceIdParams },
+  request: { params: InstanceIdParams, headers: IdempotencyHeaders },
   responses: {
     202: { description: 'Create queued again', content: { 'application/json': { schema: Accepted } } },
     ...idErrors,
     401: errors[401],
     404: errors[404],
-    409: errorResponse(409, ['not_failed']),
+    409: errorResponse(409, ['not_failed', 'idempotency_key_in_use']),
     413: errors[413],
+    422: errors[422],
     500: errors[500],
+    ...redisErrors,
   },
 });
 

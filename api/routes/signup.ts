@@ -16,6 +16,7 @@ import {
   idErrors,
   LastEventIdHeader,
   publicSecurity,
+  redisErrors,
 } from '../schemas.js';
 import type { SignupProgressEvent, SignupSnapshotEvent } from '../stream-events.js';
 
@@ -53,7 +54,7 @@ const signupRoute = createRoute({
     409: errorResponse(409, ['already_signed_up']),
     429: errors[429],
     500: errors[500],
-    503: errorResponse(503, ['no_routing_capacity']),
+    503: errorResponse(503, ['no_routing_capacity', 'redis_unavailable']),
   },
 });
 
@@ -72,6 +73,7 @@ const eventsRoute = createRoute({
     ...idErrors,
     404: errors[404],
     413: errors[413],
+    ...redisErrors,
     500: errors[500],
   },
 });

@@ -74,7 +74,8 @@ export async function makeTestApp(options: AppOptions & { env?: Record<string, s
   const store = makeInstanceStore(redis, { prefix: ns.prefix, routing: config.routing });
   const sealer = makeSealer(config.DATA_ENCRYPTION_KEY.reveal());
   const log = makeLogger({ level: 'silent', name: 'api-test' });
-  const app = makeApp({ config, store, instanceQueue, queues, redis, subscriber, sealer, log }, options);
+  const deps = { config, store, instanceQueue, queues, redis, subscriber, sealer, log };
+  const app = makeApp(deps, options);
   // Every response any API test gets is checked against the schema the document declares for it.
   checkEveryResponse(app);
 
@@ -98,6 +99,8 @@ export async function makeTestApp(options: AppOptions & { env?: Record<string, s
 
   return {
     app,
+    /** What the app was made from, to make another over the same Redis and queues. */
+    deps,
     config,
     redis,
     store,
