@@ -1,4 +1,3 @@
-import { KNOWN_SHAPES } from '../../shared/capacity/instance-shapes.js';
 import type { CapacitySample } from '../../shared/capacity/sample-types.js';
 import { recentSignups, signupLatencyOf } from '../../shared/capacity/signup-latencies.js';
 import { type CostReport, costReport } from '../../shared/cost/cost-report.js';
@@ -25,6 +24,7 @@ export function currentCost(book: PriceBook, sample: CapacitySample): CostReport
   const idle = new Set(sample.idle.map((i) => i.ec2InstanceId));
   return costReport(book, {
     users: sample.tasks.running,
+    observedShapes: observedShapes(sample),
     instances: sample.fleet.asg.instances
       .filter((i) => i.lifecycleState === 'InService' || i.lifecycleState === 'Pending')
       .map((i) => ({
@@ -61,22 +61,27 @@ export async function currentHeadroom(
   });
 }
 
+/** Registered resources read from running instances, by type. */
+export function observedShapes(sample: CapacitySample): Record<string, { cpu: number; memory: number }> {
+  const shapes: Record<string, { cpu: number; memory: number }> = {};
+  for (const ci of sample.fleet.containerInstances) shapes[ci.instanceType] ??= ci.registered;
+  return shapes;
+}
+
 export function projection(book: PriceBook, sample: CapacitySample, users: number): Projection {
   const onDemand = sample.fleet.asg.instances.filter(
     (i) =>
       i.purchaseOption === 'on-demand' &&
       (i.lifecycleState === 'InService' || i.lifecycleState === 'Pending'),
   ).length;
-  const shapes: Record<string, { cpu: number; memory: number }> = { ...KNOWN_SHAPES };
-  for (const ci of sample.fleet.containerInstances) shapes[ci.instanceType] = ci.registered;
   return projectCost(book, {
     users,
-    usersPerInstance: packingOf(sample),
     targetCapacity: sample.fleet.capacityProvider.managedScaling.targetCapacity,
     asgMin: sample.fleet.asg.min,
     asgMax: sample.fleet.asg.max,
     onDemandBase: onDemand,
     instanceTypes: sample.fleet.asg.instanceTypes,
-    shapes,
+    observedShapes: observedShapes(sample),
+    observedUsersPerInstance: packingOf(sample),
   });
 }
