@@ -7,7 +7,7 @@ import { defaultPriceBook, type PriceBook } from '../../shared/cost/prices.js';
 import { withSpotPrices } from '../../shared/cost/with-spot-prices.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
 import { readReconcileReport } from '../../shared/reconcile-report.js';
-import { currentCost, currentHeadroom, projection } from './cost-view.js';
+import { currentCost, currentHeadroom, options, projection } from './cost-view.js';
 import { renderDashboard } from './dashboard-page.js';
 import { makeMetricsRegistry } from './metrics.js';
 
@@ -133,6 +133,19 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
     if (!sample)
       return c.json(problem('no_sample', 'No capacity sample yet: the worker samples every minute'), 503);
     return c.json(projection(await prices(), sample, parsed.data.users));
+  });
+
+  app.get('/v1/cost/options', async (c) => {
+    const parsed = projectionQuery.safeParse(c.req.query());
+    if (!parsed.success)
+      return c.json(
+        problem('invalid_query', 'users must be an integer from 0 to 100000', z.treeifyError(parsed.error)),
+        400,
+      );
+    const sample = await samples.latest();
+    if (!sample)
+      return c.json(problem('no_sample', 'No capacity sample yet: the worker samples every minute'), 503);
+    return c.json({ users: parsed.data.users, options: options(await prices(), sample, parsed.data.users) });
   });
 
   app.get('/dashboard', async (c) => {

@@ -2,8 +2,9 @@ import type { CapacitySample } from '../../shared/capacity/sample-types.js';
 import { recentSignups, signupLatencyOf } from '../../shared/capacity/signup-latencies.js';
 import { type CostReport, costReport } from '../../shared/cost/cost-report.js';
 import { type HeadroomTable, headroomTable } from '../../shared/cost/headroom.js';
+import { type CostOption, costOptions } from '../../shared/cost/options.js';
 import { instancePricePerHour, type PriceBook } from '../../shared/cost/prices.js';
-import { type Projection, projectCost } from '../../shared/cost/projection.js';
+import { type Projection, type ProjectionInput, projectCost } from '../../shared/cost/projection.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
 
 export const HEADROOM_TARGETS = [100, 90, 80] as const;
@@ -68,13 +69,14 @@ export function observedShapes(sample: CapacitySample): Record<string, { cpu: nu
   return shapes;
 }
 
-export function projection(book: PriceBook, sample: CapacitySample, users: number): Projection {
+/** The projection's input from the fleet of a sample: its group settings and observed shapes. */
+export function projectionInput(sample: CapacitySample, users: number): ProjectionInput {
   const onDemand = sample.fleet.asg.instances.filter(
     (i) =>
       i.purchaseOption === 'on-demand' &&
       (i.lifecycleState === 'InService' || i.lifecycleState === 'Pending'),
   ).length;
-  return projectCost(book, {
+  return {
     users,
     targetCapacity: sample.fleet.capacityProvider.managedScaling.targetCapacity,
     asgMin: sample.fleet.asg.min,
@@ -83,5 +85,13 @@ export function projection(book: PriceBook, sample: CapacitySample, users: numbe
     instanceTypes: sample.fleet.asg.instanceTypes,
     observedShapes: observedShapes(sample),
     observedUsersPerInstance: packingOf(sample),
-  });
+  };
+}
+
+export function projection(book: PriceBook, sample: CapacitySample, users: number): Projection {
+  return projectCost(book, projectionInput(sample, users));
+}
+
+export function options(book: PriceBook, sample: CapacitySample, users: number): CostOption[] {
+  return costOptions(book, projectionInput(sample, users));
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { costReport } from './cost-report.js';
 import { avoidedWaits, headroomTable, spareInstancesFor } from './headroom.js';
 import { defaultPriceBook, loadPriceBook, mergePriceBook } from './prices.js';
+import { costOptions } from './options.js';
 import { projectCost } from './projection.js';
 import { withSpotPrices } from './with-spot-prices.js';
 
@@ -205,5 +206,34 @@ describe('stranded capacity', () => {
     expect(s.byType[0]!.perMonth).toBeCloseTo(c7i, 1);
     expect(s.byType[1]!.perMonth).toBeCloseTo(m7i, 1);
     expect(s.freeSlots).toBe(1);
+  });
+});
+
+describe('costOptions', () => {
+  const fleet = {
+    users: 1000,
+    targetCapacity: 100,
+    asgMin: 1,
+    asgMax: 20,
+    onDemandBase: 1,
+    instanceTypes: ['c7i-flex.large', 'm7i-flex.large'],
+  };
+  const rows = costOptions(defaultPriceBook, fleet);
+  const row = (option: string) => rows.find((r) => r.option.startsWith(option))!;
+
+  it('prices each egress choice against the NAT gateway, by hand', () => {
+    expect(row('NAT gateway').current).toBe(true);
+    // A NAT instance saves the gateway's hour and its per-GB charge, and costs its own hour.
+    const saved = 0.045 * 730 + 1000 * 9.22 * 0.045 - 0.0042 * 730;
+    expect(row('NAT instance').deltaPerMonth).toBeCloseTo(-saved, 1);
+    // Public subnets: no NAT at all, but a public IPv4 on each of the 500 instances instead of the NAT's one.
+    const publicDelta = -(0.045 * 730 + 1000 * 9.22 * 0.045) + (500 - 1) * 0.005 * 730;
+    expect(row('Public subnets').deltaPerMonth).toBeCloseTo(publicDelta, 1);
+    expect(row('Public subnets').caveat).toMatch(/bridge networking/);
+  });
+
+  it('trunking packs m7i-flex.large by CPU (4), so fewer instances; a Savings Plan discounts the base', () => {
+    expect(row('awsvpc with ENI trunking').instances).toBeLessThan(row('awsvpc, no trunking').instances);
+    expect(row('Savings Plan').deltaPerMonth).toBeCloseTo(-0.08479 * 0.28 * 730, 2);
   });
 });

@@ -151,11 +151,27 @@ describe('capacity API, dashboard and metrics', () => {
 
   it('GET /v1/cost: components, per user, waste and the headroom table', async () => {
     const body = (await (await app.request('/v1/cost')).json()) as {
-      report: { users: number; waste: { idleInstances: number }; perUser: { perMonth: number } };
+      report: {
+        users: number;
+        waste: { idleInstances: number; stranded: { byType: unknown[]; freeSlots: number } };
+        perUser: { perMonth: number };
+      };
       headroom: { rows: { targetCapacity: number; spareInstances: number; waited: number }[] };
     };
     expect(body.report.users).toBe(2);
     expect(body.report.waste.idleInstances).toBe(1);
+    // Both instances are c7i-flex.large (3,828 MiB registered): 2 task ENIs hold 2 tasks, 756 MiB and
+    // 1,024 CPU units are stranded on each; the busy one has no free slot (2 users).
+    expect(body.report.waste.stranded.byType).toEqual([
+      expect.objectContaining({
+        instanceType: 'c7i-flex.large',
+        instances: 2,
+        tasksPerInstance: 2,
+        limit: 'eni',
+        strandedPerInstance: { cpu: 1024, memory: 756 },
+      }),
+    ]);
+    expect(body.report.waste.stranded.freeSlots).toBe(0);
     expect(body.headroom.rows.map((r) => [r.targetCapacity, r.spareInstances])).toEqual([
       [100, 0],
       [90, 1],
@@ -172,10 +188,43 @@ describe('capacity API, dashboard and metrics', () => {
     };
     expect(p).toMatchObject({ instances: 5, usersPerInstance: 2 });
     expect(p.report.users).toBe(10);
+    // Never capped at the group's max_size (20): 1000 users need 500 instances and 11 ALBs.
+    const big = (await (await app.request('/v1/cost/projection?users=1000')).json()) as {
+      instances: number;
+      asg: { maxSizeRequired: number; maxSizeTooLow: boolean };
+      routing: { albs: number };
+      binding: { id: string; maxUsers: number };
+    };
+    expect(big).toMatchObject({ instances: 500, asg: { maxSizeRequired: 500, maxSizeTooLow: true } });
+    expect(big.routing.albs).toBe(11);
+    expect(big.binding).toMatchObject({ id: 'target-groups-per-region', maxUsers: 2999 });
     for (const q of ['users=-1', 'users=abc', '', 'users=1.5']) {
       const bad = await app.request(`/v1/cost/projection?${q}`);
       expect(bad.status, q).toBe(400);
       expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_query');
+    }
+  });
+
+  it('GET /v1/cost/options: each choice priced at N users; validated', async () => {
+    const body = (await (await app.request('/v1/cost/options?users=100')).json()) as {
+      options: { choice: string; option: string; current: boolean; perMonth: number }[];
+    };
+    const choices = new Set(body.options.map((o) => o.choice));
+    expect([...choices]).toEqual([
+      'egress',
+      'trunking',
+      'instance-mix',
+      'savings-plan',
+      'container-insights',
+    ]);
+    for (const choice of choices) {
+      expect(
+        body.options.filter((o) => o.choice === choice && o.current),
+        choice,
+      ).toHaveLength(1);
+    }
+    for (const q of ['users=-1', 'users=x', '']) {
+      expect((await app.request(`/v1/cost/options?${q}`)).status, q).toBe(400);
     }
   });
 
