@@ -8,7 +8,7 @@ import { withSpotPrices } from '../../shared/cost/with-spot-prices.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
 import { readReconcileReport } from '../../shared/reconcile-report.js';
 import { currentCost, currentHeadroom, options, projection } from './cost-view.js';
-import { renderDashboard } from './dashboard-page.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
 import { makeMetricsRegistry } from './metrics.js';
 
 /**
@@ -25,7 +25,8 @@ export interface CapacityRoutesDeps {
   /** The price book (defaults merged with COST_PRICES_FILE); default: us-west-2 defaults. */
   prices?: PriceBook;
   metricsToken?: string;
-  refreshSeconds?: number;
+  /** How often the dashboard's live stream looks for a new sample (ms); default 5000. */
+  dashboardPollMs?: number;
   now?: () => number;
 }
 
@@ -148,25 +149,12 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
     return c.json({ users: parsed.data.users, options: options(await prices(), sample, parsed.data.users) });
   });
 
-  app.get('/dashboard', async (c) => {
-    const t = now();
-    const [sample, lastEntry, history] = await Promise.all([
-      samples.latest(),
-      samples.lastEntry(),
-      samples.history(t - 6 * 3600_000, t),
-    ]);
-    const book = await prices();
-    const html = renderDashboard({
-      now: t,
-      sample,
-      lastEntry,
-      history: history.slice(-360),
-      cost: sample ? currentCost(book, sample) : null,
-      headroom: sample ? await currentHeadroom(book, sample, deps.store, t) : null,
-      refreshSeconds: deps.refreshSeconds ?? 30,
-    });
-    c.header('cache-control', 'no-store');
-    return c.html(html);
+  registerDashboardRoutes(app, {
+    samples,
+    store: deps.store,
+    prices,
+    now,
+    pollMs: deps.dashboardPollMs ?? 5000,
   });
 
   app.get('/metrics', async (c) => {

@@ -1,4 +1,3 @@
-import { copyFile, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -9,7 +8,7 @@ import { Secret } from '../../shared/config.js';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
 import { makeQueue } from '../../shared/queues.js';
 import { writeReconcileReport } from '../../shared/reconcile-report.js';
-import { launchChromium, runBrowserTests, updateScreenshots } from '../support/browser.js';
+import { launchChromium, runBrowserTests, screenshotPath } from '../support/browser.js';
 import { startFleetHarness } from './fleet-harness.js';
 import { parsePrometheusText } from './prometheus-text.js';
 
@@ -105,7 +104,7 @@ describe('capacity API, dashboard and metrics', () => {
       prefix: h.ns.prefix,
       store: h.store,
       queues: [queue],
-      refreshSeconds: 30,
+      dashboardPollMs: 200,
     });
   });
   afterAll(async () => {
@@ -302,13 +301,91 @@ describe('capacity API, dashboard and metrics', () => {
         }
         expect(await page.locator('#waiting-signups li').count()).toBe(1);
         expect(await page.locator('#headroom tr[data-target]').count()).toBe(3);
-        expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('30');
-        await mkdir('artifacts', { recursive: true });
-        await page.screenshot({ path: 'artifacts/dashboard.png', fullPage: true });
-        if (updateScreenshots) {
-          await mkdir('docs/screenshots', { recursive: true });
-          await copyFile('artifacts/dashboard.png', 'docs/screenshots/dashboard.png');
+        expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+        // Stranded capacity and idle waste, per component.
+        expect(await page.locator('#waste tr[data-stranded="c7i-flex.large"]').textContent()).toContain(
+          'eni limit',
+        );
+        expect(await page.locator('#cost tr[data-component="elasticache"]').count()).toBe(1);
+        // Axis ticks are whole instances and 0-100 %.
+        const ticks = async (id: string) => page.locator(`${id} text.axis`).allTextContents();
+        expect(await ticks('#chart-reservation')).toEqual(
+          expect.arrayContaining(['0%', '25%', '50%', '75%', '100%']),
+        );
+        for (const t of await ticks('#chart-instances')) expect(t).toMatch(/^(\d+|\d\d:\d\d)$/);
+        // Values on focus: the readout names time and value.
+        await page.locator('#chart-instances .pt').first().focus();
+        expect(
+          await page
+            .locator('#chart-instances + .readout, figure:has(#chart-instances) .readout')
+            .first()
+            .textContent(),
+        ).toMatch(/\d\d:\d\d UTC · instances: \d+/);
+
+        // Live: the stream's first update arrives, then a new sample updates the page without a reload.
+        await page.evaluate(() => {
+          (window as unknown as { sameDocument: boolean }).sameDocument = true;
+        });
+        await page.waitForFunction(() => Number(document.body.dataset.updates) >= 1, undefined, {
+          timeout: 10_000,
+        });
+        const atBefore = await page.locator('#summary').getAttribute('data-at');
+        const updatesBefore = Number(await page.locator('body').getAttribute('data-updates'));
+        await h.deploy('u5');
+        const next = await h.sample();
+        await page.waitForFunction(
+          (at) => document.querySelector('#summary')?.getAttribute('data-at') === String(at),
+          next.at,
+          { timeout: 10_000 },
+        );
+        expect(await page.locator('#summary').getAttribute('data-at')).not.toBe(atBefore);
+        expect(Number(await page.locator('body').getAttribute('data-updates'))).toBeGreaterThan(
+          updatesBefore,
+        );
+        expect(
+          await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+        ).toBe(true);
+        expect(await page.locator('#chart-instances').getAttribute('data-points')).toBe('5');
+
+        // The time range changes in place too.
+        await page.locator('a[data-range="24h"]').click();
+        await page.waitForFunction(() => location.search === '?range=24h');
+        expect(await page.locator('a[data-range="24h"]').getAttribute('aria-current')).toBe('true');
+        expect(
+          await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+        ).toBe(true);
+
+        const shots: string[] = [];
+        for (const width of [1280, 390]) {
+          await page.setViewportSize({ width, height: 900 });
+          const layout = await page.evaluate(() => {
+            const tooSmall: string[] = [];
+            for (const el of Array.from(document.querySelectorAll('body *'))) {
+              const own = Array.from(el.childNodes).some(
+                (n) => n.nodeType === 3 && n.textContent!.trim() !== '',
+              );
+              if (!own) continue;
+              const size = Number.parseFloat(getComputedStyle(el).fontSize);
+              const svg = el instanceof SVGGraphicsElement ? (el.getScreenCTM()?.a ?? 1) : 1;
+              if (size * svg < 10.95)
+                tooSmall.push(`${el.tagName}:${el.textContent!.slice(0, 20)}:${(size * svg).toFixed(1)}`);
+            }
+            return {
+              scrollWidth: document.documentElement.scrollWidth,
+              innerWidth: window.innerWidth,
+              tooSmall,
+            };
+          });
+          expect(layout.scrollWidth, `no horizontal overflow at ${width} px`).toBeLessThanOrEqual(
+            layout.innerWidth,
+          );
+          expect(layout.tooSmall, `text of at least 11 px at ${width} px`).toEqual([]);
+          const name = `dashboard-${width}`;
+          for (const path of screenshotPath(name, { docs: true }))
+            await page.screenshot({ path, fullPage: true });
+          shots.push(name);
         }
+        expect(shots).toEqual(['dashboard-1280', 'dashboard-390']);
       } finally {
         await browser.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
