@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { costReport } from './cost-report.js';
 import { avoidedWaits, headroomTable, spareInstancesFor } from './headroom.js';
-import { defaultPriceBook, loadPriceBook, mergePriceBook } from './prices.js';
 import { costOptions } from './options.js';
+import { defaultPriceBook, loadPriceBook, mergePriceBook } from './prices.js';
 import { projectCost } from './projection.js';
 import { withSpotPrices } from './with-spot-prices.js';
 
