@@ -6,6 +6,7 @@ import type { LocalcloudIds } from './ids.js';
 import { reservation } from './sim/managed-scaling.js';
 import { remaining } from './sim/resources.js';
 import { interruptSpotInstance } from './sim/spot-interruption.js';
+import { taskTargets } from './sim/tasks.js';
 import { AWS_TIMING, type LocalcloudTiming, resolveTiming } from './timing.js';
 
 /**
@@ -16,8 +17,19 @@ export interface InspectionContext {
   cloud: Cloud;
   faults: Faults;
   calls: Map<string, number>;
+  /** Every AWS call in the order it arrived (the latest 20,000). */
+  callLog: CallLogEntry[];
   ids: () => LocalcloudIds;
   bootstrap: BootstrapOptions;
+}
+
+export interface CallLogEntry {
+  /** 1, 2, 3…: arrival order. */
+  seq: number;
+  /** `ecs:DeleteService`. */
+  operation: string;
+  /** Wall-clock ms when it arrived. */
+  at: number;
 }
 
 export interface InspectionResponse {
@@ -60,7 +72,29 @@ export function snapshot(cloud: Cloud): Record<string, unknown> {
     })),
     taskDefinitions: mapValues(s.taskDefinitions),
     network: cloud.network,
+    dataPlane: dataPlaneView(cloud),
   };
+}
+
+/** Each task with a container: its pid and port, and its targets' health, to find (and kill) a gateway. */
+function dataPlaneView(cloud: Cloud): Record<string, unknown> {
+  const tasks = [];
+  for (const task of cloud.state.tasks.values()) {
+    if (task.lastStatus === 'STOPPED' && !task.process) continue;
+    const targets = taskTargets(cloud, task).map(({ tgArn, key }) => {
+      const t = cloud.state.targetGroups.get(tgArn)?.targets.get(key);
+      return { targetGroupArn: tgArn, id: t?.id, port: t?.port, state: t?.state, reason: t?.health?.reason };
+    });
+    tasks.push({
+      taskArn: task.arn,
+      serviceName: task.serviceName,
+      lastStatus: task.lastStatus,
+      pid: task.process?.pid,
+      port: task.process?.endpoint.port,
+      targets,
+    });
+  }
+  return { runtime: cloud.dataPlane.kind, tasks };
 }
 
 const TIMING_KEYS = Object.keys(AWS_TIMING) as (keyof LocalcloudTiming)[];
@@ -103,6 +137,7 @@ export function inspect(
       case 'POST reset':
         resetCloud(ctx.cloud, ctx.bootstrap);
         ctx.calls.clear();
+        ctx.callLog.length = 0;
         ctx.faults.set({ rules: [] });
         return { status: 200, body: { ok: true } };
       case 'GET faults':
@@ -120,8 +155,11 @@ export function inspect(
           status: 200,
           body: Object.fromEntries([...ctx.calls].sort(([a], [b]) => a.localeCompare(b))),
         };
+      case 'GET calls/log':
+        return { status: 200, body: ctx.callLog };
       case 'POST calls/reset':
         ctx.calls.clear();
+        ctx.callLog.length = 0;
         return { status: 200, body: { ok: true } };
       case 'GET timing':
         return {

@@ -164,7 +164,6 @@ export interface Service {
   enableECSManagedTags: boolean;
   propagateTags?: string;
   enableExecuteCommand: boolean;
-  clientToken?: string;
   deployments: Deployment[];
   events: ServiceEvent[];
   createdAt: number;
@@ -188,6 +187,8 @@ export interface Target {
    * Undefined when no runtime runs the task; the load balancer then answers 502 for it.
    */
   endpoint?: LoopbackEndpoint;
+  /** Why a measured health check last failed (DescribeTargetHealth's Reason and Description). */
+  health?: { reason: string; description: string };
 }
 
 /** A real address on this machine: what an ENI IP and container port stand for locally. */
@@ -289,4 +290,12 @@ export interface CloudState {
   rulesByListener: Map<string, Set<Rule>>;
   /** Tasks in PROVISIONING that no instance has taken yet, oldest first. */
   waiting: Set<Task>;
+  /** CreateService client tokens of the cluster: what each created, kept after the service is gone. */
+  serviceTokens: Map<string, ServiceToken>;
+}
+
+/** A CreateService that succeeded with a client token: its parameters (canonical JSON) and its service. */
+export interface ServiceToken {
+  parameters: string;
+  service: Service;
 }

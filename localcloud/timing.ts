@@ -6,7 +6,11 @@ export interface LocalcloudTiming {
   taskProvisioningMs: number;
   /** PENDING -> RUNNING (image pull and container start). */
   taskStartMs: number;
-  /** Target health `initial` -> `healthy`. */
+  /**
+   * Target health `initial` -> `healthy` when no container runs (task runtime `none`, or a target
+   * registered by hand). With measured checks, only an explicit override counts: the first check
+   * waits that long (registration in progress), so a test can hold a task before healthy.
+   */
   healthCheckMs: number;
   /** How often managed scaling evaluates CapacityProviderReservation. */
   scalingEvaluationMs: number;
@@ -16,6 +20,8 @@ export interface LocalcloudTiming {
   drainMs: number;
   /** Target group deregistration delay: a stopping task stays DEACTIVATING this long. */
   serviceDrainMs: number;
+  /** A secret deleted with ForceDeleteWithoutRecovery holds its name this long ("a short delay"). */
+  secretForceDeleteMs: number;
 }
 
 /** What AWS takes (documented defaults or typical observations); see README.md for sources. */
@@ -28,6 +34,7 @@ export const AWS_TIMING: LocalcloudTiming = {
   scaleInIdleMs: 900_000,
   drainMs: 120_000,
   serviceDrainMs: 300_000,
+  secretForceDeleteMs: 5_000,
 };
 
 /** Local default: a 3-minute scale-out takes 3.6 s, so the flow stays watchable. */
@@ -46,4 +53,13 @@ export function resolveTiming(config: TimingConfig): LocalcloudTiming {
     out[key] = typeof override === 'number' ? override : AWS_TIMING[key] * config.timeScale;
   }
   return out;
+}
+
+/**
+ * An AWS duration given in a setting (a health check interval, a stop timeout, a grace period), in
+ * local milliseconds: scaled like every other delay, but never below `floorMs`, so a tiny time scale
+ * does not turn it into a busy loop or a hair trigger.
+ */
+export function scaledSetting(config: TimingConfig, awsSeconds: number, floorMs: number): number {
+  return Math.max(floorMs, awsSeconds * 1000 * config.timeScale);
 }

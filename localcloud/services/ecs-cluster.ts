@@ -256,8 +256,17 @@ export const ecsCluster: HandlerMap = {
     return {};
   },
 
+  /**
+   * ListTagsForResource documents no ResourceNotFoundException (TagResource and UntagResource do): a
+   * resource that no longer exists is "an identifier that isn't valid", its ClientException.
+   */
   ListTagsForResource(cloud, input) {
-    return { tags: ecsTagsOut(resourceFor(cloud, input).get()) };
+    const arn = str(input, 'resourceArn');
+    if (!arn?.startsWith('arn:aws:ecs:')) throw invalid('The ARN provided is invalid.');
+    const r = taggable(cloud, arn);
+    const deleted = cloud.state.taskDefinitions.get(arn)?.status === 'DELETE_IN_PROGRESS';
+    if (!r || deleted) throw new AwsError('ClientException', 'The specified resource is not valid.');
+    return { tags: ecsTagsOut(r.get()) };
   },
 };
 

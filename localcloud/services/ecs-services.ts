@@ -16,6 +16,7 @@ import {
   missing,
   requireCluster,
 } from './ecs-common.js';
+import { notIdempotent, rememberToken, replayedService } from './ecs-service-tokens.js';
 import { serviceView } from './ecs-views.js';
 import type { HandlerMap } from './handler.js';
 
@@ -124,11 +125,11 @@ export const ecsServices: HandlerMap = {
       throw invalid('Service name can only contain letters, numbers, underscores and hyphens.');
     const token = str(input, 'clientToken');
     const existing = cloud.state.services.get(name);
-    if (existing && existing.status !== 'INACTIVE') {
-      // Same clientToken: the retry of a create that succeeded. Anything else is a conflict.
-      if (token && existing.clientToken === token) return { service: serviceView(cloud, existing, false) };
-      throw invalid('Creation of service was not idempotent.');
-    }
+    // A name still draining is refused whatever the token (the words ECS answers with).
+    if (existing?.status === 'DRAINING') throw invalid('Unable to Start a service that is still Draining.');
+    const replayed = replayedService(cloud, token, input);
+    if (replayed) return { service: serviceView(cloud, replayed, false) };
+    if (existing?.status === 'ACTIVE') throw notIdempotent();
     if (str(input, 'launchType') && records(input, 'capacityProviderStrategy').length > 0) {
       throw invalid(
         'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.',
@@ -162,7 +163,6 @@ export const ecsServices: HandlerMap = {
       enableECSManagedTags: bool(input, 'enableECSManagedTags') ?? false,
       propagateTags: str(input, 'propagateTags'),
       enableExecuteCommand: bool(input, 'enableExecuteCommand') ?? false,
-      clientToken: token,
       deployments: [newDeployment(cloud, td)],
       events: [],
       createdAt: now,
@@ -171,6 +171,7 @@ export const ecsServices: HandlerMap = {
     };
     // A new service replaces an INACTIVE one of the same name, as AWS allows.
     cloud.state.services.set(name, svc);
+    rememberToken(cloud, token, input, svc);
     reconcileAll(cloud, name);
     return { service: serviceView(cloud, svc, false) };
   },
@@ -257,7 +258,8 @@ export const ecsServices: HandlerMap = {
     if (max < 1 || max > 100) throw invalid('maxResults must be between 1 and 100.');
     const launchType = str(input, 'launchType');
     const all = [...cloud.state.services.values()]
-      .filter((s) => s.status !== 'INACTIVE' && (!launchType || (s.launchType ?? 'EC2') === launchType))
+      // A deleted service leaves the list as it starts DRAINING, not once INACTIVE (README, Fidelity notes).
+      .filter((s) => s.status === 'ACTIVE' && (!launchType || (s.launchType ?? 'EC2') === launchType))
       .sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name))
       .map((s) => s.arn);
     const page = paginate(all, str(input, 'nextToken'), max, `svc:${launchType}`, () =>

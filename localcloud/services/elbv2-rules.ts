@@ -7,7 +7,7 @@ import {
   targetGroupsOfActions,
   targetGroupsOfLoadBalancer,
 } from '../elb-links.js';
-import { num, type Params, records, str, strList, tags } from '../input.js';
+import { list, num, obj, type Params, records, str, strList, tags } from '../input.js';
 import { paginate } from '../pagination.js';
 import { index } from '../sim/resources.js';
 import { refreshTargetUsage } from '../sim/targets.js';
@@ -35,9 +35,33 @@ function priorityOf(input: Params): number {
   return p;
 }
 
+const CONFIGS = [
+  'HostHeaderConfig',
+  'PathPatternConfig',
+  'HttpHeaderConfig',
+  'HttpRequestMethodConfig',
+  'SourceIpConfig',
+  'QueryStringConfig',
+];
+
+/** A condition's values (match evaluations), given as `Values` or in its field's `*Config`. */
+function valuesOf(condition: Params): number {
+  let n = list(condition, 'Values').length;
+  for (const key of CONFIGS) n += list(obj(condition, key), 'Values').length;
+  return n;
+}
+
+/** At most three values per condition and five per rule (ELB user guide, "Condition basics"). */
 function conditionsOf(input: Params): Record<string, unknown>[] {
   const conditions = records(input, 'Conditions');
   if (conditions.length === 0) throw validation('A rule must have at least one condition');
+  let total = 0;
+  for (const c of conditions) {
+    const n = valuesOf(c);
+    if (n > 3) throw validation("A condition can only have '3' values");
+    total += n;
+  }
+  if (total > 5) throw validation("A rule can only have '5' condition values");
   return conditions;
 }
 

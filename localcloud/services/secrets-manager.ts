@@ -19,15 +19,28 @@ const markedForDeletion = () =>
     "You can't perform this operation on the secret because it was marked for deletion.",
   );
 
+/** The secret still held, or undefined once its deletion is done (purged here, on first sight). */
+function held(cloud: Cloud, s: Secret | undefined): Secret | undefined {
+  if (s?.deletionDate === undefined || s.deletionDate > cloud.clock.now()) return s;
+  cloud.state.secrets.delete(s.name);
+  return undefined;
+}
+
 /** SecretId is a name, a full ARN, or a partial ARN (without the random suffix). */
-function find(cloud: Cloud, id: string | undefined): Secret {
+function lookup(cloud: Cloud, id: string | undefined): Secret | undefined {
   if (!id) throw new AwsError('InvalidParameterException', 'SecretId is required.');
-  const byName = cloud.state.secrets.get(id);
+  const byName = held(cloud, cloud.state.secrets.get(id));
   if (byName) return byName;
   for (const s of cloud.state.secrets.values()) {
-    if (s.arn === id || s.arn.slice(0, -7) === id) return s;
+    if (s.arn === id || s.arn.slice(0, -7) === id) return held(cloud, s);
   }
-  throw notFound();
+  return undefined;
+}
+
+function find(cloud: Cloud, id: string | undefined): Secret {
+  const s = lookup(cloud, id);
+  if (!s) throw notFound();
+  return s;
 }
 
 function stagesOf(s: Secret): Record<string, string[]> {
@@ -121,7 +134,7 @@ export const secretsManager: HandlerMap = {
       );
     }
     const token = str(input, 'ClientRequestToken') ?? randomUUID();
-    const existing = cloud.state.secrets.get(name);
+    const existing = held(cloud, cloud.state.secrets.get(name));
     if (existing) {
       if (existing.deletedAt !== undefined) {
         throw new AwsError(
@@ -209,8 +222,9 @@ export const secretsManager: HandlerMap = {
   },
 
   DeleteSecret(cloud, input) {
-    const s = find(cloud, str(input, 'SecretId'));
+    const id = str(input, 'SecretId');
     const force = bool(input, 'ForceDeleteWithoutRecovery') === true;
+    const s = force ? lookup(cloud, id) : find(cloud, id);
     const windowDays =
       input.RecoveryWindowInDays === undefined ? undefined : Number(input.RecoveryWindowInDays);
     if (force && windowDays !== undefined) {
@@ -227,9 +241,20 @@ export const secretsManager: HandlerMap = {
     }
     const now = cloud.clock.now();
     if (force) {
-      cloud.state.secrets.delete(s.name);
+      // A forced delete of a missing secret succeeds ("does not return ResourceNotFoundException"), and
+      // the name stays taken for a short delay while the deletion finishes in the background.
+      if (!s)
+        return id?.startsWith('arn:')
+          ? { ARN: id, DeletionDate: epoch(now) }
+          : { Name: id, DeletionDate: epoch(now) };
+      s.deletedAt ??= now;
+      s.deletionDate = Math.min(
+        s.deletionDate ?? Number.POSITIVE_INFINITY,
+        now + cloud.timing.secretForceDeleteMs,
+      );
       return { ARN: s.arn, Name: s.name, DeletionDate: epoch(now) };
     }
+    if (!s) throw notFound();
     if (s.deletedAt !== undefined) {
       throw new AwsError(
         'InvalidRequestException',
@@ -258,7 +283,7 @@ export const secretsManager: HandlerMap = {
       values: strList(f, 'Values'),
     }));
     const all = [...cloud.state.secrets.values()]
-      .filter((s) => includeDeleted || s.deletedAt === undefined)
+      .filter((s) => held(cloud, s) && (includeDeleted || s.deletedAt === undefined))
       .filter((s) => filters.every((f) => matches(s, f.key, f.values)))
       .sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
     const page = paginate(

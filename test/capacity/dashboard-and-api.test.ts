@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCapacityRoutes } from '../../api/capacity/capacity-routes.js';
 import { makeAdminAuth, protectAdminPaths } from '../../api/middleware/admin-auth.js';
+import { PAGE_POLICIES, pageHeaders } from '../../api/middleware/page-headers.js';
 import { Secret } from '../../shared/config.js';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
 import { makeQueue } from '../../shared/queues.js';
@@ -13,6 +14,8 @@ import { startFleetHarness } from './fleet-harness.js';
 import { parsePrometheusText } from './prometheus-text.js';
 
 const ADMIN = { user: 'admin', password: 'dashboard-pass' };
+const METRICS_TOKEN = 'metrics-token-0123456789';
+const scrape = { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } };
 
 /**
  * The operator surfaces on a fleet with busy and idle instances: the JSON routes in-process, the
@@ -105,6 +108,7 @@ describe('capacity API, dashboard and metrics', () => {
       store: h.store,
       queues: [queue],
       dashboardPollMs: 200,
+      metrics: { token: METRICS_TOKEN },
     });
   });
   afterAll(async () => {
@@ -228,7 +232,8 @@ describe('capacity API, dashboard and metrics', () => {
   });
 
   it('/metrics parses as Prometheus text with queue counts, capacity gauges and histograms', async () => {
-    const res = await app.request('/metrics');
+    expect((await app.request('/metrics')).status).toBe(401);
+    const res = await app.request('/metrics', scrape);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const families = parsePrometheusText(await res.text());
     const value = (family: string, labels: Record<string, string> = {}) =>
@@ -248,7 +253,7 @@ describe('capacity API, dashboard and metrics', () => {
     expect(value('openclaw_step_duration_seconds', { step: 'placement', le: '120' })).toBe(0);
     expect(value('openclaw_signup_to_running_seconds', { le: '300' })).toBe(1);
     // Scraping again counts nothing twice.
-    const again = parsePrometheusText(await (await app.request('/metrics')).text());
+    const again = parsePrometheusText(await (await app.request('/metrics', scrape)).text());
     expect(
       again.get('openclaw_step_duration_seconds')!.samples.find((s) => s.name.endsWith('_count'))!.value,
     ).toBe(1);
@@ -258,6 +263,9 @@ describe('capacity API, dashboard and metrics', () => {
     '/dashboard in Chromium: boxes per instance with tasks, spot/on-demand and idle marked, charts, headroom',
     async () => {
       const parent = new Hono();
+      // The app's own CSP for the dashboard: the live update below must work under it.
+      for (const path of ['/dashboard', '/dashboard/*'])
+        parent.use(path, pageHeaders(PAGE_POLICIES.dashboard));
       protectAdminPaths(
         parent,
         makeAdminAuth({ ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: new Secret(ADMIN.password) }),

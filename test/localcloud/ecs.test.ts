@@ -34,7 +34,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
-import { clients, errorOf, waitFor } from './helpers.js';
+import { clients, errorOf, inspect, waitFor } from './helpers.js';
 
 let lc: Localcloud;
 let c: ReturnType<typeof clients>;
@@ -62,6 +62,8 @@ beforeAll(async () => {
       Port: 18789,
       VpcId: lc.ids.VPC_ID,
       TargetType: 'ip',
+      // The stand-in gateway answers /health at its root, as the worker's target groups check it.
+      HealthCheckPath: '/health',
     }),
   );
   tgArn = tg.TargetGroups![0]!.TargetGroupArn!;
@@ -108,6 +110,14 @@ const serviceInput = (
   },
   ...extra,
 });
+
+/** The first create of `web`: a retry must send exactly this to be one. */
+const webInput = () =>
+  serviceInput('web', {
+    clientToken: 'tok-web',
+    loadBalancers: [{ targetGroupArn: tgArn, containerName: 'gateway', containerPort: 18789 }],
+    tags: [{ key: 'user', value: 'u1' }],
+  });
 
 const describeService = async (name: string) =>
   (await c.ecs.send(new DescribeServicesCommand({ cluster, services: [name], include: ['TAGS'] })))
@@ -167,15 +177,7 @@ describe('ECS task definitions', () => {
 
 describe('ECS services', () => {
   it('creates a service whose task is placed, runs, registers in its target group and reaches steady state', async () => {
-    const created = await c.ecs.send(
-      new CreateServiceCommand(
-        serviceInput('web', {
-          clientToken: 'tok-web',
-          loadBalancers: [{ targetGroupArn: tgArn, containerName: 'gateway', containerPort: 18789 }],
-          tags: [{ key: 'user', value: 'u1' }],
-        }),
-      ),
-    );
+    const created = await c.ecs.send(new CreateServiceCommand(webInput()));
     expect(created.service?.serviceArn).toBe(
       'arn:aws:ecs:us-west-2:000000000000:service/openclaw-cluster/web',
     );
@@ -217,16 +219,15 @@ describe('ECS services', () => {
     });
   });
 
-  it('is idempotent for the same clientToken and refuses another (InvalidParameterException)', async () => {
-    const again = await c.ecs.send(
-      new CreateServiceCommand(
-        serviceInput('web', {
-          clientToken: 'tok-web',
-          loadBalancers: [{ targetGroupArn: tgArn, containerName: 'gateway', containerPort: 18789 }],
-        }),
-      ),
-    );
+  it('is idempotent for the same clientToken and parameters, refuses another token or other parameters', async () => {
+    const again = await c.ecs.send(new CreateServiceCommand(webInput()));
     expect(again.service?.serviceArn).toContain('service/openclaw-cluster/web');
+    // The same token with other parameters (here: no tags) is not a retry of the first create.
+    const otherParameters = await errorOf(() =>
+      c.ecs.send(new CreateServiceCommand({ ...webInput(), tags: undefined })),
+    );
+    expect(otherParameters).toBeInstanceOf(InvalidParameterException);
+    expect(otherParameters.message).toBe('Creation of service was not idempotent.');
     const err = await errorOf(() =>
       c.ecs.send(new CreateServiceCommand(serviceInput('web', { clientToken: 'other' }))),
     );
@@ -304,6 +305,10 @@ describe('ECS services', () => {
     expect(refused).toBeInstanceOf(InvalidParameterException);
     const del = await c.ecs.send(new DeleteServiceCommand({ cluster, service: 'web', force: true }));
     expect(del.service?.status).toBe('DRAINING');
+    // Out of ListServices from DRAINING on ("no longer visible ... in the ListServices API operation").
+    expect(
+      (await c.ecs.send(new ListServicesCommand({ cluster }))).serviceArns?.map((a) => a.split('/').pop()),
+    ).toEqual(['second']);
     expect(
       await errorOf(() => c.ecs.send(new UpdateServiceCommand({ cluster, service: 'web', desiredCount: 2 }))),
     ).toBeInstanceOf(ServiceNotActiveException);
@@ -315,6 +320,13 @@ describe('ECS services', () => {
     expect((await c.ecs.send(new DeleteServiceCommand({ cluster, service: 'web' }))).service?.status).toBe(
       'INACTIVE',
     );
+    // Its token is not forgotten: the same parameters replay the first create (the service, INACTIVE),
+    // other parameters under it are refused, even for a name that is free again.
+    expect((await c.ecs.send(new CreateServiceCommand(webInput()))).service?.status).toBe('INACTIVE');
+    const reused = await errorOf(() =>
+      c.ecs.send(new CreateServiceCommand({ ...webInput(), desiredCount: 0 })),
+    );
+    expect(reused).toBeInstanceOf(InvalidParameterException);
     await c.ecs.send(new CreateServiceCommand(serviceInput('web', { desiredCount: 0 })));
     expect(
       await errorOf(() => c.ecs.send(new DeleteServiceCommand({ cluster, service: 'ghost' }))),
@@ -370,7 +382,7 @@ describe('ECS cluster, capacity and tags', () => {
     expect(byTaskList.taskArns).toEqual([]);
   });
 
-  it('tags, untags and lists tags; unknown resources are ResourceNotFoundException', async () => {
+  it('tags, untags and lists tags; unknown resources: ResourceNotFoundException to tag, ClientException to list', async () => {
     const arn = 'arn:aws:ecs:us-west-2:000000000000:service/openclaw-cluster/second';
     await c.ecs.send(
       new TagResourceCommand({
@@ -392,6 +404,65 @@ describe('ECS cluster, capacity and tags', () => {
         }),
       ),
     );
-    expect(err).toBeInstanceOf(ResourceNotFoundException);
+    expect(err).toBeInstanceOf(ClientException);
+    const tagMissing = await errorOf(() =>
+      c.ecs.send(
+        new TagResourceCommand({
+          resourceArn: 'arn:aws:ecs:us-west-2:000000000000:service/openclaw-cluster/nope',
+          tags: [{ key: 'a', value: '1' }],
+        }),
+      ),
+    );
+    expect(tagMissing).toBeInstanceOf(ResourceNotFoundException);
+    // A deleted task definition revision (DELETE_IN_PROGRESS) no longer exists for its tags either.
+    const gone = await errorOf(() =>
+      c.ecs.send(
+        new ListTagsForResourceCommand({
+          resourceArn: 'arn:aws:ecs:us-west-2:000000000000:task-definition/other:1',
+        }),
+      ),
+    );
+    expect(gone).toBeInstanceOf(ClientException);
+  });
+});
+
+describe('ECS services still draining', () => {
+  it('refuses to create a service under a name still DRAINING, whatever the token', async () => {
+    const tg = await c.elb.send(
+      new CreateTargetGroupCommand({
+        Name: 'svc-drainer',
+        Protocol: 'HTTP',
+        Port: 18789,
+        VpcId: lc.ids.VPC_ID,
+        TargetType: 'ip',
+      }),
+    );
+    const drainerTg = tg.TargetGroups![0]!.TargetGroupArn!;
+    await c.elb.send(
+      new CreateRuleCommand({
+        ListenerArn: lc.ids.ALB_LISTENER_ARN,
+        Priority: 2,
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/drainer/*'] } }],
+        Actions: [{ Type: 'forward', TargetGroupArn: drainerTg }],
+      }),
+    );
+    const input = serviceInput('drainer', {
+      clientToken: 'tok-drainer',
+      loadBalancers: [{ targetGroupArn: drainerTg, containerName: 'gateway', containerPort: 18789 }],
+    });
+    await c.ecs.send(new CreateServiceCommand(input));
+    await waitFor(async () => (await describeService('drainer')).runningCount === 1, { what: 'a task' });
+    // Its task deregisters for the rest of this file: the service stays DRAINING throughout.
+    await inspect(lc, 'timing', { serviceDrainMs: 600_000 });
+    await c.ecs.send(new DeleteServiceCommand({ cluster, service: 'drainer', force: true }));
+    await inspect(lc, 'timing', { serviceDrainMs: null });
+    expect((await describeService('drainer')).status).toBe('DRAINING');
+    for (const token of ['tok-drainer', 'another']) {
+      const err = await errorOf(() => c.ecs.send(new CreateServiceCommand({ ...input, clientToken: token })));
+      expect(err).toBeInstanceOf(InvalidParameterException);
+      expect(err.message).toBe('Unable to Start a service that is still Draining.');
+    }
+    const listed = (await c.ecs.send(new ListServicesCommand({ cluster }))).serviceArns ?? [];
+    expect(listed.some((a) => a.endsWith('/drainer'))).toBe(false);
   });
 });

@@ -19,6 +19,7 @@ import {
   RegisterTargetsCommand,
   RemoveTagsCommand,
   ResourceInUseException,
+  type RuleCondition,
   RuleNotFoundException,
   SetRulePrioritiesCommand,
   TargetGroupNotFoundException,
@@ -462,5 +463,60 @@ describe('ELBv2 quotas', () => {
     await inspect(lc, 'quotas', { targetGroupsPerRegion: state.targetGroups.length });
     const err = await errorOf(() => targetGroup('one-too-many'));
     expect(err).toBeInstanceOf(TooManyTargetGroupsException);
+  });
+});
+
+describe('ELBv2 rule condition limits', () => {
+  it('allows three values per condition and five per rule; more fail with ValidationError, on create and modify', async () => {
+    const listener = listeners()[2]!;
+    // The quota tests above filled the listeners and the account: room for this one.
+    await inspect(lc, 'quotas', {
+      rulesPerListener: 1000,
+      targetGroupsPerAlb: 1000,
+      targetGroupsPerRegion: 3000,
+    });
+    const tg = await targetGroup('limits-tg');
+    const pathsOf = (...values: string[]) => ({
+      Field: 'path-pattern',
+      PathPatternConfig: { Values: values },
+    });
+    const hosts = (...values: string[]) => ({ Field: 'host-header', HostHeaderConfig: { Values: values } });
+    const create = (priority: number, Conditions: RuleCondition[]) =>
+      elb.send(
+        new CreateRuleCommand({
+          ListenerArn: listener,
+          Priority: priority,
+          Conditions,
+          Actions: forward(tg),
+        }),
+      );
+
+    // At the limits: three in one condition, five in the rule. The worker's own rule uses two values.
+    const atLimit = await create(40_000, [pathsOf('/a', '/b', '/c'), hosts('x.example', 'y.example')]);
+    const four = await errorOf(() => create(40_001, [pathsOf('/a', '/b', '/c', '/d')]));
+    expect(four.name).toBe('ValidationError');
+    expect(four.message).toMatch(/3/);
+    const six = await errorOf(() =>
+      create(40_002, [pathsOf('/a', '/b', '/c'), hosts('x.example', 'y.example', 'z.example')]),
+    );
+    expect(six.name).toBe('ValidationError');
+    expect(six.message).toBe("A rule can only have '5' condition values");
+    const modified = await errorOf(() =>
+      elb.send(
+        new ModifyRuleCommand({
+          RuleArn: atLimit.Rules![0]!.RuleArn,
+          Conditions: [pathsOf('/a', '/b', '/c'), hosts('1.example', '2.example', '3.example')],
+        }),
+      ),
+    );
+    expect(modified.name).toBe('ValidationError');
+    // Nothing changed: the refused rules do not exist, the modified one kept its conditions.
+    const { Rules } = await elb.send(new DescribeRulesCommand({ ListenerArn: listener }));
+    expect(Rules?.filter((r) => ['40001', '40002'].includes(r.Priority ?? ''))).toEqual([]);
+    const kept = Rules?.find((r) => r.RuleArn === atLimit.Rules![0]!.RuleArn);
+    expect(kept?.Conditions?.find((c) => c.Field === 'host-header')?.HostHeaderConfig?.Values).toEqual([
+      'x.example',
+      'y.example',
+    ]);
   });
 });

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
-import { clients, errorOf, inspect } from './helpers.js';
+import { clients, errorOf, inspect, waitFor } from './helpers.js';
 
 let lc: Localcloud;
 let sm: ReturnType<typeof clients>['sm'];
@@ -108,12 +108,41 @@ describe('Secrets Manager', () => {
     expect((await sm.send(new GetSecretValueCommand({ SecretId: 'openclaw/u1' }))).SecretString).toBe('v2');
   });
 
-  it('force-deletes without recovery: the secret is gone (ResourceNotFoundException)', async () => {
+  it('force-deletes without recovery: the name stays taken for a short delay, then is free', async () => {
+    // Held long enough that nothing below races the background deletion.
+    await inspect(lc, 'timing', { secretForceDeleteMs: 60_000 });
     await sm.send(new DeleteSecretCommand({ SecretId: 'openclaw/u1', ForceDeleteWithoutRecovery: true }));
-    const err = await errorOf(() => sm.send(new DescribeSecretCommand({ SecretId: 'openclaw/u1' })));
-    expect(err).toBeInstanceOf(ResourceNotFoundException);
-    // The name is free again at once.
-    await sm.send(new CreateSecretCommand({ Name: 'openclaw/u1', SecretString: 'fresh' }));
+    const d = await sm.send(new DescribeSecretCommand({ SecretId: 'openclaw/u1' }));
+    expect(d.DeletedDate).toBeInstanceOf(Date);
+    const early = await errorOf(() =>
+      sm.send(new CreateSecretCommand({ Name: 'openclaw/u1', SecretString: 'fresh' })),
+    );
+    expect(early).toBeInstanceOf(InvalidRequestException);
+    expect(early.message).toMatch(/already scheduled for deletion/);
+    // Forced again while going, and on a name that never existed: no ResourceNotFoundException.
+    await sm.send(new DeleteSecretCommand({ SecretId: 'openclaw/u1', ForceDeleteWithoutRecovery: true }));
+    const never = await sm.send(
+      new DeleteSecretCommand({ SecretId: 'openclaw/never-was', ForceDeleteWithoutRecovery: true }),
+    );
+    expect(never.Name).toBe('openclaw/never-was');
+    // Without force, a missing secret is still ResourceNotFoundException.
+    expect(
+      await errorOf(() => sm.send(new DeleteSecretCommand({ SecretId: 'openclaw/never-was' }))),
+    ).toBeInstanceOf(ResourceNotFoundException);
+
+    await inspect(lc, 'timing', { secretForceDeleteMs: 200 });
+    await sm.send(new CreateSecretCommand({ Name: 'force/short', SecretString: 'x' }));
+    await sm.send(new DeleteSecretCommand({ SecretId: 'force/short', ForceDeleteWithoutRecovery: true }));
+    await waitFor(
+      () =>
+        sm.send(new DescribeSecretCommand({ SecretId: 'force/short' })).then(
+          () => false,
+          (error: unknown) => error instanceof ResourceNotFoundException,
+        ),
+      { what: 'the forced delete to finish' },
+    );
+    await sm.send(new CreateSecretCommand({ Name: 'force/short', SecretString: 'fresh' }));
+    await inspect(lc, 'timing', { secretForceDeleteMs: null });
   });
 
   it('lists with name-prefix, tag-key and tag-value filters and pages with NextToken/MaxResults', async () => {

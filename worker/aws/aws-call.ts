@@ -21,17 +21,25 @@ export async function awsCall<T>(
   kind: OperationKind,
   what: string,
   send: () => Promise<T>,
+  options: AwsCallOptions = {},
 ): Promise<AwsOutcome<T>> {
   try {
     return { ok: true, value: await send() };
   } catch (error) {
-    const verdict = classifyAwsError(error, kind);
+    const verdict = classifyAwsError(error, kind, what);
+    if (verdict.action === 'retry-after' && options.waitMs !== undefined) verdict.afterMs = options.waitMs;
     return outcomeOf(verdict, what, error);
   }
 }
 
+export interface AwsCallOptions {
+  /** How long a `retry-after` waits here, when the caller knows its cadence better than the default. */
+  waitMs?: number;
+}
+
 function outcomeOf<T>(verdict: AwsErrorClass, what: string, cause: unknown): AwsOutcome<T> {
-  const message = `${what}: ${verdict.message}`;
+  // An answer that did not parse is already told with the operation's name.
+  const message = verdict.message.startsWith(`${what} `) ? verdict.message : `${what}: ${verdict.message}`;
   switch (verdict.action) {
     case 'gone':
     case 'already-done':

@@ -1,4 +1,5 @@
 import type { InstanceRecord, InstanceStatus, StepId } from '../../shared/domain.js';
+import { CREDENTIALS_LOST } from '../../shared/webhooks/lifecycle-events.js';
 import type { InstanceResources } from './list-aws-resources.js';
 import type { OrphanFacts } from './orphan-facts.js';
 import type { ReconcileOptions } from './reconcile-context.js';
@@ -25,6 +26,7 @@ export type PlannedAction =
   | { kind: 'delete-abandoned'; instanceId: string; reason: string }
   | { kind: 'repair'; instanceId: string; reason: string; fromStep: StepId; undo: StepId[]; missing?: StepId }
   | { kind: 'fail'; instanceId: string; reason: string; from: InstanceStatus[]; missing?: StepId }
+  | { kind: 'credentials-lost'; instanceId: string; reason: string; missing: 'secret' }
   | { kind: 'reenqueue'; instanceId: string; reason: string; job: 'create' | 'delete' };
 
 export interface Plan {
@@ -42,6 +44,9 @@ const EMPTY: InstanceResources = { rules: [] };
 
 const hasAnything = (r: InstanceResources) =>
   Boolean(r.secret || r.taskFamily || r.targetGroup || r.rules.length > 0 || r.service);
+
+/** Listed, but every one of them vanished before it could be read: nothing left to act on. */
+const hasAnythingLeft = (facts: OrphanFacts) => facts.resources.length > 0;
 
 /** The first create step whose resource a running instance lacks, or null when it has them all. */
 export function missingStep(record: InstanceRecord, found: InstanceResources): StepId | null {
@@ -71,7 +76,7 @@ export function planReconcile(input: PlanInput): Plan {
 
     if (status === null || status === 'deleted') {
       const facts = input.orphans.get(id);
-      if (!hasAnything(found) || !facts?.tagged) continue;
+      if (!hasAnything(found) || !facts?.tagged || !hasAnythingLeft(facts)) continue;
       if (now - facts.youngestAt < options.graceMs) {
         plan.waitingForGrace++;
         continue;
@@ -94,7 +99,8 @@ export function planReconcile(input: PlanInput): Plan {
       case 'queued':
       case 'provisioning':
       case 'degraded': {
-        if (!stale) break;
+        // Lost credentials wait for the backend's PUT .../credentials: no job of ours can make them.
+        if (!stale || record.error?.code === CREDENTIALS_LOST) break;
         if (outOfAttempts(id)) {
           plan.actions.push({
             kind: 'fail',
@@ -126,7 +132,7 @@ export function planReconcile(input: PlanInput): Plan {
       }
       case 'failed': {
         const facts = input.orphans.get(id);
-        if (!hasAnything(found) || !facts?.tagged) break;
+        if (!hasAnything(found) || !facts?.tagged || !hasAnythingLeft(facts)) break;
         if (age(now, record.updatedAt) < options.graceMs || now - facts.youngestAt < options.graceMs) {
           plan.waitingForGrace++;
           break;
@@ -161,12 +167,12 @@ function planRunning(
     reason = `${missing} resource is missing`;
     fromStep = missing;
     if (missing === 'secret') {
-      // The credentials left Redis once the secret existed: nothing can make it again.
+      // The credentials left Redis once the secret existed: only the backend can give new ones (PUT
+      // /v1/instances/{id}/credentials). Degraded, not failed: the running task still has its values.
       plan.actions.push({
-        kind: 'fail',
+        kind: 'credentials-lost',
         instanceId: id,
-        reason: 'its secret was deleted and the credentials are not kept: create the instance again',
-        from: ['running'],
+        reason: 'its secret was deleted and the credentials are not kept: PUT new credentials',
         missing,
       });
       return;

@@ -13,6 +13,7 @@ import { instancesWithLiveJobs } from './live-jobs.js';
 import { orphanFacts } from './orphan-facts.js';
 import { planReconcile } from './plan.js';
 import { type ReconcileContext, reconcileOptions } from './reconcile-context.js';
+import { retryLeftovers } from './retry-leftovers.js';
 import { healthyInstances } from './service-health.js';
 
 /** Statuses the reconciler looks at in the store (deleted ones only when AWS still holds something). */
@@ -61,9 +62,10 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
     if (!status || status === 'deleted' || status === 'failed') candidates.set(id, found);
     if (status === 'running') running.set(id, found);
   }
+  const vanishedTargetGroups: string[] = [];
   const [orphans, healthy, unhealthyRaw, attemptsRaw] = await Promise.all([
     orphanFacts(ctx, candidates, started),
-    healthyInstances(ctx, running),
+    healthyInstances(ctx, running, vanishedTargetGroups),
     ctx.redis.hgetall(keys.unhealthySince),
     ctx.redis.hgetall(keys.attempts),
   ]);
@@ -97,6 +99,10 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
     dryRun: options.dryRun,
     scanned: { instances: records.size, ...inventory.scanned },
     waitingForGrace: plan.waitingForGrace,
+    vanished: [
+      ...[...orphans].flatMap(([id, facts]) => facts.vanished.map((resource) => `${id}:${resource}`)),
+      ...vanishedTargetGroups,
+    ].slice(0, REPORTED_ACTIONS),
     driftFound: plan.actions.length + plan.stuck.length,
     repaired: 0,
     deleted: 0,
@@ -152,6 +158,7 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
     if (report.actions.length < REPORTED_ACTIONS) report.actions.push(entry);
   }
   const slots = await freeBlockedSlots(ctx, inventory.prioritiesInUse, options.dryRun, log);
+  const leftovers = await retryLeftovers(ctx, options.dryRun, log);
   report.driftFound += slots.found;
   report.slotsFreed = slots.freed;
   report.durationMs = ctx.clock.now() - started;
@@ -167,7 +174,10 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
       failed: report.failed,
       errors: report.errors,
       slotsFreed: report.slotsFreed,
+      leftoversFound: leftovers.found,
+      leftoversCleaned: leftovers.cleaned,
       waitingForGrace: report.waitingForGrace,
+      vanished: report.vanished?.length ?? 0,
       changedDuringScan,
     },
     'reconcile finished',

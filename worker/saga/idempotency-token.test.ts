@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idempotencyToken } from './idempotency-token.js';
+import { idempotencyToken, serviceTokenScope } from './idempotency-token.js';
 
 describe('idempotencyToken', () => {
   it('is the same for the same instance and purpose, and fits both AWS token formats', () => {
@@ -17,5 +17,22 @@ describe('idempotencyToken', () => {
       idempotencyToken('bbcdefghijkl', 'service'),
     ]);
     expect(tokens.size).toBe(3);
+  });
+
+  it("a service's token is stable across retries of one attempt and changes with the parameters or a new attempt", () => {
+    const params = { serviceName: 'openclaw-abcdefghijkl', loadBalancers: [{ targetGroupArn: 'tg-1' }] };
+    const token = (startedAt: string, p: unknown) =>
+      idempotencyToken('abcdefghijkl', 'service', serviceTokenScope(startedAt, p));
+    const first = token('2026-11-29T10:00:00.000Z', params);
+    // A retry: the same attempt (startedAt kept) and the same parameters, rebuilt from scratch.
+    expect(token('2026-11-29T10:00:00.000Z', JSON.parse(JSON.stringify(params)))).toBe(first);
+    // A repair bound to a new target group, and a re-create after a delete by hand (a new attempt).
+    const tokens = new Set([
+      first,
+      token('2026-11-29T10:00:00.000Z', { ...params, loadBalancers: [{ targetGroupArn: 'tg-2' }] }),
+      token('2026-11-29T11:00:00.000Z', params),
+    ]);
+    expect(tokens.size).toBe(3);
+    expect(first.length).toBe(36);
   });
 });

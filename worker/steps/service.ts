@@ -1,12 +1,11 @@
 import { CreateServiceCommand, DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { awsErrorCode } from '../../shared/errors/classify-aws-error.js';
 import { FatalError } from '../../shared/errors/fatal-error.js';
-import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
 import { RetryableError } from '../../shared/errors/retryable-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsCall, awsValue } from '../aws/aws-call.js';
 import { describeService } from '../aws/describe-service.js';
-import { idempotencyToken } from '../saga/idempotency-token.js';
+import { idempotencyToken, serviceTokenScope } from '../saga/idempotency-token.js';
 import { done, outputOf, type Step } from './step.js';
 import { lowerTags } from './tags.js';
 import { GATEWAY_PORT } from './task-definition.js';
@@ -45,56 +44,67 @@ export const serviceStep: Step = {
       }
       return done({ serviceArn: existing.serviceArn });
     }
-    if (existing?.status === 'DRAINING') {
-      // ECS refuses a new service under a name still draining; look again at the placement cadence.
-      throw new RetryAfterError(
-        'ServiceDraining',
-        `service ${serviceName} is still draining`,
-        ctx.config.PLACEMENT_POLL_MS,
+    const parameters = {
+      cluster: ctx.config.ECS_CLUSTER,
+      serviceName,
+      taskDefinition: taskDefinitionArn,
+      desiredCount: 1,
+      capacityProviderStrategy: [{ capacityProvider: ctx.config.CAPACITY_PROVIDER, weight: 1 }],
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: ctx.config.SUBNET_IDS,
+          securityGroups: ctx.config.SECURITY_GROUP_IDS,
+          assignPublicIp: 'DISABLED' as const,
+        },
+      },
+      loadBalancers: [{ targetGroupArn, containerName, containerPort: GATEWAY_PORT }],
+      healthCheckGracePeriodSeconds: ctx.config.HEALTH_CHECK_GRACE_SECONDS,
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        maximumPercent: 200,
+        minimumHealthyPercent: 100,
+      },
+      tags: lowerTags(instance.id),
+      propagateTags: 'SERVICE' as const,
+      enableECSManagedTags: true,
+    };
+    // One token per attempt at this step and per set of parameters: every retry of the attempt sends it
+    // (ECS answers with the first create's service), a repair or new parameters never reuse one.
+    const clientToken = idempotencyToken(
+      instance.id,
+      'service',
+      serviceTokenScope(input.record.startedAt, parameters),
+    );
+    let notIdempotent = false;
+    const created = await awsCall(
+      'create',
+      'CreateService',
+      async () => {
+        try {
+          return await ctx.aws.ecs.send(new CreateServiceCommand({ ...parameters, clientToken }));
+        } catch (error) {
+          // A service of this name made with other parameters (or another token): take it if ACTIVE.
+          const message = error instanceof Error ? error.message : '';
+          if (awsErrorCode(error) !== 'InvalidParameter' || !/not idempotent/i.test(message)) throw error;
+          notIdempotent = true;
+          return null;
+        }
+      },
+      // ECS refuses a name still draining ("still Draining": the classifier's retry-after): look again
+      // at the placement cadence, and create once the old service is INACTIVE.
+      { waitMs: ctx.config.PLACEMENT_POLL_MS },
+    );
+    const made = created.ok ? created.value?.service : undefined;
+    if (made && made.status !== 'ACTIVE') {
+      // The replay of a create this attempt made before its service was deleted: not a service to use.
+      throw new RetryableError(
+        'ServiceReplayedInactive',
+        `CreateService for ${serviceName} answered with a ${made.status} service`,
       );
     }
-    let notIdempotent = false;
-    const created = await awsCall('create', 'CreateService', async () => {
-      try {
-        return await ctx.aws.ecs.send(
-          new CreateServiceCommand({
-            cluster: ctx.config.ECS_CLUSTER,
-            serviceName,
-            taskDefinition: taskDefinitionArn,
-            desiredCount: 1,
-            capacityProviderStrategy: [{ capacityProvider: ctx.config.CAPACITY_PROVIDER, weight: 1 }],
-            networkConfiguration: {
-              awsvpcConfiguration: {
-                subnets: ctx.config.SUBNET_IDS,
-                securityGroups: ctx.config.SECURITY_GROUP_IDS,
-                assignPublicIp: 'DISABLED',
-              },
-            },
-            loadBalancers: [{ targetGroupArn, containerName, containerPort: GATEWAY_PORT }],
-            healthCheckGracePeriodSeconds: ctx.config.HEALTH_CHECK_GRACE_SECONDS,
-            deploymentConfiguration: {
-              deploymentCircuitBreaker: { enable: true, rollback: true },
-              maximumPercent: 200,
-              minimumHealthyPercent: 100,
-            },
-            tags: lowerTags(instance.id),
-            propagateTags: 'SERVICE',
-            enableECSManagedTags: true,
-            // The same token on every retry: ECS answers a repeated create with the first one's service.
-            clientToken: idempotencyToken(instance.id, 'service'),
-          }),
-        );
-      } catch (error) {
-        // A service of this name made with other parameters (or another token): take it if ACTIVE.
-        const message = error instanceof Error ? error.message : '';
-        if (awsErrorCode(error) !== 'InvalidParameter' || !/not idempotent/i.test(message)) throw error;
-        notIdempotent = true;
-        return null;
-      }
-    });
-    if (created.ok && created.value?.service?.serviceArn) {
-      await ctx.note(`service ${created.value.service.serviceArn} created`);
-      return done({ serviceArn: created.value.service.serviceArn });
+    if (made?.serviceArn) {
+      await ctx.note(`service ${made.serviceArn} created`);
+      return done({ serviceArn: made.serviceArn });
     }
     if (notIdempotent) {
       const again = await describeService(ctx, serviceName);
