@@ -53,7 +53,8 @@ export function tieredMetricsPerMonth(book: PriceBook, metrics: number): number 
 
 export function publicIpv4Count(book: PriceBook, fleet: FleetShape): number {
   const u = book.usage;
-  const egress = u.natMode === 'public' ? fleet.instances : u.natGateways;
+  // public: every instance and every control-plane Fargate task holds its own address.
+  const egress = u.natMode === 'public' ? fleet.instances + u.controlPlaneTasks : u.natGateways;
   return egress + fleet.albs * u.publicIpv4PerAlb;
 }
 
@@ -103,7 +104,7 @@ export function fixedAndPerUserComponents(book: PriceBook, fleet: FleetShape): C
       id: 'public-ipv4',
       label: `Public IPv4 addresses (${ipv4})`,
       ...monthly(ipv4 * p.publicIpv4.perHour * h),
-      detail: `${u.publicIpv4PerAlb} per ALB${u.natMode === 'public' ? ', one per instance' : ', one per NAT'}`,
+      detail: `${u.publicIpv4PerAlb} per ALB${u.natMode === 'public' ? ', one per instance and control-plane task' : ', one per NAT'}`,
     },
     {
       id: 'elasticache',

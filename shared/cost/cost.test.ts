@@ -226,8 +226,9 @@ describe('costOptions', () => {
     // A NAT instance saves the gateway's hour and its per-GB charge, and costs its own hour.
     const saved = 0.045 * 730 + 1000 * 9.22 * 0.045 - 0.0042 * 730;
     expect(row('NAT instance').deltaPerMonth).toBeCloseTo(-saved, 1);
-    // Public subnets: no NAT at all, but a public IPv4 on each of the 500 instances instead of the NAT's one.
-    const publicDelta = -(0.045 * 730 + 1000 * 9.22 * 0.045) + (500 - 1) * 0.005 * 730;
+    // Public subnets: no NAT at all, but a public IPv4 on each of the 500 instances and the 3 control-plane
+    // tasks instead of the NAT's one.
+    const publicDelta = -(0.045 * 730 + 1000 * 9.22 * 0.045) + (500 + 3 - 1) * 0.005 * 730;
     expect(row('Public subnets').deltaPerMonth).toBeCloseTo(publicDelta, 1);
     expect(row('Public subnets').caveat).toMatch(/bridge networking/);
   });
