@@ -363,6 +363,21 @@ describe('capacity API, dashboard and metrics', () => {
           await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
         ).toBe(true);
 
+        // Back to the last hour: the drop from 3 users to 2 raised cost per user by half, and a marker says so.
+        await page.locator('a[data-range="1h"]').click();
+        await page.waitForFunction(() => location.search === '?range=1h');
+        await page.waitForFunction(
+          () => document.querySelectorAll('#cost-markers li').length > 0,
+          undefined,
+          {
+            timeout: 10_000,
+          },
+        );
+        expect(await page.locator('#cost-markers li').first().textContent()).toMatch(
+          /per user: .*users 3 → 2/,
+        );
+        expect(await page.locator('#chart-cost-per-user g.marker').count()).toBeGreaterThan(0);
+
         const shots: string[] = [];
         for (const width of [1280, 390]) {
           await page.setViewportSize({ width, height: 900 });
