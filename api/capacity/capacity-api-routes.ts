@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bearerSecurity, errorResponse, errors, redisErrors } from '../schemas.js';
-import { CapacityResponse, CostResponse, HistoryResponse, ProjectionResponse } from './capacity-schemas.js';
+import { CapacityResponse, HistoryResponse } from './capacity-schemas.js';
+import { CostOptionsResponse, CostResponse, ProjectionResponse } from './cost-schemas.js';
 
 /**
  * The capacity and cost operations: the query schemas validate requests and the response schemas type
@@ -76,7 +77,7 @@ export const costRoute = createRoute({
   ...common,
   path: '/v1/cost',
   operationId: 'getCost',
-  summary: 'Cost per hour and month by component, per user, idle waste, and the headroom table',
+  summary: 'Cost per hour and month by component, per user, waste (idle and stranded) and headroom',
   responses: { 200: json('The current cost report', CostResponse), ...failures, ...noSample },
 });
 
@@ -84,10 +85,24 @@ export const projectionRoute = createRoute({
   ...common,
   path: '/v1/cost/projection',
   operationId: 'getCostProjection',
-  summary: "Cost at N users with today's packing and prices",
+  summary: 'What N users need, never capped: instances by type, ASG max_size, ALBs, quotas and cost',
   request: { query: projectionQuery },
   responses: {
-    200: json('The projection', ProjectionResponse),
+    200: json('The projection, with the quota that binds first', ProjectionResponse),
+    400: errorResponse(400, ['invalid_query']),
+    ...failures,
+    ...noSample,
+  },
+});
+
+export const costOptionsRoute = createRoute({
+  ...common,
+  path: '/v1/cost/options',
+  operationId: 'getCostOptions',
+  summary: 'The price of each design choice at N users: egress, ENI trunking, instance mix, Savings Plan',
+  request: { query: projectionQuery },
+  responses: {
+    200: json('One row per option of each choice, against the current setting', CostOptionsResponse),
     400: errorResponse(400, ['invalid_query']),
     ...failures,
     ...noSample,

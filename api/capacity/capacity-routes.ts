@@ -9,9 +9,15 @@ import { readReconcileReport } from '../../shared/reconcile-report.js';
 import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { onError, validationHook } from '../error-handler.js';
-import { capacityRoute, costRoute, historyRoute, projectionRoute } from './capacity-api-routes.js';
-import { currentCost, currentHeadroom, projection } from './cost-view.js';
-import { renderDashboard } from './dashboard-page.js';
+import {
+  capacityRoute,
+  costOptionsRoute,
+  costRoute,
+  historyRoute,
+  projectionRoute,
+} from './capacity-api-routes.js';
+import { currentCost, currentHeadroom, options, projection } from './cost-view.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
 import { type MetricsAccess, makeMetricsApp } from './metrics-route.js';
 
 /**
@@ -29,7 +35,8 @@ export interface CapacityRoutesDeps {
   prices?: PriceBook;
   /** Default `{}`: /metrics is mounted and answers 401 to every scrape. */
   metrics?: MetricsAccess | 'elsewhere';
-  refreshSeconds?: number;
+  /** How often the dashboard's live stream looks for a new sample (ms); default 5000. */
+  dashboardPollMs?: number;
   now?: () => number;
 }
 
@@ -119,25 +126,19 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): OpenAPIHono<AppEnv
     return c.json(projection(await prices(), sample, users), 200);
   });
 
-  app.get('/dashboard', async (c) => {
-    const t = now();
-    const [sample, lastEntry, history] = await Promise.all([
-      samples.latest(),
-      samples.lastEntry(),
-      samples.history(t - 6 * 3600_000, t),
-    ]);
-    const book = await prices();
-    const html = renderDashboard({
-      now: t,
-      sample,
-      lastEntry,
-      history: history.slice(-360),
-      cost: sample ? currentCost(book, sample) : null,
-      headroom: sample ? await currentHeadroom(book, sample, deps.store, t) : null,
-      refreshSeconds: deps.refreshSeconds ?? 30,
-    });
-    c.header('cache-control', 'no-store');
-    return c.html(html);
+  app.openapi(costOptionsRoute, async (c) => {
+    const { users } = c.req.valid('query');
+    const sample = await samples.latest();
+    if (!sample) throw noSample();
+    return c.json({ users, options: options(await prices(), sample, users) }, 200);
+  });
+
+  registerDashboardRoutes(app, {
+    samples,
+    store: deps.store,
+    prices,
+    now,
+    pollMs: deps.dashboardPollMs ?? 5000,
   });
 
   if (deps.metrics !== 'elsewhere') app.route('/', makeMetricsApp(deps, deps.metrics ?? {}));

@@ -1,19 +1,18 @@
 import { z } from '@hono/zod-openapi';
 import type { HistoryEntry } from '../../shared/capacity/history-point.js';
 import type { CapacitySample } from '../../shared/capacity/sample-types.js';
-import type { CostReport } from '../../shared/cost/cost-report.js';
-import type { HeadroomTable } from '../../shared/cost/headroom.js';
-import type { Projection } from '../../shared/cost/projection.js';
 import type { ReconcileReport, ReconcileTotals } from '../../shared/reconcile-report.js';
+import { agrees, type Same } from './same-type.js';
 
 /**
- * The capacity and cost answers as zod schemas: the routes declare them, so `/openapi.json` types every
- * field, and the handlers' return types are checked against them. The `Same<>` checks below fail to
- * compile when a shared type and its schema part ways. Times are epoch milliseconds; money is USD.
+ * The capacity answers as zod schemas (cost answers: cost-schemas.ts): the routes declare them, so
+ * `/openapi.json` types every field, and the handlers' return types are checked against them. The
+ * `Same<>` checks below fail to compile when a shared type and its schema part ways. Times are epoch
+ * milliseconds.
  */
 
-const Resources = z.object({ cpu: z.number(), memory: z.number() }).openapi('Resources');
-const PurchaseOption = z.enum(['spot', 'on-demand']);
+export const Resources = z.object({ cpu: z.number(), memory: z.number() }).openapi('Resources');
+export const PurchaseOption = z.enum(['spot', 'on-demand']);
 const EnabledState = z.enum(['ENABLED', 'DISABLED']);
 
 const TaskInfo = z
@@ -241,101 +240,7 @@ export const HistoryResponse = z
   })
   .openapi('CapacityHistory');
 
-const PerPeriod = z.object({ perHour: z.number(), perMonth: z.number() });
-
-const CostReportSchema = z
-  .object({
-    currency: z.string().openapi({ example: 'USD' }),
-    hoursPerMonth: z.number(),
-    users: z.number(),
-    components: z.array(
-      z.object({
-        id: z.enum([
-          'ec2-spot',
-          'ec2-on-demand',
-          'nat-gateway',
-          'alb',
-          'public-ipv4',
-          'secrets-manager',
-          'cloudwatch-logs',
-          'ecr',
-        ]),
-        label: z.string(),
-        perHour: z.number(),
-        perMonth: z.number(),
-        detail: z.string(),
-      }),
-    ),
-    total: PerPeriod,
-    perUser: PerPeriod.nullable(),
-    instances: z.array(
-      z.object({
-        instanceId: z.string(),
-        instanceType: z.string(),
-        purchaseOption: PurchaseOption,
-        idle: z.boolean(),
-        perHour: z.number().nullable().openapi({ description: 'null when the price book lacks the type' }),
-      }),
-    ),
-    waste: z.object({ idleInstances: z.number(), idlePerHour: z.number(), idlePerMonth: z.number() }),
-    unpriced: z.array(z.string()).openapi({ description: 'Instance types counted at 0 for want of a price' }),
-  })
-  .openapi('CostReport');
-
-const HeadroomTableSchema = z
-  .object({
-    rows: z.array(
-      z.object({
-        targetCapacity: z.number(),
-        spareInstances: z.number(),
-        spareSlots: z.number(),
-        extraPerMonth: z.number(),
-        signups: z.number(),
-        waited: z.number(),
-        wouldNotHaveWaited: z.number(),
-        stillWaiting: z.number(),
-      }),
-    ),
-    scaleUpWaitMs: z.number(),
-    signupToRunning: z.object({
-      p50Ms: z.number().nullable(),
-      p90Ms: z.number().nullable(),
-      waitedP50Ms: z.number().nullable(),
-    }),
-  })
-  .openapi('HeadroomTable');
-
-export const CostResponse = z
-  .object({ at: z.number(), report: CostReportSchema, headroom: HeadroomTableSchema })
-  .openapi('Cost');
-
-export const ProjectionResponse = z
-  .object({
-    users: z.number(),
-    usersPerInstance: z.number(),
-    instances: z.number(),
-    cappedAtMax: z.boolean().openapi({ description: 'The ASG maximum stopped the count' }),
-    report: CostReportSchema,
-  })
-  .openapi('CostProjection');
-
-/** Every property required, all the way down, so an optional field one side lacks is still seen. */
-type DeepRequired<T> = T extends readonly (infer U)[]
-  ? DeepRequired<U>[]
-  : T extends object
-    ? { [K in keyof T]-?: DeepRequired<T[K]> }
-    : T;
-/** True only when each type is assignable to the other, optional fields included. */
-type Same<A, B> = [DeepRequired<A>] extends [DeepRequired<B>]
-  ? [DeepRequired<B>] extends [DeepRequired<A>]
-    ? true
-    : false
-  : false;
-const agrees = <T extends true>(_: T) => undefined;
 agrees<Same<z.infer<typeof CapacitySampleSchema>, CapacitySample>>(true);
 agrees<Same<z.infer<typeof ReconcileReportSchema>, ReconcileReport>>(true);
 agrees<Same<z.infer<typeof ReconcileTotalsSchema>, ReconcileTotals>>(true);
 agrees<Same<z.infer<typeof HistoryEntrySchema>, HistoryEntry>>(true);
-agrees<Same<z.infer<typeof CostReportSchema>, CostReport>>(true);
-agrees<Same<z.infer<typeof HeadroomTableSchema>, HeadroomTable>>(true);
-agrees<Same<z.infer<typeof ProjectionResponse>, Projection>>(true);

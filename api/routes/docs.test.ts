@@ -93,6 +93,7 @@ describe('OpenAPI document', () => {
       'get /v1/capacity': 'getCapacity',
       'get /v1/capacity/history': 'getCapacityHistory',
       'get /v1/cost': 'getCost',
+      'get /v1/cost/options': 'getCostOptions',
       'get /v1/cost/projection': 'getCostProjection',
     });
     for (const op of ops) {

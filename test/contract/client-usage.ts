@@ -129,5 +129,22 @@ export async function readCost(client: FleetClient, timeoutMs = 20_000, pollMs =
 export async function projectCost(client: FleetClient, users: number) {
   const { data, error } = await client.GET('/v1/cost/projection', { params: { query: { users } } });
   if (error) throw fail(error);
-  return { users: data.users, instances: data.instances, perMonth: data.report.total.perMonth };
+  return {
+    users: data.users,
+    instances: data.instances,
+    perMonth: data.report.total.perMonth,
+    binding: { quota: data.binding.id, maxUsers: data.binding.maxUsers },
+  };
+}
+
+/** The price of each design choice at N users, the deployment's current setting marked. */
+export async function costOptions(client: FleetClient, users: number) {
+  const { data, error } = await client.GET('/v1/cost/options', { params: { query: { users } } });
+  if (error) throw fail(error);
+  return data.options.map((o) => ({
+    choice: o.choice,
+    option: o.option,
+    current: o.current,
+    delta: o.deltaPerMonth,
+  }));
 }

@@ -52,7 +52,11 @@ interface ClientUsage {
     c: Client,
   ): Promise<{ slotsLeft: number; reservationPercent: number | null; instances: string[] }>;
   readCost(c: Client): Promise<{ perMonth: number; perUserPerMonth: number | null; components: string[] }>;
-  projectCost(c: Client, users: number): Promise<{ users: number; instances: number; perMonth: number }>;
+  projectCost(
+    c: Client,
+    users: number,
+  ): Promise<{ users: number; instances: number; perMonth: number; binding: { quota: string } }>;
+  costOptions(c: Client, users: number): Promise<{ choice: string; current: boolean }[]>;
 }
 
 /** What a third party does with /openapi.json: lint it, generate a client, build and run against it. */
@@ -151,6 +155,9 @@ describe('OpenAPI contract', () => {
     const projection = await usage.projectCost(client, 100);
     expect(projection).toMatchObject({ users: 100 });
     expect(projection.instances).toBeGreaterThan(0);
+    expect(projection.binding.quota).toBe('target-groups-per-region');
+    const options = await usage.costOptions(client, 100);
+    expect(options.filter((o) => o.choice === 'egress' && o.current)).toHaveLength(1);
 
     for (const id of [a.id, b.id]) expect(await usage.deleteInstance(client, id)).toBe('deleting');
     for (const id of [a.id, b.id]) await usage.waitForStatus(client, id, ['deleted']);
@@ -169,6 +176,7 @@ describe('OpenAPI contract', () => {
       'GET /v1/capacity 200',
       'GET /v1/cost 200',
       'GET /v1/cost/projection 200',
+      'GET /v1/cost/options 200',
     ]) {
       expect(answers).toContain(seen);
     }
