@@ -261,6 +261,18 @@ describe('capacity API, dashboard and metrics', () => {
     ).toBe(1);
   });
 
+  it('/dashboard and its stream answer 400 invalid_query to a range outside 1h, 24h, 7d', async () => {
+    // `toString` is on every object's prototype: a range lookup with `in` took it for a range.
+    for (const path of ['/dashboard', '/dashboard/events']) {
+      for (const range of ['2h', 'toString', '__proto__']) {
+        const res = await app.request(`${path}?range=${range}`);
+        expect(res.status, `${path} ${range}`).toBe(400);
+        const body = (await res.json()) as { error: { code: string; requestId: string } };
+        expect(body.error.code).toBe('invalid_query');
+      }
+    }
+  });
+
   it.skipIf(!runBrowserTests())(
     '/dashboard in Chromium: boxes per instance with tasks, spot/on-demand and idle marked, charts, headroom',
     async () => {
