@@ -1,6 +1,7 @@
 import { type Account, arns } from './arns.js';
 import { type Cloud, type Network, type Quotas, uuid } from './cloud.js';
 import { emptyLinks, link } from './elb-links.js';
+import { closeDataPlane, type DataPlaneOptions, makeDataPlane } from './runtime/data-plane.js';
 import { launchInstance } from './sim/asg.js';
 import { makeClock } from './sim/clock.js';
 import { startEvaluationLoop } from './sim/evaluation.js';
@@ -18,6 +19,8 @@ export interface BootstrapOptions {
   timingConfig: TimingConfig;
   quotas: Quotas;
   asg: { min: number; max: number };
+  /** How tasks' containers run; default none (the simulation alone), as a bare createCloud wants. */
+  dataPlane?: DataPlaneOptions;
 }
 
 const CLUSTER = 'openclaw-cluster';
@@ -97,6 +100,7 @@ function populate(cloud: Cloud, o: BootstrapOptions): void {
     quotas: o.quotas,
     reconcile: { running: false, again: false, dirty: new Set(), all: false, generation: 0 },
     stopLoops: () => {},
+    dataPlane: makeDataPlane(o.dataPlane ?? { taskRuntime: 'none', failingImages: [] }),
   } satisfies Cloud);
   const now = cloud.clock.now();
   const asg = cloud.state.asg;
@@ -154,5 +158,7 @@ function createAlb(cloud: Cloud, index: number, dnsName: string, now: number): v
 export function resetCloud(cloud: Cloud, o: BootstrapOptions): void {
   cloud.stopLoops();
   cloud.clock.close();
+  // The old containers are killed; their exits are ignored (their data plane is closed).
+  void closeDataPlane(cloud.dataPlane);
   populate(cloud, o);
 }

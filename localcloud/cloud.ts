@@ -1,4 +1,5 @@
 import type { Account } from './arns.js';
+import type { DataPlane } from './runtime/data-plane.js';
 import type { Clock } from './sim/clock.js';
 import type { Rng } from './sim/rng.js';
 import type { CloudState } from './state.js';
@@ -48,6 +49,8 @@ export interface Cloud {
   reconcile: { running: boolean; again: boolean; dirty: Set<string>; all: boolean; generation: number };
   /** Stops the managed-scaling evaluation loop. */
   stopLoops: () => void;
+  /** The tasks' containers on this machine and the runtime that runs them. */
+  dataPlane: DataPlane;
 }
 
 export const clusterArn = (c: Cloud): string =>

@@ -4,12 +4,16 @@ import { createCloud } from './bootstrap.js';
 import { startDataPlane } from './dataplane/data-plane.js';
 import { makeFaults } from './faults.js';
 import { idsOf, type LocalcloudIds } from './ids.js';
+import { closeDataPlane } from './runtime/data-plane.js';
+import { type FailingImageRule, parseFailingImages } from './runtime/failing-images.js';
+import { TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './runtime/task-runtime.js';
 import { makeServer } from './server.js';
 import { DEFAULT_TIME_SCALE, type LocalcloudTiming } from './timing.js';
 
 export type { FaultConfig, FaultRule } from './faults.js';
+export { liveContainerPids } from './runtime/child-container.js';
 export { AWS_TIMING, DEFAULT_TIME_SCALE } from './timing.js';
-export type { LocalcloudIds, LocalcloudTiming };
+export type { FailingImageRule, LocalcloudIds, LocalcloudTiming, TaskRuntimeKind };
 
 export interface LocalcloudOptions {
   /** 0 = random. */
@@ -37,6 +41,16 @@ export interface LocalcloudOptions {
   asg?: Partial<{ min: number; max: number }>;
   /** Seeds ids and fault injection; the same seed gives the same ids. */
   seed?: number;
+  /**
+   * How tasks' containers run: 'process' (default, a stand-in gateway child process per task),
+   * 'in-process', 'command' (taskCommand) or 'none' (no container; simulated health only).
+   * Default: LOCALCLOUD_TASK_RUNTIME, else 'process'.
+   */
+  taskRuntime?: TaskRuntimeKind;
+  /** The `command` runtime's template, `{port}` substituted; default LOCALCLOUD_TASK_COMMAND. */
+  taskCommand?: string;
+  /** Images whose stand-in exits at start or fails health checks (`exit=<glob>,unhealthy=/re/`). */
+  failingImages?: string | FailingImageRule[];
 }
 
 export interface Localcloud {
@@ -47,6 +61,17 @@ export interface Localcloud {
 
 export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<Localcloud> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const taskRuntime =
+    options.taskRuntime ?? (process.env.LOCALCLOUD_TASK_RUNTIME as TaskRuntimeKind | undefined) ?? 'process';
+  if (!TASK_RUNTIME_KINDS.includes(taskRuntime))
+    throw new Error(`taskRuntime must be one of ${TASK_RUNTIME_KINDS.join(', ')}, got "${taskRuntime}"`);
+  const failingImages =
+    typeof options.failingImages === 'string'
+      ? parseFailingImages(options.failingImages)
+      : (options.failingImages ?? []);
+  const taskCommand = options.taskCommand ?? process.env.LOCALCLOUD_TASK_COMMAND;
+  if (taskRuntime === 'command' && !taskCommand)
+    throw new Error('the command task runtime needs taskCommand (or LOCALCLOUD_TASK_COMMAND)');
   const host = options.host ?? '127.0.0.1';
   const albs = Math.max(1, options.albs ?? 1);
   // Listen first, so each ALB's DNSName is an address that opens.
@@ -68,6 +93,11 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
       targetGroupsPerRegion: 3000,
     },
     asg: { min: options.asg?.min ?? 1, max: options.asg?.max ?? 20 },
+    dataPlane: {
+      taskRuntime,
+      taskCommand,
+      failingImages,
+    },
   };
   const cloud = createCloud(bootstrap);
   dataPlane.attach(cloud);
@@ -92,15 +122,14 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
     url,
     ids: idsOf(cloud, url),
     close() {
-      closed ??= Promise.all([
-        new Promise<void>((resolve) => {
-          cloud.stopLoops();
-          cloud.clock.close();
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-        dataPlane.close(),
-      ]).then(() => undefined);
+      closed ??= (async () => {
+        cloud.stopLoops();
+        cloud.clock.close();
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        // No container outlives localcloud: every process is killed and waited for.
+        await Promise.all([stopped, dataPlane.close(), closeDataPlane(cloud.dataPlane)]);
+      })();
       return closed;
     },
   };

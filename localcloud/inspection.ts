@@ -6,6 +6,7 @@ import type { LocalcloudIds } from './ids.js';
 import { reservation } from './sim/managed-scaling.js';
 import { remaining } from './sim/resources.js';
 import { interruptSpotInstance } from './sim/spot-interruption.js';
+import { taskTargets } from './sim/tasks.js';
 import { AWS_TIMING, type LocalcloudTiming, resolveTiming } from './timing.js';
 
 /**
@@ -60,7 +61,29 @@ export function snapshot(cloud: Cloud): Record<string, unknown> {
     })),
     taskDefinitions: mapValues(s.taskDefinitions),
     network: cloud.network,
+    dataPlane: dataPlaneView(cloud),
   };
+}
+
+/** Each task with a container: its pid and port, and its targets' health, to find (and kill) a gateway. */
+function dataPlaneView(cloud: Cloud): Record<string, unknown> {
+  const tasks = [];
+  for (const task of cloud.state.tasks.values()) {
+    if (task.lastStatus === 'STOPPED' && !task.process) continue;
+    const targets = taskTargets(cloud, task).map(({ tgArn, key }) => {
+      const t = cloud.state.targetGroups.get(tgArn)?.targets.get(key);
+      return { targetGroupArn: tgArn, id: t?.id, port: t?.port, state: t?.state, reason: t?.health?.reason };
+    });
+    tasks.push({
+      taskArn: task.arn,
+      serviceName: task.serviceName,
+      lastStatus: task.lastStatus,
+      pid: task.process?.pid,
+      port: task.process?.endpoint.port,
+      targets,
+    });
+  }
+  return { runtime: cloud.dataPlane.kind, tasks };
 }
 
 const TIMING_KEYS = Object.keys(AWS_TIMING) as (keyof LocalcloudTiming)[];

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { startLocalcloud } from './index.js';
+import { startLocalcloud, type TaskRuntimeKind } from './index.js';
 
 /**
  * CLI: `npm run localcloud`. Settings come from LOCALCLOUD_* variables only (this process is not
@@ -10,7 +10,10 @@ import { startLocalcloud } from './index.js';
  *   LOCALCLOUD_ALB_PORTS (comma-separated, one per ALB, e.g. 4580,4581; missing or 0 = random),
  *   LOCALCLOUD_ALB_IDLE_TIMEOUT_MS (60000, ALB's idle timeout),
  *   LOCALCLOUD_PUBLIC_URL (the endpoint other containers use, e.g. http://localcloud:4566),
- *   LOCALCLOUD_IDS_FILE (write the ids there as a sourceable KEY='value' file).
+ *   LOCALCLOUD_IDS_FILE (write the ids there as a sourceable KEY='value' file),
+ *   LOCALCLOUD_TASK_RUNTIME (process | in-process | command | none; default process),
+ *   LOCALCLOUD_TASK_COMMAND (the command runtime's template, e.g. 'openclaw gateway --port {port}'),
+ *   LOCALCLOUD_FAILING_IMAGES (e.g. 'exit=*:bad-*,unhealthy=/:sick$/'; see README).
  */
 const env = process.env;
 
@@ -44,6 +47,9 @@ const lc = await startLocalcloud({
   albPorts: portsFrom('LOCALCLOUD_ALB_PORTS'),
   albIdleTimeoutMs: numberFrom('LOCALCLOUD_ALB_IDLE_TIMEOUT_MS', undefined),
   seed: numberFrom('LOCALCLOUD_SEED', 1),
+  taskRuntime: (env.LOCALCLOUD_TASK_RUNTIME || 'process') as TaskRuntimeKind,
+  taskCommand: env.LOCALCLOUD_TASK_COMMAND || undefined,
+  failingImages: env.LOCALCLOUD_FAILING_IMAGES || undefined,
 });
 
 const ids = { ...lc.ids, AWS_ENDPOINT_URL: env.LOCALCLOUD_PUBLIC_URL || lc.ids.AWS_ENDPOINT_URL };

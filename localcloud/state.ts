@@ -187,6 +187,8 @@ export interface Target {
    * Undefined when no runtime runs the task; the load balancer then answers 502 for it.
    */
   endpoint?: LoopbackEndpoint;
+  /** Why a measured health check last failed (DescribeTargetHealth's Reason and Description). */
+  health?: { reason: string; description: string };
 }
 
 /** A real address on this machine: what an ENI IP and container port stand for locally. */

@@ -6,7 +6,11 @@ export interface LocalcloudTiming {
   taskProvisioningMs: number;
   /** PENDING -> RUNNING (image pull and container start). */
   taskStartMs: number;
-  /** Target health `initial` -> `healthy`. */
+  /**
+   * Target health `initial` -> `healthy` when no container runs (task runtime `none`, or a target
+   * registered by hand). With measured checks, only an explicit override counts: the first check
+   * waits that long (registration in progress), so a test can hold a task before healthy.
+   */
   healthCheckMs: number;
   /** How often managed scaling evaluates CapacityProviderReservation. */
   scalingEvaluationMs: number;
@@ -49,4 +53,13 @@ export function resolveTiming(config: TimingConfig): LocalcloudTiming {
     out[key] = typeof override === 'number' ? override : AWS_TIMING[key] * config.timeScale;
   }
   return out;
+}
+
+/**
+ * An AWS duration given in a setting (a health check interval, a stop timeout, a grace period), in
+ * local milliseconds: scaled like every other delay, but never below `floorMs`, so a tiny time scale
+ * does not turn it into a busy loop or a hair trigger.
+ */
+export function scaledSetting(config: TimingConfig, awsSeconds: number, floorMs: number): number {
+  return Math.max(floorMs, awsSeconds * 1000 * config.timeScale);
 }

@@ -35,6 +35,8 @@ export async function startPipeline(options: {
   const cloud = await startLocalcloud({
     port: 0,
     albs: Math.ceil(options.instances / PER_ALB) + 1,
+    // Hundreds of gateways: a listener each inside localcloud rather than a process each.
+    taskRuntime: 'in-process',
     ...options.localcloud,
   });
   const env = benchEnv({ prefix: ns.prefix, ids: { ...cloud.ids }, extra: options.workerEnv ?? {} });

@@ -59,7 +59,9 @@ function healthView(tg: TargetGroup, t: Target): Record<string, unknown> {
     unused: ['Target.NotInUse', 'Target group is not configured to receive traffic from the load balancer'],
     unhealthy: ['Target.FailedHealthChecks', 'Health checks failed'],
   };
-  const reason = reasons[t.state];
+  // A measured check says why it failed (or that initial checks are under way).
+  const reason: [string, string] | undefined =
+    t.health && t.state !== 'healthy' ? [t.health.reason, t.health.description] : reasons[t.state];
   return {
     Target: { Id: t.id, Port: t.port, AvailabilityZone: t.az },
     HealthCheckPort:

@@ -5,6 +5,7 @@ import { reconcileAsg } from './asg.js';
 import { serviceEvent } from './events.js';
 import { choosePlacement, type Placement } from './placement.js';
 import { index } from './resources.js';
+import { launchAllowed, replaceUnhealthy } from './task-health.js';
 import { placeTask, stopTask, type TaskHooks, taskTargets } from './tasks.js';
 
 /**
@@ -75,11 +76,13 @@ function reconcileService(cloud: Cloud, svc: Service, hooks: TaskHooks): void {
   if (svc.status === 'INACTIVE') return;
   const primary = svc.deployments[0];
   if (!primary) return;
+  replaceUnhealthy(cloud, svc, hooks);
   const live = serviceTasks(cloud, svc).filter((t) => t.desiredStatus === 'RUNNING');
   const mine = live.filter((t) => t.deploymentId === primary.id);
   const old = live.filter((t) => t.deploymentId !== primary.id);
   const want = svc.status === 'ACTIVE' ? svc.desiredCount : 0;
-  for (let i = mine.length; i < want; i++) createServiceTask(cloud, svc, primary);
+  if (mine.length < want && launchAllowed(cloud, svc))
+    for (let i = mine.length; i < want; i++) createServiceTask(cloud, svc, primary);
   if (mine.length > want) {
     const extras = [...mine]
       .sort(

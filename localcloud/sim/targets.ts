@@ -1,12 +1,36 @@
 import type { Cloud } from '../cloud.js';
 import { loadBalancersOfTargetGroup } from '../elb-links.js';
-import type { Target, TargetGroup } from '../state.js';
+import { startHealthChecks } from '../runtime/health-checks.js';
+import type { LoopbackEndpoint, Target, TargetGroup } from '../state.js';
 
 export const targetKey = (id: string, port: number): string => `${id}:${port}`;
 
 /**
- * Registers a target: `initial` until the health check passes healthyThreshold times (one
- * healthCheckMs), or `unused` when no load balancer forwards to the group, as ELB reports.
+ * Starts a target's health checks: measured ones against its endpoint when a task runtime runs it,
+ * else the simulated timer (`initial` -> `healthy` after healthCheckMs), for `none` and for targets
+ * registered by hand, which have no process here.
+ */
+function checkHealth(
+  cloud: Cloud,
+  tg: TargetGroup,
+  key: string,
+  target: Target,
+  onChange?: () => void,
+): void {
+  if (target.endpoint && cloud.dataPlane.kind !== 'none') {
+    startHealthChecks(cloud, tg, key, target, onChange);
+    return;
+  }
+  cloud.clock.after(cloud.timing.healthCheckMs, () => {
+    if (tg.targets.get(key) !== target || target.state !== 'initial') return;
+    target.state = 'healthy';
+    onChange?.();
+  });
+}
+
+/**
+ * Registers a target: `initial` until its health checks pass, or `unused` when no load balancer
+ * forwards to the group, as ELB reports. onChange runs whenever its health state changes.
  */
 export function registerTarget(
   cloud: Cloud,
@@ -14,7 +38,8 @@ export function registerTarget(
   id: string,
   port: number,
   az: string | undefined,
-  onHealthy?: () => void,
+  onChange?: () => void,
+  endpoint?: LoopbackEndpoint,
 ): Target {
   const key = targetKey(id, port);
   const existing = tg.targets.get(key);
@@ -26,15 +51,10 @@ export function registerTarget(
     az,
     state: inUse ? 'initial' : 'unused',
     registeredAt: cloud.clock.now(),
+    endpoint,
   };
   tg.targets.set(key, target);
-  if (inUse) {
-    cloud.clock.after(cloud.timing.healthCheckMs, () => {
-      if (tg.targets.get(key) !== target || target.state !== 'initial') return;
-      target.state = 'healthy';
-      onHealthy?.();
-    });
-  }
+  if (inUse) checkHealth(cloud, tg, key, target, onChange);
   return target;
 }
 
@@ -48,6 +68,7 @@ export function deregisterTarget(cloud: Cloud, tg: TargetGroup, key: string, onG
     return;
   }
   target.state = 'draining';
+  target.health = undefined;
   cloud.clock.after(cloud.timing.serviceDrainMs, () => {
     if (tg.targets.get(key) === target) tg.targets.delete(key);
     onGone?.();
@@ -63,13 +84,13 @@ export function refreshTargetUsage(cloud: Cloud, tgArns: readonly string[]): voi
     const tg = cloud.state.targetGroups.get(arn);
     if (!tg) continue;
     const inUse = loadBalancersOfTargetGroup(cloud, arn).length > 0;
-    for (const target of tg.targets.values()) {
-      if (!inUse && (target.state === 'initial' || target.state === 'healthy')) target.state = 'unused';
-      else if (inUse && target.state === 'unused') {
+    for (const [key, target] of tg.targets) {
+      if (!inUse && target.state !== 'draining' && target.state !== 'unused') {
+        target.state = 'unused';
+        target.health = undefined;
+      } else if (inUse && target.state === 'unused') {
         target.state = 'initial';
-        cloud.clock.after(cloud.timing.healthCheckMs, () => {
-          if (target.state === 'initial') target.state = 'healthy';
-        });
+        checkHealth(cloud, tg, key, target);
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { Cloud } from '../cloud.js';
-import type { ContainerInstance, Task } from '../state.js';
+import { killContainer, launchContainer, stopContainer } from '../runtime/data-plane.js';
+import type { ContainerInstance, LoopbackEndpoint, Task } from '../state.js';
 import { serviceEvent, taskId } from './events.js';
 import { allocateIp, subnetById } from './network.js';
 import { index } from './resources.js';
@@ -40,17 +41,64 @@ export function placeTask(cloud: Cloud, task: Task, ci: ContainerInstance, hooks
     hooks.changed(task);
     cloud.clock.after(cloud.timing.taskStartMs, () => {
       if (task.desiredStatus !== 'RUNNING' || task.lastStatus !== 'PENDING') return;
-      task.lastStatus = 'RUNNING';
-      task.pullStoppedAt = cloud.clock.now();
-      task.startedAt = cloud.clock.now();
-      task.version += 1;
-      registerTaskTargets(cloud, task, hooks);
-      hooks.changed(task);
+      if (cloud.dataPlane.kind === 'none') return markRunning(cloud, task, hooks);
+      startContainer(cloud, task, hooks);
     });
   });
 }
 
-function registerTaskTargets(cloud: Cloud, task: Task, hooks: TaskHooks): void {
+/** The task's container through the runtime: RUNNING once it listens; its exit stops the task. */
+function startContainer(cloud: Cloud, task: Task, hooks: TaskHooks): void {
+  launchContainer(cloud, task, {
+    running: (endpoint) => {
+      if (task.desiredStatus !== 'RUNNING' || task.lastStatus !== 'PENDING') return;
+      markRunning(cloud, task, hooks, endpoint);
+    },
+    failed: (reason, stopCode) => {
+      if (stopCode === 'TaskFailedToStart') noteLaunchFailure(cloud, task);
+      else {
+        // A container that exits at once has still started: ECS moves the task to RUNNING first.
+        task.lastStatus = 'RUNNING';
+        task.startedAt = cloud.clock.now();
+        task.version += 1;
+      }
+      stopTask(cloud, task, reason, stopCode, hooks);
+    },
+    exited: () =>
+      stopTask(cloud, task, 'Essential container in task exited', 'EssentialContainerExited', hooks),
+  });
+}
+
+function markRunning(cloud: Cloud, task: Task, hooks: TaskHooks, endpoint?: LoopbackEndpoint): void {
+  task.lastStatus = 'RUNNING';
+  task.pullStoppedAt = cloud.clock.now();
+  task.startedAt = cloud.clock.now();
+  task.version += 1;
+  if (task.serviceName) cloud.dataPlane.launchFailures.delete(task.serviceName);
+  registerTaskTargets(cloud, task, hooks, endpoint);
+  hooks.changed(task);
+}
+
+/**
+ * ECS's launch throttle: each task of a service that goes from PENDING straight to STOPPED doubles
+ * the wait before the next launch (5 s, 10 s, 20 s ... AWS time, at most 27 minutes); a task that
+ * reaches RUNNING, or a new task definition, resets it.
+ */
+function noteLaunchFailure(cloud: Cloud, task: Task): void {
+  if (!task.serviceName) return;
+  const failures = cloud.dataPlane.launchFailures;
+  const entry = failures.get(task.serviceName);
+  const next =
+    entry && entry.taskDefinitionArn === task.taskDefinitionArn
+      ? entry
+      : { count: 0, notBefore: 0, retryScheduled: false, taskDefinitionArn: task.taskDefinitionArn };
+  next.count += 1;
+  const awsMs = Math.min(27 * 60_000, 5000 * 2 ** (next.count - 1));
+  next.notBefore = cloud.clock.now() + awsMs * cloud.timingConfig.timeScale;
+  failures.set(task.serviceName, next);
+}
+
+function registerTaskTargets(cloud: Cloud, task: Task, hooks: TaskHooks, endpoint?: LoopbackEndpoint): void {
   const svc = task.serviceName ? cloud.state.services.get(task.serviceName) : undefined;
   if (!svc) return;
   for (const lb of svc.loadBalancers) {
@@ -61,7 +109,7 @@ function registerTaskTargets(cloud: Cloud, task: Task, hooks: TaskHooks): void {
       ? cloud.state.containerInstances.get(task.containerInstanceArn)
       : undefined;
     const id = instanceTarget && ci ? ci.ec2InstanceId : task.ip;
-    registerTarget(cloud, tg, id, lb.containerPort ?? 80, task.az, () => hooks.changed(task));
+    registerTarget(cloud, tg, id, lb.containerPort ?? 80, task.az, () => hooks.changed(task), endpoint);
     serviceEvent(cloud, svc, `registered 1 targets in (target-group ${tg.arn})`);
   }
 }
@@ -109,7 +157,12 @@ export function stopTask(cloud: Cloud, task: Task, reason: string, stopCode: str
     task.lastStatus = 'STOPPING';
     task.version += 1;
     hooks.changed(task);
-    cloud.clock.after(cloud.timing.taskProvisioningMs, () => finish(cloud, task, hooks));
+    // The container gets SIGTERM now and SIGKILL after its stopTimeout; STOPPED once it has exited.
+    const gone = stopContainer(cloud, task);
+    cloud.clock.after(
+      cloud.timing.taskProvisioningMs,
+      () => void gone.then(() => finish(cloud, task, hooks)),
+    );
   };
   if (targets.length === 0) {
     stopping();
@@ -138,6 +191,7 @@ export function killTask(cloud: Cloud, task: Task, reason: string, hooks: TaskHo
   }
   for (const { tgArn, key } of taskTargets(cloud, task))
     cloud.state.targetGroups.get(tgArn)?.targets.delete(key);
+  killContainer(cloud, task);
   finish(cloud, task, hooks);
 }
 
@@ -146,6 +200,8 @@ function finish(cloud: Cloud, task: Task, hooks: TaskHooks): void {
   task.lastStatus = 'STOPPED';
   task.stoppedAt = cloud.clock.now();
   task.version += 1;
+  // Whatever path stopped it, no container outlives a STOPPED task.
+  killContainer(cloud, task);
   cloud.state.waiting.delete(task);
   const ci = task.containerInstanceArn
     ? cloud.state.containerInstances.get(task.containerInstanceArn)

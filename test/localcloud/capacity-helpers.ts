@@ -57,6 +57,8 @@ export async function deployUser(
       Port: 18789,
       VpcId: lc.ids.VPC_ID,
       TargetType: 'ip',
+      // The stand-in gateway answers /health at its root, as the worker's target groups check it.
+      HealthCheckPath: '/health',
     }),
   );
   const tgArn = tg.TargetGroups![0]!.TargetGroupArn!;

@@ -62,6 +62,8 @@ beforeAll(async () => {
       Port: 18789,
       VpcId: lc.ids.VPC_ID,
       TargetType: 'ip',
+      // The stand-in gateway answers /health at its root, as the worker's target groups check it.
+      HealthCheckPath: '/health',
     }),
   );
   tgArn = tg.TargetGroups![0]!.TargetGroupArn!;

@@ -1,0 +1,101 @@
+import type { ChildProcess } from 'node:child_process';
+import type { LoopbackEndpoint } from '../state.js';
+import { type ContainerExit, lineBuffer, type RunningContainer } from './task-runtime.js';
+
+/**
+ * Every container process localcloud has started and not yet seen exit. If the localcloud process
+ * exits without closing (an uncaught error, process.exit), the exit hook kills them, so no gateway
+ * outlives it. (Nothing can run on SIGKILL of localcloud itself.)
+ */
+const live = new Set<ChildProcess>();
+let hooked = false;
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    // Each container leads its own process group, so a shell's children go with it.
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', () => {
+    for (const c of live) signalGroup(c, 'SIGKILL');
+  });
+}
+
+/** Pids of container processes still running (tests count them; inspection lists them). */
+export const liveContainerPids = (): number[] =>
+  [...live].map((c) => c.pid).filter((p): p is number => p !== undefined);
+
+/**
+ * Wraps a spawned container process: resolves once `ready` says it listens, rejects if it exits,
+ * fails to spawn or does not get ready within `readyTimeoutMs` (it is then killed).
+ */
+export function watchChild(
+  child: ChildProcess,
+  endpoint: LoopbackEndpoint,
+  stopTimeoutMs: number,
+  readyTimeoutMs: number,
+  ready: (line: string) => boolean,
+  probe?: () => Promise<boolean>,
+): Promise<RunningContainer> {
+  track(child);
+  const logs = lineBuffer();
+  const exited = new Promise<ContainerExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => resolve({ code: null, signal: null }));
+  });
+  const container: RunningContainer = {
+    pid: child.pid,
+    endpoint,
+    exited,
+    logs: () => logs.lines(),
+    kill: () => signalGroup(child, 'SIGKILL'),
+    stop() {
+      signalGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), stopTimeoutMs);
+      return exited.finally(() => clearTimeout(timer));
+    },
+  };
+  return new Promise<RunningContainer>((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      if (err) {
+        container.kill();
+        reject(err);
+      } else resolve(container);
+    };
+    const deadline = setTimeout(
+      () => settle(new Error(`container did not listen within ${readyTimeoutMs} ms`)),
+      readyTimeoutMs,
+    );
+    const onData = (chunk: Buffer): void => {
+      logs.push(chunk);
+      if (!settled && logs.lines().some(ready)) settle();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk));
+    child.once('error', (err) => settle(err));
+    exited.then(({ code, signal }) => {
+      const tail = logs.lines().slice(-3).join(' | ');
+      settle(new Error(`exited with ${signal ?? `code ${code}`} before listening${tail ? `: ${tail}` : ''}`));
+    });
+    if (probe) {
+      const poll = (): void => {
+        if (settled) return;
+        probe().then((ok) => (ok ? settle() : setTimeout(poll, 50)));
+      };
+      poll();
+    }
+  });
+}
