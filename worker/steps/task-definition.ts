@@ -45,7 +45,7 @@ export function gatewayContainer(
       options: {
         'awslogs-group': config.LOG_GROUP,
         'awslogs-region': config.AWS_REGION,
-        'awslogs-stream-prefix': 'gateway',
+        'awslogs-stream-prefix': names.logStreamPrefix,
       },
     },
     healthCheck: {
@@ -58,13 +58,26 @@ export function gatewayContainer(
   };
 }
 
-/** An ACTIVE revision registered for this image and this secret is reused rather than leaking another. */
-function reusable(definition: TaskDefinition | undefined, config: WorkerConfig, secretArn: string): boolean {
+/**
+ * An ACTIVE revision registered for this image, this secret and this log destination is reused rather
+ * than leaking another. A revision from before streams carried the instance id (prefix `gateway`) is
+ * not: its task logs would be invisible to the logs API, so a resumed saga registers a new one and the
+ * service step moves the service to it.
+ */
+export function reusable(
+  definition: TaskDefinition | undefined,
+  config: WorkerConfig,
+  instanceId: string,
+  secretArn: string,
+): boolean {
   const container = definition?.containerDefinitions?.[0];
+  const logs = container?.logConfiguration?.options ?? {};
   return (
     definition?.status === 'ACTIVE' &&
     container?.image === config.GATEWAY_IMAGE &&
-    (container.secrets ?? []).every((s) => s.valueFrom?.startsWith(`${secretArn}:`))
+    (container.secrets ?? []).every((s) => s.valueFrom?.startsWith(`${secretArn}:`)) &&
+    logs['awslogs-group'] === config.LOG_GROUP &&
+    logs['awslogs-stream-prefix'] === resourceNames(instanceId).logStreamPrefix
   );
 }
 
@@ -81,7 +94,7 @@ export const taskDefinitionStep: Step = {
       : await awsCall('read', 'DescribeTaskDefinition', () =>
           ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskFamily })),
         );
-    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, secretArn)) {
+    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, instance.id, secretArn)) {
       const arn = latest.value.taskDefinition!.taskDefinitionArn!;
       await ctx.note(`task definition ${arn} found`);
       return done({ taskDefinitionArn: arn });
