@@ -15,6 +15,7 @@ import type { RateLimitOptions } from './rate-limit.js';
 import { registerDocs } from './routes/docs.js';
 import { registerHealth } from './routes/health.js';
 import { registerInstanceEvents } from './routes/instance-events.js';
+import { registerInstanceLogs } from './routes/instance-logs.js';
 import { registerCreateInstance } from './routes/instances-create.js';
 import { registerDeleteInstance } from './routes/instances-delete.js';
 import { registerReadInstances } from './routes/instances-read.js';
@@ -74,6 +75,7 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   registerDeleteInstance(app);
   registerRetryInstance(app);
   registerInstanceEvents(app, options.heartbeatMs);
+  registerInstanceLogs(app, options.heartbeatMs);
   if (deps.config.SIGNUP_PAGE) {
     registerSignupPage(app);
     registerSignup(app, {

@@ -10,6 +10,7 @@ import { type Logger, makeLogger } from '../shared/logger.js';
 import { makeInstanceQueue, makeQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
 import { type AppOptions, makeApp } from './app.js';
+import { makeApiLogReader } from './logs/log-clients.js';
 
 export interface StartApiOverrides extends AppOptions {
   logger?: Logger;
@@ -53,6 +54,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
     makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX),
     makeQueue(QUEUE_NAMES.reconcile, queueConnection, config.QUEUE_PREFIX),
   ];
+  const logs = makeApiLogReader(config);
   const app = makeApp(
     {
       config,
@@ -64,6 +66,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       sealer: makeSealer(config.DATA_ENCRYPTION_KEY.reveal()),
       log,
       prices: await loadPriceBook(config.COST_PRICES_FILE),
+      ...(logs ? { logs: logs.reader } : {}),
     },
     overrides,
   );
@@ -88,6 +91,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
         await closed;
         await Promise.all(queues.map((q) => q.close()));
         await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+        logs?.destroy();
       })();
       return closing;
     },

@@ -95,6 +95,10 @@ export const apiEnvSchema = z.object({
   SIGNUP_PAGE: booleanFlag.default(true),
   MAX_BODY_BYTES: positiveInt.default(16 * 1024),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+  // The logs route reads CloudWatch Logs and Secrets Manager itself (worker/ARCHITECTURE.md, "Logs").
+  ...aws,
+  LOG_GROUP: z.string().min(1).optional(),
+  LOGS_FOLLOW_POLL_MS: positiveInt.default(1000),
 });
 
 export const workerEnvSchema = z.object({
