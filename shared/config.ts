@@ -216,7 +216,9 @@ export const envSpec: readonly EnvVarSpec[] = (() => {
       const unset = field.safeParse(undefined);
       const existing = byName.get(name);
       if (existing) {
-        byName.set(name, { ...existing, services: [...existing.services, service] });
+        // Required if any service requires it (LOG_GROUP: the worker does; the API runs without logs).
+        const required = existing.required || (!unset.success && !name.startsWith('ALB_'));
+        byName.set(name, { ...existing, required, services: [...existing.services, service] });
         continue;
       }
       const fallback = unset.success && unset.data !== undefined ? unset.data : undefined;

@@ -36,7 +36,7 @@ export interface SealedCredentials {
 const FIRST_JOB_SEQUENCE = 1;
 
 /** Deleted records stay readable (GET answers `deleted`) for a while, then expire. */
-const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
+export const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
 
 /**
  * The instance store: one Redis hash per instance, a per-user pointer to the live instance, and
