@@ -76,9 +76,12 @@ export const logsEvents: HandlerMap = {
     const limit = limitOf(input, MAX_EVENTS);
     const matches = matcher(str(input, 'filterPattern'));
     // A token names its query: one issued for another search is refused.
+    // The request's own parameters, not the streams they matched: a stream created between pages (a
+    // restarted task) must not void the token.
     const query = JSON.stringify([
       group,
-      streams.map((s) => s.name).sort(),
+      strList(input, 'logStreamNames'),
+      str(input, 'logStreamNamePrefix') ?? null,
       start,
       end,
       str(input, 'filterPattern') ?? '',

@@ -73,6 +73,30 @@ describe('CloudWatch Logs', () => {
     expect(seen.at(-1)).toBe('pager-a/gateway/t2 line 5999');
   });
 
+  it('keeps a FilterLogEvents token valid when a new stream (a restarted task) appears between pages', async () => {
+    const at = Date.now() - 20_000;
+    await fill('restart/gateway/t1', 3, at);
+    const input = { logGroupName: group, logStreamNamePrefix: 'restart/', limit: 2 };
+    const first = await logs.send(new FilterLogEventsCommand(input));
+    await fill('restart/gateway/t2', 2, at + 10);
+    const rest: string[] = [];
+    let nextToken = first.nextToken;
+    while (nextToken) {
+      const page = await logs.send(new FilterLogEventsCommand({ ...input, nextToken }));
+      rest.push(...(page.events ?? []).map((e) => e.message ?? ''));
+      nextToken = page.nextToken;
+    }
+    expect(first.events?.map((e) => e.message)).toEqual([
+      'restart/gateway/t1 line 0',
+      'restart/gateway/t1 line 1',
+    ]);
+    expect(rest).toEqual([
+      'restart/gateway/t1 line 2',
+      'restart/gateway/t2 line 0',
+      'restart/gateway/t2 line 1',
+    ]);
+  });
+
   it('GetLogEvents: newest first page by default, forward and backward tokens, the same token at the end', async () => {
     const at = Date.now() - 30_000;
     await fill('tokens/gateway/t1', 25, at);
