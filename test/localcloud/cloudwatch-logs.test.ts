@@ -140,6 +140,21 @@ describe('CloudWatch Logs', () => {
     expect(
       await errorOf(() => logs.send(new FilterLogEventsCommand({ logGroupName: group, nextToken: 'bogus' }))),
     ).toBeInstanceOf(InvalidParameterException);
+    const now = Date.now();
+    expect(
+      await errorOf(() =>
+        logs.send(
+          new PutLogEventsCommand({
+            logGroupName: group,
+            logStreamName: 'tokens/gateway/t1',
+            logEvents: [
+              { timestamp: now, message: 'b' },
+              { timestamp: now - 1, message: 'a' },
+            ],
+          }),
+        ),
+      ),
+    ).toBeInstanceOf(InvalidParameterException);
     expect(
       await errorOf(() =>
         logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 'tokens/gateway/t1' })),
