@@ -12,6 +12,13 @@ import type { LogEvent, LogGroup, LogStream } from '../state.js';
 export const EVENT_OVERHEAD_BYTES = 26;
 export const eventBytes = (message: string): number => Buffer.byteLength(message) + EVENT_OVERHEAD_BYTES;
 
+/**
+ * localcloud keeps at most this many events per stream, dropping the oldest (AWS keeps all of them for the
+ * retention period). Stand-in gateways log every ALB health check; a long dev session or a bench with a
+ * hundred tasks would otherwise grow without bound.
+ */
+export const MAX_EVENTS_PER_STREAM = 20_000;
+
 export const groupNotFound = () =>
   new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
 export const streamNotFound = () =>
@@ -76,6 +83,10 @@ export function appendEvents(
     if (!last || compareEvents(last, event) <= 0) events.push(event);
     else events.splice(insertionIndex(events, event), 0, event);
     stream.storedBytes += eventBytes(event.message);
+  }
+  const excess = stream.events.length - MAX_EVENTS_PER_STREAM;
+  if (excess > 0) {
+    for (const dropped of stream.events.splice(0, excess)) stream.storedBytes -= eventBytes(dropped.message);
   }
   if (stored.length > 0) stream.lastIngestionTime = ingestionTime;
   return stored;

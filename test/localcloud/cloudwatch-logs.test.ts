@@ -114,6 +114,13 @@ describe('CloudWatch Logs', () => {
     expect(end.nextForwardToken).toBe(latest.nextForwardToken);
   });
 
+  it('keeps the newest 20,000 events of a stream (its memory bound), dropping the oldest', async () => {
+    await fill('bounded/gateway/t1', 20_005, Date.now() - 60_000);
+    const input = { logGroupName: group, logStreamName: 'bounded/gateway/t1', limit: 1, startFromHead: true };
+    const head = await logs.send(new GetLogEventsCommand(input));
+    expect(head.events?.[0]?.message).toBe('bounded/gateway/t1 line 5');
+  });
+
   it('answers AWS error codes for missing groups and streams, bad parameters and duplicates', async () => {
     expect(
       await errorOf(() => logs.send(new FilterLogEventsCommand({ logGroupName: '/nope' }))),
