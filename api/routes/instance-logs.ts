@@ -62,18 +62,22 @@ export function registerInstanceLogs(app: OpenAPIHono<AppEnv>, heartbeatMs = DEF
     const { id } = c.req.valid('param');
     const query = c.req.valid('query');
     const { store, logs, config } = c.get('deps');
-    const instance = await store.get(id);
-    if (!instance) throw new ApiError(404, 'not_found', `No instance ${id}`);
-    if (!logs) throw new ApiError(503, 'logs_not_configured', 'This API has no LOG_GROUP to read logs from');
+    // Bad input first (400, nothing read), then the instance (404), then whether logs can be read (503).
     const follow = query.follow === 'true';
     if (follow && query.cursor) throw new ApiError(400, 'invalid_query', 'query: follow takes no cursor');
     const since = query.since ? Date.parse(query.since) : undefined;
     const until = query.until ? Date.parse(query.until) : undefined;
     if (since !== undefined && until !== undefined && since > until)
       throw new ApiError(400, 'invalid_query', 'query: since is after until');
-    const range = query.cursor
-      ? decodeLogCursor(query.cursor)
-      : { startTime: since ?? Date.parse(instance.createdAt), endTime: until, nextToken: undefined };
+    const cursor = query.cursor ? decodeLogCursor(query.cursor) : undefined;
+    const instance = await store.get(id);
+    if (!instance) throw new ApiError(404, 'not_found', `No instance ${id}`);
+    if (!logs) throw new ApiError(503, 'logs_not_configured', 'This API has no LOG_GROUP to read logs from');
+    const range = cursor ?? {
+      startTime: since ?? Date.parse(instance.createdAt),
+      endTime: until,
+      nextToken: undefined,
+    };
     const redact = await logs.redactorFor(id);
     if (follow) {
       return followLogs(c, logs, id, redact, {
