@@ -7,6 +7,7 @@ import type { InstanceStore } from '../shared/instance-store.js';
 import type { Logger } from '../shared/logger.js';
 import type { InstanceQueue } from '../shared/queues.js';
 import type { EventHub } from './event-hub.js';
+import type { Attempt } from './idempotency/idempotency-store.js';
 import type { LogReader } from './logs/log-reader.js';
 
 /** Everything the routes need, built once by the composition root (`main.ts` or `startApi`). */
@@ -42,5 +43,7 @@ export interface AppEnv {
     log?: Logger;
     /** Set by the create route, so the one access-log line of a create names its instance. */
     instanceId?: string;
+    /** This request's hold on its Idempotency-Key, when it sent one. */
+    idempotency?: Attempt;
   };
 }

@@ -6,10 +6,13 @@ import { registerCapacityOpenApi } from './capacity/capacity-openapi.js';
 import { makeCapacityRoutes } from './capacity/capacity-routes.js';
 import { notFound, onError, validationHook } from './error-handler.js';
 import { makeEventHub } from './event-hub.js';
+import { idempotency } from './idempotency/idempotency.js';
 import { accessLog } from './middleware/access-log.js';
 import { makeAdminAuth, protectAdminPaths } from './middleware/admin-auth.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { makeBodyLimit } from './middleware/body-limit.js';
+import { PAGE_POLICIES, pageHeaders } from './middleware/page-headers.js';
+import { redisAvailable } from './middleware/redis-available.js';
 import { requestId } from './middleware/request-id.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import { registerDocs } from './routes/docs.js';
@@ -17,7 +20,9 @@ import { registerHealth } from './routes/health.js';
 import { registerInstanceEvents } from './routes/instance-events.js';
 import { registerInstanceLogs } from './routes/instance-logs.js';
 import { registerCreateInstance } from './routes/instances-create.js';
+import { registerRestoreCredentials } from './routes/instances-credentials.js';
 import { registerDeleteInstance } from './routes/instances-delete.js';
+import { registerInstanceDeliveries } from './routes/instances-deliveries.js';
 import { registerReadInstances } from './routes/instances-read.js';
 import { registerRetryInstance } from './routes/instances-retry.js';
 import { registerSignup } from './routes/signup.js';
@@ -65,15 +70,40 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
     }),
   );
 
+  // Every HTML page, its 401 included: a CSP fitted to the page and no framing.
+  const pages: [string[], keyof typeof PAGE_POLICIES][] = [
+    [['/'], 'signup'],
+    [['/dashboard', '/dashboard/*'], 'dashboard'],
+    [['/docs', '/docs/*'], 'docs'],
+    [[BULL_BOARD_PATH, `${BULL_BOARD_PATH}/*`], 'bullBoard'],
+  ];
+  for (const [paths, policy] of pages) {
+    const headers = pageHeaders(PAGE_POLICIES[policy]);
+    for (const path of paths) app.use(path, headers);
+  }
+
   app.use('/v1', bearerAuth);
   app.use('/v1/*', bearerAuth);
-  protectAdminPaths(app, makeAdminAuth(deps.config), ADMIN_PATHS);
+  for (const path of ['/v1', '/v1/*', '/signup', '/signup/*']) app.use(path, redisAvailable);
+  app.on('POST', '/v1/instances', idempotency);
+  app.on('DELETE', '/v1/instances/:id', idempotency);
+  app.on('POST', '/v1/instances/:id/retry', idempotency);
+  const adminAuth = makeAdminAuth(deps.config, {
+    redis: deps.redis,
+    prefix: deps.config.QUEUE_PREFIX,
+    maxFailures: deps.config.ADMIN_LOGIN_MAX_FAILURES,
+    lockoutSeconds: deps.config.ADMIN_LOGIN_LOCKOUT_SECONDS,
+    trustedProxyHops: deps.config.TRUSTED_PROXY_HOPS,
+  });
+  protectAdminPaths(app, adminAuth, ADMIN_PATHS);
 
   registerHealth(app);
   registerCreateInstance(app);
   registerReadInstances(app);
   registerDeleteInstance(app);
   registerRetryInstance(app);
+  registerRestoreCredentials(app);
+  registerInstanceDeliveries(app);
   registerInstanceEvents(app, options.heartbeatMs);
   registerInstanceLogs(app, options.heartbeatMs);
   if (deps.config.SIGNUP_PAGE) {
@@ -91,11 +121,13 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
       store: deps.store,
       queues: deps.queues,
       ...(deps.prices ? { prices: deps.prices } : {}),
+      metrics:
+        deps.config.METRICS_PORT !== undefined ? 'elsewhere' : { token: deps.config.METRICS_TOKEN?.reveal() },
     }),
   );
   registerCapacityOpenApi(app);
   registerDocs(app);
-  mountBullBoard(app, deps.queues);
+  mountBullBoard(app, deps.queues, { readOnly: deps.config.bullBoardReadOnly });
 
   app.onError(onError);
   app.notFound(notFound);

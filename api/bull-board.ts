@@ -4,7 +4,9 @@ import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Queue } from 'bullmq';
 import { type Context, Hono } from 'hono';
+import { ApiError } from './api-error.js';
 import type { AppEnv } from './app-env.js';
+import { sameOriginMutations } from './middleware/same-origin-mutations.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
@@ -17,11 +19,22 @@ export const BULL_BOARD_PATH = '/admin/queues';
  * of them (`/api/queues/:queueName/:jobId/logs`) is a pattern Hono's RegExpRouter refuses, so merged
  * into the main app they put every request, `POST /v1/instances` included, on the slower TrieRouter.
  * Errors and unknown paths still go to the main app's handlers (same JSON errors, same request id).
+ *
+ * Mutations pass a CSRF check (sameOriginMutations). With `readOnly` (BULL_BOARD_READ_ONLY, on by
+ * default in production) each queue is in Bull Board's readOnlyMode (no retry, clean, add or remove
+ * buttons; its API answers 405) and any other mutation (pause all, metrics purge) is refused here too.
  */
-export function mountBullBoard(app: Hono<AppEnv>, queues: readonly Queue[]): void {
+export function mountBullBoard(
+  app: Hono<AppEnv>,
+  queues: readonly Queue[],
+  options: { readOnly: boolean } = { readOnly: true },
+): void {
   const serverAdapter = new HonoAdapter(serveStatic).setBasePath(BULL_BOARD_PATH);
   createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue)),
+    queues: queues.map(
+      (queue) =>
+        new BullMQAdapter(queue, { readOnlyMode: options.readOnly, allowRetries: !options.readOnly }),
+    ),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'OpenClaw Fleet' } },
   });
@@ -31,7 +44,15 @@ export function mountBullBoard(app: Hono<AppEnv>, queues: readonly Queue[]): voi
   board.onError((err) => {
     throw err;
   });
-  const handOver = (c: Context<AppEnv>) => board.fetch(c.req.raw, { parent: c });
-  app.all(BULL_BOARD_PATH, handOver);
-  app.all(`${BULL_BOARD_PATH}/*`, handOver);
+  const guard = sameOriginMutations();
+  const handOver = (c: Context<AppEnv>) => {
+    if (options.readOnly && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+      throw new ApiError(405, 'read_only', 'Bull Board is read-only here (BULL_BOARD_READ_ONLY)');
+    }
+    return board.fetch(c.req.raw, { parent: c });
+  };
+  for (const path of [BULL_BOARD_PATH, `${BULL_BOARD_PATH}/*`]) {
+    app.use(path, guard);
+    app.all(path, handOver);
+  }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
+import { isRedisUnavailableError } from '../shared/redis.js';
 import { ApiError, errorBody } from './api-error.js';
 import type { AppEnv } from './app-env.js';
 
@@ -28,6 +29,24 @@ function fromHttpException(err: HTTPException): ApiError {
   }
 }
 
+/** Seconds a client should wait before retrying while Redis is away (a restart takes a few). */
+export const REDIS_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Redis is away: 503 with Retry-After, so the client retries (with the same Idempotency-Key) instead
+ * of giving up. A request that failed here wrote nothing: each write is one atomic command or script.
+ */
+export function redisUnavailable(cause?: unknown): ApiError {
+  return new ApiError(
+    503,
+    'redis_unavailable',
+    'The service cannot reach its datastore; retry shortly',
+    null,
+    { 'Retry-After': String(REDIS_RETRY_AFTER_SECONDS) },
+    { cause },
+  );
+}
+
 /**
  * Client errors answer `{ error: { code, message, details, requestId } }`; anything unexpected is logged
  * with its stack and answered 500 with the request id only, never internals.
@@ -35,7 +54,13 @@ function fromHttpException(err: HTTPException): ApiError {
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const requestId = requestIdOf(c);
   const apiError =
-    err instanceof ApiError ? err : err instanceof HTTPException ? fromHttpException(err) : null;
+    err instanceof ApiError
+      ? err
+      : err instanceof HTTPException
+        ? fromHttpException(err)
+        : isRedisUnavailableError(err)
+          ? redisUnavailable(err)
+          : null;
   if (apiError) {
     return c.json(errorBody(apiError.code, apiError.message, apiError.details, requestId), apiError.status, {
       ...apiError.headers,

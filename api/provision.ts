@@ -1,3 +1,4 @@
+import { FIRST_JOB_SEQUENCE } from '../shared/instance-store.js';
 import { newGatewayToken, newInstanceId } from '../shared/naming.js';
 import { ApiError } from './api-error.js';
 import type { AppDeps } from './app-env.js';
@@ -8,6 +9,12 @@ export interface ProvisionInput {
   anthropicApiKey?: string | undefined;
   requestId: string;
   reason: string;
+  /**
+   * The id and token to use instead of new ones: an idempotent retry's, chosen by the attempt whose
+   * answer was lost. Finding the user's live instance under that very id means that attempt's write
+   * went through: the caller gets it as created, token included.
+   */
+  chosen?: { id: string; gatewayToken: string } | undefined;
 }
 
 /**
@@ -19,8 +26,8 @@ export async function provisionInstance(
   deps: Pick<AppDeps, 'store' | 'instanceQueue' | 'sealer' | 'log'>,
   input: ProvisionInput,
 ) {
-  const id = newInstanceId();
-  const gatewayToken = newGatewayToken();
+  const id = input.chosen?.id ?? newInstanceId();
+  const gatewayToken = input.chosen?.gatewayToken ?? newGatewayToken();
   const sealed = {
     gatewayToken: deps.sealer.seal(gatewayToken, id),
     ...(input.anthropicApiKey ? { anthropicApiKey: deps.sealer.seal(input.anthropicApiKey, id) } : {}),
@@ -40,12 +47,19 @@ export async function provisionInstance(
       capacity: usage.reduce((sum, l) => sum + l.capacity, 0),
     });
   }
-  if (result.kind === 'exists') return { kind: 'exists' as const, instance: result.instance };
+  const ownEarlierWrite = result.kind === 'exists' && result.instance.id === input.chosen?.id;
+  if (result.kind === 'exists' && !ownEarlierWrite)
+    return { kind: 'exists' as const, instance: result.instance };
+  const instance = result.instance;
   // The create reserved the first job sequence, so the job goes straight in (no HINCRBY round trip).
+  // An earlier write's instance that has moved on has had its job.
+  if (ownEarlierWrite && instance.status !== 'queued')
+    return { kind: 'created' as const, instance, gatewayToken };
   try {
+    // The first job's id is deterministic: enqueueing it again for an earlier write is a no-op.
     await deps.instanceQueue.enqueueCreate(
       { instanceId: id, requestId: input.requestId, reason: input.reason },
-      result.jobSequence,
+      result.kind === 'created' ? result.jobSequence : FIRST_JOB_SEQUENCE,
     );
   } catch (error) {
     // The record is durable and the reconciler enqueues a queued instance whose job is missing; failing
@@ -55,5 +69,5 @@ export async function provisionInstance(
       'create job not enqueued: the reconciler will enqueue it',
     );
   }
-  return { kind: 'created' as const, instance: result.instance, gatewayToken };
+  return { kind: 'created' as const, instance, gatewayToken };
 }

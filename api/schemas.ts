@@ -18,7 +18,11 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-export const USER_ID_PATTERN = /^[A-Za-z0-9._@+:-]{1,128}$/;
+/**
+ * Letters, digits and `. _ @ + : -`, never a path: not `.` or `..` (or only dots), no `..` inside, no
+ * leading dot. A user id names Redis keys and AWS resources and may end up in a path or a URL.
+ */
+export const USER_ID_PATTERN = /^(?!\.)(?!.*\.\.)[A-Za-z0-9._@+:-]{1,128}$/;
 export const ANTHROPIC_KEY_PATTERN = /^sk-ant-[A-Za-z0-9_-]{13,249}$/;
 
 export const emailSchema = z.email().max(254).openapi({ example: 'ada@example.com' });
@@ -39,7 +43,7 @@ export const CreateInstanceBody = z
       .string()
       .min(1)
       .max(128)
-      .regex(USER_ID_PATTERN, 'letters, digits and . _ @ + : - only')
+      .regex(USER_ID_PATTERN, 'letters, digits and . _ @ + : - only; not starting with a dot or holding ..')
       .openapi({ example: 'user-42' }),
     email: emailSchema,
     anthropicApiKey: anthropicKeySchema.optional(),
@@ -76,7 +80,10 @@ const StepError = z.object({ code: z.string(), message: z.string() });
 
 export const StepView = z
   .object({
-    id: z.enum(STEP_IDS),
+    id: z.enum(STEP_IDS).openapi({
+      description: `The create saga's steps, in order (${STEP_IDS.join(' → ')}). The last, \`reachable\`, is the gate: the instance URL answered \`GET <url>health\` with the gateway token through the load balancer; only then is the instance \`running\`.`,
+      example: 'reachable',
+    }),
     state: z.enum(['pending', 'running', 'waiting', 'done', 'failed']),
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
@@ -126,6 +133,21 @@ export const Accepted = z
   .object({ id: z.string(), status: z.enum(INSTANCE_STATUSES), links: Links })
   .openapi('Accepted');
 
+export const IdempotencyHeaders = z.object({
+  // Named as HTTP sends it; header names are case-insensitive, and the validator reads them lowercased.
+  'Idempotency-Key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({
+      param: { name: 'Idempotency-Key', in: 'header' },
+      description:
+        'Makes a retry safe: the same key and body within 24 h replay the first response (the gateway token included, with `Idempotent-Replayed: true`); the same key with another body is 422; while the first request runs, 409.',
+      example: '5f0c9a7e-signup-42',
+    }),
+});
+
 /** Error responses by status, for `createRoute({ responses })`. */
 const errorResponse = (description: string) => ({
   description,
@@ -135,12 +157,13 @@ export const errors = {
   400: errorResponse('Malformed JSON, wrong types, unknown fields or a bad id'),
   401: errorResponse('Missing or wrong credentials'),
   404: errorResponse('No such instance'),
-  409: errorResponse('The instance is not in a state that allows this'),
+  409: errorResponse('The instance is not in a state that allows this, or its Idempotency-Key is in use'),
   413: errorResponse('Body larger than MAX_BODY_BYTES'),
   415: errorResponse('Body is not application/json'),
+  422: errorResponse('This Idempotency-Key was used with a different request'),
   429: errorResponse('Too many requests from this address'),
   500: errorResponse('Unexpected error; quote the request id'),
-  503: errorResponse('Not ready, or no routing capacity left'),
+  503: errorResponse('Redis unreachable (retry after Retry-After seconds), or no routing capacity left'),
 } as const;
 
 export const bearerSecurity = [{ bearerAuth: [] }];

@@ -10,16 +10,36 @@ import { type Logger, makeLogger } from '../shared/logger.js';
 import { makeInstanceQueue, makeQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
 import { type AppOptions, makeApp } from './app.js';
+import { makeMetricsApp } from './capacity/metrics-route.js';
 import { makeApiLogReader } from './logs/log-clients.js';
+
+type Server = ReturnType<typeof serve>;
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number) {
+  return new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch, hostname, port }, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+function urlOf(server: Server): string {
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
 
 export interface StartApiOverrides extends AppOptions {
   logger?: Logger;
   /** Port to listen on instead of config.PORT (0: any free port). */
   port?: number;
+  /** Port for the metrics listener instead of config.METRICS_PORT, when that is set. */
+  metricsPort?: number;
 }
 
 export interface RunningApi {
   url: string;
+  /** The METRICS_PORT listener, when there is one. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -37,9 +57,12 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
     });
   // Concurrent requests share these two: auto-pipelining turns a burst's commands into a few writes
   // (in the create path's profile each command was one socket write, ~45-100 us of CPU each).
-  const redis = makeRedis(config.REDIS_URL, { name: 'api', autoPipelining: true });
-  const queueConnection = makeRedis(config.REDIS_URL, { name: 'api-queues', autoPipelining: true });
-  const subscriber = makeRedis(config.REDIS_URL, { name: 'api-events' });
+  // Every request waits on these, so each fails fast when Redis is away: the client gets a 503 with
+  // Retry-After within REDIS_COMMAND_TIMEOUT_MS instead of a request hanging for the outage.
+  const failFast = { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
+  const redis = makeRedis(config.REDIS_URL, { name: 'api', autoPipelining: true, failFast });
+  const queueConnection = makeRedis(config.REDIS_URL, { name: 'api-queues', autoPipelining: true, failFast });
+  const subscriber = makeRedis(config.REDIS_URL, { name: 'api-events', failFast });
   const connections: Redis[] = [redis, queueConnection, subscriber];
   for (const connection of connections) {
     connection.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
@@ -53,12 +76,17 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
     instanceQueue.queue,
     makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX),
     makeQueue(QUEUE_NAMES.reconcile, queueConnection, config.QUEUE_PREFIX),
+    makeQueue(QUEUE_NAMES.webhooks, queueConnection, config.QUEUE_PREFIX),
   ];
+  // Serve only once every queue has finished its handshake (version check, scripts): a close or a Redis
+  // outage right after start then never meets a queue half-initialised.
+  await Promise.all(queues.map((q) => q.waitUntilReady()));
+  const store = makeInstanceStore(redis, { prefix: config.QUEUE_PREFIX, routing: config.routing });
   const logs = makeApiLogReader(config);
   const app = makeApp(
     {
       config,
-      store: makeInstanceStore(redis, { prefix: config.QUEUE_PREFIX, routing: config.routing }),
+      store,
       instanceQueue,
       queues,
       redis,
@@ -71,21 +99,29 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
     overrides,
   );
 
-  const port = overrides.port ?? config.PORT;
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.HOST, port }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const server = await listen(app.fetch, config.HOST, overrides.port ?? config.PORT);
+  const url = urlOf(server);
+  // METRICS_PORT: /metrics on a listener of its own that no load balancer routes to (see terraform/alb.tf).
+  const metricsServer =
+    config.METRICS_PORT === undefined
+      ? null
+      : await listen(
+          makeMetricsApp(
+            { redis, prefix: config.QUEUE_PREFIX, queues, store },
+            { token: config.METRICS_TOKEN?.reveal(), open: true },
+          ).fetch,
+          config.HOST,
+          overrides.metricsPort ?? config.METRICS_PORT,
+        );
 
   let closing: Promise<void> | null = null;
   return {
     url,
+    ...(metricsServer ? { metricsUrl: urlOf(metricsServer) } : {}),
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        metricsServer?.close();
         // Event streams stay open until their instance settles; end them instead of waiting.
         if ('closeAllConnections' in server) server.closeAllConnections();
         await closed;

@@ -62,6 +62,7 @@ try {
   Signup page    ${base}/
   Bull Board     ${base}/admin/queues     (${apiConfig.ADMIN_USER} / ${apiConfig.ADMIN_PASSWORD.reveal()})
   Dashboard      ${base}/dashboard
+  Metrics        ${base}/metrics          (${apiConfig.METRICS_TOKEN ? `Authorization: Bearer ${apiConfig.METRICS_TOKEN.reveal()}` : 'closed: no METRICS_TOKEN in .local/dev.env'})
   localcloud     ${cloud.url}/_localcloud/state
   Load balancer  http://${cloud.ids.ALB_DNS_NAME}/     (each instance answers at http://${cloud.ids.ALB_DNS_NAME}/<id>/)
 

@@ -19,6 +19,7 @@ export function loadOrCreateLocalSecrets(path: string): Record<string, string> {
     API_TOKEN: `dev-${randomBytes(18).toString('base64url')}`,
     ADMIN_PASSWORD: randomBytes(12).toString('base64url'),
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    METRICS_TOKEN: randomBytes(18).toString('base64url'),
     DEFAULT_ANTHROPIC_API_KEY: 'sk-ant-local-placeholder-key',
   };
   mkdirSync(dirname(path), { recursive: true });

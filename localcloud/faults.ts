@@ -9,13 +9,27 @@ export interface FaultRule {
   operation: string;
   /** 0..1: share of matching calls that fail. */
   errorRate?: number;
-  /** throttle: ThrottlingException / Throttling / RequestLimitExceeded; internal: 500; unavailable: 503. */
-  error?: 'throttle' | 'internal' | 'unavailable';
+  /**
+   * throttle: ThrottlingException / Throttling / RequestLimitExceeded; internal: 500; unavailable: 503;
+   * unsupported: what an implementation without the operation answers (UnknownOperationException on
+   * JSON protocols, InvalidAction on query protocols, HTTP 400): with errorRate 1, a permanent failure.
+   */
+  error?: FaultError;
   /** Added before answering, failed or not. */
   latencyMs?: number;
   /** Stop injecting errors after this many. */
   maxErrors?: number;
+  /**
+   * `ecs:ListTasks` only: the answer also lists, first, a task of another service (or a standalone task),
+   * as an implementation that ignores the `serviceName` filter would.
+   */
+  foreignTask?: boolean;
+  /** JSON protocols: the answer leaves out these fields wherever they occur (e.g. `createdAt`). */
+  omitFields?: string[];
 }
+
+const FAULT_ERRORS = ['throttle', 'internal', 'unavailable', 'unsupported'] as const;
+export type FaultError = (typeof FAULT_ERRORS)[number];
 
 export interface FaultConfig {
   seed?: number;
@@ -27,6 +41,8 @@ export type Protocol = 'json' | 'query' | 'ec2';
 export interface FaultDecision {
   latencyMs: number;
   error?: AwsError;
+  foreignTask?: boolean;
+  omitFields?: string[];
 }
 
 export interface Faults {
@@ -40,7 +56,13 @@ function matches(pattern: string, operation: string): boolean {
   return pattern.endsWith(':*') && operation.startsWith(pattern.slice(0, -1));
 }
 
-function errorFor(kind: FaultRule['error'], protocol: Protocol): AwsError {
+function errorFor(kind: FaultError, protocol: Protocol, operation: string): AwsError {
+  if (kind === 'unsupported') {
+    const name = operation.slice(operation.indexOf(':') + 1);
+    return protocol === 'json'
+      ? new AwsError('UnknownOperationException', `Operation ${name} is not supported.`, 400)
+      : new AwsError('InvalidAction', `The action ${name} is not valid for this web service.`, 400);
+  }
   if (kind === 'internal')
     return new AwsError('InternalFailure', 'We encountered an internal error. Please try again.', 500);
   if (kind === 'unavailable')
@@ -58,9 +80,16 @@ export function validateFaultConfig(value: unknown): FaultConfig {
       throw new Error('every rule needs an operation (e.g. "ecs:CreateService" or "*")');
     if (r.errorRate !== undefined && !(r.errorRate >= 0 && r.errorRate <= 1))
       throw new Error('errorRate must be within 0..1');
-    if (r.error !== undefined && !['throttle', 'internal', 'unavailable'].includes(r.error)) {
-      throw new Error('error must be throttle, internal or unavailable');
+    if (r.error !== undefined && !FAULT_ERRORS.includes(r.error)) {
+      throw new Error(`error must be one of ${FAULT_ERRORS.join(', ')}`);
     }
+    if (
+      r.omitFields !== undefined &&
+      !(Array.isArray(r.omitFields) && r.omitFields.every((f) => typeof f === 'string'))
+    )
+      throw new Error('omitFields must be a list of field names');
+    if (r.foreignTask !== undefined && typeof r.foreignTask !== 'boolean')
+      throw new Error('foreignTask must be true or false');
   }
   return { seed: typeof v.seed === 'number' ? v.seed : undefined, rules: v.rules.map((r) => ({ ...r })) };
 }
@@ -79,12 +108,16 @@ export function makeFaults(defaultSeed: number): Faults {
     decide(operation, protocol) {
       const rule = config.rules.find((r) => matches(r.operation, operation));
       if (!rule) return { latencyMs: 0 };
-      const latencyMs = rule.latencyMs ?? 0;
+      const answer: FaultDecision = {
+        latencyMs: rule.latencyMs ?? 0,
+        ...(rule.foreignTask ? { foreignTask: true } : {}),
+        ...(rule.omitFields?.length ? { omitFields: rule.omitFields } : {}),
+      };
       const count = injected.get(rule) ?? 0;
       const exhausted = rule.maxErrors !== undefined && count >= rule.maxErrors;
-      if (exhausted || !rule.errorRate || rng.next() >= rule.errorRate) return { latencyMs };
+      if (exhausted || !rule.errorRate || rng.next() >= rule.errorRate) return answer;
       injected.set(rule, count + 1);
-      return { latencyMs, error: errorFor(rule.error ?? 'throttle', protocol) };
+      return { ...answer, error: errorFor(rule.error ?? 'throttle', protocol, operation) };
     },
   };
 }

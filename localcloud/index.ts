@@ -12,6 +12,7 @@ import { DEFAULT_TIME_SCALE, type LocalcloudTiming } from './timing.js';
 
 export type { FaultConfig, FaultRule } from './faults.js';
 export { liveContainerPids } from './runtime/child-container.js';
+export { TASK_RUNTIME_KINDS } from './runtime/task-runtime.js';
 export { AWS_TIMING, DEFAULT_TIME_SCALE } from './timing.js';
 export type { FailingImageRule, LocalcloudIds, LocalcloudTiming, TaskRuntimeKind };
 
@@ -104,7 +105,7 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
   const faults = makeFaults(seed);
   const calls = new Map<string, number>();
   let url = '';
-  const server = makeServer({ cloud, faults, calls, bootstrap, ids: () => idsOf(cloud, url) });
+  const server = makeServer({ cloud, faults, calls, callLog: [], bootstrap, ids: () => idsOf(cloud, url) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

@@ -17,8 +17,19 @@ export interface InspectionContext {
   cloud: Cloud;
   faults: Faults;
   calls: Map<string, number>;
+  /** Every AWS call in the order it arrived (the latest 20,000). */
+  callLog: CallLogEntry[];
   ids: () => LocalcloudIds;
   bootstrap: BootstrapOptions;
+}
+
+export interface CallLogEntry {
+  /** 1, 2, 3…: arrival order. */
+  seq: number;
+  /** `ecs:DeleteService`. */
+  operation: string;
+  /** Wall-clock ms when it arrived. */
+  at: number;
 }
 
 export interface InspectionResponse {
@@ -126,6 +137,7 @@ export function inspect(
       case 'POST reset':
         resetCloud(ctx.cloud, ctx.bootstrap);
         ctx.calls.clear();
+        ctx.callLog.length = 0;
         ctx.faults.set({ rules: [] });
         return { status: 200, body: { ok: true } };
       case 'GET faults':
@@ -143,8 +155,11 @@ export function inspect(
           status: 200,
           body: Object.fromEntries([...ctx.calls].sort(([a], [b]) => a.localeCompare(b))),
         };
+      case 'GET calls/log':
+        return { status: 200, body: ctx.callLog };
       case 'POST calls/reset':
         ctx.calls.clear();
+        ctx.callLog.length = 0;
         return { status: 200, body: { ok: true } };
       case 'GET timing':
         return {

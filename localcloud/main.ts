@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { startLocalcloud, type TaskRuntimeKind } from './index.js';
+import { startLocalcloud, TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './index.js';
 
 /**
  * CLI: `npm run localcloud`. Settings come from LOCALCLOUD_* variables only (this process is not
@@ -39,6 +39,15 @@ function portsFrom(name: string): number[] | undefined {
   return ports;
 }
 
+function runtimeFrom(name: string): TaskRuntimeKind {
+  const raw = env[name] || 'process';
+  if (!(TASK_RUNTIME_KINDS as readonly string[]).includes(raw)) {
+    console.error(`${name} must be one of ${TASK_RUNTIME_KINDS.join(', ')}, got "${raw}"`);
+    process.exit(2);
+  }
+  return raw as TaskRuntimeKind;
+}
+
 const lc = await startLocalcloud({
   port: numberFrom('LOCALCLOUD_PORT', 4566),
   host: env.LOCALCLOUD_HOST || '127.0.0.1',
@@ -47,7 +56,7 @@ const lc = await startLocalcloud({
   albPorts: portsFrom('LOCALCLOUD_ALB_PORTS'),
   albIdleTimeoutMs: numberFrom('LOCALCLOUD_ALB_IDLE_TIMEOUT_MS', undefined),
   seed: numberFrom('LOCALCLOUD_SEED', 1),
-  taskRuntime: (env.LOCALCLOUD_TASK_RUNTIME || 'process') as TaskRuntimeKind,
+  taskRuntime: runtimeFrom('LOCALCLOUD_TASK_RUNTIME'),
   taskCommand: env.LOCALCLOUD_TASK_COMMAND || undefined,
   failingImages: env.LOCALCLOUD_FAILING_IMAGES || undefined,
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { applyAnswerFaults } from './answer-faults.js';
 import { AwsError } from './aws-error.js';
 import type { Cloud } from './cloud.js';
 import type { Faults, Protocol } from './faults.js';
-import { type InspectionContext, inspect } from './inspection.js';
+import { type CallLogEntry, type InspectionContext, inspect } from './inspection.js';
 import { jsonError, jsonOk, parseJsonBody, parseTarget, type WireResponse } from './protocol/json.js';
 import { ec2Error, ec2Ok, parseQueryBody, queryError, queryOk } from './protocol/query.js';
 import { autoscaling } from './services/autoscaling.js';
@@ -63,9 +64,18 @@ const QUERY_SERVICES: Record<string, ServiceDef> = {
 };
 
 export interface ServerContext extends InspectionContext {
+  callLog: CallLogEntry[];
   cloud: Cloud;
   faults: Faults;
   calls: Map<string, number>;
+}
+
+/** The order of calls, for tests that assert one (`GET /_localcloud/calls/log`); the latest are kept. */
+const CALL_LOG_SIZE = 20_000;
+
+function recordCall(log: CallLogEntry[], operation: string): void {
+  log.push({ seq: (log.at(-1)?.seq ?? 0) + 1, operation, at: Date.now() });
+  if (log.length > CALL_LOG_SIZE) log.splice(0, log.length - CALL_LOG_SIZE);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -97,6 +107,7 @@ async function handleAws(
   const requestId = randomUUID();
   const name = `${def.prefix}:${operation}`;
   ctx.calls.set(name, (ctx.calls.get(name) ?? 0) + 1);
+  recordCall(ctx.callLog, name);
   const handler = Object.hasOwn(def.handlers, operation) ? def.handlers[operation] : undefined;
   if (!handler) {
     const code = def.protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction';
@@ -112,7 +123,8 @@ async function handleAws(
   if (fault.error) return errorResponse(def, fault.error, requestId);
   try {
     const result = handler(ctx.cloud, input);
-    if (def.protocol === 'json') return jsonOk(result, requestId);
+    if (def.protocol === 'json')
+      return jsonOk(applyAnswerFaults(ctx.cloud, name, input, result, fault), requestId);
     if (def.protocol === 'ec2') return ec2Ok(operation, def.xmlns ?? '', result ?? {}, requestId);
     return queryOk(operation, def.xmlns ?? '', result, requestId);
   } catch (err) {

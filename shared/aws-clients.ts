@@ -3,6 +3,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { keepErrorBodies } from './aws-error-body.js';
 
 /** The clients only the capacity sampler needs (EC2 and Auto Scaling), built on first use. */
 export interface FleetClients {
@@ -44,6 +45,7 @@ export function makeAwsClients(config: {
     elbv2: new ElasticLoadBalancingV2Client(shared),
     secrets: new SecretsManagerClient(shared),
   };
+  for (const client of Object.values(clients)) keepErrorBodies(client);
   let fleet: Promise<FleetClients> | null = null;
   let built: FleetClients | null = null;
   let destroyed = false;

@@ -78,4 +78,20 @@ describe('config', () => {
       services: ['api'],
     });
   });
+
+  it('takes webhook endpoints only with a Standard Webhooks secret, and hides the secret', () => {
+    const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    const urls = 'https://backend.test/hooks, http://127.0.0.1:9/h';
+    expect(() => loadWorkerConfig({ ...worker, WEBHOOK_URLS: urls })).toThrow(/^WEBHOOK_SECRET: required/);
+    expect(() => loadWorkerConfig({ ...worker, WEBHOOK_URLS: urls, WEBHOOK_SECRET: 'plain-secret' })).toThrow(
+      /^WEBHOOK_SECRET: must be whsec_/,
+    );
+    expect(() =>
+      loadWorkerConfig({ ...worker, WEBHOOK_URLS: 'ftp://x.test/h', WEBHOOK_SECRET: secret }),
+    ).toThrow(/^WEBHOOK_URLS/);
+    const config = loadWorkerConfig({ ...worker, WEBHOOK_URLS: urls, WEBHOOK_SECRET: secret });
+    expect(config.WEBHOOK_URLS).toEqual(['https://backend.test/hooks', 'http://127.0.0.1:9/h']);
+    expect(JSON.stringify(config)).not.toContain(secret);
+    expect(loadApiConfig({ ...api, WEBHOOK_URLS: urls }).WEBHOOK_URLS).toHaveLength(2);
+  });
 });

@@ -48,6 +48,16 @@ const encryptionKey = z
   )
   .transform((v) => new Secret(v));
 
+/** Standard Webhooks' secret form: `whsec_` and 24-64 random bytes in base64 (the HMAC key). */
+const webhookSecret = z
+  .string()
+  .refine((v) => {
+    const key = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(v)?.[1];
+    const bytes = key ? Buffer.from(key, 'base64').length : 0;
+    return bytes >= 24 && bytes <= 64;
+  }, 'must be whsec_ followed by 24-64 bytes in base64 (echo "whsec_$(openssl rand -base64 32)")')
+  .transform((v) => new Secret(v));
+
 /** An image pinned by tag or digest: `latest` or no tag would let a redeploy change what users run. */
 const pinnedImage = z
   .string()
@@ -78,6 +88,9 @@ const common = {
   JOB_ATTEMPTS: positiveInt.default(8),
   BACKOFF_BASE_MS: positiveInt.default(1000),
   COST_PRICES_FILE: z.string().optional(),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(1000),
+  // The API lists them too: GET /v1/instances/{id}/deliveries shows each endpoint's state.
+  WEBHOOK_URLS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))).optional(),
 };
 
 const aws = {
@@ -99,6 +112,12 @@ export const apiEnvSchema = z.object({
   ...aws,
   LOG_GROUP: z.string().min(1).optional(),
   LOGS_FOLLOW_POLL_MS: positiveInt.default(1000),
+  METRICS_TOKEN: secret(16).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // Unset: on in production (see loadApiConfig), where a forged or mistaken click could delete instances.
+  BULL_BOARD_READ_ONLY: booleanFlag.optional(),
+  ADMIN_LOGIN_MAX_FAILURES: positiveInt.default(10),
+  ADMIN_LOGIN_LOCKOUT_SECONDS: positiveInt.default(15 * 60),
 });
 
 export const workerEnvSchema = z.object({
@@ -121,6 +140,9 @@ export const workerEnvSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(25),
   PLACEMENT_POLL_MS: positiveInt.default(5000),
   PLACEMENT_DEADLINE_MS: positiveInt.default(10 * 60_000),
+  // After placement the target is already healthy, so the URL normally answers at the first look; the
+  // margin covers a listener rule or a token still propagating, not a task that has to start.
+  REACHABLE_DEADLINE_MS: positiveInt.default(2 * 60_000),
   HEALTH_CHECK_GRACE_SECONDS: positiveInt.default(120),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
   HEALTH_FILE: z.string().optional(),
@@ -131,6 +153,13 @@ export const workerEnvSchema = z.object({
   // Longer than a spot scale-up (2-4 min) and ECS's own replacement of a task failing its health check.
   RECONCILE_UNHEALTHY_MS: positiveInt.default(10 * 60_000),
   RECONCILE_DRY_RUN: booleanFlag.default(false),
+  WEBHOOK_SECRET: webhookSecret.optional(),
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  WEBHOOK_BACKOFF_BASE_MS: positiveInt.default(5_000),
+  WEBHOOK_BACKOFF_MAX_MS: positiveInt.default(3_600_000),
+  // The Standard Webhooks guidance: retry for about a day, then give the event up.
+  WEBHOOK_RETRY_WINDOW_MS: positiveInt.default(24 * 3_600_000),
+  WEBHOOK_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
 });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
@@ -148,7 +177,7 @@ export interface RoutingConfig {
   margin: number;
 }
 
-export type ApiConfig = ApiEnv & { routing: RoutingConfig };
+export type ApiConfig = ApiEnv & { routing: RoutingConfig; bullBoardReadOnly: boolean };
 export type WorkerConfig = WorkerEnv & { routing: RoutingConfig };
 
 export class ConfigError extends Error {
@@ -188,11 +217,20 @@ function parseWith<S extends z.ZodType>(schema: S, env: Record<string, string | 
 
 export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
   const parsed = parseWith(apiEnvSchema, env);
-  return { ...parsed, routing: routingFrom(parsed) };
+  return {
+    ...parsed,
+    routing: routingFrom(parsed),
+    bullBoardReadOnly: parsed.BULL_BOARD_READ_ONLY ?? parsed.NODE_ENV === 'production',
+  };
 }
 
 export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
   const parsed = parseWith(workerEnvSchema, env);
+  if (parsed.WEBHOOK_URLS && !parsed.WEBHOOK_SECRET) {
+    throw new ConfigError(
+      `WEBHOOK_SECRET: required when WEBHOOK_URLS is set (${envDescriptions.WEBHOOK_SECRET})`,
+    );
+  }
   return { ...parsed, routing: routingFrom(parsed) };
 }
 

@@ -3,14 +3,16 @@
  *
  * - instance: one user's OpenClaw gateway: a Secrets Manager secret, a task definition family, an ALB
  *   target group and listener rule, and an ECS service running one task. Named by a short id.
- * - step: one idempotent unit of the create saga that makes or finds one resource (`secret`,
- *   `task-definition`, `target-group`, `listener-rule`, `service`, `placement`). Step ids are a persisted
- *   contract: never rename one.
+ * - step: one idempotent unit of the create saga that makes, finds or waits for one thing (`secret`,
+ *   `task-definition`, `target-group`, `listener-rule`, `service`, `placement`, `reachable`). Step ids are
+ *   a persisted contract: never rename one.
  * - checkpoint: the recorded output of a finished step (its ARNs), stored on the instance record, so a
  *   retry or another worker skips finished steps and hands their outputs to the next.
  * - saga: the ordered steps of a create; a delete undoes them in reverse, treating "already gone" as done.
  * - placement: ECS putting the service's task on a container instance; it may wait for the ASG to add
  *   an instance (2-4 minutes on AWS). Waiting is a delayed job, never a held worker slot.
+ * - reachable (the gate): the instance URL answers its health path with the gateway token through the
+ *   load balancer. Only then is the instance `running`.
  * - reservation: CapacityProviderReservation = M / N x 100, where N is the instances in the ASG and M
  *   the instances needed to run every task, including those waiting for capacity.
  * - idle instance: an ACTIVE container instance with its agent connected and no running or pending task.
@@ -24,6 +26,7 @@ export const STEP_IDS = [
   'listener-rule',
   'service',
   'placement',
+  'reachable',
 ] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
@@ -58,6 +61,19 @@ export interface StepRecord {
   output?: Record<string, string>;
 }
 
+/**
+ * What a delete could not remove and did not need to (housekeeping, e.g. INACTIVE task-definition
+ * revisions): recorded on the deleted instance, retried by the reconciler until it is gone.
+ */
+export interface Leftover {
+  step: StepId;
+  /** ARNs (or names) still there. */
+  resources: string[];
+  code: string;
+  message: string;
+  at: string;
+}
+
 export interface InstanceRecord {
   id: string;
   userId: string;
@@ -76,6 +92,13 @@ export interface InstanceRecord {
   updatedAt: string;
   runningAt: string | null;
   deletedAt: string | null;
+  /** Set by a delete that left housekeeping undone; emptied once the reconciler removed it. */
+  leftovers: Leftover[];
+  /**
+   * How many times the backend restored lost credentials (PUT .../credentials); absent before the first.
+   * The secret step writes rotation n's value under a token of its own, so a retry repeats it exactly.
+   */
+  credentialsRotation?: number;
 }
 
 export function emptySteps(): Record<StepId, StepRecord> {

@@ -40,8 +40,10 @@ export const envDescriptions = {
   WORKER_CONCURRENCY: 'jobs one worker process runs at once',
   JOB_ATTEMPTS: 'attempts per job before an instance is failed',
   BACKOFF_BASE_MS: 'first retry delay; doubles each attempt, with jitter',
-  PLACEMENT_POLL_MS: 'how often placement looks at a waiting task',
+  PLACEMENT_POLL_MS: 'how often placement and the reachability gate look again while they wait',
   PLACEMENT_DEADLINE_MS: 'how long placement waits before failing the instance',
+  REACHABLE_DEADLINE_MS:
+    'how long the instance URL may take to answer its health path with the gateway token, after placement',
   HEALTH_CHECK_GRACE_SECONDS: 'ECS health-check grace period of gateway services',
   SHUTDOWN_TIMEOUT_MS: 'how long a stopping worker lets running steps finish',
   HEALTH_FILE: 'file the worker touches every 10 s while its queues run, for container health checks',
@@ -52,6 +54,25 @@ export const envDescriptions = {
   RECONCILE_UNHEALTHY_MS: 'a running instance with no healthy task for this long is repaired',
   RECONCILE_DRY_RUN: 'report drift without changing anything',
   COST_PRICES_FILE: 'JSON file overriding the default us-west-2 prices',
+  REDIS_COMMAND_TIMEOUT_MS:
+    'bound on one Redis command of the API (which then answers 503) and of the worker store',
+  METRICS_TOKEN:
+    'bearer token Prometheus sends for /metrics; without it (and without METRICS_PORT) /metrics answers 401',
+  METRICS_PORT:
+    'serve /metrics on this separate port instead of the API port (keep it private; METRICS_TOKEN still applies when set)',
+  BULL_BOARD_READ_ONLY:
+    'Bull Board shows queues but refuses retries, removals and adds (default: true in production)',
+  ADMIN_LOGIN_MAX_FAILURES: 'failed admin logins per client address before it is locked out',
+  ADMIN_LOGIN_LOCKOUT_SECONDS: 'how long a locked-out address gets 429 on admin pages',
+  WEBHOOK_URLS: 'comma-separated http(s) endpoints that receive signed lifecycle webhooks; none when unset',
+  WEBHOOK_SECRET:
+    'Standard Webhooks signing secret, whsec_ and 24-64 bytes in base64; required with WEBHOOK_URLS',
+  WEBHOOK_TIMEOUT_MS: 'how long one webhook delivery waits for the receiver to answer',
+  WEBHOOK_BACKOFF_BASE_MS: 'first webhook retry delay; doubles each attempt, with jitter',
+  WEBHOOK_BACKOFF_MAX_MS: 'longest delay between two webhook attempts',
+  WEBHOOK_RETRY_WINDOW_MS: 'how long an event is retried before it is given up (expired)',
+  WEBHOOK_SWEEP_INTERVAL_MS:
+    'how often a sweep enqueues deliveries still owed whose enqueue was lost (a crash right after a transition)',
 } as const;
 
 /** Variables whose values are credentials: injected from a secret store, never logged. */
@@ -60,4 +81,6 @@ export const secretEnvNames = new Set([
   'ADMIN_PASSWORD',
   'DATA_ENCRYPTION_KEY',
   'DEFAULT_ANTHROPIC_API_KEY',
+  'METRICS_TOKEN',
+  'WEBHOOK_SECRET',
 ]);

@@ -39,5 +39,7 @@ export function parseRecord(hash: Record<string, string>): InstanceRecord | null
     updatedAt: hash.updatedAt ?? '',
     runningAt: hash.runningAt || null,
     deletedAt: hash.deletedAt || null,
+    leftovers: hash.leftovers ? JSON.parse(hash.leftovers) : [],
+    ...(hash.credentialsRotation ? { credentialsRotation: Number(hash.credentialsRotation) } : {}),
   };
 }

@@ -130,9 +130,14 @@ return {'full'}
 
 /**
  * Moves an instance to a new status when its current one is allowed, keeping the status indexes true.
- * KEYS: instance. ARGV: status-index prefix, new status, allowed statuses (comma list, or '*'),
- * fields to set (JSON).
- * Returns {'ok', previous, currentStep or ''} | {'conflict', current} | {'missing'}.
+ * When the status really changes and an event body is given, the lifecycle event is appended to the
+ * instance's webhook log in the same step: its sequence (the record's `eventSeq`) and id are assigned
+ * here, so an event exists exactly when its transition happened, and a repeated transition (a retried
+ * job, a second `markDeleted`) writes no second one.
+ * The instance also joins the owed set (score: the event's time), which the webhook sweep reads.
+ * KEYS: instance, webhook log, owed set. ARGV: status-index prefix, new status, allowed statuses (comma
+ * list, or '*'), fields to set (JSON), event body without id and sequence (a JSON object, or ''), now (ms).
+ * Returns {'ok', previous, currentStep or '', event sequence or 0} | {'conflict', current} | {'missing'}.
  */
 export const transitionScript = `
 local current = redis.call('HGET', KEYS[1], 'status')
@@ -155,7 +160,14 @@ local fields = cjson.decode(ARGV[4])
 for name, value in pairs(fields) do
   if value == cjson.null or value == '' then redis.call('HDEL', KEYS[1], name) else redis.call('HSET', KEYS[1], name, value) end
 end
-return {'ok', current, redis.call('HGET', KEYS[1], 'currentStep') or ''}
+local sequence = 0
+if ARGV[5] ~= '' and current ~= ARGV[2] then
+  sequence = redis.call('HINCRBY', KEYS[1], 'eventSeq', 1)
+  local id = 'evt_' .. redis.call('HGET', KEYS[1], 'id') .. '_' .. sequence
+  redis.call('RPUSH', KEYS[2], '{"id":"' .. id .. '","sequence":' .. sequence .. ',' .. string.sub(ARGV[5], 2))
+  redis.call('ZADD', KEYS[3], tonumber(ARGV[6]), redis.call('HGET', KEYS[1], 'id'))
+end
+return {'ok', current, redis.call('HGET', KEYS[1], 'currentStep') or '', sequence}
 `;
 
 /**
@@ -185,6 +197,32 @@ end
 return allocate(KEYS[1], KEYS[2], tonumber(ARGV[3]), ARGV[2])
 `;
 
+/**
+ * Gives a degraded instance whose credentials were lost new sealed ones and sets its create saga to run
+ * again from the given steps, all at once: the rotation count goes up (the secret step's token), the
+ * error is cleared (so a second request finds nothing to restore), and a job sequence is reserved.
+ * KEYS: instance. ARGV: the error code that means lost, sealed token, sealed key or '', updatedAt,
+ * pending step record (JSON), then the step ids to reset.
+ * Returns {'ok', rotation, job sequence} | {'conflict', status} | {'missing'}.
+ */
+export const restoreCredentialsScript = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'missing'} end
+local code = ''
+local raw = redis.call('HGET', KEYS[1], 'error')
+if raw then
+  local ok, decoded = pcall(cjson.decode, raw)
+  if ok and type(decoded) == 'table' and type(decoded.code) == 'string' then code = decoded.code end
+end
+if status ~= 'degraded' or code ~= ARGV[1] then return {'conflict', status} end
+redis.call('HDEL', KEYS[1], 'error', 'sealed:anthropicApiKey')
+redis.call('HSET', KEYS[1], 'sealed:gatewayToken', ARGV[2], 'updatedAt', ARGV[4])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'sealed:anthropicApiKey', ARGV[3]) end
+for i = 6, #ARGV do redis.call('HSET', KEYS[1], 'step:' .. ARGV[i], ARGV[5]) end
+local rotation = redis.call('HINCRBY', KEYS[1], 'credentialsRotation', 1)
+return {'ok', rotation, redis.call('HINCRBY', KEYS[1], 'jobSeq', 1)}
+`;
+
 /** Deletes the lock only when we still own it. KEYS: lock. ARGV: token. */
 export const releaseLockScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -199,9 +237,10 @@ return 0
 
 /** The scripts every store shares, by the command name each is registered under (prefixed: BullMQ defines its own). */
 const scripts = {
-  fleetTransition: { lua: transitionScript, numberOfKeys: 1 },
+  fleetTransition: { lua: transitionScript, numberOfKeys: 3 },
   fleetReleaseSlot: { lua: releaseSlotScript, numberOfKeys: 3 },
   fleetReassignSlot: { lua: reassignSlotScript, numberOfKeys: 2 },
+  fleetRestoreCredentials: { lua: restoreCredentialsScript, numberOfKeys: 1 },
   fleetReleaseLock: { lua: releaseLockScript, numberOfKeys: 1 },
   fleetRenewLock: { lua: renewLockScript, numberOfKeys: 1 },
 } as const;

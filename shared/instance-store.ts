@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RoutingConfig } from './config.js';
-import type { InstanceRecord, InstanceStatus, StepId, StepRecord } from './domain.js';
+import {
+  INSTANCE_STATUSES,
+  type InstanceRecord,
+  type InstanceStatus,
+  type Leftover,
+  STEP_IDS,
+  type StepId,
+  type StepRecord,
+} from './domain.js';
 import { pairsToHash, parseRecord } from './instance-record.js';
 import { registerInstanceScripts } from './instance-scripts.js';
 import { indexMember, makeKeys } from './redis-keys.js';
 import { makeRoutingSlots } from './routing-slots.js';
+import { CREDENTIALS_LOST, deletedEvent, type LifecycleEvent } from './webhooks/lifecycle-events.js';
 
 /** What subscribers of an instance's event channel receive: enough to redraw a progress view. */
 export interface InstanceEvent {
@@ -33,10 +42,12 @@ export interface SealedCredentials {
 }
 
 /** `create` writes this as the record's `jobSeq`: the first create job's sequence, without a HINCRBY. */
-const FIRST_JOB_SEQUENCE = 1;
+export const FIRST_JOB_SEQUENCE = 1;
 
 /** Deleted records stay readable (GET answers `deleted`) for a while, then expire. */
 export const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
+/** Expired index entries removed per sweep: bounded, so a sweep never stalls the call that runs it. */
+const SWEEP_BATCH = 100;
 
 /**
  * The instance store: one Redis hash per instance, a per-user pointer to the live instance, and
@@ -44,8 +55,37 @@ export const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
  * than in job data, so a delete, a retry or the reconciler can read what a create made even after its
  * job is gone.
  */
-export function makeInstanceStore(redis: Redis, options: { prefix: string; routing: RoutingConfig }) {
+export function makeInstanceStore(
+  redis: Redis,
+  options: {
+    prefix: string;
+    routing: RoutingConfig;
+    deletedRetentionSeconds?: number;
+    /**
+     * Told of each lifecycle event a transition wrote (the worker enqueues its webhook deliveries here).
+     * Must not throw: the transition is done whatever happens to the delivery.
+     */
+    onLifecycleEvent?: (instanceId: string, sequence: number) => Promise<void>;
+  },
+) {
   const keys = makeKeys(options.prefix);
+  const retentionSeconds = options.deletedRetentionSeconds ?? DELETED_RETENTION_SECONDS;
+  const allIndexes = [keys.indexAll, ...INSTANCE_STATUSES.map((s) => keys.indexStatus(s))];
+
+  /** Takes index members out of every index (a member is in `all` and in one status index). */
+  async function unindex(members: readonly string[]): Promise<void> {
+    if (members.length === 0) return;
+    const pipeline = redis.pipeline();
+    for (const index of allIndexes) pipeline.zrem(index, ...members);
+    pipeline.zrem(keys.indexExpiring, ...members);
+    await pipeline.exec();
+  }
+
+  /** Index entries whose record has expired by now leave the indexes with it. */
+  async function sweepExpired(now = Date.now()): Promise<void> {
+    const due = await redis.zrangebyscore(keys.indexExpiring, '-inf', now, 'LIMIT', 0, SWEEP_BATCH);
+    await unindex(due);
+  }
   const statusIndexPrefix = keys.indexStatus('');
   const instancePrefix = keys.instance('');
   const scripts = registerInstanceScripts(redis, options.routing.listeners);
@@ -135,40 +175,67 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       return { kind: 'created', instance, jobSequence: FIRST_JOB_SEQUENCE };
     },
 
+    /**
+     * Newest first. Reads one live record past the page, so `nextCursor` is set only when another
+     * page has something in it; an index entry whose record has gone (expired) is skipped and removed.
+     */
     async list(query: { status?: InstanceStatus; cursor?: string; limit: number }) {
+      await sweepExpired();
       const index = query.status ? keys.indexStatus(query.status) : keys.indexAll;
-      const max = query.cursor ? `(${query.cursor}` : '+';
-      const members = await redis.zrange(index, max, '-', 'BYLEX', 'REV', 'LIMIT', 0, query.limit);
-      const pipeline = redis.pipeline();
-      for (const member of members) pipeline.hgetall(keys.instance(member.slice(16)));
-      const replies = (await pipeline.exec()) ?? [];
-      const items = replies
-        .map(([, hash]) => parseRecord(hash as Record<string, string>))
-        .filter((r) => r !== null);
-      const nextCursor = members.length === query.limit ? members[members.length - 1]! : null;
+      let max = query.cursor ? `(${query.cursor}` : '+';
+      const live: { member: string; record: InstanceRecord }[] = [];
+      while (live.length <= query.limit) {
+        const want = query.limit + 1 - live.length;
+        const members = await redis.zrange(index, max, '-', 'BYLEX', 'REV', 'LIMIT', 0, want);
+        const pipeline = redis.pipeline();
+        for (const member of members) pipeline.hgetall(keys.instance(member.slice(16)));
+        const replies = (await pipeline.exec()) ?? [];
+        const gone: string[] = [];
+        members.forEach((member, i) => {
+          const record = parseRecord(replies[i]?.[1] as Record<string, string>);
+          if (record) live.push({ member, record });
+          else gone.push(member);
+        });
+        await unindex(gone);
+        if (members.length < want) break;
+        max = `(${members[members.length - 1]!}`;
+      }
+      const items = live.slice(0, query.limit).map((l) => l.record);
+      const nextCursor = live.length > query.limit ? live[query.limit - 1]!.member : null;
       return { items, nextCursor };
     },
 
-    /** Atomic status change, allowed only from the given statuses; publishes the change. */
+    /**
+     * Atomic status change, allowed only from the given statuses; publishes the change. With `event`, the
+     * lifecycle event is logged in the same atomic step when the status really changes (see the script).
+     */
     async transition(
       id: string,
       to: InstanceStatus,
       from: readonly InstanceStatus[] | '*',
       fields: Record<string, string | null> = {},
+      event?: LifecycleEvent,
     ): Promise<TransitionResult> {
-      const at = new Date().toISOString();
+      const now = new Date();
+      const at = now.toISOString();
+      const body = event ? JSON.stringify({ type: event.type, timestamp: at, data: event.data }) : '';
       const reply = (await scripts.fleetTransition(
         keys.instance(id),
+        keys.webhookLog(id),
+        keys.webhookOwed,
         statusIndexPrefix,
         to,
         from === '*' ? '*' : from.join(','),
         JSON.stringify({ updatedAt: at, ...fields }),
-      )) as ['missing'] | ['conflict', string] | ['ok', string, string];
+        body,
+        String(now.getTime()),
+      )) as ['missing'] | ['conflict', string] | ['ok', string, string, number];
       if (reply[0] === 'missing') return { ok: false, reason: 'missing' };
       if (reply[0] === 'conflict')
         return { ok: false, reason: 'conflict', current: reply[1] as InstanceStatus };
       const currentStep = (reply[2] || null) as StepId | null;
       await publish({ id, status: to, currentStep, at });
+      if (reply[3] > 0) await options.onLifecycleEvent?.(id, reply[3]);
       return { ok: true, previous: reply[1] as InstanceStatus };
     },
 
@@ -210,26 +277,100 @@ export function makeInstanceStore(redis: Redis, options: { prefix: string; routi
       await redis.hdel(keys.instance(id), 'sealed:gatewayToken', 'sealed:anthropicApiKey');
     },
 
+    /**
+     * New credentials for an instance degraded by `credentials_lost`: sealed onto the record, its create
+     * saga set to run again from the secret step (every step after it too: the shared step list), the
+     * rotation counted and a job sequence reserved, in one atomic step. A second call finds nothing lost.
+     */
+    async restoreCredentials(
+      id: string,
+      sealed: SealedCredentials,
+    ): Promise<
+      | { ok: true; rotation: number; jobSequence: number }
+      | { ok: false; reason: 'missing' }
+      | { ok: false; reason: 'conflict'; current: InstanceStatus }
+    > {
+      const pending: StepRecord = { state: 'pending', attempts: 0 };
+      const reply = (await scripts.fleetRestoreCredentials(
+        keys.instance(id),
+        CREDENTIALS_LOST,
+        sealed.gatewayToken,
+        sealed.anthropicApiKey ?? '',
+        new Date().toISOString(),
+        JSON.stringify(pending),
+        ...STEP_IDS.slice(STEP_IDS.indexOf('secret')),
+      )) as ['missing'] | ['conflict', string] | ['ok', number, number];
+      if (reply[0] === 'missing') return { ok: false, reason: 'missing' };
+      if (reply[0] === 'conflict')
+        return { ok: false, reason: 'conflict', current: reply[1] as InstanceStatus };
+      return { ok: true, rotation: reply[1], jobSequence: reply[2] };
+    },
+
     /** A fresh job sequence number, so a retry or repair can enqueue a new create job next to an old one. */
     async nextJobSequence(id: string): Promise<number> {
       return redis.hincrby(keys.instance(id), 'jobSeq', 1);
     },
 
-    /** Ends an instance: frees its user and routing slot, forgets credentials, keeps the record a while. */
-    async markDeleted(instance: InstanceRecord): Promise<void> {
+    /**
+     * Ends an instance: frees its user and routing slot, forgets credentials, keeps the record a while.
+     * Leftovers (housekeeping the delete could not do) go on the record and into the index the
+     * reconciler retries from.
+     */
+    async markDeleted(instance: InstanceRecord, leftovers: readonly Leftover[] = []): Promise<void> {
       // The slot first: whoever sees `deleted` (a caller polling, the API's capacity) sees it free too.
       // Its AWS resources are gone by now, so a new instance may take the slot at once.
       await slots.release(instance);
-      const result = await this.transition(instance.id, 'deleted', '*', {
-        deletedAt: new Date().toISOString(),
-        currentStep: null,
-        'sealed:gatewayToken': null,
-        'sealed:anthropicApiKey': null,
-      });
+      const result = await this.transition(
+        instance.id,
+        'deleted',
+        '*',
+        {
+          deletedAt: new Date().toISOString(),
+          currentStep: null,
+          'sealed:gatewayToken': null,
+          'sealed:anthropicApiKey': null,
+          ...(leftovers.length > 0 ? { leftovers: JSON.stringify(leftovers) } : {}),
+        },
+        deletedEvent(instance),
+      );
       if (!result.ok) return;
+      if (leftovers.length > 0) await redis.hset(keys.leftovers, instance.id, JSON.stringify(leftovers));
       const pointer = keys.user(instance.userId);
       if ((await redis.get(pointer)) === instance.id) await redis.del(pointer);
-      await redis.expire(keys.instance(instance.id), DELETED_RETENTION_SECONDS);
+      // The record and its index entries expire together (sweepExpired, run by list and here).
+      const member =
+        (await redis.hget(keys.instance(instance.id), 'indexMember')) ??
+        indexMember(Date.parse(instance.createdAt), instance.id);
+      // Its webhook history stays readable (GET .../deliveries) as long as the record.
+      const expiring = redis.multi();
+      for (const key of [
+        keys.instance(instance.id),
+        keys.webhookLog(instance.id),
+        keys.webhookNext(instance.id),
+        keys.webhookAttempts(instance.id),
+      ]) {
+        expiring.expire(key, retentionSeconds);
+      }
+      await expiring.zadd(keys.indexExpiring, Date.now() + retentionSeconds * 1000, member).exec();
+      await sweepExpired();
+    },
+
+    /** Every deleted instance's leftovers still to remove, by instance id. */
+    async pendingLeftovers(): Promise<Map<string, Leftover[]>> {
+      const raw = await redis.hgetall(keys.leftovers);
+      return new Map(Object.entries(raw).map(([id, json]) => [id, JSON.parse(json) as Leftover[]]));
+    },
+
+    /** What is left of an instance's leftovers after a retry: none drops it from the index. */
+    async updateLeftovers(id: string, remaining: readonly Leftover[]): Promise<void> {
+      const json = JSON.stringify(remaining);
+      const multi = redis.multi();
+      if (remaining.length === 0) multi.hdel(keys.leftovers, id);
+      else multi.hset(keys.leftovers, id, json);
+      // Only on a record still kept (deleted ones expire): never a half-written hash.
+      if ((await redis.hexists(keys.instance(id), 'id')) === 1)
+        multi.hset(keys.instance(id), 'leftovers', json);
+      await multi.exec();
     },
 
     reassignRoutingSlot: slots.reassign,

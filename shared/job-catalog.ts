@@ -15,10 +15,19 @@ const instanceJob = z.object({
   reason: z.string().max(200).optional(),
 });
 
+/** One webhook delivery: an instance's events owed to one endpoint, from `sequence` (its trigger) on. */
+const webhookJob = z.object({
+  instanceId: z.string().regex(INSTANCE_ID_PATTERN),
+  /** The endpoint's key (see shared/webhooks/endpoints.ts): a digest of its URL, never the URL itself. */
+  endpoint: z.string().regex(/^[0-9a-f]{12}$/),
+  sequence: z.number().int().positive(),
+});
+
 export const QUEUE_NAMES = {
   instances: 'instances',
   capacity: 'capacity',
   reconcile: 'reconcile',
+  webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -27,14 +36,19 @@ export const jobCatalog = {
   delete: { queue: QUEUE_NAMES.instances, schema: instanceJob },
   'sample-capacity': { queue: QUEUE_NAMES.capacity, schema: z.object({}).passthrough() },
   reconcile: { queue: QUEUE_NAMES.reconcile, schema: z.object({}).passthrough() },
+  'deliver-webhook': { queue: QUEUE_NAMES.webhooks, schema: webhookJob },
+  'sweep-webhooks': { queue: QUEUE_NAMES.webhooks, schema: z.object({}).passthrough() },
 } as const;
 
 export type JobName = keyof typeof jobCatalog;
 export type JobPayload<K extends JobName> = z.infer<(typeof jobCatalog)[K]['schema']>;
 export type InstanceJobPayload = z.infer<typeof instanceJob>;
+export type WebhookJobPayload = z.infer<typeof webhookJob>;
 
 /** Job ids are deterministic so a double enqueue is a no-op; the sequence lets a retry add a fresh job. */
 export const jobIds = {
   create: (instanceId: string, sequence: number) => `create-${instanceId}-${sequence}`,
   delete: (instanceId: string) => `delete-${instanceId}`,
+  /** One per event and endpoint: enqueueing an event's delivery twice is a no-op. */
+  deliverWebhook: (p: WebhookJobPayload) => `webhook-${p.instanceId}-${p.endpoint}-${p.sequence}`,
 };

@@ -1,6 +1,13 @@
 import { Queue, type QueueOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type InstanceJobPayload, jobIds, QUEUE_NAMES, type QueueName } from './job-catalog.js';
+import {
+  type InstanceJobPayload,
+  jobIds,
+  QUEUE_NAMES,
+  type QueueName,
+  type WebhookJobPayload,
+} from './job-catalog.js';
+import type { WebhookEndpoint } from './webhooks/endpoints.js';
 
 /**
  * The queues, one place. Completed jobs are kept for a day (Bull Board shows an instance's history),
@@ -48,3 +55,36 @@ export function makeInstanceQueue(connection: Redis, prefix: string, options: In
   };
 }
 export type InstanceQueue = ReturnType<typeof makeInstanceQueue>;
+
+/**
+ * Webhook deliveries: one job per event and endpoint. Retries use the `webhook` backoff strategy the
+ * webhook worker defines (exponential, capped); the attempts only bound the job, since the worker gives
+ * an event up once it is older than WEBHOOK_RETRY_WINDOW_MS.
+ */
+export const WEBHOOK_JOB_ATTEMPTS = 500;
+
+export function makeWebhookQueue(connection: Redis, prefix: string, endpoints: readonly WebhookEndpoint[]) {
+  const queue = makeQueue(QUEUE_NAMES.webhooks, connection, prefix);
+  const job = (payload: WebhookJobPayload) => ({
+    name: 'deliver-webhook' as const,
+    data: payload,
+    opts: {
+      jobId: jobIds.deliverWebhook(payload),
+      attempts: WEBHOOK_JOB_ATTEMPTS,
+      backoff: { type: 'webhook' },
+    },
+  });
+  return {
+    queue,
+    /** Enqueues the delivery of an instance's event `sequence` to every endpoint. */
+    async enqueue(instanceId: string, sequence: number) {
+      await queue.addBulk(endpoints.map((e) => job({ instanceId, endpoint: e.key, sequence })));
+    },
+    /** One endpoint's delivery from `sequence` on (the sweep's); a no-op while that job exists. */
+    async enqueueFor(payload: WebhookJobPayload) {
+      await queue.addBulk([job(payload)]);
+    },
+    close: () => queue.close(),
+  };
+}
+export type WebhookQueue = ReturnType<typeof makeWebhookQueue>;

@@ -11,7 +11,8 @@ export function reconcileKeys(prefix: string) {
   return {
     report: `${base}:report`,
     counters: `${base}:counters`,
-    /** Target groups and rules carry no creation time: when the reconciler first saw each (ms). */
+    /** Target groups and rules carry no creation time (nor, from some implementations, services and task
+     * definitions): when the reconciler first saw each (ms). */
     firstSeen: `${base}:first-seen`,
     /** Running instances whose service has no healthy task: since when (ms). */
     unhealthySince: `${base}:unhealthy-since`,
@@ -31,6 +32,8 @@ export type ReconcileActionKind =
   | 'repair'
   /** Out of repair attempts, or not repairable: failed with the reason. */
   | 'fail'
+  /** A running instance whose secret is gone: degraded (credentials_lost) until the backend PUTs new ones. */
+  | 'credentials-lost'
   /** Queued, provisioning, degraded or deleting with no job: its job enqueued again. */
   | 'reenqueue';
 

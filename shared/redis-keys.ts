@@ -8,6 +8,8 @@ export function makeKeys(prefix: string) {
     user: (userId: string) => `${prefix}:user:${userId}`,
     indexAll: `${prefix}:idx:all`,
     indexStatus: (status: string) => `${prefix}:idx:status:${status}`,
+    /** Index members of records set to expire (score = when, ms), so their index entries go with them. */
+    indexExpiring: `${prefix}:idx:expiring`,
     events: (id: string) => `${prefix}:events:${id}`,
     lock: (id: string) => `${prefix}:lock:${id}`,
     routing: (listenerArn: string) => `${prefix}:route:${listenerArn}`,
@@ -15,6 +17,22 @@ export function makeKeys(prefix: string) {
     routingNext: (listenerArn: string) => `${prefix}:route-next:${listenerArn}`,
     /** Listeners found full (hash ARN -> the capacity they were full at), so creates skip them. */
     routingFull: `${prefix}:route-full`,
+    /** Deleted instances whose delete left housekeeping undone (hash id -> leftovers JSON), for the reconciler. */
+    leftovers: `${prefix}:leftovers`,
+    /** Failed admin logins per client address (rate-limiter-flexible appends `:<address>`). */
+    adminLoginFailures: `${prefix}:admin-login-failures`,
+    /** One API caller's Idempotency-Key (both hashed): its in-flight mark, then its sealed response. */
+    idempotency: (callerHash: string, keyHash: string) => `${prefix}:idem:${callerHash}:${keyHash}`,
+    /** An instance's lifecycle events (list, oldest first; event n is at index n - 1), as signed bodies. */
+    webhookLog: (id: string) => `${prefix}:wh:log:${id}`,
+    /** Per endpoint (hash endpoint key -> sequence): the next event of this instance it is owed. */
+    webhookNext: (id: string) => `${prefix}:wh:next:${id}`,
+    /** Delivery attempts of an instance's events (list of JSON, oldest first, bounded). */
+    webhookAttempts: (id: string) => `${prefix}:wh:tries:${id}`,
+    /** Instances with events possibly still owed (sorted set, score = newest event ms): the sweep's list. */
+    webhookOwed: `${prefix}:wh:owed`,
+    /** One delivery job per instance and endpoint at a time: what keeps events in order. */
+    webhookLock: (id: string, endpoint: string) => `${prefix}:wh:lock:${id}:${endpoint}`,
   };
 }
 

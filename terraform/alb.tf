@@ -92,6 +92,15 @@ resource "aws_lb_listener" "http" {
   port              = 80
   protocol          = "HTTP"
 
+  # Plain HTTP only when asked for: without a certificate the API token, the admin password, users'
+  # Anthropic keys and gateway tokens would all cross the internet unencrypted.
+  lifecycle {
+    precondition {
+      condition     = var.certificate_arn != null || var.allow_plain_http
+      error_message = "Set certificate_arn (an ACM certificate), or allow_plain_http = true for a test stack."
+    }
+  }
+
   # Unmatched paths get a plain 404; with a certificate, everything moves to HTTPS.
   default_action {
     type = local.https_enabled ? "redirect" : "fixed-response"

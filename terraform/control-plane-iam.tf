@@ -227,6 +227,10 @@ data "aws_iam_policy_document" "worker" {
       "secretsmanager:CreateSecret",
       "secretsmanager:DescribeSecret",
       "secretsmanager:DeleteSecret",
+      "secretsmanager:PutSecretValue",
+      "secretsmanager:RestoreSecret",
+      # The reachability gate reads the gateway token back (Redis keeps no copy once the secret exists).
+      "secretsmanager:GetSecretValue",
     ]
     resources = [local.instance_secrets]
   }

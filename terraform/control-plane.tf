@@ -22,6 +22,7 @@ locals {
     GATEWAY_IMAGE      = "${aws_ecr_repository.gateway.repository_url}:${var.gateway_image_tag}"
     LOG_GROUP          = aws_cloudwatch_log_group.gateways.name
     HEALTH_FILE        = "/tmp/openclaw-worker.health"
+    WEBHOOK_URLS       = join(",", var.webhook_urls)
   }
 
   api_environment = {
@@ -36,18 +37,21 @@ locals {
     LOG_GROUP  = aws_cloudwatch_log_group.gateways.name
     # The ALB appends the caller's address to X-Forwarded-For; the signup rate limit keys on it.
     TRUSTED_PROXY_HOPS = "1"
+    WEBHOOK_URLS       = join(",", var.webhook_urls)
   }
 
   # Credentials reach the containers only as ECS secrets (resolved by the execution role at start).
   worker_secrets = {
     DATA_ENCRYPTION_KEY       = aws_secretsmanager_secret.control_plane["DATA_ENCRYPTION_KEY"].arn
     DEFAULT_ANTHROPIC_API_KEY = aws_secretsmanager_secret.control_plane["DEFAULT_ANTHROPIC_API_KEY"].arn
+    WEBHOOK_SECRET            = aws_secretsmanager_secret.control_plane["WEBHOOK_SECRET"].arn
   }
 
   api_secrets = {
     API_TOKEN           = aws_secretsmanager_secret.control_plane["API_TOKEN"].arn
     ADMIN_PASSWORD      = aws_secretsmanager_secret.control_plane["ADMIN_PASSWORD"].arn
     DATA_ENCRYPTION_KEY = aws_secretsmanager_secret.control_plane["DATA_ENCRYPTION_KEY"].arn
+    METRICS_TOKEN       = aws_secretsmanager_secret.control_plane["METRICS_TOKEN"].arn
   }
 }
 

@@ -204,6 +204,41 @@ describe('seed: ECS on EC2 Spot', () => {
     expect(https).toMatchObject({ protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
   });
 
+  it('HTTPS by default: a certificate is required unless allow_plain_http, and HTTP then redirects to HTTPS', () => {
+    expect(tf.variables.get('allow_plain_http')).toMatchObject({ default: false, type: ref('bool') });
+    expect(variableDefault(tf, 'certificate_arn')).toBeNull();
+    const http = resource(tf, 'aws_lb_listener', 'http');
+    // The plan fails without a certificate unless plain HTTP is asked for.
+    const precondition = block(block(http, 'lifecycle'), 'precondition');
+    expect(precondition?.condition).toBe(ref('var.certificate_arn != null || var.allow_plain_http'));
+    expect(resource(tf, 'aws_lb_listener', 'https').count).toBe(
+      ref('local.https_enabled ? var.alb_count : 0'),
+    );
+    expect(tf.locals.https_enabled).toBe(ref('var.certificate_arn != null'));
+    // With a certificate, every HTTP request is answered with a permanent redirect to HTTPS on 443.
+    const action = block(http, 'default_action');
+    expect(action?.type).toBe(ref('local.https_enabled ? "redirect" : "fixed-response"'));
+    const redirect = dynamicBlock(action, 'redirect');
+    expect(redirect?.for_each).toBe(ref('local.https_enabled ? [1] : []'));
+    expect(block(redirect, 'content')).toEqual({ protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' });
+    // User routes and the API's sit on the HTTPS listener when there is one.
+    expect(tf.locals.user_listener_arns).toBe(
+      ref('local.https_enabled ? aws_lb_listener.https[*].arn : aws_lb_listener.http[*].arn'),
+    );
+  });
+
+  it('never routes /metrics through the public load balancer', () => {
+    const paths = variableDefault(tf, 'api_paths') as string[];
+    expect(paths.some((p) => p.startsWith('/metrics'))).toBe(false);
+    const validation = (tf.variables.get('api_paths') as { validation: { condition: string }[] })
+      .validation[0]!;
+    // The validation's own regex, run on what an operator might add.
+    const pattern = /regex\("(.+?)", p\)/.exec(validation.condition)![1]!.replaceAll('\\\\', '\\');
+    const refused = new RegExp(pattern);
+    for (const bad of ['/metrics', '/metrics*', '/*']) expect(refused.test(bad), bad).toBe(true);
+    for (const good of paths) expect(refused.test(good), good).toBe(false);
+  });
+
   it('gateway tasks accept the gateway port from the ALB security group only', () => {
     const tasksIngress = resourcesOf(tf, 'aws_vpc_security_group_ingress_rule').filter(
       ([, rule]) => rule.security_group_id === ref('aws_security_group.tasks.id'),

@@ -51,9 +51,21 @@ variable "alb_count" {
 }
 
 variable "certificate_arn" {
-  description = "ACM certificate for HTTPS listeners; null serves HTTP only."
+  description = "ACM certificate for the HTTPS listeners. Required unless allow_plain_http = true: tokens, passwords and users' API keys cross these listeners."
   type        = string
   default     = null
+}
+
+variable "allow_plain_http" {
+  description = "Serve HTTP only, without a certificate: for a throwaway test stack, never for real users."
+  type        = bool
+  default     = false
+}
+
+variable "webhook_urls" {
+  description = "Endpoints of the signup backend that receive signed lifecycle webhooks (WEBHOOK_URLS); none when empty."
+  type        = list(string)
+  default     = []
 }
 
 variable "alb_idle_timeout" {
@@ -173,7 +185,14 @@ variable "api_health_check_path" {
 variable "api_paths" {
   description = "Paths the first ALB forwards to the API (signup page, /v1 routes, admin, docs)."
   type        = list(string)
-  default     = ["/", "/v1/*", "/signup*", "/admin/*", "/dashboard*", "/docs*", "/openapi.json", "/metrics", "/healthz", "/readyz"]
+  default     = ["/", "/v1/*", "/signup*", "/admin/*", "/dashboard*", "/docs*", "/openapi.json", "/healthz", "/readyz"]
+
+  # /metrics shows account ids, listener ARNs, fleet size and cost: Prometheus scrapes the API tasks
+  # inside the VPC (METRICS_PORT or METRICS_TOKEN), never through the internet-facing ALB.
+  validation {
+    condition     = alltrue([for p in var.api_paths : !can(regex("^/(metrics|\\*)", p))])
+    error_message = "api_paths must not route /metrics (or everything, /*) through the public load balancer."
+  }
 }
 
 variable "api_desired_count" {

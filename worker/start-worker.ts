@@ -6,14 +6,17 @@ import { makeSealer } from '../shared/crypto.js';
 import { makeInstanceStore } from '../shared/instance-store.js';
 import { QUEUE_NAMES } from '../shared/job-catalog.js';
 import { type Logger, makeLogger } from '../shared/logger.js';
-import { makeInstanceQueue, makeQueue } from '../shared/queues.js';
+import { makeInstanceQueue, makeQueue, makeWebhookQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
+import { webhookEndpoints } from '../shared/webhooks/endpoints.js';
 import { registerCapacitySampler, startCapacityWorker } from './capacity/capacity-worker.js';
 import { systemClock, type WorkerContext } from './context.js';
 import { startHealthFile } from './health-file.js';
 import { makeInstanceProcessor } from './processors/instances.js';
 import type { ReconcileOptions } from './reconciler/reconcile-context.js';
 import { registerReconciler, startReconcileWorker } from './reconciler/register-reconciler.js';
+import { makeLifecycleEventHook } from './webhooks/lifecycle-hook.js';
+import { registerWebhookSweep, startWebhookWorker } from './webhooks/start-webhook-worker.js';
 
 export interface RunningWorker {
   /** Stops taking jobs, lets running steps finish within SHUTDOWN_TIMEOUT_MS, closes every connection. */
@@ -31,17 +34,32 @@ export async function startWorker(
   const log = overrides.logger ?? makeLogger({ level: config.LOG_LEVEL, name: 'worker' });
   // The store's connection carries only the store's scripts: one that BullMQ also loads its ~50 scripts
   // into makes every ioredis pipeline (a checkpoint is one) copy them all, ~4% of the worker's CPU.
-  const redis = makeRedis(config.REDIS_URL, { name: 'openclaw-worker-store' });
+  // The store's commands wait out a short Redis restart but never hang a step for a whole outage (5x the
+  // API's bound: a failed step is retried, a failed request is the client's). BullMQ's connection keeps
+  // `maxRetriesPerRequest: null` and no timeout: its Workers block, pause while Redis is away and
+  // resume on reconnect, and their jobs stay in Redis meanwhile.
+  const redis = makeRedis(config.REDIS_URL, {
+    name: 'openclaw-worker-store',
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS * 5,
+  });
   const queueConnection = makeRedis(config.REDIS_URL, { name: 'openclaw-worker-queue' });
   for (const connection of [redis, queueConnection]) {
     connection.on('error', (error) => log.warn({ reason: error.message }, 'redis connection error'));
   }
   const aws = makeAwsClients(config);
   const stopping = new AbortController();
+  // Lifecycle webhooks: each event a transition logs is enqueued for every endpoint right after it.
+  const endpoints = webhookEndpoints(config.WEBHOOK_URLS);
+  const webhookQueue = makeWebhookQueue(queueConnection, config.QUEUE_PREFIX, endpoints);
+  const onLifecycleEvent = makeLifecycleEventHook(webhookQueue, endpoints.length, log);
   const ctx: WorkerContext = {
     aws,
     redis,
-    store: makeInstanceStore(redis, { prefix: config.QUEUE_PREFIX, routing: config.routing }),
+    store: makeInstanceStore(redis, {
+      prefix: config.QUEUE_PREFIX,
+      routing: config.routing,
+      onLifecycleEvent,
+    }),
     sealer: makeSealer(config.DATA_ENCRYPTION_KEY.reveal()),
     log,
     clock: systemClock,
@@ -84,18 +102,41 @@ export async function startWorker(
   const capacityQueue = makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX);
   await registerCapacitySampler(capacityQueue, config.SAMPLE_INTERVAL_MS);
   const sampler = startCapacityWorker(
-    { aws, redis, store: ctx.store, config, log: log.child({ queue: QUEUE_NAMES.capacity }) },
+    {
+      aws,
+      redis,
+      store: ctx.store,
+      config,
+      log: log.child({ queue: QUEUE_NAMES.capacity }),
+      queues: [instanceQueue.queue, reconcileQueue, capacityQueue],
+    },
     queueConnection,
     name,
   );
   sampler.on('error', (error) => log.error({ reason: error.message }, 'capacity worker error'));
+  // Webhook deliveries (worker/webhooks). It runs without endpoints too: its sweep then empties the owed
+  // set, which every logged event joins.
+  await registerWebhookSweep(webhookQueue.queue, config.WEBHOOK_SWEEP_INTERVAL_MS);
+  const webhooks = startWebhookWorker(
+    {
+      redis,
+      keys: ctx.store.keys,
+      config,
+      log: log.child({ queue: QUEUE_NAMES.webhooks }),
+      clock: systemClock,
+      endpoints,
+      queue: webhookQueue,
+    },
+    queueConnection,
+    name,
+  );
+  webhooks.on('error', (error) => log.error({ reason: error.message }, 'webhook worker error'));
+  const workers = [worker, reconciler, sampler, webhooks];
   // Every worker's connections finish their handshake before start() returns, so a close right after
   // start never races a handshake still in flight.
-  await Promise.all([reconciler.waitUntilReady(), sampler.waitUntilReady()]);
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
   const health = config.HEALTH_FILE
-    ? startHealthFile(config.HEALTH_FILE, () =>
-        [worker, reconciler, sampler].every((w) => w.isRunning() && !w.closing),
-      )
+    ? startHealthFile(config.HEALTH_FILE, () => workers.every((w) => w.isRunning() && !w.closing))
     : null;
   log.info(
     { concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX },
@@ -109,9 +150,7 @@ export async function startWorker(
         // Running sagas finish the step in flight, then hand their job back to the queue.
         stopping.abort();
         await health?.stop();
-        const graceful = Promise.all([worker.close(), reconciler.close(), sampler.close()]).then(
-          () => 'closed' as const,
-        );
+        const graceful = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<'timeout'>((resolve) => {
           timer = setTimeout(() => resolve('timeout'), config.SHUTDOWN_TIMEOUT_MS);
@@ -123,9 +162,14 @@ export async function startWorker(
             { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
             'running jobs did not finish in time: they will be taken over',
           );
-          await Promise.all([worker.close(true), reconciler.close(true), sampler.close(true)]);
+          await Promise.all(workers.map((w) => w.close(true)));
         }
-        await Promise.allSettled([instanceQueue.close(), reconcileQueue.close(), capacityQueue.close()]);
+        await Promise.allSettled([
+          instanceQueue.close(),
+          reconcileQueue.close(),
+          capacityQueue.close(),
+          webhookQueue.close(),
+        ]);
         await Promise.allSettled([redis.quit(), queueConnection.quit()]);
         aws.destroy();
         log.info('worker stopped');

@@ -9,12 +9,12 @@ import type { InstanceStore } from '../../shared/instance-store.js';
 import { readReconcileReport } from '../../shared/reconcile-report.js';
 import { currentCost, currentHeadroom, projection } from './cost-view.js';
 import { renderDashboard } from './dashboard-page.js';
-import { makeMetricsRegistry } from './metrics.js';
+import { type MetricsAccess, makeMetricsApp } from './metrics-route.js';
 
 /**
  * Capacity, cost, the dashboard and /metrics, as one sub-app. Auth is the parent's: `/v1/*` behind the
- * bearer token, `/dashboard` behind admin basic auth. `/metrics` is open unless `metricsToken` is set,
- * then it wants `Authorization: Bearer <token>` (Prometheus' `authorization` scrape setting).
+ * bearer token, `/dashboard` behind admin basic auth. `/metrics` checks its own token (see
+ * MetricsAccess); `metrics: 'elsewhere'` leaves it out, when METRICS_PORT serves it.
  */
 export interface CapacityRoutesDeps {
   redis: Redis;
@@ -24,7 +24,8 @@ export interface CapacityRoutesDeps {
   queues: readonly Queue[];
   /** The price book (defaults merged with COST_PRICES_FILE); default: us-west-2 defaults. */
   prices?: PriceBook;
-  metricsToken?: string;
+  /** Default `{}`: /metrics is mounted and answers 401 to every scrape. */
+  metrics?: MetricsAccess | 'elsewhere';
   refreshSeconds?: number;
   now?: () => number;
 }
@@ -54,13 +55,6 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
   const app = new Hono();
   const samples = makeSampleStore(deps.redis, { prefix: deps.prefix });
   const now = deps.now ?? (() => Date.now());
-  const metrics = makeMetricsRegistry({
-    redis: deps.redis,
-    prefix: deps.prefix,
-    queues: deps.queues,
-    samples,
-    store: deps.store,
-  });
 
   async function prices(): Promise<PriceBook> {
     const base = deps.prices ?? defaultPriceBook;
@@ -156,13 +150,7 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
     return c.html(html);
   });
 
-  app.get('/metrics', async (c) => {
-    if (deps.metricsToken && c.req.header('authorization') !== `Bearer ${deps.metricsToken}`) {
-      return c.json(problem('unauthorized', 'A bearer token is required for /metrics'), 401);
-    }
-    const body = await metrics.render();
-    return c.body(body, 200, { 'content-type': metrics.registry.contentType });
-  });
+  if (deps.metrics !== 'elsewhere') app.route('/', makeMetricsApp(deps, deps.metrics ?? {}));
 
   return app;
 }

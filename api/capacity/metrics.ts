@@ -9,18 +9,17 @@ import { readReconcileReport } from '../../shared/reconcile-report.js';
 /**
  * Prometheus metrics, one registry per app instance (never prom-client's global one), collected on
  * scrape: queue counts from BullMQ, capacity figures from the latest sample, routing slots from the
- * store, and duration histograms from the Redis buckets every worker process writes to (so any API
- * process serves the same histogram) plus BullMQ job durations, each job counted once.
+ * store, and duration histograms from the Redis buckets the workers write (step, signup and job
+ * durations; see shared/capacity/job-durations.ts), so any API process serves the same histogram.
+ * A scrape only reads: many scrapers cost Redis reads, never writes other requests queue behind.
  */
 export interface MetricsDeps {
   redis: Redis;
   prefix: string;
   queues: readonly Queue[];
   samples: SampleStore;
-  store: Pick<InstanceStore, 'routingUsage'>;
+  store: Pick<InstanceStore, 'routingUsage' | 'pendingLeftovers'>;
 }
-
-const JOB_WINDOW = 200;
 
 export interface CapacityMetrics {
   registry: Registry;
@@ -66,6 +65,11 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
     'openclaw_reconcile_total',
     'Reconciler totals since deployment: runs, drift found, repaired, deleted, re-enqueued, failed, errors, routing slots freed',
     ['kind'],
+  );
+  const leftovers = gauge(
+    'openclaw_delete_leftovers',
+    'Housekeeping deletes left undone (e.g. task-definition revisions), waiting for the reconciler: resources and instances, by step',
+    ['step', 'unit'],
   );
   const reconcileLast = gauge(
     'openclaw_reconcile_last_run',
@@ -115,6 +119,18 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
         routing.set({ listener: r.listenerArn, state: 'used' }, r.used);
         routing.set({ listener: r.listenerArn, state: 'free' }, r.free);
       }
+      leftovers.reset();
+      const pending = new Map<string, { resources: number; instances: number }>();
+      for (const list of (await deps.store.pendingLeftovers()).values()) {
+        for (const l of list) {
+          const n = pending.get(l.step) ?? { resources: 0, instances: 0 };
+          pending.set(l.step, { resources: n.resources + l.resources.length, instances: n.instances + 1 });
+        }
+      }
+      for (const [step, n] of pending) {
+        leftovers.set({ step, unit: 'resources' }, n.resources);
+        leftovers.set({ step, unit: 'instances' }, n.instances);
+      }
       const report = await readReconcileReport(deps.redis, deps.prefix);
       reconcileTotals.reset();
       for (const [kind, n] of Object.entries(report.totals)) reconcileTotals.set({ kind }, n);
@@ -133,7 +149,6 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
       'openclaw_step_duration_seconds',
       'Saga step durations (startedAt to endedAt)',
       async () => {
-        await observeJobs();
         const out = [];
         for (const [series, snap] of await histograms.snapshot()) {
           if (series.startsWith('step:')) out.push({ labels: { step: series.slice(5) }, snap });
@@ -164,22 +179,6 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
       return snap ? [{ labels: {}, snap }] : [];
     }),
   );
-
-  /** Finished jobs still in BullMQ's retention, each observed once across scrapes and processes. */
-  async function observeJobs(): Promise<void> {
-    for (const q of deps.queues) {
-      const jobs = await q.getJobs(['completed', 'failed'], 0, JOB_WINDOW - 1);
-      for (const job of jobs) {
-        if (!job?.processedOn || !job.finishedOn) continue;
-        await histograms.observe(
-          `job:${q.name}:${job.name}`,
-          `${job.id}:${job.finishedOn}`,
-          (job.finishedOn - job.processedOn) / 1000,
-          job.finishedOn,
-        );
-      }
-    }
-  }
 
   return {
     registry,

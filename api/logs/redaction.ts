@@ -1,8 +1,9 @@
 /**
  * Log lines come from the user's gateway, which holds the instance's secrets: whatever it printed, the
- * gateway token and the Anthropic key never leave through the API. Known values are replaced exactly;
- * anything shaped like an Anthropic key always is; and when the values cannot be known (the secret is
- * gone: a deleted instance), anything shaped like a gateway token is too (fail closed).
+ * gateway token and the Anthropic key never leave through the API. The current values (from the
+ * instance's secret) are replaced exactly, in whatever text surrounds them; and since a line may hold a
+ * value the secret no longer does (credentials were replaced since, or the instance is deleted and its
+ * secret gone), anything shaped like an Anthropic key or a gateway token is replaced too.
  */
 export const REDACTED = '[redacted]';
 
@@ -16,6 +17,7 @@ const MIN_SECRET_LENGTH = 8;
 
 export type Redactor = (message: string) => string;
 
+/** `secrets`: the instance's current values, or null when its secret cannot be read (the shapes still apply). */
 export function makeRedactor(secrets: readonly string[] | null): Redactor {
   // Longest first, so a value containing another is replaced whole.
   const values = (secrets ?? [])
@@ -25,7 +27,6 @@ export function makeRedactor(secrets: readonly string[] | null): Redactor {
     let out = message;
     for (const value of values) out = out.replaceAll(value, REDACTED);
     out = out.replace(ANTHROPIC_KEY_SHAPE, REDACTED);
-    if (secrets === null) out = out.replace(GATEWAY_TOKEN_SHAPE, REDACTED);
-    return out;
+    return out.replace(GATEWAY_TOKEN_SHAPE, REDACTED);
   };
 }

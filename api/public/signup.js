@@ -7,6 +7,7 @@ const LABELS = {
   'listener-rule': 'Routing',
   service: 'Starting service',
   placement: 'Placing task',
+  reachable: 'Checking your gateway answers',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -100,6 +101,9 @@ function follow(created) {
     if (status === 'running') {
       $('instance-url').value = created.url;
       $('gateway-token').value = created.gatewayToken;
+      // The gateway takes its token as ?token= for a browser link (a page cannot send a bearer header);
+      // the section stays hidden until this is set.
+      $('open-gateway').href = `${created.url}?token=${encodeURIComponent(created.gatewayToken)}`;
       $('done').hidden = false;
       $('done-title').focus?.();
     } else if (status === 'failed') {

@@ -56,6 +56,12 @@ const cases: Case[] = [
     status: 400,
     code: 'invalid_body',
   },
+  ...['.', '..', '...', '../etc', '.hidden', 'a..b', 'a/b', 'a\\b', '%2e%2e'].map((userId) => ({
+    name: `path-like userId ${JSON.stringify(userId)}`,
+    body: JSON.stringify({ ...valid, userId }),
+    status: 400,
+    code: 'invalid_body',
+  })),
   {
     name: 'userId too long',
     body: JSON.stringify({ ...valid, userId: 'u'.repeat(129) }),

@@ -1,8 +1,17 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { newGatewayToken, newInstanceId } from '../../shared/naming.js';
 import type { AppEnv } from '../app-env.js';
+import type { Attempt } from '../idempotency/idempotency-store.js';
 import { instanceLinks, toInstanceView } from '../instance-view.js';
 import { provisionInstance } from '../provision.js';
-import { bearerSecurity, CreatedInstance, CreateInstanceBody, errors, InstanceView } from '../schemas.js';
+import {
+  bearerSecurity,
+  CreatedInstance,
+  CreateInstanceBody,
+  errors,
+  IdempotencyHeaders,
+  InstanceView,
+} from '../schemas.js';
 
 const route = createRoute({
   method: 'post',
@@ -12,6 +21,7 @@ const route = createRoute({
   security: bearerSecurity,
   request: {
     body: { required: true, content: { 'application/json': { schema: CreateInstanceBody } } },
+    headers: IdempotencyHeaders,
   },
   responses: {
     202: {
@@ -25,11 +35,25 @@ const route = createRoute({
     400: errors[400],
     401: errors[401],
     413: errors[413],
+    409: errors[409],
     415: errors[415],
+    422: errors[422],
     500: errors[500],
     503: errors[503],
   },
 });
+
+/**
+ * Under an Idempotency-Key the instance id and gateway token are chosen, and kept (sealed) on the key,
+ * before anything is written; a retry after a lost answer reuses them (see provisionInstance).
+ */
+async function chooseIdentity(attempt: Attempt | undefined) {
+  if (!attempt) return undefined;
+  if (attempt.carried) return JSON.parse(attempt.carried) as { id: string; gatewayToken: string };
+  const chosen = { id: newInstanceId(), gatewayToken: newGatewayToken() };
+  await attempt.keep(JSON.stringify(chosen));
+  return chosen;
+}
 
 export function registerCreateInstance(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
@@ -40,6 +64,7 @@ export function registerCreateInstance(app: OpenAPIHono<AppEnv>): void {
       anthropicApiKey: body.anthropicApiKey,
       requestId: c.get('requestId'),
       reason: 'signup',
+      chosen: await chooseIdentity(c.get('idempotency')),
     });
     const { instance } = result;
     // The access-log line carries it: 202 = queued, 200 = the user's live instance, nothing queued.

@@ -3,7 +3,7 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
 import { requestLog } from '../middleware/request-id.js';
-import { Accepted, bearerSecurity, errors, InstanceIdParams } from '../schemas.js';
+import { Accepted, bearerSecurity, errors, IdempotencyHeaders, InstanceIdParams } from '../schemas.js';
 
 const route = createRoute({
   method: 'post',
@@ -13,14 +13,16 @@ const route = createRoute({
   description:
     'Finished steps are checkpointed on the instance, so the new create job skips them and resumes at the failed one.',
   security: bearerSecurity,
-  request: { params: InstanceIdParams },
+  request: { params: InstanceIdParams, headers: IdempotencyHeaders },
   responses: {
     202: { description: 'Create queued again', content: { 'application/json': { schema: Accepted } } },
     400: errors[400],
     401: errors[401],
     404: errors[404],
     409: errors[409],
+    422: errors[422],
     500: errors[500],
+    503: errors[503],
   },
 });
 

@@ -74,7 +74,7 @@ describe('instances routes', () => {
     const body = await read<InstanceBody & { gatewayToken?: string }>(again);
     expect(body.id).toBe(first.id);
     expect(body.gatewayToken).toBeUndefined();
-    expect(body.steps).toHaveLength(6);
+    expect(body.steps).toHaveLength(7);
     expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 1 });
   });
 
@@ -110,6 +110,7 @@ describe('instances routes', () => {
       'listener-rule',
       'service',
       'placement',
+      'reachable',
     ]);
     expect(JSON.stringify(body)).not.toContain('sealed');
     expect((await t.app.request('/v1/instances/zzzzzzzzzzzz', { headers: json })).status).toBe(404);
@@ -207,7 +208,8 @@ describe('instances routes', () => {
   });
 
   it('answers an unexpected failure 500 with the request id and no internals', async () => {
-    t.redis.disconnect();
+    // A key of the wrong type: Redis refuses the read (WRONGTYPE), which no route expects.
+    await t.ns.redis.set(t.store.keys.instance('aaaaaaaaaaaa'), 'not a hash');
     const res = await t.app.request('/v1/instances/aaaaaaaaaaaa', {
       headers: { ...json, 'X-Request-Id': 'trace-me-500' },
     });
@@ -221,7 +223,26 @@ describe('instances routes', () => {
         requestId: 'trace-me-500',
       },
     });
-    expect(JSON.stringify(body)).not.toMatch(/connection|redis|stack|at /i);
+    expect(JSON.stringify(body)).not.toMatch(/wrongtype|redis|stack|at /i);
+  });
+
+  it('answers 503 with Retry-After, the request id and no internals when Redis is gone', async () => {
+    t.redis.disconnect();
+    const res = await t.app.request('/v1/instances/aaaaaaaaaaaa', {
+      headers: { ...json, 'X-Request-Id': 'trace-me-503' },
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('Retry-After')).toBeTruthy();
+    const body = await read<ErrorBody>(res);
+    expect(body).toEqual({
+      error: {
+        code: 'redis_unavailable',
+        message: expect.stringContaining('retry'),
+        details: null,
+        requestId: 'trace-me-503',
+      },
+    });
+    expect(JSON.stringify(body)).not.toMatch(/connection|stack|at /i);
   });
 
   it('serves the capacity dashboard behind admin auth', async () => {

@@ -51,7 +51,15 @@ describe('signup page and its same-origin backend', () => {
       id: expect.stringMatching(INSTANCE_ID_PATTERN),
       status: 'queued',
       gatewayToken: expect.any(String),
-      steps: ['secret', 'task-definition', 'target-group', 'listener-rule', 'service', 'placement'],
+      steps: [
+        'secret',
+        'task-definition',
+        'target-group',
+        'listener-rule',
+        'service',
+        'placement',
+        'reachable',
+      ],
       links: { events: `/signup/${body.id}/events` },
     });
     expect(await t.store.get(body.id)).toMatchObject({ userId: 'ada@example.com', email: 'ada@example.com' });

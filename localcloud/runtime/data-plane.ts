@@ -96,7 +96,7 @@ export function launchContainer(cloud: Cloud, task: Task, outcome: LaunchOutcome
       };
       return runtime.start(spec).then(
         (container) => {
-          adopt(cloud, task, container, outcome);
+          adopt(dp, task, container, outcome);
           return container;
         },
         (err: unknown) => {
@@ -109,7 +109,7 @@ export function launchContainer(cloud: Cloud, task: Task, outcome: LaunchOutcome
       );
     },
     (err: unknown) => {
-      outcome.failed(`CannotStartContainerError: ${String(err)}`, 'TaskFailedToStart');
+      if (!dp.closed) outcome.failed(`CannotStartContainerError: ${String(err)}`, 'TaskFailedToStart');
       return undefined;
     },
   );
@@ -117,8 +117,8 @@ export function launchContainer(cloud: Cloud, task: Task, outcome: LaunchOutcome
   void launch.finally(() => dp.launching.delete(launch));
 }
 
-function adopt(cloud: Cloud, task: Task, container: RunningContainer, outcome: LaunchOutcome): void {
-  const dp = cloud.dataPlane;
+/** The data plane that launched it keeps it; a closed one (localcloud closed or reset) kills it. */
+function adopt(dp: DataPlane, task: Task, container: RunningContainer, outcome: LaunchOutcome): void {
   if (dp.closed || task.desiredStatus !== 'RUNNING') {
     container.kill();
     return;

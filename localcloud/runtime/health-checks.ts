@@ -77,6 +77,38 @@ function setting(tg: TargetGroup, key: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
+/** Consecutive results of one target's checks. */
+interface Streak {
+  successes: number;
+  failures: number;
+}
+
+/** ELB's state machine for one check result; returns true when the state changed. */
+export function applyCheck(tg: TargetGroup, target: Target, streak: Streak, r: CheckResult): boolean {
+  const before = target.state;
+  if (r.pass) {
+    streak.successes += 1;
+    streak.failures = 0;
+    const recovered = before === 'unhealthy' && streak.successes >= setting(tg, 'HealthyThresholdCount', 5);
+    if (before === 'initial' || recovered) {
+      target.state = 'healthy';
+      target.health = undefined;
+    }
+  } else {
+    streak.failures += 1;
+    streak.successes = 0;
+    if (before !== 'unhealthy' && streak.failures >= setting(tg, 'UnhealthyThresholdCount', 2))
+      target.state = 'unhealthy';
+    target.health =
+      target.state === 'unhealthy'
+        ? { reason: r.reason ?? '', description: r.description ?? '' }
+        : target.state === 'initial'
+          ? { reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }
+          : target.health;
+  }
+  return target.state !== before;
+}
+
 /**
  * Runs the checks of one target until it leaves the group, drains or falls out of use; onChange runs
  * when its state changes (the service scheduler looks at it then).
@@ -89,46 +121,21 @@ export function startHealthChecks(
   onChange?: () => void,
 ): void {
   const dp = cloud.dataPlane;
-  let successes = 0;
-  let failures = 0;
+  const streak: Streak = { successes: 0, failures: 0 };
   const current = (): boolean =>
     !dp.closed &&
     cloud.dataPlane === dp &&
     cloud.state.targetGroups.get(tg.arn) === tg &&
     tg.targets.get(key) === target &&
     (target.state === 'initial' || target.state === 'healthy' || target.state === 'unhealthy');
-  const apply = (r: CheckResult): void => {
-    const before = target.state;
-    if (r.pass) {
-      successes += 1;
-      failures = 0;
-      if (
-        before === 'initial' ||
-        (before === 'unhealthy' && successes >= setting(tg, 'HealthyThresholdCount', 5))
-      ) {
-        target.state = 'healthy';
-        target.health = undefined;
-      }
-    } else {
-      failures += 1;
-      successes = 0;
-      if (before !== 'unhealthy' && failures >= setting(tg, 'UnhealthyThresholdCount', 2))
-        target.state = 'unhealthy';
-      if (target.state === 'unhealthy')
-        target.health = { reason: r.reason ?? '', description: r.description ?? '' };
-      else if (target.state === 'initial')
-        target.health = {
-          reason: 'Elb.InitialHealthChecking',
-          description: 'Initial health checks in progress',
-        };
-    }
-    if (target.state !== before) onChange?.();
-  };
   let counted = false;
+  const stop = (): void => {
+    if (counted) dp.checking -= 1;
+    counted = false;
+  };
   const tick = (): void => {
     if (!current() || !target.endpoint) {
-      if (counted) dp.checking -= 1;
-      counted = false;
+      stop();
       return;
     }
     if (!counted) dp.checking += 1;
@@ -142,11 +149,10 @@ export function startHealthChecks(
     const matcher = String((tg.settings.Matcher as { HttpCode?: string } | undefined)?.HttpCode ?? '200');
     checkOnce(target.endpoint.host, target.endpoint.port, path, timeout, matcher).then((r) => {
       if (!current()) {
-        dp.checking -= 1;
-        counted = false;
+        stop();
         return;
       }
-      apply(r);
+      if (applyCheck(tg, target, streak, r)) onChange?.();
       const interval = scaledSetting(
         cloud.timingConfig,
         setting(tg, 'HealthCheckIntervalSeconds', 30),

@@ -35,6 +35,21 @@ const counts = (cloud: Cloud, svc: Service, deploymentId?: string) => {
   return { running, pending };
 };
 
+/**
+ * ECS's `failedTasks`: the deployment's tasks that stopped because they could not start, counted until one
+ * of its tasks runs (then ECS resets the count and stops evaluating). A task that fails to start stops
+ * with stopCode TaskFailedToStart.
+ */
+const failedTasks = (cloud: Cloud, svc: Service, deploymentId: string) => {
+  let failed = 0;
+  for (const t of cloud.state.tasksByService.get(svc.name) ?? []) {
+    if (t.deploymentId !== deploymentId) continue;
+    if (t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING') return 0;
+    if (t.lastStatus === 'STOPPED' && t.stopCode === 'TaskFailedToStart') failed += 1;
+  }
+  return failed;
+};
+
 export function serviceView(cloud: Cloud, svc: Service, withTags: boolean): Record<string, unknown> {
   const c = counts(cloud, svc);
   const primaryId = svc.deployments[0]?.id;
@@ -61,7 +76,7 @@ export function serviceView(cloud: Cloud, svc: Service, withTags: boolean): Reco
         desiredCount: d.id === primaryId ? svc.desiredCount : 0,
         pendingCount: dc.pending,
         runningCount: dc.running,
-        failedTasks: 0,
+        failedTasks: failedTasks(cloud, svc, d.id),
         createdAt: epoch(d.createdAt),
         updatedAt: epoch(d.updatedAt),
         capacityProviderStrategy: svc.launchType ? undefined : svc.capacityProviderStrategy,

@@ -11,6 +11,15 @@ function awsError(name: string, status: number, message = `${name} happened`, ex
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status }, ...extra });
 }
 
+/** The SDK's error for a body it could not parse: the parser's SyntaxError, the body kept on $response. */
+function unparsed(status: number, body: string) {
+  const error = new SyntaxError(
+    `Unexpected token '<', "${body.slice(0, 10)}"... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`,
+  );
+  Object.defineProperty(error, '$response', { value: { statusCode: status, body }, enumerable: false });
+  return Object.assign(error, { $metadata: { httpStatusCode: status } });
+}
+
 const table: [string, unknown, OperationKind, AwsErrorAction][] = [
   // Throttling, in every spelling the services use, on every kind of call.
   ['ECS ThrottlingException', awsError('ThrottlingException', 400), 'create', 'retry'],
@@ -130,6 +139,15 @@ const table: [string, unknown, OperationKind, AwsErrorAction][] = [
   ['AccessDeniedException', awsError('AccessDeniedException', 403), 'read', 'fatal'],
   ['unknown 4xx', awsError('SomethingNew', 400), 'create', 'fatal'],
   ['ResourceExists on read', awsError('ResourceExistsException', 400), 'read', 'fatal'],
+  // Answers the SDK could not parse (HTML or XML on a JSON protocol): the HTTP status decides.
+  ['unparsed HTML 500', unparsed(500, '<html>Internal Server Error</html>'), 'create', 'retry'],
+  ['unparsed HTML 502 on delete', unparsed(502, '<html>Bad Gateway</html>'), 'delete', 'retry'],
+  ['unparsed 429', unparsed(429, '<html>Too Many Requests</html>'), 'read', 'retry'],
+  ['unparsed XML 400', unparsed(400, '<?xml version="1.0"?><ErrorResponse/>'), 'delete', 'fatal'],
+  ['unparsed XML 403', unparsed(403, '<?xml version="1.0"?><Error/>'), 'read', 'fatal'],
+  // An operation this implementation does not have: nothing another attempt changes.
+  ['UnknownOperationException', awsError('UnknownOperationException', 400), 'delete', 'fatal'],
+  ['InvalidAction (query protocols)', awsError('InvalidAction', 400), 'delete', 'fatal'],
   ['a plain bug', new TypeError('x is not a function'), 'create', 'fatal'],
   ['not an error at all', 'boom', 'create', 'fatal'],
 ];
@@ -174,6 +192,16 @@ describe('classifyAwsError', () => {
       action: 'retry',
       code: 'RequestLimitExceeded',
       message: 'Request limit exceeded.',
+    });
+  });
+
+  it('tells an unparsed 4xx by status, operation and body, never as a bare SyntaxError', () => {
+    const body = `<?xml version="1.0"?><ErrorResponse><Error><Code>Nope</Code></Error>${'x'.repeat(400)}`;
+    const verdict = classifyAwsError(unparsed(400, body), 'create', 'CreateService');
+    expect(verdict).toEqual({
+      action: 'fatal',
+      code: 'UnparseableAnswer',
+      message: `CreateService answered HTTP 400 with a body that does not parse: ${body.slice(0, 200)}`,
     });
   });
 

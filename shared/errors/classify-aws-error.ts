@@ -42,6 +42,7 @@ type Family =
   | 'quota'
   | 'invalid'
   | 'denied'
+  | 'unsupported'
   | 'unknown';
 
 /** Codes by family. Names arrive both bare (`PriorityInUse`) and as SDK classes (`PriorityInUseException`). */
@@ -122,6 +123,9 @@ const families: Record<string, Family> = {
   InvalidSignature: 'denied',
   MissingAuthenticationToken: 'denied',
   Blocked: 'denied',
+  // What an implementation answers for an operation it does not have (JSON protocols, query protocols).
+  UnknownOperation: 'unsupported',
+  InvalidAction: 'unsupported',
 };
 
 interface ErrorShape {
@@ -131,6 +135,8 @@ interface ErrorShape {
   $fault?: unknown;
   $retryable?: { throttling?: boolean } | undefined;
   $metadata?: { httpStatusCode?: number } | undefined;
+  $response?: { body?: unknown } | undefined;
+  $responseBodyText?: unknown;
 }
 
 /** `com.amazonaws.ecs#ThrottlingException` and `ThrottlingException` both become `Throttling`. */
@@ -189,6 +195,7 @@ function actionFor(family: Family, kind: OperationKind): AwsErrorAction {
     case 'quota':
     case 'invalid':
     case 'denied':
+    case 'unsupported':
     case 'unknown':
       return 'fatal';
     default:
@@ -197,11 +204,49 @@ function actionFor(family: Family, kind: OperationKind): AwsErrorAction {
 }
 
 const MAX_MESSAGE = 300;
+/** How much of an answer that does not parse goes into the reason. */
+const MAX_BODY = 200;
 
-export function classifyAwsError(error: unknown, kind: OperationKind): AwsErrorClass {
+/**
+ * The SDK could not parse the answer (HTML from a proxy, XML on a JSON protocol): it throws the parser's
+ * own error (`SyntaxError`) with the hint "Deserialization error" and the HTTP status in `$metadata`, and
+ * keeps the response in the hidden `$response` (the body text in `$responseBodyText` when the SDK kept it,
+ * else `$response.body` once `shared/aws-error-body.ts` kept it). Measured with @aws-sdk/client-ecs 3.1164.
+ */
+function unparsedAnswer(shape: ErrorShape, message: string): { status: number; body: string } | null {
+  const status = shape.$metadata?.httpStatusCode;
+  if (typeof status !== 'number') return null;
+  if (shape.name !== 'SyntaxError' && !/Deserialization error/.test(message)) return null;
+  return { status, body: bodyText(shape) ?? message.split('\n')[0] ?? '' };
+}
+
+function bodyText(shape: ErrorShape): string | null {
+  const raw = shape.$responseBodyText ?? shape.$response?.body;
+  if (typeof raw === 'string') return raw;
+  if (raw instanceof Uint8Array) return Buffer.from(raw).toString('utf8');
+  return null;
+}
+
+function classifyUnparsed(answer: { status: number; body: string }, operation: string | undefined) {
+  const body = answer.body.replace(/\s+/g, ' ').trim().slice(0, MAX_BODY);
+  const message = `${operation ?? 'the call'} answered HTTP ${answer.status} with a body that does not parse: ${body}`;
+  const code = 'UnparseableAnswer';
+  if (answer.status === 429) return { action: 'retry' as const, code, message };
+  // A 4xx is the caller's fault whatever its body says; anything else (5xx, a 2xx from a proxy) may pass.
+  if (answer.status >= 400 && answer.status < 500) return { action: 'fatal' as const, code, message };
+  return { action: 'retry' as const, code, message };
+}
+
+/**
+ * `operation` names the call (`DeleteTaskDefinitions`) in reasons the error itself cannot explain, such
+ * as an answer that does not parse.
+ */
+export function classifyAwsError(error: unknown, kind: OperationKind, operation?: string): AwsErrorClass {
   const shape = (typeof error === 'object' && error !== null ? error : {}) as ErrorShape;
-  const code = awsErrorCode(error);
   const rawMessage = typeof shape.message === 'string' ? shape.message : String(error);
+  const unparsed = unparsedAnswer(shape, rawMessage);
+  if (unparsed) return classifyUnparsed(unparsed, operation);
+  const code = awsErrorCode(error);
   const message = rawMessage.length > MAX_MESSAGE ? `${rawMessage.slice(0, MAX_MESSAGE)}...` : rawMessage;
   const family = familyOf(shape, code, rawMessage);
   const action = actionFor(family, kind);

@@ -73,7 +73,8 @@ export async function makeTestApp(options: AppOptions & { env?: Record<string, s
   const store = makeInstanceStore(redis, { prefix: ns.prefix, routing: config.routing });
   const sealer = makeSealer(config.DATA_ENCRYPTION_KEY.reveal());
   const log = makeLogger({ level: 'silent', name: 'api-test' });
-  const app = makeApp({ config, store, instanceQueue, queues, redis, subscriber, sealer, log }, options);
+  const deps = { config, store, instanceQueue, queues, redis, subscriber, sealer, log };
+  const app = makeApp(deps, options);
 
   /** Every key under this test's prefix (the app's and BullMQ's). */
   const keys = async () => (await ns.redis.keys(`${ns.prefix}*`)).sort();
@@ -95,6 +96,8 @@ export async function makeTestApp(options: AppOptions & { env?: Record<string, s
 
   return {
     app,
+    /** What the app was made from, to make another over the same Redis and queues. */
+    deps,
     config,
     redis,
     store,

@@ -14,6 +14,8 @@ import { startFleetHarness } from './fleet-harness.js';
 import { parsePrometheusText } from './prometheus-text.js';
 
 const ADMIN = { user: 'admin', password: 'dashboard-pass' };
+const METRICS_TOKEN = 'metrics-token-0123456789';
+const scrape = { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } };
 
 /**
  * The operator surfaces on a fleet with busy and idle instances: the JSON routes in-process, the
@@ -106,6 +108,7 @@ describe('capacity API, dashboard and metrics', () => {
       store: h.store,
       queues: [queue],
       refreshSeconds: 30,
+      metrics: { token: METRICS_TOKEN },
     });
   });
   afterAll(async () => {
@@ -180,7 +183,8 @@ describe('capacity API, dashboard and metrics', () => {
   });
 
   it('/metrics parses as Prometheus text with queue counts, capacity gauges and histograms', async () => {
-    const res = await app.request('/metrics');
+    expect((await app.request('/metrics')).status).toBe(401);
+    const res = await app.request('/metrics', scrape);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const families = parsePrometheusText(await res.text());
     const value = (family: string, labels: Record<string, string> = {}) =>
@@ -200,7 +204,7 @@ describe('capacity API, dashboard and metrics', () => {
     expect(value('openclaw_step_duration_seconds', { step: 'placement', le: '120' })).toBe(0);
     expect(value('openclaw_signup_to_running_seconds', { le: '300' })).toBe(1);
     // Scraping again counts nothing twice.
-    const again = parsePrometheusText(await (await app.request('/metrics')).text());
+    const again = parsePrometheusText(await (await app.request('/metrics', scrape)).text());
     expect(
       again.get('openclaw_step_duration_seconds')!.samples.find((s) => s.name.endsWith('_count'))!.value,
     ).toBe(1);

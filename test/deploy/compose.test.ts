@@ -1,13 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PRODUCTION_NODE_OPTIONS } from '../../bench/support/child-process.js';
+import { makeComposeCredentials, writeComposeCredentials } from '../../dev/compose-credentials.js';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
 import { envSpec } from '../../shared/config.js';
 
 /** No Docker engine runs here, so the compose file and Dockerfile are checked by reading them. */
 interface ComposeService {
   command?: string[];
+  user?: string;
   environment?: Record<string, string>;
   volumes?: string[];
   healthcheck?: { test: string[] };
@@ -16,6 +20,7 @@ interface ComposeService {
   build?: string;
   restart?: string;
   ports?: string[];
+  network_mode?: string;
 }
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
@@ -32,9 +37,12 @@ describe('docker-compose.yml', () => {
   });
   afterAll(() => cloud.close());
 
+  /** The long-running services (the credentials service runs once, before them). */
+  const longRunning = Object.entries(services).filter(([name]) => name !== 'credentials');
+
   it('runs redis, localcloud, the api and two workers, each with a health check', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'localcloud', 'redis', 'worker']);
-    for (const [name, service] of Object.entries(services)) {
+    expect(Object.keys(services).sort()).toEqual(['api', 'credentials', 'localcloud', 'redis', 'worker']);
+    for (const [name, service] of longRunning) {
       expect(service.healthcheck?.test.length, `${name} health check`).toBeGreaterThan(1);
     }
     expect(services.worker!.deploy?.replicas).toBe(2);
@@ -42,7 +50,8 @@ describe('docker-compose.yml', () => {
     expect(services.worker!.environment!.HEALTH_FILE).toBeTruthy();
     expect(services.worker!.healthcheck!.test.join(' ')).toContain('process.env.HEALTH_FILE');
     // A crashed process (one clear line, exit 1) comes back by itself.
-    for (const service of Object.values(services)) expect(service.restart).toBe('unless-stopped');
+    for (const [, service] of longRunning) expect(service.restart).toBe('unless-stopped');
+    expect(services.credentials!.restart).toBe('no');
   });
 
   it('runs Redis with AOF, noeviction and a named volume', () => {
@@ -56,6 +65,7 @@ describe('docker-compose.yml', () => {
   it('starts the api and workers only after Redis and localcloud are healthy', () => {
     for (const name of ['api', 'worker']) {
       expect(services[name]!.depends_on).toEqual({
+        credentials: { condition: 'service_completed_successfully' },
         redis: { condition: 'service_healthy' },
         localcloud: { condition: 'service_healthy' },
       });
@@ -64,7 +74,7 @@ describe('docker-compose.yml', () => {
 
   it('gives the api and workers every required variable, and only variables the config knows', () => {
     const known = new Set([...envSpec.map((s) => s.name), 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
-    const fromLocalcloud = Object.keys(cloud.ids);
+    const fromLocalcloud = [...Object.keys(cloud.ids), ...Object.keys(makeComposeCredentials())];
     for (const name of ['api', 'worker'] as const) {
       const given = new Set([...Object.keys(services[name]!.environment ?? {}), ...fromLocalcloud]);
       for (const variable of Object.keys(services[name]!.environment ?? {})) {
@@ -76,6 +86,8 @@ describe('docker-compose.yml', () => {
       expect(missing, `${name} lacks required variables`).toEqual([]);
       // The ids file, written by localcloud, is sourced before the process starts.
       expect(services[name]!.command!.join(' ')).toContain('. /ids/localcloud.env');
+      // And the credentials file the credentials service wrote.
+      expect(services[name]!.command!.join(' ')).toContain('. /creds/compose.env');
     }
     expect(services.localcloud!.environment!.LOCALCLOUD_IDS_FILE).toBe('/ids/localcloud.env');
   });
@@ -85,6 +97,79 @@ describe('docker-compose.yml', () => {
     expect(albPort).toMatch(/^\d+$/);
     // DNSName is 127.0.0.1:<port> inside the container too, so the host port must be the same.
     expect(services.localcloud!.ports).toContain(`127.0.0.1:${albPort}:${albPort}`);
+  });
+
+  it('lets the workers reach instance URLs at the address users open (the gate asks through the ALB)', () => {
+    // 127.0.0.1 inside the worker must be localcloud's loopback, where the ALB listens.
+    expect(services.worker!.network_mode).toBe('service:localcloud');
+    expect(services.worker!.ports).toBeUndefined();
+  });
+});
+
+describe('docker-compose.yml is safe by default', () => {
+  it('publishes ports on 127.0.0.1 only, and Redis not at all unless asked for', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const port of service.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    }
+    expect(services.api!.ports).toEqual(['127.0.0.1:3000:3000']);
+    expect(services.redis!.ports).toBeUndefined();
+    const override = parse(readFileSync('docker-compose.redis-port.yml', 'utf8')) as {
+      services: Record<string, ComposeService>;
+    };
+    expect(override.services.redis!.ports).toEqual(['127.0.0.1:6379:6379']);
+  });
+
+  it('fixes no credential: each is made at random on first start into a git-ignored file', () => {
+    const secretNames = envSpec.filter((spec) => spec.secret).map((spec) => spec.name);
+    for (const name of ['api', 'worker']) {
+      const environment = services[name]!.environment ?? {};
+      for (const secret of secretNames.filter((n) => n !== 'DEFAULT_ANTHROPIC_API_KEY')) {
+        expect(environment, `${name}: ${secret} must come from the credentials file`).not.toHaveProperty(
+          secret,
+        );
+      }
+    }
+    const made = makeComposeCredentials();
+    expect(Object.keys(made).sort()).toEqual(
+      [
+        'ADMIN_PASSWORD',
+        'API_TOKEN',
+        'DATA_ENCRYPTION_KEY',
+        'METRICS_TOKEN',
+        'REDIS_PASSWORD',
+        'REDIS_URL',
+      ].sort(),
+    );
+    const again = makeComposeCredentials();
+    for (const key of Object.keys(made)) expect(again[key], key).not.toBe(made[key]);
+    expect(Buffer.from(made.DATA_ENCRYPTION_KEY!, 'base64')).toHaveLength(32);
+    expect(made.REDIS_URL).toBe(`redis://:${made.REDIS_PASSWORD}@redis:6379`);
+    // The file lives under .local/, which git ignores, and every service reads it from there.
+    expect(readFileSync('.gitignore', 'utf8').split('\n')).toContain('.local/');
+    expect(services.credentials!.command!.join(' ')).toContain('/creds/compose.env');
+    expect(services.credentials!.volumes).toEqual(['./.local:/creds']);
+    for (const name of ['redis', 'api', 'worker'])
+      expect(services[name]!.volumes).toContain('./.local:/creds:ro');
+    // Redis wants the generated password, and its health check uses it (`$$`: compose's escape for `$`).
+    expect(services.redis!.command!.join(' ')).toContain('--requirepass "$$REDIS_PASSWORD"');
+    expect(services.redis!.healthcheck!.test.join(' ')).toContain('-a "$$REDIS_PASSWORD"');
+  });
+});
+
+describe('the credentials service', () => {
+  it('writes the file once, readable by its owner only, and keeps it on the next start', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compose-creds-'));
+    try {
+      const path = join(dir, 'sub', 'compose.env');
+      expect(writeComposeCredentials(path)).toBe('created');
+      const first = readFileSync(path, 'utf8');
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(first).toMatch(/^API_TOKEN=\S{32}$/m);
+      expect(writeComposeCredentials(path)).toBe('kept');
+      expect(readFileSync(path, 'utf8')).toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

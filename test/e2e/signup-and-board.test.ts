@@ -70,17 +70,25 @@ describe.skipIf(!runBrowserTests())('signup page and Bull Board in a browser', (
     const [midShot, midDocs] = screenshotPath('signup-provisioning', { docs: true });
     await page.screenshot({ path: midShot! });
     if (midDocs) copyFileSync(midShot!, midDocs);
-    expect(await page.locator('#steps li').count()).toBe(6);
+    expect(await page.locator('#steps li').count()).toBe(7);
+    // The last step is the gate: the page says the gateway is checked before it says "running".
+    expect(await page.locator('#step-reachable').textContent()).toBe('Checking your gateway answers');
 
     await page.waitForSelector('#done:not([hidden])', { timeout: 30_000 });
     const url = await page.inputValue('#instance-url');
     const token = await page.inputValue('#gateway-token');
     expect(url).toMatch(/^http:\/\/[^/]+\/[a-z2-7]{12}\/$/);
     expect(token.length).toBeGreaterThanOrEqual(32);
-    expect(await page.locator('#steps li[data-state="done"]').count()).toBe(6);
+    expect(await page.locator('#steps li[data-state="done"]').count()).toBe(7);
     const [doneShot] = screenshotPath('signup-running');
     await page.screenshot({ path: doneShot! });
     const instanceId = url.split('/')[3]!;
+    // The link opens the gateway itself, through the load balancer, with the token.
+    const [gateway] = await Promise.all([page.context().waitForEvent('page'), page.click('#open-gateway')]);
+    await gateway.waitForLoadState();
+    expect(gateway.url().startsWith(url)).toBe(true);
+    expect(await gateway.textContent('body')).toContain(instanceId);
+    await gateway.close();
 
     const boardContext = await browser.newContext({
       httpCredentials: admin,

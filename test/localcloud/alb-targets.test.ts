@@ -28,6 +28,8 @@ beforeAll(async () => {
     timingConfig: { timeScale: 1, overrides: { healthCheckMs: 3_600_000 } },
     quotas: { rulesPerListener: 100, targetGroupsPerAlb: 100, targetGroupsPerRegion: 3000 },
     asg: { min: 1, max: 2 },
+    // Targets are real servers set by hand: no task runtime.
+    dataPlane: { taskRuntime: 'none', failingImages: [] },
   });
   const lb = [...cloud.state.loadBalancers.values()][0];
   const made = elbv2TargetGroups.CreateTargetGroup?.(cloud, {

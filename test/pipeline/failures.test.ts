@@ -61,6 +61,13 @@ const scenarios: Scenario[] = [
     how: 'a task that never becomes healthy before the deadline',
     options: { env: { PLACEMENT_DEADLINE_MS: '300' }, timing: { healthCheckMs: 120_000 } },
   },
+  {
+    step: 'reachable',
+    code: 'GatewayUnreachable',
+    how: 'an instance URL on an address where nothing listens',
+    // Port 2 is closed on any machine these tests run on (and fetch does not block it): every look is refused.
+    options: { env: { ALB_DNS_NAMES: '127.0.0.1:2', REACHABLE_DEADLINE_MS: '300' } },
+  },
 ];
 
 describe('pipeline failures', () => {
@@ -97,6 +104,11 @@ describe('pipeline failures', () => {
     const placement = results.find((r) => r.scenario.step === 'placement')!.failed;
     // The reason quotes what the service said last (or that it said nothing).
     expect(placement.error?.message).toMatch(/no healthy task after .*\): /);
+    // The gate names the last answer it got, a status or an error code.
+    const reachable = results.find((r) => r.scenario.step === 'reachable')!.failed;
+    expect(reachable.error?.message).toMatch(
+      /did not answer 2xx within [\d.]+ s \(last answer ECONNREFUSED\)/,
+    );
   });
 
   it('moves to another slot when something else on the listener holds the priority (PriorityInUse)', async () => {

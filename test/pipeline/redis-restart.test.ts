@@ -45,4 +45,28 @@ describe('pipeline: Redis restarted mid-run', () => {
       });
     }
   }, 90_000);
+
+  it('an outage longer than the command timeout: workers pause, resume, and every instance still runs', async () => {
+    redis = await startOwnRedis();
+    // The worker store's commands time out after 5 x 300 ms: this outage outlasts that several times.
+    p = await startPipeline({
+      redisUrl: redis.url,
+      timing: { healthCheckMs: 1_500 },
+      env: { REDIS_COMMAND_TIMEOUT_MS: '300' },
+    });
+    await p.inspect('faults', { rules: [{ operation: '*', latencyMs: 20 }] });
+    const ids = (await Promise.all(Array.from({ length: 6 }, (_, i) => p!.submit(`long-${i}`)))).map(
+      (m) => m.id,
+    );
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const records = await Promise.all(ids.map((id) => p!.store.get(id)));
+      if (records.some((r) => r?.status === 'provisioning')) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await redis.restart(5_000);
+
+    const records = await p.waitForStatus(ids, ['running', 'failed'], 60_000);
+    expect(records.filter((r) => r.status === 'failed').map((r) => r.error)).toEqual([]);
+  }, 120_000);
 });

@@ -80,7 +80,7 @@ describe('reconciler: repairs a running instance', () => {
   });
 
   it('recreates a target group deleted by hand (its rule first, as ELB requires), rebinding rule and service', async () => {
-    const { id } = await p.submit('tg-victim');
+    const { id, gatewayToken } = await p.submit('tg-victim');
     const [before] = await p.waitForStatus([id], ['running'], 20_000);
     const oldTg = before!.steps['target-group'].output!.targetGroupArn!;
     await p.aws.elbv2.send(
@@ -106,6 +106,10 @@ describe('reconciler: repairs a running instance', () => {
     );
     expect(services?.[0]?.loadBalancers?.[0]?.targetGroupArn).toBe(newTg);
     expect(inventoryOf(await p.inspect('state'), id)).toMatchObject(REPAIRED_ONCE);
+    // The gate ran again after the repair, and the URL answers through the new rule and group.
+    expect(Date.parse(after.steps.reachable.endedAt ?? '')).toBeGreaterThan(deletedAt);
+    const res = await fetch(`${after.url}health`, { headers: { authorization: `Bearer ${gatewayToken}` } });
+    expect(res.status).toBe(200);
     console.info(`[reconciler] target group deleted by hand: running again in ${seconds.toFixed(1)} s`);
   });
 

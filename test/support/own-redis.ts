@@ -70,6 +70,12 @@ export async function startOwnRedis() {
       await new Promise((r) => setTimeout(r, downMs));
       await start();
     },
+    /** SIGSTOP / SIGCONT: Redis hangs with its sockets open, as a frozen host or a network partition does. */
+    freeze: () => (child as ChildProcess | null)?.kill('SIGSTOP'),
+    thaw: () => (child as ChildProcess | null)?.kill('SIGCONT'),
+    /** Stops the server until `start()`: a test can act while Redis is away. */
+    stop,
+    start,
     async close() {
       await stop('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

@@ -54,6 +54,8 @@ export function pipelineEnv(
     BACKOFF_BASE_MS: '50',
     PLACEMENT_POLL_MS: '100',
     PLACEMENT_DEADLINE_MS: '60000',
+    // Below every test's wait for `running`, so a gate that never opens fails with its own reason.
+    REACHABLE_DEADLINE_MS: '20000',
     HEALTH_CHECK_GRACE_SECONDS: '1',
     JOB_LOCK_MS: '3000',
     SHUTDOWN_TIMEOUT_MS: '5000',

@@ -26,7 +26,7 @@ export async function awsCall<T>(
   try {
     return { ok: true, value: await send() };
   } catch (error) {
-    const verdict = classifyAwsError(error, kind);
+    const verdict = classifyAwsError(error, kind, what);
     if (verdict.action === 'retry-after' && options.waitMs !== undefined) verdict.afterMs = options.waitMs;
     return outcomeOf(verdict, what, error);
   }
@@ -38,7 +38,8 @@ export interface AwsCallOptions {
 }
 
 function outcomeOf<T>(verdict: AwsErrorClass, what: string, cause: unknown): AwsOutcome<T> {
-  const message = `${what}: ${verdict.message}`;
+  // An answer that did not parse is already told with the operation's name.
+  const message = verdict.message.startsWith(`${what} `) ? verdict.message : `${what}: ${verdict.message}`;
   switch (verdict.action) {
     case 'gone':
     case 'already-done':

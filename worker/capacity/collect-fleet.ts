@@ -160,7 +160,8 @@ export async function collectFleet(
   const tasks: Task[] = [];
   for (const batch of chunks(taskArns, 100)) {
     const page = await aws.ecs.send(new DescribeTasksCommand({ cluster: source.cluster, tasks: batch }));
-    tasks.push(...(page.tasks ?? []));
+    // The desiredStatus filter is checked, not trusted: a task told to stop no longer counts.
+    tasks.push(...(page.tasks ?? []).filter((t) => t.desiredStatus === 'RUNNING'));
   }
   const taskInfos: TaskInfo[] = tasks.map((t) => ({
     taskArn: t.taskArn ?? '',

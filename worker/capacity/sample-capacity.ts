@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AwsClients } from '../../shared/aws-clients.js';
 import { computeSample } from '../../shared/capacity/compute-sample.js';
 import { makeDurationHistograms } from '../../shared/capacity/duration-histograms.js';
+import { observeJobDurations } from '../../shared/capacity/job-durations.js';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
 import { observeStepDurations, recentSignups } from '../../shared/capacity/signup-latencies.js';
 import { findWaitingSignups } from '../../shared/capacity/waiting-signups.js';
@@ -34,6 +35,8 @@ export interface CapacityContext {
   config: CapacityConfig;
   log: Logger;
   clock?: { now(): number };
+  /** Queues whose finished jobs feed the job-duration histograms (the API's /metrics only reads them). */
+  queues?: readonly Queue[];
 }
 
 const SPOT_PRICE_TTL_MS = 3600_000;
@@ -129,6 +132,7 @@ export function makeCapacityProcessor(ctx: CapacityContext): (job: Job) => Promi
     }
     try {
       await observeStepDurations(histograms, await recentSignups(ctx.store, now - HISTOGRAM_WINDOW_MS));
+      await observeJobDurations(histograms, ctx.queues ?? []);
     } catch (err) {
       log.warn({ err }, 'step duration histograms not updated');
     }

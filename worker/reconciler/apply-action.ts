@@ -3,6 +3,12 @@ import { assertNever } from '../../shared/errors/assert-never.js';
 import { jobIds } from '../../shared/job-catalog.js';
 import type { Logger } from '../../shared/logger.js';
 import { reconcileKeys } from '../../shared/reconcile-report.js';
+import {
+  CREDENTIALS_LOST,
+  credentialsLostEvent,
+  degradedEvent,
+  failedEvent,
+} from '../../shared/webhooks/lifecycle-events.js';
 import { undoSteps } from '../steps/index.js';
 import type { StepContext } from '../steps/step.js';
 import { hasLiveJob } from './live-jobs.js';
@@ -34,7 +40,7 @@ export async function applyAction(
     const record = await ctx.store.get(action.instanceId);
     // The plan read List calls; a direct read under the lock confirms "missing" before anything acts on it.
     if (
-      (action.kind === 'repair' || action.kind === 'fail') &&
+      (action.kind === 'repair' || action.kind === 'fail' || action.kind === 'credentials-lost') &&
       action.missing &&
       record &&
       (await resourceExists(stepContext(ctx, log), record, action.missing))
@@ -59,18 +65,27 @@ export async function applyAction(
         return { applied: true };
       }
       case 'fail': {
-        const failed = await ctx.store.transition(action.instanceId, 'failed', action.from, {
-          error: JSON.stringify({ step: 'reconcile', code: 'ReconcileGaveUp', message: action.reason }),
-        });
+        const error = { step: 'reconcile', code: 'ReconcileGaveUp', message: action.reason } as const;
+        const failed = await ctx.store.transition(
+          action.instanceId,
+          'failed',
+          action.from,
+          { error: JSON.stringify(error) },
+          failedEvent(record ?? { id: action.instanceId, userId: '' }, error),
+        );
         if (!failed.ok)
           return skipped(failed.reason === 'conflict' ? `instance is ${failed.current}` : 'gone');
         return { applied: true };
       }
       case 'repair': {
         if (record?.status !== 'running') return skipped(`instance is ${record?.status ?? 'gone'}`);
-        const degraded = await ctx.store.transition(action.instanceId, 'degraded', ['running'], {
-          error: JSON.stringify({ step: 'reconcile', code: 'Drift', message: action.reason }),
-        });
+        const degraded = await ctx.store.transition(
+          action.instanceId,
+          'degraded',
+          ['running'],
+          { error: JSON.stringify({ step: 'reconcile', code: 'Drift', message: action.reason }) },
+          degradedEvent(record, action.reason, action.fromStep),
+        );
         if (!degraded.ok) return skipped('instance moved on');
         for (const step of undoSteps) {
           if (action.undo.includes(step.id)) await step.undo(stepContext(ctx, log), record);
@@ -89,6 +104,19 @@ export async function applyAction(
         await ctx.redis.hdel(reconcileKeys(ctx.config.QUEUE_PREFIX).unhealthySince, action.instanceId);
         enqueue = () =>
           enqueueCreate(ctx, action.instanceId, runId, `reconcile: repair from ${action.fromStep}`);
+        return { applied: true };
+      }
+      case 'credentials-lost': {
+        if (record?.status !== 'running') return skipped(`instance is ${record?.status ?? 'gone'}`);
+        // No job: the steps stay done until PUT .../credentials resets them from the secret step.
+        const lost = await ctx.store.transition(
+          action.instanceId,
+          'degraded',
+          ['running'],
+          { error: JSON.stringify({ step: 'secret', code: CREDENTIALS_LOST, message: action.reason }) },
+          credentialsLostEvent(record),
+        );
+        if (!lost.ok) return skipped('instance moved on');
         return { applied: true };
       }
       default:
@@ -132,7 +160,7 @@ async function bumpAttempts(ctx: ReconcileContext, id: string) {
   await ctx.redis.hincrby(reconcileKeys(ctx.config.QUEUE_PREFIX).attempts, id, 1);
 }
 
-function stepContext(ctx: ReconcileContext, log: Logger): StepContext {
+export function stepContext(ctx: ReconcileContext, log: Logger): StepContext {
   return { ...ctx, log, note: async () => {} };
 }
 
@@ -158,7 +186,7 @@ async function undoAll(
 }
 
 /** The record an undo needs for an id the store does not know: names derive from the id alone. */
-function syntheticRecord(id: string): InstanceRecord {
+export function syntheticRecord(id: string): InstanceRecord {
   return {
     id,
     userId: '',
@@ -176,5 +204,6 @@ function syntheticRecord(id: string): InstanceRecord {
     updatedAt: '',
     runningAt: null,
     deletedAt: null,
+    leftovers: [],
   };
 }

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Target groups and listener rules have no creation time in the ELBv2 API. The reconciler records when
+ * Target groups and listener rules have no creation time in the ELBv2 API (and an implementation may
+ * leave out a service's `createdAt` or a task definition's `registeredAt`). The reconciler records when
  * it first saw each (an ARN, in one hash), so the grace period counts from then: a resource is never
  * removed sooner than the grace period after the first run that saw it. Entries of resources no longer
  * seen are dropped, so the hash holds only what is out there now.

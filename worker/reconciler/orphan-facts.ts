@@ -45,10 +45,16 @@ export async function orphanFacts(
     if (found.targetGroup) elbArns.push(found.targetGroup.arn);
     for (const rule of found.rules) elbArns.push(rule.arn);
   }
+  // Services and task definitions carry a creation time on AWS, but an answer may lack it: those age
+  // from first sight too (a family is stamped before its Describe says whether it has `registeredAt`).
+  const undated = [...candidates.values()].flatMap((found) => [
+    ...(found.service && found.service.createdAt === null ? [found.service.arn] : []),
+    ...(found.taskFamily ? [familyKey(found.taskFamily)] : []),
+  ]);
   const firstSeen = await stampFirstSeen(
     ctx.redis,
     reconcileKeys(ctx.config.QUEUE_PREFIX).firstSeen,
-    elbArns,
+    [...elbArns, ...undated],
     now,
   );
   const elbTags = await elbInstanceTags(ctx, elbArns);
@@ -69,7 +75,7 @@ export async function orphanFacts(
       const td = described === VANISHED || described === UNKNOWN ? null : described.taskDefinition;
       seen.push({
         resource: 'task-definition',
-        at: td?.registeredAt?.getTime() ?? now,
+        at: td?.registeredAt?.getTime() ?? firstSeen.get(familyKey(family)) ?? now,
         tag: described === VANISHED ? VANISHED : await taskDefinitionTag(ctx, td?.taskDefinitionArn),
       });
     }
@@ -87,7 +93,7 @@ export async function orphanFacts(
     if (found.service) {
       seen.push({
         resource: 'service',
-        at: found.service.createdAt ?? now,
+        at: found.service.createdAt ?? firstSeen.get(found.service.arn) ?? now,
         tag: await serviceTag(ctx, id, found.service.arn),
       });
     }
@@ -104,6 +110,9 @@ export async function orphanFacts(
   }
   return facts;
 }
+
+/** A task family's entry among the first-seen ARNs. */
+const familyKey = (family: string) => `task-family:${family}`;
 
 /**
  * The `openclaw:instance-id` tag of each target group and rule, 20 ARNs a call. A batch fails whole

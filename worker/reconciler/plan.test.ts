@@ -33,6 +33,7 @@ function record(id: string, status: InstanceStatus, updatedMinutesAgo = 30): Ins
     updatedAt: at,
     runningAt: status === 'running' ? at : null,
     deletedAt: null,
+    leftovers: [],
   };
 }
 
@@ -96,16 +97,27 @@ describe('planReconcile: running instances', () => {
     ]);
   });
 
-  it('fails an instance whose secret is gone (the credentials are not kept), naming what is missing', () => {
+  it('marks the credentials of an instance whose secret is gone as lost, never failed, and never retries it', () => {
     const plan = planReconcile(
       input({
         records: new Map([['a', record('a', 'running')]]),
         aws: new Map([['a', whole('a', ['secret'])]]),
+        // Even out of repairs: lost credentials are the backend's to give back, not a repair.
+        attempts: new Map([['a', 3]]),
       }),
     );
-    expect(plan.actions).toMatchObject([
-      { kind: 'fail', instanceId: 'a', missing: 'secret', from: ['running'] },
+    expect(plan.actions).toEqual([
+      { kind: 'credentials-lost', instanceId: 'a', missing: 'secret', reason: expect.any(String) },
     ]);
+    // Degraded with credentials_lost and no job: left waiting, not re-enqueued (its create cannot run).
+    const waiting = {
+      ...record('a', 'degraded'),
+      error: { step: 'secret' as const, code: 'credentials_lost', message: 'gone' },
+    };
+    const later = planReconcile(
+      input({ records: new Map([['a', waiting]]), aws: new Map([['a', whole('a', ['secret'])]]) }),
+    );
+    expect(later.actions).toEqual([]);
   });
 
   it('stamps a first unhealthy sighting, then repairs from the service step past the threshold', () => {

@@ -1,4 +1,5 @@
 import type { InstanceRecord, InstanceStatus, StepId } from '../../shared/domain.js';
+import { CREDENTIALS_LOST } from '../../shared/webhooks/lifecycle-events.js';
 import type { InstanceResources } from './list-aws-resources.js';
 import type { OrphanFacts } from './orphan-facts.js';
 import type { ReconcileOptions } from './reconcile-context.js';
@@ -25,6 +26,7 @@ export type PlannedAction =
   | { kind: 'delete-abandoned'; instanceId: string; reason: string }
   | { kind: 'repair'; instanceId: string; reason: string; fromStep: StepId; undo: StepId[]; missing?: StepId }
   | { kind: 'fail'; instanceId: string; reason: string; from: InstanceStatus[]; missing?: StepId }
+  | { kind: 'credentials-lost'; instanceId: string; reason: string; missing: 'secret' }
   | { kind: 'reenqueue'; instanceId: string; reason: string; job: 'create' | 'delete' };
 
 export interface Plan {
@@ -97,7 +99,8 @@ export function planReconcile(input: PlanInput): Plan {
       case 'queued':
       case 'provisioning':
       case 'degraded': {
-        if (!stale) break;
+        // Lost credentials wait for the backend's PUT .../credentials: no job of ours can make them.
+        if (!stale || record.error?.code === CREDENTIALS_LOST) break;
         if (outOfAttempts(id)) {
           plan.actions.push({
             kind: 'fail',
@@ -164,12 +167,12 @@ function planRunning(
     reason = `${missing} resource is missing`;
     fromStep = missing;
     if (missing === 'secret') {
-      // The credentials left Redis once the secret existed: nothing can make it again.
+      // The credentials left Redis once the secret existed: only the backend can give new ones (PUT
+      // /v1/instances/{id}/credentials). Degraded, not failed: the running task still has its values.
       plan.actions.push({
-        kind: 'fail',
+        kind: 'credentials-lost',
         instanceId: id,
-        reason: 'its secret was deleted and the credentials are not kept: create the instance again',
-        from: ['running'],
+        reason: 'its secret was deleted and the credentials are not kept: PUT new credentials',
         missing,
       });
       return;

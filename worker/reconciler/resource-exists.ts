@@ -32,18 +32,27 @@ export async function resourceExists(
       const found = await awsCall('read', 'DescribeTaskDefinition', () =>
         ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: names.taskFamily })),
       );
-      return found.ok && found.value.taskDefinition?.status === 'ACTIVE';
+      return (
+        found.ok &&
+        found.value.taskDefinition?.family === names.taskFamily &&
+        found.value.taskDefinition.status === 'ACTIVE'
+      );
     }
     case 'target-group': {
       const found = await awsCall('read', 'DescribeTargetGroups', () =>
         ctx.aws.elbv2.send(new DescribeTargetGroupsCommand({ Names: [names.targetGroupName] })),
       );
-      return found.ok && (found.value.TargetGroups?.length ?? 0) > 0;
+      return (
+        found.ok &&
+        (found.value.TargetGroups ?? []).some((tg) => tg.TargetGroupName === names.targetGroupName)
+      );
     }
     case 'listener-rule':
       return (await findInstanceRule(ctx, record.listenerArn, record.id, null)) !== null;
     case 'service':
     case 'placement':
+    // The gate makes nothing: what it checked lives in the service (and the rule, checked on its own).
+    case 'reachable':
       return (await describeService(ctx, names.serviceName))?.status === 'ACTIVE';
     default:
       return assertNever(step, 'create step');

@@ -13,6 +13,7 @@ import { instancesWithLiveJobs } from './live-jobs.js';
 import { orphanFacts } from './orphan-facts.js';
 import { planReconcile } from './plan.js';
 import { type ReconcileContext, reconcileOptions } from './reconcile-context.js';
+import { retryLeftovers } from './retry-leftovers.js';
 import { healthyInstances } from './service-health.js';
 
 /** Statuses the reconciler looks at in the store (deleted ones only when AWS still holds something). */
@@ -157,6 +158,7 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
     if (report.actions.length < REPORTED_ACTIONS) report.actions.push(entry);
   }
   const slots = await freeBlockedSlots(ctx, inventory.prioritiesInUse, options.dryRun, log);
+  const leftovers = await retryLeftovers(ctx, options.dryRun, log);
   report.driftFound += slots.found;
   report.slotsFreed = slots.freed;
   report.durationMs = ctx.clock.now() - started;
@@ -172,6 +174,8 @@ export async function runReconcile(ctx: ReconcileContext): Promise<ReconcileRepo
       failed: report.failed,
       errors: report.errors,
       slotsFreed: report.slotsFreed,
+      leftoversFound: leftovers.found,
+      leftoversCleaned: leftovers.cleaned,
       waitingForGrace: report.waitingForGrace,
       vanished: report.vanished?.length ?? 0,
       changedDuringScan,

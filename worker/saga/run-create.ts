@@ -1,5 +1,6 @@
 import { type InstanceRecord, STEP_IDS, type StepId, type StepRecord } from '../../shared/domain.js';
 import { SagaFailedError } from '../../shared/errors/saga-failed-error.js';
+import { failedEvent, runningEvent } from '../../shared/webhooks/lifecycle-events.js';
 import type { WorkerContext } from '../context.js';
 import type { JobRun, SagaOutcome } from '../jobs/job-run.js';
 import { createSteps } from '../steps/index.js';
@@ -104,7 +105,7 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
       step.run(stepCtx, { instance: current, outputs, record: running, firstRun: pristine }),
       marked,
     ]);
-    if (ran.status === 'rejected') return failStep(ctx, run, instanceId, step.id, running, ran.reason);
+    if (ran.status === 'rejected') return failStep(ctx, run, current, step.id, running, ran.reason);
     // The step's work is done or found, but its record was not written: a retry finds it by name.
     if (mark.status === 'rejected') throw mark.reason;
     const result = ran.value;
@@ -139,7 +140,14 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
   }
 
   const runningAt = new Date(ctx.clock.now()).toISOString();
-  const finished = await store.transition(instanceId, 'running', ['provisioning'], { runningAt });
+  // `first.runningAt`: it ran before (a repair, restored credentials), so this is a recovery.
+  const finished = await store.transition(
+    instanceId,
+    'running',
+    ['provisioning'],
+    { runningAt },
+    runningEvent(first),
+  );
   if (!finished.ok)
     return superseded(finished.reason === 'conflict' ? `instance is ${finished.current}` : 'gone');
   run.log.info({ placement: outputs.placement }, 'instance running');
@@ -151,7 +159,7 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
 async function failStep(
   ctx: WorkerContext,
   run: JobRun,
-  instanceId: string,
+  instance: InstanceRecord,
   stepId: StepId,
   record: StepRecord,
   error: unknown,
@@ -162,6 +170,7 @@ async function failStep(
   });
   const lastError = { code: verdict.code, message: verdict.message };
   const log = run.log.child({ step: stepId });
+  const instanceId = instance.id;
   if (verdict.kind === 'final') {
     const endedAt = new Date(ctx.clock.now()).toISOString();
     await ctx.store.recordStep(
@@ -170,9 +179,13 @@ async function failStep(
       { ...record, state: 'failed', endedAt, lastError },
       'failed',
     );
-    const failed = await ctx.store.transition(instanceId, 'failed', ['provisioning', 'queued'], {
-      error: JSON.stringify({ step: stepId, ...lastError }),
-    });
+    const failed = await ctx.store.transition(
+      instanceId,
+      'failed',
+      ['provisioning', 'queued'],
+      { error: JSON.stringify({ step: stepId, ...lastError }) },
+      failedEvent(instance, { step: stepId, ...lastError }),
+    );
     log.error({ code: verdict.code, reason: verdict.message, willRetry: false }, 'create failed');
     await run.note(`failed at ${stepId}: ${verdict.code}: ${verdict.message}`);
     if (!failed.ok)

@@ -11,6 +11,8 @@ import { FatalError } from '../../shared/errors/fatal-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsValue } from '../aws/aws-call.js';
 import { describeService } from '../aws/describe-service.js';
+import { isServiceTask } from '../aws/service-tasks.js';
+import { findStartFailure } from './start-failure.js';
 import { done, outputOf, type Step, type StepContext } from './step.js';
 
 /** Service events that mean the task waits for the ASG to add an instance. */
@@ -29,6 +31,7 @@ export const placementStep: Step = {
   async run(ctx, input) {
     const { instance, record } = input;
     const targetGroupArn = outputOf(input, 'target-group', 'targetGroupArn');
+    const taskDefinitionArn = input.outputs['task-definition']?.taskDefinitionArn;
     const { serviceName } = resourceNames(instance.id);
     const startedAt = record.startedAt ? Date.parse(record.startedAt) : ctx.clock.now();
     const waitedMs = Math.max(0, ctx.clock.now() - startedAt);
@@ -48,10 +51,20 @@ export const placementStep: Step = {
         rollout.rolloutStateReason ?? (lastEvent || 'deployment failed'),
       );
     }
+    // ECS counts the deployment's tasks that never ran; a secret or image they cannot get fails the
+    // instance now with ECS's own reason, rather than at the deadline after endless replacements.
+    const cannotStart = (rollout?.failedTasks ?? 0) > 0 ? await findStartFailure(ctx, serviceName) : null;
+    if (cannotStart) throw new FatalError('TaskFailedToStart', cannotStart);
     // Nothing runs yet: tasks and target health cannot add anything, so this poll is one call.
     const anyRunning = (service.runningCount ?? 0) > 0;
     const tasks = anyRunning ? await serviceTasks(ctx, serviceName) : [];
-    const running = tasks.find((t) => t.lastStatus === 'RUNNING');
+    // A task of the revision the service step rolled out: during a redeploy (restored credentials, a
+    // repaired task definition) the old task runs on until the new one is healthy, with the old values.
+    const running = tasks.find(
+      (t) =>
+        t.lastStatus === 'RUNNING' &&
+        (!taskDefinitionArn || !t.taskDefinitionArn || t.taskDefinitionArn === taskDefinitionArn),
+    );
     const health = running ? await targetHealth(ctx, targetGroupArn, taskIp(running)) : null;
     const waitedForCapacity =
       record.output?.waitedForCapacity === 'true' ||
@@ -128,7 +141,8 @@ async function serviceTasks(ctx: StepContext, serviceName: string): Promise<Task
   const described = await awsValue('read', 'DescribeTasks', () =>
     ctx.aws.ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns })),
   );
-  return described.tasks ?? [];
+  // Only the service's own: another service's task, listed by an answer that ignored the filter, is not it.
+  return (described.tasks ?? []).filter((t) => isServiceTask(t, serviceName));
 }
 
 function taskIp(task: Task): string | null {

@@ -37,6 +37,11 @@ export interface Step {
   id: StepId;
   run(ctx: StepContext, input: StepInput): Promise<StepResult>;
   undo?(ctx: StepContext, instance: InstanceRecord): Promise<UndoResult>;
+  /**
+   * Its undo is housekeeping: nothing depends on what it removes (INACTIVE task-definition revisions),
+   * so when it fails for good the delete records a leftover for the reconciler instead of stopping.
+   */
+  housekeeping?: true;
 }
 
 export const done = (output: StepOutput): StepResult => ({ kind: 'done', output });

@@ -55,7 +55,7 @@ export const targetGroupStep: Step = {
           await awsValue('create', 'DescribeTargetGroups', () =>
             ctx.aws.elbv2.send(new DescribeTargetGroupsCommand({ Names: [targetGroupName] })),
           )
-        ).TargetGroups?.[0]?.TargetGroupArn;
+        ).TargetGroups?.find((tg) => tg.TargetGroupName === targetGroupName)?.TargetGroupArn;
     if (!arn) throw new FatalError('NoTargetGroupArn', `target group ${targetGroupName} has no ARN`);
     await ctx.note(`target group ${arn} ${created.ok ? 'created' : 'found'}`);
     return done({ targetGroupArn: arn });
@@ -82,5 +82,7 @@ export async function findTargetGroup(ctx: StepContext, name: string): Promise<s
   const found = await awsCall('read', 'DescribeTargetGroups', () =>
     ctx.aws.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] })),
   );
-  return (found.ok && found.value.TargetGroups?.[0]?.TargetGroupArn) || null;
+  // The answer is checked, not trusted to hold only the name asked for.
+  const group = found.ok ? found.value.TargetGroups?.find((tg) => tg.TargetGroupName === name) : undefined;
+  return group?.TargetGroupArn ?? null;
 }

@@ -12,6 +12,7 @@ const id = 'k3v7q2mzx4ab';
 const secretArn =
   'arn:aws:secretsmanager:us-west-2:000000000000:secret:openclaw/instances/k3v7q2mzx4ab-AbCdEf';
 const registered = (options: Record<string, string>): TaskDefinition => ({
+  family: `openclaw-${id}`,
   status: 'ACTIVE',
   containerDefinitions: [
     { ...gatewayContainer(config, id, secretArn), logConfiguration: { logDriver: 'awslogs', options } },

@@ -13,6 +13,7 @@ import { FatalError } from '../../shared/errors/fatal-error.js';
 import { RetryableError } from '../../shared/errors/retryable-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsCall, awsValue } from '../aws/aws-call.js';
+import { withLeftovers } from './leftovers.js';
 import { done, outputOf, type Step, type StepContext } from './step.js';
 import { lowerTags } from './tags.js';
 
@@ -20,11 +21,25 @@ export const GATEWAY_PORT = 8080;
 export const TASK_CPU = '512';
 export const TASK_MEMORY = '1536';
 
+/**
+ * Which restored credentials (see the secret step) a revision's tasks read. ECS resolves a secret only
+ * when a task starts ("If the secret is subsequently updated or rotated, the container will not receive
+ * the updated value automatically. You must either launch a new task or ... force the service to launch
+ * a fresh task": https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html),
+ * so restored credentials need new tasks: binding them to a revision of their own
+ * makes the redeploy idempotent through the steps' own look-first. This step finds (or registers once)
+ * the revision of rotation n, and the service step rolls the service onto it (UpdateService, a new
+ * deployment) only while the service runs another. A forced deployment of the same revision would leave
+ * nothing to look at, so a retry could not tell whether it had happened.
+ */
+export const CREDENTIALS_ROTATION_ENV = 'OPENCLAW_CREDENTIALS_ROTATION';
+
 /** The gateway container: secrets only through `valueFrom` on the secret's JSON keys, never plain env. */
 export function gatewayContainer(
   config: WorkerConfig,
   instanceId: string,
   secretArn: string,
+  rotation = 0,
 ): ContainerDefinition {
   const names = resourceNames(instanceId);
   return {
@@ -39,6 +54,8 @@ export function gatewayContainer(
     environment: [
       { name: 'INSTANCE_ID', value: instanceId },
       { name: 'BASE_PATH', value: names.basePath },
+      // Absent before the first rotation, so revisions registered before rotations existed stay reusable.
+      ...(rotation > 0 ? [{ name: CREDENTIALS_ROTATION_ENV, value: String(rotation) }] : []),
     ],
     logConfiguration: {
       logDriver: 'awslogs',
@@ -59,25 +76,31 @@ export function gatewayContainer(
 }
 
 /**
- * An ACTIVE revision registered for this image, this secret and this log destination is reused rather
- * than leaking another. A revision from before streams carried the instance id (prefix `gateway`) is
- * not: its task logs would be invisible to the logs API, so a resumed saga registers a new one and the
- * service step moves the service to it.
+ * An ACTIVE revision of this family for this image, secret, rotation and log destination is reused rather
+ * than leaking another. A revision from before streams carried the instance id (prefix `gateway`) is not:
+ * its task logs would be invisible to the logs API, so a resumed saga registers a new one and the service
+ * step moves the service to it.
  */
 export function reusable(
   definition: TaskDefinition | undefined,
   config: WorkerConfig,
   instanceId: string,
   secretArn: string,
+  rotation = 0,
 ): boolean {
+  const names = resourceNames(instanceId);
   const container = definition?.containerDefinitions?.[0];
+  const revisionRotation = container?.environment?.find((e) => e.name === CREDENTIALS_ROTATION_ENV)?.value;
   const logs = container?.logConfiguration?.options ?? {};
   return (
-    definition?.status === 'ACTIVE' &&
+    // The answer is checked, not trusted to be the family asked for.
+    definition?.family === names.taskFamily &&
+    definition.status === 'ACTIVE' &&
     container?.image === config.GATEWAY_IMAGE &&
     (container.secrets ?? []).every((s) => s.valueFrom?.startsWith(`${secretArn}:`)) &&
+    (revisionRotation ?? '0') === String(rotation) &&
     logs['awslogs-group'] === config.LOG_GROUP &&
-    logs['awslogs-stream-prefix'] === resourceNames(instanceId).logStreamPrefix
+    logs['awslogs-stream-prefix'] === names.logStreamPrefix
   );
 }
 
@@ -89,12 +112,13 @@ export const taskDefinitionStep: Step = {
     const { instance } = input;
     const secretArn = outputOf(input, 'secret', 'secretArn');
     const { taskFamily } = resourceNames(instance.id);
+    const rotation = instance.credentialsRotation ?? 0;
     const latest = input.firstRun
       ? null
       : await awsCall('read', 'DescribeTaskDefinition', () =>
           ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskFamily })),
         );
-    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, instance.id, secretArn)) {
+    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, instance.id, secretArn, rotation)) {
       const arn = latest.value.taskDefinition!.taskDefinitionArn!;
       await ctx.note(`task definition ${arn} found`);
       return done({ taskDefinitionArn: arn });
@@ -109,7 +133,7 @@ export const taskDefinitionStep: Step = {
           memory: TASK_MEMORY,
           executionRoleArn: ctx.config.EXECUTION_ROLE_ARN,
           taskRoleArn: ctx.config.TASK_ROLE_ARN,
-          containerDefinitions: [gatewayContainer(ctx.config, instance.id, secretArn)],
+          containerDefinitions: [gatewayContainer(ctx.config, instance.id, secretArn, rotation)],
           tags: lowerTags(instance.id),
         }),
       ),
@@ -121,39 +145,51 @@ export const taskDefinitionStep: Step = {
     return done({ taskDefinitionArn: arn });
   },
 
-  /** Every revision of the family: deregister the ACTIVE ones, then delete them all. */
+  /**
+   * Every revision of the family: deregister the ACTIVE ones, then delete them all. Housekeeping: the
+   * service that ran them is gone, so a revision left behind holds nothing up; when this fails for good the
+   * delete records what is left (carried on the error) and the reconciler retries it.
+   */
+  housekeeping: true,
   async undo(ctx, instance) {
     const { taskFamily } = resourceNames(instance.id);
-    // Both lists at once: INACTIVE revisions are those an earlier, interrupted delete deregistered.
-    const [active, inactive] = await Promise.all([
-      listRevisions(ctx, taskFamily, 'ACTIVE'),
-      listRevisions(ctx, taskFamily, 'INACTIVE'),
-    ]);
-    await Promise.all(
-      active.map((arn) =>
-        awsCall('delete', 'DeregisterTaskDefinition', () =>
-          ctx.aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn })),
+    let left: string[] = [`family ${taskFamily}`];
+    try {
+      // Both lists at once: INACTIVE revisions are those an earlier, interrupted delete deregistered.
+      const [active, inactive] = await Promise.all([
+        listRevisions(ctx, taskFamily, 'ACTIVE'),
+        listRevisions(ctx, taskFamily, 'INACTIVE'),
+      ]);
+      const all = [...new Set([...active, ...inactive])];
+      left = [...all];
+      await Promise.all(
+        active.map((arn) =>
+          awsCall('delete', 'DeregisterTaskDefinition', () =>
+            ctx.aws.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn })),
+          ),
         ),
-      ),
-    );
-    const all = [...new Set([...active, ...inactive])];
-    for (let i = 0; i < all.length; i += 10) {
-      const batch = all.slice(i, i + 10);
-      const result = await awsValue('delete', 'DeleteTaskDefinitions', () =>
-        ctx.aws.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: batch })),
       );
-      const failure = result.failures?.find(
-        (f) => !/not found|DELETE_IN_PROGRESS|missing/i.test(f.reason ?? ''),
-      );
-      if (failure) {
-        // Usually a deregistration not yet visible: another attempt settles it.
-        throw new RetryableError(
-          'DeleteTaskDefinitionsFailed',
-          `DeleteTaskDefinitions: ${failure.arn ?? ''} ${failure.reason ?? ''} ${failure.detail ?? ''}`.trim(),
+      for (let i = 0; i < all.length; i += 10) {
+        const batch = all.slice(i, i + 10);
+        const result = await awsValue('delete', 'DeleteTaskDefinitions', () =>
+          ctx.aws.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: batch })),
         );
+        const failure = result.failures?.find(
+          (f) => !/not found|DELETE_IN_PROGRESS|missing/i.test(f.reason ?? ''),
+        );
+        if (failure) {
+          // Usually a deregistration not yet visible: another attempt settles it.
+          throw new RetryableError(
+            'DeleteTaskDefinitionsFailed',
+            `DeleteTaskDefinitions: ${failure.arn ?? ''} ${failure.reason ?? ''} ${failure.detail ?? ''}`.trim(),
+          );
+        }
+        left = left.filter((arn) => !batch.includes(arn));
       }
+      return all.length > 0 ? 'deleted' : 'absent';
+    } catch (error) {
+      throw withLeftovers(error, left);
     }
-    return all.length > 0 ? 'deleted' : 'absent';
   },
 };
 

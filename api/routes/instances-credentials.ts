@@ -1,0 +1,104 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { newGatewayToken } from '../../shared/naming.js';
+import { CREDENTIALS_LOST } from '../../shared/webhooks/lifecycle-events.js';
+import { ApiError } from '../api-error.js';
+import type { AppEnv } from '../app-env.js';
+import { instanceLinks } from '../instance-view.js';
+import { requestLog } from '../middleware/request-id.js';
+import { anthropicKeySchema, bearerSecurity, errors, InstanceIdParams, Links } from '../schemas.js';
+
+const RestoreCredentialsBody = z
+  .strictObject({
+    anthropicApiKey: anthropicKeySchema.optional().openapi({
+      description: "The user's new Anthropic key; absent: the platform key (DEFAULT_ANTHROPIC_API_KEY)",
+    }),
+  })
+  .openapi('RestoreCredentialsRequest');
+
+const RestoredCredentials = z
+  .object({
+    id: z.string(),
+    status: z.literal('degraded').openapi({ description: 'Until the saga has run again: then `running`' }),
+    url: z.string(),
+    gatewayToken: z
+      .string()
+      .openapi({ description: 'The new gateway token, shown this once; the old one stops working' }),
+    links: Links,
+  })
+  .openapi('RestoredCredentials');
+
+const route = createRoute({
+  method: 'put',
+  path: '/v1/instances/{id}/credentials',
+  tags: ['instances'],
+  summary: 'Restore the credentials of an instance whose secret was lost (credentials_lost)',
+  description:
+    'Allowed only while the instance is `degraded` with `error.code` `credentials_lost` (the reconciler found its Secrets Manager secret gone and sent `instance.credentials_lost`). Rotates the gateway token, seals the new credentials, and resumes the create saga from the secret step: the secret is written anew and the service redeployed, so tasks start with the new values; `instance.recovered` follows.',
+  security: bearerSecurity,
+  request: {
+    params: InstanceIdParams,
+    body: { required: true, content: { 'application/json': { schema: RestoreCredentialsBody } } },
+  },
+  responses: {
+    202: {
+      description: 'Sealed and queued; the new gateway token is shown this once',
+      content: { 'application/json': { schema: RestoredCredentials } },
+    },
+    400: errors[400],
+    401: errors[401],
+    404: errors[404],
+    409: errors[409],
+    413: errors[413],
+    415: errors[415],
+    500: errors[500],
+  },
+});
+
+export function registerRestoreCredentials(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { store, sealer, instanceQueue } = c.var.deps;
+    const gatewayToken = newGatewayToken();
+    const sealed = {
+      gatewayToken: sealer.seal(gatewayToken, id),
+      ...(body.anthropicApiKey ? { anthropicApiKey: sealer.seal(body.anthropicApiKey, id) } : {}),
+    };
+    const result = await store.restoreCredentials(id, sealed);
+    if (!result.ok) {
+      if (result.reason === 'missing') throw new ApiError(404, 'not_found', `No instance ${id}`);
+      throw new ApiError(
+        409,
+        'credentials_not_lost',
+        `Only an instance degraded by ${CREDENTIALS_LOST} takes new credentials; ${id} is ${result.current}`,
+        { status: result.current },
+      );
+    }
+    const log = requestLog(c);
+    try {
+      await instanceQueue.enqueueCreate(
+        { instanceId: id, requestId: c.var.requestId, reason: 'credentials restored' },
+        result.jobSequence,
+      );
+    } catch (error) {
+      // The new credentials are sealed and the steps reset: the reconciler enqueues a degraded instance
+      // with no job. Failing here would lose the one-time token.
+      log.warn(
+        { instanceId: id, reason: error instanceof Error ? error.message : String(error) },
+        'create job not enqueued: the reconciler will enqueue it',
+      );
+    }
+    const instance = await store.get(id);
+    log.info({ instanceId: id, rotation: result.rotation }, 'credentials restored');
+    return c.json(
+      {
+        id,
+        status: 'degraded' as const,
+        url: instance?.url ?? '',
+        gatewayToken,
+        links: instanceLinks(id),
+      },
+      202,
+    );
+  });
+}
