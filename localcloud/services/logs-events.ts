@@ -96,13 +96,16 @@ export const logsEvents: HandlerMap = {
     }
     const owner = new Map<LogEvent, string>();
     const candidates: LogEvent[] = [];
+    // Each stream is sorted, so the page's events are among the first limit+1 matches of each stream.
     for (const stream of streams) {
-      for (let i = insertionIndex(stream.events, after); i < stream.events.length; i++) {
+      let taken = 0;
+      for (let i = insertionIndex(stream.events, after); i < stream.events.length && taken <= limit; i++) {
         const e = stream.events[i]!;
         if (e.timestamp > end) break;
         if (e.timestamp < start || !matches(e.message)) continue;
         owner.set(e, stream.name);
         candidates.push(e);
+        taken += 1;
       }
     }
     candidates.sort(compareEvents);
