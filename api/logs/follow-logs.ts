@@ -51,8 +51,10 @@ export function followLogs(
     const seen = new Map<string, number>();
     try {
       await stream.write(': following\n\n');
+      // The first poll reads everything from `since`; later ones only the lag window before they began.
+      let startTime = options.since;
       while (!aborted) {
-        const startTime = Math.max(options.since, Date.now() - FOLLOW_LAG_MS);
+        const began = Date.now();
         let nextToken: string | undefined;
         let failed = false;
         do {
@@ -70,6 +72,7 @@ export function followLogs(
             nextToken = undefined;
           }
         } while (nextToken && !aborted);
+        if (!failed) startTime = Math.max(options.since, began - FOLLOW_LAG_MS);
         // Ids older than the next poll's window cannot come back: forget them.
         for (const [eventId, at] of seen) if (at < startTime) seen.delete(eventId);
         await pause(failed ? options.pollMs * 5 : options.pollMs);

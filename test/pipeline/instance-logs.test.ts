@@ -148,12 +148,21 @@ describe('instance logs through the API', () => {
     }
   });
 
-  it('follow=true streams a line written after the request', async () => {
-    const res = await get(`/v1/instances/${id}/logs?follow=true`);
+  it('follow=true streams a line written after the request (after the lines since `since`)', async () => {
+    // A line stamped two minutes ago (older than the follow's re-read window): `since` must still reach it.
+    const earlier = Date.now() - 120_000;
+    await print(taskIds[1]!, [{ timestamp: earlier, message: 'backdated line' }]);
+    const res = await get(`/v1/instances/${id}/logs?follow=true&since=${new Date(earlier).toISOString()}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = sseReader(res);
     expect((await events.next())?.comment).toBe(true); // ": following": the stream is open
+    // The backlog first: the line at `since` comes before anything written now.
+    for (;;) {
+      const frame = await events.nextEvent(10_000);
+      if (!frame) throw new Error('the log stream ended before the backlog line came');
+      if (frame.event === 'log' && (frame.data as LogLine).message === 'backdated line') break;
+    }
     const line = `written after the request ${randomUUID()} ${gatewayToken}`;
     await print(taskIds[1]!, [{ timestamp: Date.now(), message: line }]);
     for (;;) {
