@@ -28,10 +28,17 @@ export function taskLogStream(cloud: Cloud, task: Task): LogStream | undefined {
   return group.streams.get(name) ?? createLogStream(cloud, group, name);
 }
 
+/** Each task's stream, found once: a stand-in logs every health check, so this runs per line. */
+const streams = new WeakMap<Task, LogStream | null>();
+
 /** One line the container wrote, stamped now. Empty lines carry nothing (PutLogEvents refuses them). */
 export function writeTaskLog(cloud: Cloud, task: Task, line: string): void {
   if (line === '') return;
-  const stream = taskLogStream(cloud, task);
+  let stream = streams.get(task);
+  if (stream === undefined) {
+    stream = taskLogStream(cloud, task) ?? null;
+    streams.set(task, stream);
+  }
   if (stream) appendEvents(cloud, stream, [{ timestamp: cloud.clock.now(), message: line }]);
 }
 
