@@ -222,9 +222,9 @@ resource "aws_ecs_service" "api" {
   enable_execute_command = false
 
   network_configuration {
-    subnets          = aws_subnet.private[*].id
+    subnets          = local.compute_subnet_ids
     security_groups  = [aws_security_group.control_plane.id]
-    assign_public_ip = false
+    assign_public_ip = local.compute_public_ipv4
   }
 
   load_balancer {
@@ -250,9 +250,9 @@ resource "aws_ecs_service" "worker" {
   enable_execute_command = false
 
   network_configuration {
-    subnets          = aws_subnet.private[*].id
+    subnets          = local.compute_subnet_ids
     security_groups  = [aws_security_group.control_plane.id]
-    assign_public_ip = false
+    assign_public_ip = local.compute_public_ipv4
   }
 
   deployment_circuit_breaker {

@@ -15,8 +15,14 @@ describe('routing pool at the real quota: 2 x 100', () => {
   let api: Awaited<ReturnType<typeof apiOnPipeline>>;
 
   beforeAll(async () => {
-    // Two tasks fit an instance (ENIs): 150 need 75 instances.
-    p = await startPipeline({ albs: 2, asgMax: 80, env: { ALB_QUOTA_MARGIN: '0' } });
+    // Two tasks fit an instance (ENIs): 150 need 75 instances. The gateways are in-process servers:
+    // the subject is the routing quota, and 200 Node processes on two cores would measure the machine.
+    p = await startPipeline({
+      albs: 2,
+      asgMax: 80,
+      env: { ALB_QUOTA_MARGIN: '0' },
+      taskRuntime: 'in-process',
+    });
     api = await apiOnPipeline(p);
   });
   afterAll(async () => {
