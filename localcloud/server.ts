@@ -17,6 +17,8 @@ import { elbv2LoadBalancers } from './services/elbv2-load-balancers.js';
 import { elbv2Rules } from './services/elbv2-rules.js';
 import { elbv2TargetGroups } from './services/elbv2-target-groups.js';
 import type { HandlerMap } from './services/handler.js';
+import { logsEvents } from './services/logs-events.js';
+import { logsGroups } from './services/logs-groups.js';
 import { secretsManager } from './services/secrets-manager.js';
 
 /**
@@ -38,6 +40,7 @@ const JSON_SERVICES: Record<string, ServiceDef> = {
     handlers: { ...ecsTaskDefinitions, ...ecsServices, ...ecsCluster, ...ecsAccountSettings },
   },
   secretsmanager: { prefix: 'secretsmanager', protocol: 'json', handlers: secretsManager },
+  Logs_20140328: { prefix: 'logs', protocol: 'json', handlers: { ...logsGroups, ...logsEvents } },
 };
 
 const QUERY_SERVICES: Record<string, ServiceDef> = {

@@ -32,6 +32,9 @@ locals {
     REDIS_URL         = local.redis_url
     ALB_LISTENER_ARNS = join(",", local.user_listener_arns)
     ALB_DNS_NAMES     = join(",", aws_lb.this[*].dns_name)
+    # GET /v1/instances/{id}/logs reads the gateways' log group (IAM: data.aws_iam_policy_document.api).
+    AWS_REGION = var.aws_region
+    LOG_GROUP  = aws_cloudwatch_log_group.gateways.name
     # The ALB appends the caller's address to X-Forwarded-For; the signup rate limit keys on it.
     TRUSTED_PROXY_HOPS = "1"
     WEBHOOK_URLS       = join(",", var.webhook_urls)

@@ -9,7 +9,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { envSpec } from '../shared/config.js';
-import { NAT_MODES } from '../shared/cost/prices.js';
+import { defaultPriceBook, NAT_MODES } from '../shared/cost/prices.js';
+import { DELETED_RETENTION_SECONDS } from '../shared/instance-store.js';
 import { awsActionsInCode, type SourceText } from './checks/aws-calls-in-code.js';
 import { impliedPermissions, requiredActions } from './checks/implied-permissions.js';
 import {
@@ -554,14 +555,54 @@ describe('worker IAM policy equals what the code calls', () => {
     expect(String(tf.locals.user_target_groups)).toMatch(/:targetgroup\/openclaw-\*\/\*$/);
     expect(String(tf.locals.gateway_task_defs)).toMatch(/:task-definition\/openclaw-\*:\*$/);
   });
+});
 
-  it('the API sends no AWS calls, matching its permissionless task role', () => {
-    expect([...awsActionsInCode(sourcesUnder('api')).actions]).toEqual([]);
+describe('API IAM policy equals what the code calls (the logs route)', () => {
+  // api/ alone: shared/'s one AWS call (the spot price refresh) runs in the worker's sampler only.
+  const apiScan = awsActionsInCode(sourcesUnder('api'));
+
+  it('knows every client and allows exactly the called actions, nothing the worker does', () => {
+    expect(apiScan.unknownClients).toEqual([]);
+    const required = [...requiredActions(apiScan.actions)].sort();
+    expect(required).toEqual(['logs:FilterLogEvents', 'secretsmanager:GetSecretValue']);
+    expect([...allowedActions(dataSource(tf, 'aws_iam_policy_document', 'api'))].sort()).toEqual(required);
+  });
+
+  it('grants the API role this one policy, scoped to the gateway log group and the instance secrets', () => {
     const grants = [
       ...resourcesOf(tf, 'aws_iam_role_policy'),
       ...resourcesOf(tf, 'aws_iam_role_policy_attachment'),
     ].filter(([, body]) => String(body.role).includes('aws_iam_role.api_task.'));
-    expect(grants).toEqual([]);
+    expect(grants.map(([, body]) => body.policy)).toEqual([ref('data.aws_iam_policy_document.api.json')]);
+    const statements = policyStatements(dataSource(tf, 'aws_iam_policy_document', 'api'));
+    const logs = statements.find((s) => s.actions.includes('logs:FilterLogEvents'));
+    expect(logs?.resources).toEqual([
+      ref('aws_cloudwatch_log_group.gateways.arn'),
+      `${ref('aws_cloudwatch_log_group.gateways.arn')}:*`,
+    ]);
+    const secrets = statements.find((s) => s.actions.includes('secretsmanager:GetSecretValue'));
+    expect(secrets?.resources).toEqual([ref('local.instance_secrets')]);
+    for (const s of statements) expect(s.effect).toBe('Allow');
+  });
+
+  it('gives the API the log group the worker writes task definitions for', () => {
+    const worker = localObject(tf, 'worker_environment');
+    const api = localObject(tf, 'api_environment');
+    expect(api.LOG_GROUP).toBe(worker.LOG_GROUP);
+    expect(api.LOG_GROUP).toBe(ref('aws_cloudwatch_log_group.gateways.name'));
+  });
+});
+
+describe('gateway log retention', () => {
+  it('is set, outlives no deleted record, and the cost model stores at least what it keeps', () => {
+    const group = resource(tf, 'aws_cloudwatch_log_group', 'gateways');
+    expect(group.retention_in_days).toBe(ref('var.log_retention_days'));
+    const days = Number(variableDefault(tf, 'log_retention_days'));
+    // A deleted instance's logs are found through its record: the record must last as long as the logs.
+    expect(days * 86_400).toBeLessThanOrEqual(DELETED_RETENTION_SECONDS);
+    // Storage priced per user covers the ingested volume of the retained days.
+    const { logsGbIngestedPerUserMonth, logsGbStoredPerUser } = defaultPriceBook.usage;
+    expect(logsGbStoredPerUser).toBeGreaterThanOrEqual(logsGbIngestedPerUserMonth * (days / 30));
   });
 });
 
