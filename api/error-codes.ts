@@ -60,6 +60,11 @@ export const ERROR_CODES = {
     description: 'Every load balancer listener is full; nothing was created; see `Retry-After`',
   },
   no_sample: { status: 503, description: 'No capacity sample yet; see `Retry-After`' },
+  logs_unavailable: {
+    status: 503,
+    description: 'CloudWatch Logs or Secrets Manager could not be read; see `Retry-After`',
+  },
+  logs_not_configured: { status: 503, description: 'This API has no LOG_GROUP to read logs from' },
   http_error: { status: 'other', description: 'Another HTTP error raised by the framework' },
 } as const satisfies Record<string, { status: ContentfulStatusCode | 'other'; description: string }>;
 
@@ -79,6 +84,7 @@ export const RETRY_AFTER_CODES: readonly ErrorCode[] = [
   'redis_unavailable',
   'no_routing_capacity',
   'no_sample',
+  'logs_unavailable',
 ];
 
 /** The codes answered with `status`, in catalog order. */

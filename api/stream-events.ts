@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { INSTANCE_STATUSES, STEP_IDS } from '../shared/domain.js';
+import { LogLineView } from './logs/log-schemas.js';
 import { InstanceView, StepView } from './schemas.js';
 
 /**
- * The data of each server-sent event, by event name, for the two event streams. The document lists
+ * The data of each server-sent event, by event name, for the event streams. The document lists
  * them as components (an event stream's body is text to OpenAPI 3.1), the routes type their
  * projections with them, and the tests check every event they read against them.
  */
@@ -48,6 +49,7 @@ export const STREAM_EVENTS = {
     step: InstanceStepEvent,
     error: StreamErrorEvent,
   },
+  '/v1/instances/{id}/logs': { log: LogLineView, error: StreamErrorEvent },
   '/signup/{id}/events': {
     snapshot: SignupSnapshotEvent,
     status: SignupProgressEvent,

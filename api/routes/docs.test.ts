@@ -88,6 +88,7 @@ describe('OpenAPI document', () => {
       'put /v1/instances/{id}/credentials': 'restoreInstanceCredentials',
       'get /v1/instances/{id}/deliveries': 'listInstanceDeliveries',
       'get /v1/instances/{id}/events': 'streamInstanceEvents',
+      'get /v1/instances/{id}/logs': 'getInstanceLogs',
       'post /signup': 'signUp',
       'get /signup/{id}/events': 'streamSignupEvents',
       'get /v1/capacity': 'getCapacity',
