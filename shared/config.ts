@@ -105,9 +105,14 @@ export const apiEnvSchema = z.object({
   API_TOKEN: secret(16),
   ADMIN_USER: z.string().min(1).default('admin'),
   ADMIN_PASSWORD: secret(8),
-  SIGNUP_PAGE: booleanFlag.default(true),
+  // Unset: on, except in production, where the page needs mail settings (see loadApiConfig).
+  SIGNUP_PAGE: booleanFlag.optional(),
   MAX_BODY_BYTES: positiveInt.default(16 * 1024),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+  // The logs route reads CloudWatch Logs and Secrets Manager itself (worker/ARCHITECTURE.md, "Logs").
+  ...aws,
+  LOG_GROUP: z.string().min(1).optional(),
+  LOGS_FOLLOW_POLL_MS: positiveInt.default(1000),
   METRICS_TOKEN: secret(16).optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // Unset: on in production (see loadApiConfig), where a forged or mistaken click could delete instances.
@@ -183,7 +188,7 @@ export interface RoutingConfig {
   margin: number;
 }
 
-export type ApiConfig = ApiEnv & { routing: RoutingConfig; bullBoardReadOnly: boolean };
+export type ApiConfig = ApiEnv & { routing: RoutingConfig; bullBoardReadOnly: boolean; SIGNUP_PAGE: boolean };
 export type WorkerConfig = WorkerEnv & { routing: RoutingConfig };
 
 export class ConfigError extends Error {
@@ -226,16 +231,18 @@ const SIGNUP_PRODUCTION_SETTINGS = ['PUBLIC_URL', 'SMTP_URL', 'MAIL_FROM', 'SIGN
 
 export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
   const parsed = parseWith(apiEnvSchema, env);
-  if (parsed.NODE_ENV === 'production' && parsed.SIGNUP_PAGE) {
+  const signupPage = parsed.SIGNUP_PAGE ?? parsed.NODE_ENV !== 'production';
+  if (parsed.NODE_ENV === 'production' && signupPage) {
     const missing = SIGNUP_PRODUCTION_SETTINGS.filter((name) => parsed[name] === undefined);
     if (missing.length > 0) {
       throw new ConfigError(
-        `${missing.join(', ')}: required in production while SIGNUP_PAGE is on (${missing.map((n) => envDescriptions[n]).join('; ')}), or set SIGNUP_PAGE=false`,
+        `${missing.join(', ')}: required in production while SIGNUP_PAGE=true (${missing.map((n) => envDescriptions[n]).join('; ')}), or set SIGNUP_PAGE=false`,
       );
     }
   }
   return {
     ...parsed,
+    SIGNUP_PAGE: signupPage,
     routing: routingFrom(parsed),
     bullBoardReadOnly: parsed.BULL_BOARD_READ_ONLY ?? parsed.NODE_ENV === 'production',
   };
@@ -271,7 +278,9 @@ export const envSpec: readonly EnvVarSpec[] = (() => {
       const unset = field.safeParse(undefined);
       const existing = byName.get(name);
       if (existing) {
-        byName.set(name, { ...existing, services: [...existing.services, service] });
+        // Required if any service requires it (LOG_GROUP: the worker does; the API runs without logs).
+        const required = existing.required || (!unset.success && !name.startsWith('ALB_'));
+        byName.set(name, { ...existing, required, services: [...existing.services, service] });
         continue;
       }
       const fallback = unset.success && unset.data !== undefined ? unset.data : undefined;

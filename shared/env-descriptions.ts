@@ -18,7 +18,8 @@ export const envDescriptions = {
   API_TOKEN: 'bearer token the signup backend sends on /v1 routes',
   ADMIN_USER: 'user name for Bull Board and the dashboard (basic auth)',
   ADMIN_PASSWORD: 'password for Bull Board and the dashboard (basic auth)',
-  SIGNUP_PAGE: 'serve the public signup page at /',
+  SIGNUP_PAGE:
+    'serve the public signup page at / (default: on, except in production, where it needs PUBLIC_URL, SMTP_URL, MAIL_FROM and SIGNUP_SIGNING_KEY)',
   PUBLIC_URL:
     'origin the signup mails link to, e.g. https://fleet.example.com (never taken from the Host header)',
   SMTP_URL:
@@ -43,7 +44,9 @@ export const envDescriptions = {
   EXECUTION_ROLE_ARN: 'task execution role (pulls the image, reads the secret)',
   TASK_ROLE_ARN: 'task role of the gateway container',
   GATEWAY_IMAGE: 'gateway image, pinned by tag or digest',
-  LOG_GROUP: 'CloudWatch log group of the gateways',
+  LOG_GROUP:
+    'CloudWatch log group of the gateways (the API reads instance logs from it; unset: no logs route)',
+  LOGS_FOLLOW_POLL_MS: 'how often a followed log stream (follow=true) reads CloudWatch Logs',
   DEFAULT_ANTHROPIC_API_KEY: 'platform key used when a signup brings none',
   WORKER_CONCURRENCY: 'jobs one worker process runs at once',
   JOB_ATTEMPTS: 'attempts per job before an instance is failed',

@@ -32,6 +32,9 @@ locals {
     REDIS_URL         = local.redis_url
     ALB_LISTENER_ARNS = join(",", local.user_listener_arns)
     ALB_DNS_NAMES     = join(",", aws_lb.this[*].dns_name)
+    # GET /v1/instances/{id}/logs reads the gateways' log group (IAM: data.aws_iam_policy_document.api).
+    AWS_REGION = var.aws_region
+    LOG_GROUP  = aws_cloudwatch_log_group.gateways.name
     # The ALB appends the caller's address to X-Forwarded-For; the signup rate limit keys on it.
     TRUSTED_PROXY_HOPS = "1"
     WEBHOOK_URLS       = join(",", var.webhook_urls)
@@ -49,6 +52,9 @@ locals {
     ADMIN_PASSWORD      = aws_secretsmanager_secret.control_plane["ADMIN_PASSWORD"].arn
     DATA_ENCRYPTION_KEY = aws_secretsmanager_secret.control_plane["DATA_ENCRYPTION_KEY"].arn
     METRICS_TOKEN       = aws_secretsmanager_secret.control_plane["METRICS_TOKEN"].arn
+    # The signup page's mail and link signing (it stays off until SIGNUP_PAGE=true with PUBLIC_URL, MAIL_FROM).
+    SMTP_URL           = aws_secretsmanager_secret.control_plane["SMTP_URL"].arn
+    SIGNUP_SIGNING_KEY = aws_secretsmanager_secret.control_plane["SIGNUP_SIGNING_KEY"].arn
   }
 }
 
@@ -219,9 +225,9 @@ resource "aws_ecs_service" "api" {
   enable_execute_command = false
 
   network_configuration {
-    subnets          = aws_subnet.private[*].id
+    subnets          = local.compute_subnet_ids
     security_groups  = [aws_security_group.control_plane.id]
-    assign_public_ip = false
+    assign_public_ip = local.compute_public_ipv4
   }
 
   load_balancer {
@@ -247,9 +253,9 @@ resource "aws_ecs_service" "worker" {
   enable_execute_command = false
 
   network_configuration {
-    subnets          = aws_subnet.private[*].id
+    subnets          = local.compute_subnet_ids
     security_groups  = [aws_security_group.control_plane.id]
-    assign_public_ip = false
+    assign_public_ip = local.compute_public_ipv4
   }
 
   deployment_circuit_breaker {

@@ -7,10 +7,12 @@ import { requestLog } from '../middleware/request-id.js';
 import {
   anthropicKeySchema,
   bearerSecurity,
+  errorResponse,
   errors,
   IdempotencyHeaders,
   InstanceIdParams,
   Links,
+  redisErrors,
 } from '../schemas.js';
 
 const RotateTokenBody = z
@@ -37,6 +39,7 @@ const RotatedToken = z
 const route = createRoute({
   method: 'post',
   path: '/v1/instances/{id}/token',
+  operationId: 'rotateInstanceToken',
   tags: ['instances'],
   summary: 'Issue a new gateway token (a user lost theirs)',
   description:
@@ -52,15 +55,21 @@ const route = createRoute({
       description: 'Sealed and queued; the new gateway token is shown this once',
       content: { 'application/json': { schema: RotatedToken } },
     },
-    400: errors[400],
+    400: errorResponse(400, [
+      'invalid_id',
+      'invalid_json',
+      'invalid_body',
+      'bad_request',
+      'invalid_idempotency_key',
+    ]),
     401: errors[401],
     404: errors[404],
-    409: errors[409],
+    409: errorResponse(409, ['not_running', 'idempotency_key_in_use']),
     413: errors[413],
     415: errors[415],
     422: errors[422],
     500: errors[500],
-    503: errors[503],
+    ...redisErrors,
   },
 });
 

@@ -4,8 +4,17 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { streamInstanceEvents } from '../instance-stream.js';
 import { clientAddress } from '../middleware/client-address.js';
-import { errors, InstanceIdParams } from '../schemas.js';
+import {
+  errorResponse,
+  errors,
+  InstanceIdParams,
+  idErrors,
+  LastEventIdHeader,
+  publicSecurity,
+  redisErrors,
+} from '../schemas.js';
 import type { SignupKit } from '../signup/signup-kit.js';
+import type { SignupProgressEvent, SignupSnapshotEvent } from '../stream-events.js';
 
 /** The page's stream ends once nothing changes without a new request from its owner. */
 const SIGNUP_STREAM_END: ReadonlySet<InstanceStatus> = new Set([
@@ -19,21 +28,25 @@ const SIGNUP_STREAM_END: ReadonlySet<InstanceStatus> = new Set([
 const eventsRoute = createRoute({
   method: 'get',
   path: '/signup/{id}/events',
+  operationId: 'streamSignupEvents',
   tags: ['signup'],
+  security: publicSecurity,
   summary: 'Progress of a signup: `snapshot`, then `status`/`step` events with states only',
   description:
     'Needs the short-lived stream token a verified link hands out (`links.events`). Open streams are capped per client and in total (429); a stream ends at running, failed, deleted, deleting or degraded, or after a maximum duration, when EventSource reconnects (Last-Event-ID) and gets a fresh snapshot.',
   request: {
     params: InstanceIdParams,
     query: z.object({ token: z.string().max(512).optional() }),
+    headers: LastEventIdHeader,
   },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    400: errors[400],
-    401: errors[401],
+    ...idErrors,
+    401: errorResponse(401, ['stream_token_invalid']),
     404: errors[404],
-    429: errors[429],
+    429: errorResponse(429, ['too_many_streams']),
     500: errors[500],
+    ...redisErrors,
   },
 });
 
@@ -57,12 +70,12 @@ export function registerSignupEvents(app: OpenAPIHono<AppEnv>, kit: SignupKit, h
         c,
         id,
         {
-          snapshot: (record) => ({
+          snapshot: (record): z.infer<typeof SignupSnapshotEvent> => ({
             status: record.status,
             currentStep: record.currentStep,
             steps: STEP_IDS.map((step) => ({ id: step, state: record.steps[step].state })),
           }),
-          event: (event) => ({
+          event: (event): z.infer<typeof SignupProgressEvent> => ({
             status: event.status,
             currentStep: event.currentStep,
             ...(event.step ? { step: { id: event.step.id, state: event.step.state } } : {}),

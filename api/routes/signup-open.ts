@@ -4,7 +4,7 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { rotateCredentials } from '../credentials-rotation.js';
 import { requestLog } from '../middleware/request-id.js';
-import { errors } from '../schemas.js';
+import { bodyErrors, errorResponse, errors, publicSecurity } from '../schemas.js';
 import { findLive, openInstanceFor } from '../signup/open-instance.js';
 import type { SignupKit } from '../signup/signup-kit.js';
 
@@ -29,35 +29,46 @@ const Opened = z
   })
   .openapi('SignupOpened');
 
-const responses = {
-  200: {
-    description: 'The instance, created or resumed',
-    content: { 'application/json': { schema: Opened } },
-  },
-  400: errors[400],
-  404: errors[404],
-  409: errors[409],
-  410: errors[410],
-  429: errors[429],
+const ok = {
+  description: 'The instance, created or resumed',
+  content: { 'application/json': { schema: Opened } },
+};
+const linkErrors = {
+  ...bodyErrors,
+  400: errorResponse(400, ['invalid_json', 'invalid_body', 'bad_request', 'link_invalid']),
+  410: errorResponse(410, ['link_expired', 'link_used']),
   500: errors[500],
-  503: errors[503],
 };
 
 const verifyRoute = createRoute({
   method: 'post',
   path: '/signup/verify',
+  operationId: 'openSignupLink',
   tags: ['signup'],
+  security: publicSecurity,
   summary: 'Open a mailed signup link: creates the instance, resumes its view, or restarts a failed one',
   request: { body: { required: true, content: { 'application/json': { schema: OpenBody } } } },
-  responses,
+  responses: {
+    200: ok,
+    ...linkErrors,
+    503: errorResponse(503, ['signup_full', 'no_routing_capacity', 'redis_unavailable']),
+  },
 });
 const rotateRoute = createRoute({
   method: 'post',
   path: '/signup/rotate',
+  operationId: 'openLostTokenLink',
   tags: ['signup'],
+  security: publicSecurity,
   summary: 'Open a mailed lost-token link: issues a new gateway token (the old one stops working)',
   request: { body: { required: true, content: { 'application/json': { schema: OpenBody } } } },
-  responses,
+  responses: {
+    200: ok,
+    ...linkErrors,
+    404: errorResponse(404, ['no_gateway']),
+    409: errorResponse(409, ['not_rotatable']),
+    503: errorResponse(503, ['redis_unavailable']),
+  },
 });
 
 const LINK_ERRORS = {

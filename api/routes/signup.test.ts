@@ -184,6 +184,7 @@ describe('signup settings in production', () => {
     DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
     ALB_LISTENER_ARN: 'arn:aws:elasticloadbalancing:us-west-2:0:listener/app/x/1/2',
     ALB_DNS_NAME: 'alb.test',
+    SIGNUP_PAGE: 'true',
   };
   it('refuses to start the page without mail settings and a signing key, naming what is missing', () => {
     expect(() => loadApiConfig(base)).toThrow(ConfigError);
@@ -199,5 +200,16 @@ describe('signup settings in production', () => {
       }),
     ).toThrow(/^SIGNUP_SIGNING_KEY: required/);
     expect(loadApiConfig({ ...base, SIGNUP_PAGE: 'false' }).SIGNUP_PAGE).toBe(false);
+    // Unset, the page is off in production (a deployment turns it on with its mail settings), on elsewhere.
+    const { SIGNUP_PAGE: _, ...unset } = base;
+    expect(loadApiConfig(unset).SIGNUP_PAGE).toBe(false);
+    expect(loadApiConfig({ ...unset, NODE_ENV: 'development' }).SIGNUP_PAGE).toBe(true);
+    const complete = {
+      PUBLIC_URL: 'https://x.test',
+      SMTP_URL: 'smtps://u:p@mail.test',
+      MAIL_FROM: 'a@x.test',
+      SIGNUP_SIGNING_KEY: 'k'.repeat(32),
+    };
+    expect(loadApiConfig({ ...base, ...complete }).SIGNUP_PAGE).toBe(true);
   });
 });

@@ -6,7 +6,14 @@ import { ApiError } from '../api-error.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { clientAddress } from '../middleware/client-address.js';
 import { requestLog } from '../middleware/request-id.js';
-import { anthropicKeySchema, emailSchema, errors } from '../schemas.js';
+import {
+  anthropicKeySchema,
+  bodyErrors,
+  emailSchema,
+  errorResponse,
+  errors,
+  publicSecurity,
+} from '../schemas.js';
 import { redactEmail } from '../signup/mailer.js';
 import type { PendingLink } from '../signup/pending-links.js';
 import { makeSignupKit, type SignupKit, type SignupOptions } from '../signup/signup-kit.js';
@@ -44,18 +51,19 @@ const mailResponses = {
     description: 'The same answer for every address: a link was mailed if the address can receive it',
     content: { 'application/json': { schema: CheckYourEmail } },
   },
-  400: errors[400],
-  413: errors[413],
-  415: errors[415],
-  429: errors[429],
+  ...bodyErrors,
+  400: errorResponse(400, ['invalid_json', 'invalid_body', 'bad_request', 'proof_of_work_failed']),
+  429: errorResponse(429, ['rate_limited']),
   500: errors[500],
-  503: errors[503],
+  503: errorResponse(503, ['mail_unavailable', 'redis_unavailable']),
 };
 
 const signupRoute = createRoute({
   method: 'post',
   path: '/signup',
+  operationId: 'signUp',
   tags: ['signup'],
+  security: publicSecurity,
   summary: 'Ask for a signup link by mail (proof of work, rate limited)',
   request: { body: { required: true, content: { 'application/json': { schema: SignupBody } } } },
   responses: mailResponses,
@@ -63,7 +71,9 @@ const signupRoute = createRoute({
 const lostTokenRoute = createRoute({
   method: 'post',
   path: '/signup/lost-token',
+  operationId: 'requestLostTokenLink',
   tags: ['signup'],
+  security: publicSecurity,
   summary: 'Ask for a link that issues a new gateway token, mailed to the verified address',
   request: { body: { required: true, content: { 'application/json': { schema: LostTokenBody } } } },
   responses: mailResponses,
@@ -71,7 +81,9 @@ const lostTokenRoute = createRoute({
 const challengeRoute = createRoute({
   method: 'get',
   path: '/signup-challenge',
+  operationId: 'getSignupChallenge',
   tags: ['signup'],
+  security: publicSecurity,
   summary: 'A signed ALTCHA proof-of-work challenge for the signup forms',
   responses: {
     200: { description: 'The challenge', content: { 'application/json': { schema: z.any() } } },
