@@ -8,6 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import type { InstanceQueue } from '../shared/queues.js';
 import type { EventHub } from './event-hub.js';
 import type { Attempt } from './idempotency/idempotency-store.js';
+import type { ReconcileRunner } from './reconcile/reconcile-runner.js';
 
 /** Everything the routes need, built once by the composition root (`main.ts` or `startApi`). */
 export interface AppDeps {
@@ -24,6 +25,8 @@ export interface AppDeps {
   log: Logger;
   /** Prices for /v1/cost and the dashboard (defaults merged with COST_PRICES_FILE). */
   prices?: PriceBook;
+  /** POST /v1/reconcile: enqueues a run and waits for it (absent: that route answers 503). */
+  reconcile?: ReconcileRunner;
 }
 
 /**

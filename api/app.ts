@@ -24,6 +24,7 @@ import { registerDeleteInstance } from './routes/instances-delete.js';
 import { registerInstanceDeliveries } from './routes/instances-deliveries.js';
 import { registerReadInstances } from './routes/instances-read.js';
 import { registerRetryInstance } from './routes/instances-retry.js';
+import { registerReconcile } from './routes/reconcile.js';
 import { registerSignup } from './routes/signup.js';
 import { registerSignupPage } from './routes/signup-page.js';
 
@@ -104,6 +105,7 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   registerRestoreCredentials(app);
   registerInstanceDeliveries(app);
   registerInstanceEvents(app, options.heartbeatMs);
+  registerReconcile(app);
   if (deps.config.SIGNUP_PAGE) {
     registerSignupPage(app);
     registerSignup(app, {
