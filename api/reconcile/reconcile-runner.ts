@@ -48,6 +48,8 @@ export function makeReconcileRunner(queue: Queue, connect: () => Redis) {
       await queueEvents();
       const data: OnDemandReconcile = { onDemand: true, dryRun };
       const job = await queue.add('reconcile', data, { jobId: `on-demand-${randomUUID()}`, attempts: 1 });
+      // BullMQ reads a ttl of 0 as "no limit": not waiting at all is the caller's choice to poll.
+      if (waitMs === 0) return { state: 'running', jobId: job.id ?? '' };
       return outcome(job, waitMs);
     },
     /** A run asked for earlier: its report once finished; null when no such on-demand job exists. */
