@@ -8,6 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import type { InstanceQueue } from '../shared/queues.js';
 import type { EventHub } from './event-hub.js';
 import type { Attempt } from './idempotency/idempotency-store.js';
+import type { LogReader } from './logs/log-reader.js';
 import type { ReconcileRunner } from './reconcile/reconcile-runner.js';
 
 /** Everything the routes need, built once by the composition root (`main.ts` or `startApi`). */
@@ -27,6 +28,8 @@ export interface AppDeps {
   prices?: PriceBook;
   /** POST /v1/reconcile: enqueues a run and waits for it (absent: that route answers 503). */
   reconcile?: ReconcileRunner;
+  /** Reads gateway logs from CloudWatch Logs; absent when no LOG_GROUP is configured. */
+  logs?: LogReader;
 }
 
 /**

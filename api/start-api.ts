@@ -11,6 +11,7 @@ import { makeInstanceQueue, makeQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
 import { type AppOptions, makeApp } from './app.js';
 import { makeMetricsApp } from './capacity/metrics-route.js';
+import { makeApiLogReader } from './logs/log-clients.js';
 import { makeReconcileRunner } from './reconcile/reconcile-runner.js';
 
 type Server = ReturnType<typeof serve>;
@@ -87,6 +88,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
   // outage right after start then never meets a queue half-initialised.
   await Promise.all(queues.map((q) => q.waitUntilReady()));
   const store = makeInstanceStore(redis, { prefix: config.QUEUE_PREFIX, routing: config.routing });
+  const logs = makeApiLogReader(config);
   const app = makeApp(
     {
       config,
@@ -99,6 +101,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       log,
       prices: await loadPriceBook(config.COST_PRICES_FILE),
       reconcile,
+      ...(logs ? { logs: logs.reader } : {}),
     },
     overrides,
   );
@@ -132,6 +135,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
         await reconcile.close();
         await Promise.all(queues.map((q) => q.close()));
         await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+        logs?.destroy();
       })();
       return closing;
     },
