@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { contextOf } from '../context.js';
 import { followInstance } from '../follow-instance.js';
 import { age, keyValues, table } from '../table.js';
+import { registerInstanceLogs } from './instance-logs.js';
 
 interface Instance {
   id: string;
@@ -118,6 +119,8 @@ export function registerInstances(program: Command): void {
       const { body } = await api.request<Instance>('GET', path(id));
       out.result(body, () => detail(body));
     });
+
+  registerInstanceLogs(instances);
 
   instances
     .command('retry <id>')

@@ -113,6 +113,18 @@ describe('openclaw-fleet CLI', () => {
     expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+USER\s+STATUS\s+STEP\s+AGE\s+URL$/);
     expect(table.stdout).toMatch(new RegExp(`${id}\\s+cli-user\\s+running`));
 
+    // The gateway's own lines (the stand-in prints where it listens), read from CloudWatch Logs.
+    await waitFor(
+      async () => {
+        const logs = await cli('instances', 'logs', id, '--json');
+        expect(logs.code, logs.stderr).toBe(0);
+        return logs.json<{ message: string }[]>().some((l) => l.message.startsWith('listening on'));
+      },
+      20_000,
+      `the gateway log line of ${id}`,
+    );
+    expect((await cli('instances', 'logs', id)).stdout).toMatch(/^\S+Z {2}\w{8} {2}listening on/m);
+
     const get = await cli('instances', 'get', id, '--json');
     expect(get.json<Instance>()).toMatchObject({ id, status: 'running', error: null });
 
