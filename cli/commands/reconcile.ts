@@ -1,5 +1,6 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { ApiClient } from '../api-client.js';
+import { CliError } from '../cli-error.js';
 import { contextOf } from '../context.js';
 import { keyValues, table } from '../table.js';
 
@@ -21,14 +22,26 @@ type Answer = Report | { jobId: string; status: 'running'; links: { self: string
 
 const POLL_MS = 1000;
 
-/** Polls a run the API stopped waiting for (202) until it reports. */
-async function untilReported(api: ApiClient, first: Answer): Promise<Report> {
+/** Polls a run the API stopped waiting for (202) until it reports, or gives up after `waitS` seconds. */
+async function untilReported(api: ApiClient, first: Answer, waitS: number): Promise<Report> {
+  const deadline = Date.now() + waitS * 1000;
   let answer = first;
   while ('status' in answer) {
+    if (Date.now() > deadline)
+      throw new CliError(
+        `reconcile run ${answer.jobId} has not finished after ${waitS} s (is a worker running?); its report will be at ${answer.links.self}, or pass a longer --wait`,
+      );
     await new Promise((r) => setTimeout(r, POLL_MS));
     answer = (await api.request<Answer>('GET', answer.links.self)).body;
   }
   return answer;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 3600)
+    throw new InvalidArgumentError('expected seconds from 1 to 3600');
+  return n;
 }
 
 function text(r: Report): string {
@@ -67,11 +80,16 @@ export function registerReconcile(program: Command): void {
     .command('reconcile')
     .description('run the reconciler now (through the API and a worker) and print its report')
     .option('--dry-run', 'report the drift, change nothing')
-    .action(async (opts: { dryRun?: boolean }, cmd: Command) => {
+    .option('--wait <seconds>', 'give up waiting for the report after this long (1-3600)', seconds, 300)
+    .action(async (opts: { dryRun?: boolean; wait: number }, cmd: Command) => {
       const { api, out } = contextOf(cmd);
       out.note(`reconciling${opts.dryRun ? ' (dry run)' : ''}...`);
-      const { body } = await api.request<Answer>('POST', '/v1/reconcile', { dryRun: opts.dryRun ?? false });
-      const report = await untilReported(api, body);
+      const { body } = await api.request<Answer>('POST', '/v1/reconcile', {
+        dryRun: opts.dryRun ?? false,
+        // The API waits at most 60 s; past that (and past this) the CLI polls the run's link.
+        waitMs: Math.min(opts.wait * 1000, 25_000),
+      });
+      const report = await untilReported(api, body, opts.wait);
       out.result(report, () => text(report));
     });
 }

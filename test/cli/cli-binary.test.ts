@@ -215,4 +215,14 @@ describe('openclaw-fleet CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("'--users <n>'");
   });
+
+  it('gives up on a reconcile no worker runs, after --wait, naming the run to read later', async () => {
+    await p.stopWorker();
+    const stuck = await cli('reconcile', '--wait', '1');
+    expect(stuck.code).toBe(1);
+    expect(stuck.stderr).toMatch(
+      /reconcile run on-demand-\S+ has not finished after 1 s \(is a worker running\?\)/,
+    );
+    expect((await cli('reconcile', '--wait', '0')).code).toBe(2);
+  });
 });
