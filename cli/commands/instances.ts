@@ -95,6 +95,7 @@ export function registerInstances(program: Command): void {
         cursor = body.nextCursor;
       } while (opts.all && cursor);
       out.result(items, () => (items.length === 0 ? 'No instances.' : listTable(items)));
+      if (cursor) out.note(`(more instances: add --all, or a larger --limit)`);
     });
 
   instances

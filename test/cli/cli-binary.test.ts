@@ -125,6 +125,14 @@ describe('openclaw-fleet CLI', () => {
     );
     expect((await cli('instances', 'logs', id)).stdout).toMatch(/^\S+Z {2}\w{8} {2}listening on/m);
 
+    // A first page says there is more; --all reads every page.
+    const second = await create('cli-user-2');
+    const page = await cli('instances', 'list', '--limit', '1');
+    expect(page.stdout.trim().split('\n')).toHaveLength(2);
+    expect(page.stderr).toContain('more instances: add --all');
+    const all = await cli('instances', 'list', '--limit', '1', '--all', '--json');
+    expect(all.json<Instance[]>().map((i) => i.id)).toEqual(expect.arrayContaining([id, second]));
+
     const get = await cli('instances', 'get', id, '--json');
     expect(get.json<Instance>()).toMatchObject({ id, status: 'running', error: null });
 
