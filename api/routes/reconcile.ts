@@ -3,7 +3,7 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { requestLog } from '../middleware/request-id.js';
 import type { RunOutcome } from '../reconcile/reconcile-runner.js';
-import { bearerSecurity, errors } from '../schemas.js';
+import { bearerSecurity, bodyErrors, errorResponse, errors } from '../schemas.js';
 
 const ReconcileRequest = z
   .strictObject({
@@ -39,7 +39,7 @@ const JobParams = z.object({
     .openapi({ param: { name: 'jobId', in: 'path' } }),
 });
 
-const responses = {
+const answered = {
   200: {
     description: 'The run finished: its report',
     content: { 'application/json': { schema: ReconcileReportSchema } },
@@ -49,31 +49,37 @@ const responses = {
     content: { 'application/json': { schema: ReconcilePending } },
   },
   401: errors[401],
-  500: errors[500],
-  502: errors[500],
-  503: errors[503],
+  409: errorResponse(409, ['reconcile_in_progress']),
+  500: errorResponse(500, ['internal_error', 'reconcile_failed']),
+  503: errorResponse(503, ['reconcile_unavailable', 'redis_unavailable']),
 };
 
 const runRoute = createRoute({
   method: 'post',
   path: '/v1/reconcile',
+  operationId: 'runReconcile',
   tags: ['operations'],
   summary: 'Run the reconciler now and return its report',
   description:
-    'Enqueues a run on the `reconcile` queue (a worker runs it; the API never calls AWS) and waits up to `waitMs` for its report. `dryRun` applies to this run only. 409 when another run holds the reconcile lock; 502 when the run itself failed.',
+    'Enqueues a run on the `reconcile` queue (a worker runs it; the API never calls AWS) and waits up to `waitMs` for its report. `dryRun` applies to this run only. 409 when another run holds the reconcile lock; 500 `reconcile_failed` when the run itself failed.',
   security: bearerSecurity,
   request: { body: { required: true, content: { 'application/json': { schema: ReconcileRequest } } } },
-  responses: { ...responses, 400: errors[400], 409: errors[409], 413: errors[413], 415: errors[415] },
+  responses: { ...answered, ...bodyErrors },
 });
 
 const readRoute = createRoute({
   method: 'get',
   path: '/v1/reconcile/{jobId}',
+  operationId: 'getReconcileRun',
   tags: ['operations'],
   summary: 'The report of a run started with POST /v1/reconcile',
   security: bearerSecurity,
   request: { params: JobParams },
-  responses: { ...responses, 400: errors[400], 404: errors[404], 409: errors[409] },
+  responses: {
+    ...answered,
+    400: errorResponse(400, ['invalid_id']),
+    404: errorResponse(404, ['not_found']),
+  },
 });
 
 function answer(outcome: RunOutcome) {
@@ -84,7 +90,7 @@ function answer(outcome: RunOutcome) {
       body: { jobId, status: 'running' as const, links: { self: `/v1/reconcile/${jobId}` } },
     };
   if (outcome.state === 'failed')
-    throw new ApiError(502, 'reconcile_failed', `Reconcile run ${jobId} failed: see the worker's log`, {
+    throw new ApiError(500, 'reconcile_failed', `Reconcile run ${jobId} failed: see the worker's log`, {
       jobId,
     });
   if (outcome.result.skipped)
