@@ -61,7 +61,8 @@ export interface LocalcloudOptions {
   failingImages?: string | FailingImageRule[];
   /**
    * Keep the whole emulated account in this file (JSON, secrets included): saved at most every
-   * 500 ms after a change and on close, restored at start. Default LOCALCLOUD_STATE_FILE; unset = memory only.
+   * 500 ms after a change and on close, restored at start. Unset = memory only. Not read from the
+   * environment here (the CLI and `npm run dev` pass it), so two localclouds never share one file.
    */
   persistFile?: string;
 }
@@ -87,7 +88,7 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
     throw new Error('the command task runtime needs taskCommand (or LOCALCLOUD_TASK_COMMAND)');
   const host = options.host ?? '127.0.0.1';
   const account = { region: options.region ?? 'us-west-2', accountId: options.accountId ?? '000000000000' };
-  const persistFile = options.persistFile ?? (process.env.LOCALCLOUD_STATE_FILE || undefined);
+  const persistFile = options.persistFile || undefined;
   // A saved world is read (and refused, if it must be) before anything listens or starts.
   const saved = persistFile ? readWorldFile(persistFile) : undefined;
   const restoring =
