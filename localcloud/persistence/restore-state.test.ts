@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BootstrapOptions, createCloud } from '../bootstrap.js';
 import type { Cloud } from '../cloud.js';
+import { ecsAccountSettings } from '../services/ecs-account-settings.js';
 import { ecsServices } from '../services/ecs-services.js';
 import { ecsTaskDefinitions } from '../services/ecs-task-definitions.js';
 import { elbv2Rules } from '../services/elbv2-rules.js';
 import { elbv2TargetGroups } from '../services/elbv2-target-groups.js';
+import { logsGroups } from '../services/logs-groups.js';
 import { secretsManager } from '../services/secrets-manager.js';
+import { accountSettings } from '../sim/account-settings.js';
 import { parseWorld, restoreWorld, StateFileError } from './restore-state.js';
 import { snapshotWorld } from './snapshot.js';
 
@@ -64,6 +67,13 @@ function world(): Cloud {
     networkConfiguration: { awsvpcConfiguration: { subnets: cloud.network.subnets.map((s) => s.id) } },
     loadBalancers: [{ targetGroupArn: tgArn, containerName: 'gateway', containerPort: 8080 }],
   });
+  ecsAccountSettings.PutAccountSetting?.(cloud, { name: 'awsvpcTrunking', value: 'enabled' });
+  logsGroups.CreateLogStream?.(cloud, { logGroupName: cloud.logGroup, logStreamName: 'gateway/a/1' });
+  logsGroups.PutLogEvents?.(cloud, {
+    logGroupName: cloud.logGroup,
+    logStreamName: 'gateway/a/1',
+    logEvents: [{ timestamp: cloud.clock.now(), message: 'listening' }],
+  });
   return cloud;
 }
 
@@ -91,6 +101,11 @@ describe('state file round trip', () => {
     expect([...b.waiting].map((t) => t.arn)).toEqual([...a.waiting].map((t) => t.arn));
     expect(b.links).toEqual(a.links);
     expect([...b.targetGroupsByName.keys()]).toEqual([...a.targetGroupsByName.keys()]);
+    expect(accountSettings(restored).get('awsvpcTrunking')).toBe('enabled');
+    expect(b.logGroups.get(restored.logGroup)?.streams.get('gateway/a/1')?.events[0]?.message).toBe(
+      'listening',
+    );
+    expect(b.logSeq).toBe(a.logSeq);
     // The token still names the live service object, so a retried CreateService answers with it.
     expect(b.serviceTokens.get('token-a')?.service).toBe(b.services.get('a'));
     // The next ids are those the original would have made (a fresh seed would repeat old ones).

@@ -1,5 +1,6 @@
 import type { Cloud } from '../cloud.js';
 import { link } from '../elb-links.js';
+import { accountSettings } from '../sim/account-settings.js';
 import { index } from '../sim/resources.js';
 import { makeRng } from '../sim/rng.js';
 import type { CloudState, Service, ServiceToken, TargetGroup, Task } from '../state.js';
@@ -26,6 +27,8 @@ const ENTRY_FIELDS = [
   'rules',
   'nextIp',
   'serviceTokens',
+  'logGroups',
+  'accountSettings',
 ] as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -54,10 +57,11 @@ export function parseWorld(file: string, text: string): SavedWorld {
     !isObject(raw.account) ||
     !isObject(raw.network) ||
     typeof raw.rng !== 'number' ||
+    typeof state.logSeq !== 'number' ||
     !isObject(state.asg) ||
     !Array.isArray(state.clusterTags) ||
     !Array.isArray(state.capacityProviderTags)
-      ? 'it lacks the account, network, RNG or Auto Scaling group'
+      ? 'it lacks the account, network, RNG, log sequence or Auto Scaling group'
       : ENTRY_FIELDS.find((f) => !isEntries(state[f]));
   if (bad)
     throw new StateFileError(file, bad.startsWith('it ') ? bad : `its "${bad}" is not a list of entries`);
@@ -103,11 +107,15 @@ export function restoreWorld(cloud: Cloud, saved: SavedWorld): void {
         return [token, { parameters: t.parameters, service }];
       }),
     ),
+    logGroups: new Map(w.logGroups.map(([k, g]) => [k, { ...g, streams: new Map(g.streams) }])),
+    logSeq: w.logSeq,
   };
   cloud.account = saved.account;
   cloud.network = saved.network;
   cloud.rng = makeRng(saved.rng);
   cloud.state = state;
+  const settings = accountSettings(cloud);
+  for (const [name, value] of w.accountSettings) settings.set(name, value);
   for (const task of tasks.values()) {
     if (task.serviceName) index(state.tasksByService, task.serviceName, task);
     if (task.containerInstanceArn && task.lastStatus !== 'STOPPED')

@@ -1,12 +1,15 @@
 import type { Account } from '../arns.js';
 import type { Cloud, Network } from '../cloud.js';
 import type { Tag } from '../input.js';
+import { accountSettings } from '../sim/account-settings.js';
 import type {
   AutoScalingGroup,
   ContainerInstance,
   Ec2Instance,
   Listener,
   LoadBalancer,
+  LogGroup,
+  LogStream,
   Rule,
   Secret,
   SecretVersion,
@@ -37,6 +40,10 @@ export interface SavedTargetGroup extends Omit<TargetGroup, 'targets'> {
   targets: Entries<Omit<Target, 'endpoint' | 'health'>>;
 }
 
+export interface SavedLogGroup extends Omit<LogGroup, 'streams'> {
+  streams: Entries<LogStream>;
+}
+
 /** A client token names its service while that service is the live one of its name, else keeps a copy. */
 export type SavedServiceToken = { parameters: string } & ({ serviceName: string } | { service: Service });
 
@@ -62,6 +69,10 @@ export interface SavedWorld {
     capacityProviderTags: Tag[];
     nextIp: Entries<number>;
     serviceTokens: Entries<SavedServiceToken>;
+    logGroups: Entries<SavedLogGroup>;
+    logSeq: number;
+    /** ECS account settings (PutAccountSetting), kept beside the state by sim/account-settings. */
+    accountSettings: Entries<string>;
   };
 }
 
@@ -100,6 +111,9 @@ export function snapshotWorld(cloud: Cloud): SavedWorld {
           ? { parameters, serviceName: service.name }
           : { parameters, service },
       ),
+      logGroups: entries(s.logGroups, (g) => ({ ...g, streams: entries(g.streams) })),
+      logSeq: s.logSeq,
+      accountSettings: entries(accountSettings(cloud)),
     },
   };
 }
