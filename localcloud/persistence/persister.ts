@@ -15,7 +15,7 @@ export interface Persister {
 }
 
 /**
- * Debounced saving: every SAVE_INTERVAL_MS, if `changeMark` moved (an AWS call arrived, the scheduler
+ * Debounced saving: every SAVE_INTERVAL_MS (or ten times the last serialization's duration, if longer), if `changeMark` moved (an AWS call arrived, the scheduler
  * ran) or every few ticks regardless, the world is serialized, and written only when the text differs
  * from what is on disk. A failed write is reported once per message and tried again next tick.
  */
@@ -25,7 +25,17 @@ export function startPersister(file: string, cloud: Cloud, changeMark: () => str
   let ticks = 0;
   let writes = 0;
   let lastError = '';
+  // A big world costs more to serialize: never spend more than a tenth of the time saving.
+  let notBefore = 0;
   const save = (): void => {
+    const started = Date.now();
+    try {
+      write();
+    } finally {
+      notBefore = Date.now() + (Date.now() - started) * 10;
+    }
+  };
+  const write = (): void => {
     const text = JSON.stringify(snapshotWorld(cloud));
     if (text === lastText) return;
     try {
@@ -42,7 +52,7 @@ export function startPersister(file: string, cloud: Cloud, changeMark: () => str
   const tick = (): void => {
     ticks += 1;
     const mark = changeMark();
-    if (mark === lastMark && ticks % FORCED_EVERY_TICKS !== 0) return;
+    if (Date.now() < notBefore || (mark === lastMark && ticks % FORCED_EVERY_TICKS !== 0)) return;
     lastMark = mark;
     save();
   };

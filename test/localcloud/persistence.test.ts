@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Localcloud, liveContainerPids, startLocalcloud } from '../../localcloud/index.js';
 import { alive, childGateways, startGatewayWorld, TOKEN } from './gateway-world.js';
@@ -92,6 +92,23 @@ describe('localcloud restarted on its state file', () => {
     await second.close();
     second = undefined;
     expect(childGateways()).toEqual([]);
+  });
+
+  it('saves a change while running, not only on close (a crash loses at most the last half second)', async () => {
+    const live = join(dir, 'live.json');
+    const lc = await startLocalcloud({ port: 0, persistFile: live, timing });
+    try {
+      await clients(lc).sm.send(new CreateSecretCommand({ Name: 'saved-while-running', SecretString: 'v' }));
+      await waitFor(async () => readFileSync(live, 'utf8').includes('saved-while-running'), {
+        what: 'the new secret in the state file before close',
+        timeoutMs: 10_000,
+      });
+      // Owner-only (it holds secrets), and no temporary file left beside it.
+      expect(statSync(live).mode & 0o777).toBe(0o600);
+      expect(readdirSync(dir).filter((f) => f.startsWith('live.json.'))).toEqual([]);
+    } finally {
+      await lc.close();
+    }
   });
 
   it('refuses a corrupted file with one clear line and starts nothing', async () => {

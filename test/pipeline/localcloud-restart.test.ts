@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,11 +29,12 @@ async function status(url: string, token?: string): Promise<number> {
 
 describe('localcloud restarted under running instances', () => {
   const dir = mkdtempSync(join(tmpdir(), 'localcloud-restart-'));
+  const file = join(dir, 'state.json');
   let p: ReconcilerPipeline;
   const made: { id: string; gatewayToken: string; record: InstanceRecord }[] = [];
 
   beforeAll(async () => {
-    p = await startReconcilerPipeline({ persistFile: join(dir, 'state.json') });
+    p = await startReconcilerPipeline({ persistFile: file });
     const submitted = [];
     for (let i = 0; i < COUNT; i++) submitted.push(await p.submit(`restart-${i}`));
     const records = await p.waitForStatus(
@@ -53,6 +54,7 @@ describe('localcloud restarted under running instances', () => {
     const oldPids = liveContainerPids();
     expect(oldPids).toHaveLength(COUNT);
 
+    console.info(`[localcloud-restart] state file: ${statSync(file).size} bytes for ${COUNT} instances`);
     const restartedAt = Date.now();
     await p.restartLocalcloud();
     // The reconciler runs at once, before any gateway is back: it must see nothing to repair.
