@@ -111,6 +111,26 @@ describe('localcloud restarted on its state file', () => {
     }
   });
 
+  it('refuses to move the load balancer: instance URLs name the saved address', async () => {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+      state: { loadBalancers: [string, { dnsName: string }][] };
+    };
+    const dns = saved.state.loadBalancers[0]![1].dnsName;
+    const port = Number(dns.split(':')[1]);
+    const other = port === 65535 ? port - 1 : port + 1;
+    const err = await startLocalcloud({ port: 0, persistFile: file, albPorts: [other] }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toBe(
+      `localcloud: cannot restore state from ${file}: its load balancer 1 listens on port ${port}, port ${other} was asked for (instance URLs name the saved address). Delete the file to start empty.`,
+    );
+    // Asking for the saved port, or none, is fine.
+    const lc = await startLocalcloud({ port: 0, persistFile: file, albPorts: [port], timing });
+    expect(lc.ids.ALB_DNS_NAME).toBe(dns);
+    await lc.close();
+  });
+
   it('refuses a corrupted file with one clear line and starts nothing', async () => {
     writeFileSync(file, '{"version":1,"state":{"secr');
     const err = await startLocalcloud({ port: 0, persistFile: file }).then(
