@@ -2,11 +2,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { ApiError } from './api-error.js';
 import type { AppDeps, AppEnv } from './app-env.js';
 import { BULL_BOARD_PATH, mountBullBoard } from './bull-board.js';
-import { registerCapacityOpenApi } from './capacity/capacity-openapi.js';
 import { makeCapacityRoutes } from './capacity/capacity-routes.js';
 import { notFound, onError, validationHook } from './error-handler.js';
 import { makeEventHub } from './event-hub.js';
 import { idempotency } from './idempotency/idempotency.js';
+import { withMethodNotAllowed } from './method-not-allowed.js';
 import { accessLog } from './middleware/access-log.js';
 import { makeAdminAuth, protectAdminPaths } from './middleware/admin-auth.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
@@ -25,6 +25,7 @@ import { registerDeleteInstance } from './routes/instances-delete.js';
 import { registerInstanceDeliveries } from './routes/instances-deliveries.js';
 import { registerReadInstances } from './routes/instances-read.js';
 import { registerRetryInstance } from './routes/instances-retry.js';
+import { registerReconcile } from './routes/reconcile.js';
 import { registerSignup } from './routes/signup.js';
 import { registerSignupPage } from './routes/signup-page.js';
 
@@ -105,6 +106,7 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   registerRestoreCredentials(app);
   registerInstanceDeliveries(app);
   registerInstanceEvents(app, options.heartbeatMs);
+  registerReconcile(app);
   registerInstanceLogs(app, options.heartbeatMs);
   if (deps.config.SIGNUP_PAGE) {
     registerSignupPage(app);
@@ -125,11 +127,10 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
         deps.config.METRICS_PORT !== undefined ? 'elsewhere' : { token: deps.config.METRICS_TOKEN?.reveal() },
     }),
   );
-  registerCapacityOpenApi(app);
   registerDocs(app);
   mountBullBoard(app, deps.queues, { readOnly: deps.config.bullBoardReadOnly });
 
   app.onError(onError);
-  app.notFound(notFound);
+  app.notFound(withMethodNotAllowed(app, notFound));
   return app;
 }

@@ -5,7 +5,15 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
 import { requestLog } from '../middleware/request-id.js';
-import { anthropicKeySchema, bearerSecurity, errors, InstanceIdParams, Links } from '../schemas.js';
+import {
+  anthropicKeySchema,
+  bearerSecurity,
+  errorResponse,
+  errors,
+  InstanceIdParams,
+  Links,
+  redisErrors,
+} from '../schemas.js';
 
 const RestoreCredentialsBody = z
   .strictObject({
@@ -30,6 +38,7 @@ const RestoredCredentials = z
 const route = createRoute({
   method: 'put',
   path: '/v1/instances/{id}/credentials',
+  operationId: 'restoreInstanceCredentials',
   tags: ['instances'],
   summary: 'Restore the credentials of an instance whose secret was lost (credentials_lost)',
   description:
@@ -44,13 +53,14 @@ const route = createRoute({
       description: 'Sealed and queued; the new gateway token is shown this once',
       content: { 'application/json': { schema: RestoredCredentials } },
     },
-    400: errors[400],
+    400: errorResponse(400, ['invalid_id', 'invalid_json', 'invalid_body', 'bad_request']),
     401: errors[401],
     404: errors[404],
-    409: errors[409],
+    409: errorResponse(409, ['credentials_not_lost']),
     413: errors[413],
     415: errors[415],
     500: errors[500],
+    ...redisErrors,
   },
 });
 

@@ -6,7 +6,19 @@ import { streamInstanceEvents } from '../instance-stream.js';
 import { requestLog } from '../middleware/request-id.js';
 import { provisionInstance } from '../provision.js';
 import { type RateLimitOptions, rateLimit } from '../rate-limit.js';
-import { anthropicKeySchema, emailSchema, errors, InstanceIdParams } from '../schemas.js';
+import {
+  anthropicKeySchema,
+  bodyErrors,
+  emailSchema,
+  errorResponse,
+  errors,
+  InstanceIdParams,
+  idErrors,
+  LastEventIdHeader,
+  publicSecurity,
+  redisErrors,
+} from '../schemas.js';
+import type { SignupProgressEvent, SignupSnapshotEvent } from '../stream-events.js';
 
 /**
  * The signup page's same-origin backend: the browser never holds API_TOKEN. The user id is the
@@ -31,31 +43,37 @@ const SignupAccepted = z
 const signupRoute = createRoute({
   method: 'post',
   path: '/signup',
+  operationId: 'signUp',
   tags: ['signup'],
+  security: publicSecurity,
   summary: 'Sign up from the public page (rate limited per address)',
   request: { body: { required: true, content: { 'application/json': { schema: SignupBody } } } },
   responses: {
     202: { description: 'Instance queued', content: { 'application/json': { schema: SignupAccepted } } },
-    400: errors[400],
-    409: errors[409],
-    413: errors[413],
-    415: errors[415],
+    ...bodyErrors,
+    409: errorResponse(409, ['already_signed_up']),
     429: errors[429],
     500: errors[500],
-    503: errors[503],
+    503: errorResponse(503, ['no_routing_capacity', 'redis_unavailable']),
   },
 });
 
 const eventsRoute = createRoute({
   method: 'get',
   path: '/signup/{id}/events',
+  operationId: 'streamSignupEvents',
   tags: ['signup'],
+  security: publicSecurity,
   summary: 'Progress of a signup: `snapshot`, then `status`/`step` events with states only',
-  request: { params: InstanceIdParams },
+  description:
+    'First event `snapshot` (`SignupSnapshotEvent`), then `status` and `step` events (`SignupProgressEvent`); `error` (`StreamErrorEvent`) if the stream fails. No email, URL or error text.',
+  request: { params: InstanceIdParams, headers: LastEventIdHeader },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    400: errors[400],
+    ...idErrors,
     404: errors[404],
+    413: errors[413],
+    ...redisErrors,
     500: errors[500],
   },
 });
@@ -104,12 +122,12 @@ export function registerSignup(
       c,
       id,
       {
-        snapshot: (record) => ({
+        snapshot: (record): z.infer<typeof SignupSnapshotEvent> => ({
           status: record.status,
           currentStep: record.currentStep,
           steps: STEP_IDS.map((step) => ({ id: step, state: record.steps[step].state })),
         }),
-        event: (event) => ({
+        event: (event): z.infer<typeof SignupProgressEvent> => ({
           status: event.status,
           currentStep: event.currentStep,
           ...(event.step ? { step: { id: event.step.id, state: event.step.state } } : {}),
