@@ -25,6 +25,7 @@ import { registerInstanceDeliveries } from './routes/instances-deliveries.js';
 import { registerReadInstances } from './routes/instances-read.js';
 import { registerRetryInstance } from './routes/instances-retry.js';
 import { registerRotateToken } from './routes/instances-token.js';
+import { registerReconcile } from './routes/reconcile.js';
 import { registerSignup } from './routes/signup.js';
 import { registerSignupPage } from './routes/signup-page.js';
 import type { SignupOptions } from './signup/signup-kit.js';
@@ -108,6 +109,7 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   registerRotateToken(app);
   registerInstanceDeliveries(app);
   registerInstanceEvents(app, options.heartbeatMs);
+  registerReconcile(app);
   registerInstanceLogs(app, options.heartbeatMs);
   if (deps.config.SIGNUP_PAGE) {
     const kit = registerSignup(app, deps, {

@@ -9,7 +9,10 @@ export const ERROR_CODES = {
   bad_request: { status: 400, description: 'The request could not be read (e.g. a malformed body)' },
   invalid_json: { status: 400, description: 'The body is not valid JSON' },
   invalid_body: { status: 400, description: 'The body has a wrong type, an unknown field or a bad value' },
-  invalid_id: { status: 400, description: 'The path id is not an instance id (12 characters of a-z, 2-7)' },
+  invalid_id: {
+    status: 400,
+    description: 'The path id is malformed (an instance id is 12 characters of a-z, 2-7)',
+  },
   invalid_query: { status: 400, description: 'A query parameter is missing, unknown or out of range' },
   invalid_header: { status: 400, description: 'A request header has a bad value' },
   invalid_request: { status: 400, description: 'The request failed validation' },
@@ -52,6 +55,10 @@ export const ERROR_CODES = {
     status: 409,
     description: 'Only an instance degraded because its credentials were lost takes new ones',
   },
+  reconcile_in_progress: {
+    status: 409,
+    description: 'Another reconcile run holds the reconcile lock; ask again shortly',
+  },
   idempotency_key_in_use: {
     status: 409,
     description: 'A request with this `Idempotency-Key` is still running; retry when it has answered',
@@ -77,6 +84,7 @@ export const ERROR_CODES = {
     description: 'Too many signup progress streams open, from this address or in total; see `Retry-After`',
   },
   internal_error: { status: 500, description: 'Something unexpected failed; quote the request id' },
+  reconcile_failed: { status: 500, description: "The reconcile run failed; the worker's log has why" },
   redis_unavailable: {
     status: 503,
     description: 'Redis is not answering; nothing was written; see `Retry-After`',
@@ -96,6 +104,10 @@ export const ERROR_CODES = {
     description: 'CloudWatch Logs or Secrets Manager could not be read; see `Retry-After`',
   },
   logs_not_configured: { status: 503, description: 'This API has no LOG_GROUP to read logs from' },
+  reconcile_unavailable: {
+    status: 503,
+    description: 'This API process has no reconcile queue to enqueue on',
+  },
   http_error: { status: 'other', description: 'Another HTTP error raised by the framework' },
 } as const satisfies Record<string, { status: ContentfulStatusCode | 'other'; description: string }>;
 

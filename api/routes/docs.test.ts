@@ -90,6 +90,8 @@ describe('OpenAPI document', () => {
       'get /v1/instances/{id}/events': 'streamInstanceEvents',
       'get /v1/instances/{id}/logs': 'getInstanceLogs',
       'post /v1/instances/{id}/token': 'rotateInstanceToken',
+      'post /v1/reconcile': 'runReconcile',
+      'get /v1/reconcile/{jobId}': 'getReconcileRun',
       'post /signup': 'signUp',
       'post /signup/lost-token': 'requestLostTokenLink',
       'post /signup/verify': 'openSignupLink',

@@ -32,6 +32,7 @@ export const OPENAPI_INFO = {
   tags: [
     { name: 'instances', description: 'Instance lifecycle' },
     { name: 'capacity', description: 'Fleet capacity, cost and projections' },
+    { name: 'operations', description: 'Operator actions on the whole fleet (reconcile now)' },
     { name: 'signup', description: 'Same-origin backend of the public signup page' },
     { name: 'health', description: 'Liveness and readiness' },
   ],
