@@ -4,6 +4,7 @@ import { createCloud } from './bootstrap.js';
 import { startDataPlane } from './dataplane/data-plane.js';
 import { makeFaults } from './faults.js';
 import { idsOf, type LocalcloudIds } from './ids.js';
+import { makeRateLimiter, parseRateLimitsEnv, type RateLimitsOption } from './rate-limits/rate-limiter.js';
 import { closeDataPlane } from './runtime/data-plane.js';
 import { type FailingImageRule, parseFailingImages } from './runtime/failing-images.js';
 import { TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './runtime/task-runtime.js';
@@ -11,6 +12,7 @@ import { makeServer } from './server.js';
 import { DEFAULT_TIME_SCALE, type LocalcloudTiming } from './timing.js';
 
 export type { FaultConfig, FaultRule } from './faults.js';
+export type { RateLimitsOption } from './rate-limits/rate-limiter.js';
 export { liveContainerPids } from './runtime/child-container.js';
 export { TASK_RUNTIME_KINDS } from './runtime/task-runtime.js';
 export { AWS_TIMING, DEFAULT_TIME_SCALE } from './timing.js';
@@ -52,6 +54,11 @@ export interface LocalcloudOptions {
   taskCommand?: string;
   /** Images whose stand-in exits at start or fails health checks (`exit=<glob>,unhealthy=/re/`). */
   failingImages?: string | FailingImageRule[];
+  /**
+   * AWS's request rate limits (token buckets per action family, real time): 'aws', 'off' or AWS's
+   * with some families overridden. Default: LOCALCLOUD_RATE_LIMITS, else 'off'.
+   */
+  rateLimits?: RateLimitsOption;
 }
 
 export interface Localcloud {
@@ -105,7 +112,18 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
   const faults = makeFaults(seed);
   const calls = new Map<string, number>();
   let url = '';
-  const server = makeServer({ cloud, faults, calls, callLog: [], bootstrap, ids: () => idsOf(cloud, url) });
+  const rateLimiter = makeRateLimiter(
+    options.rateLimits ?? parseRateLimitsEnv(process.env.LOCALCLOUD_RATE_LIMITS) ?? 'off',
+  );
+  const server = makeServer({
+    cloud,
+    faults,
+    calls,
+    rateLimiter,
+    callLog: [],
+    bootstrap,
+    ids: () => idsOf(cloud, url),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
