@@ -21,6 +21,8 @@ export function makeKeys(prefix: string) {
     leftovers: `${prefix}:leftovers`,
     /** Failed admin logins per client address (rate-limiter-flexible appends `:<address>`). */
     adminLoginFailures: `${prefix}:admin-login-failures`,
+    /** The workers' shared AWS request budget, one window counter per action family (appended). */
+    awsRateBudget: `${prefix}:aws-budget`,
     /** One API caller's Idempotency-Key (both hashed): its in-flight mark, then its sealed response. */
     idempotency: (callerHash: string, keyHash: string) => `${prefix}:idem:${callerHash}:${keyHash}`,
     /** An instance's lifecycle events (list, oldest first; event n is at index n - 1), as signed bodies. */
