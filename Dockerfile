@@ -34,6 +34,8 @@ COPY package.json ./
 # The compose file shares localcloud's ids through a named volume at /ids; a new named volume takes the
 # owner of the image's directory, so the non-root user can write it.
 RUN mkdir -p /ids && chown node:node /ids
+# The same for localcloud's state file volume (/state).
+RUN mkdir -p /state && chown node:node /state
 USER node
 EXPOSE 3000 4566
 # The API answers /healthz; worker and localcloud services override this check in compose.

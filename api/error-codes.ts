@@ -22,18 +22,35 @@ export const ERROR_CODES = {
     status: 400,
     description: '`Idempotency-Key` must be 1 to 255 printable ASCII characters',
   },
+  proof_of_work_failed: {
+    status: 400,
+    description: "The signup form's proof of work (ALTCHA) is missing, wrong, expired or already spent",
+  },
+  link_invalid: {
+    status: 400,
+    description: 'A mailed signup link that this API did not issue, or for another use',
+  },
   too_many_points: { status: 400, description: 'The history range has too many points; give a larger step' },
   unauthorized: { status: 401, description: 'Credentials are missing or wrong' },
+  stream_token_invalid: {
+    status: 401,
+    description: 'The signup progress stream needs the unexpired stream token of that instance',
+  },
   cross_site_request: {
     status: 403,
     description: 'An operator page refused a change sent from another site',
   },
   not_found: { status: 404, description: 'No such instance, or no route at this path' },
+  no_gateway: { status: 404, description: 'The verified address has no gateway to give a new token' },
   method_not_allowed: { status: 405, description: 'The path exists, the method does not; see `Allow`' },
   read_only: { status: 405, description: 'Bull Board is read-only here (BULL_BOARD_READ_ONLY)' },
   already_deleted: { status: 409, description: 'The instance is already deleted' },
   not_failed: { status: 409, description: 'Only a failed instance can be retried' },
-  already_signed_up: { status: 409, description: 'This email address already has an instance' },
+  not_running: { status: 409, description: 'Only a running instance gets a new gateway token' },
+  not_rotatable: {
+    status: 409,
+    description: 'The gateway is being set up or changed; a new token can be asked for once it runs',
+  },
   credentials_not_lost: {
     status: 409,
     description: 'Only an instance degraded because its credentials were lost takes new ones',
@@ -46,6 +63,11 @@ export const ERROR_CODES = {
     status: 409,
     description: 'A request with this `Idempotency-Key` is still running; retry when it has answered',
   },
+  link_expired: { status: 410, description: 'The mailed link has expired; ask for a new one' },
+  link_used: {
+    status: 410,
+    description: 'The mailed link was already used (each works once) or has expired',
+  },
   payload_too_large: { status: 413, description: 'The body is larger than MAX_BODY_BYTES' },
   unsupported_media_type: { status: 415, description: 'Send the body as application/json' },
   idempotency_key_reused: {
@@ -57,6 +79,10 @@ export const ERROR_CODES = {
     status: 429,
     description: 'Too many failed admin logins from this address; see `Retry-After`',
   },
+  too_many_streams: {
+    status: 429,
+    description: 'Too many signup progress streams open, from this address or in total; see `Retry-After`',
+  },
   internal_error: { status: 500, description: 'Something unexpected failed; quote the request id' },
   reconcile_failed: { status: 500, description: "The reconcile run failed; the worker's log has why" },
   redis_unavailable: {
@@ -67,6 +93,11 @@ export const ERROR_CODES = {
     status: 503,
     description: 'Every load balancer listener is full; nothing was created; see `Retry-After`',
   },
+  signup_full: {
+    status: 503,
+    description: 'The public signup page holds its whole share of capacity; see `Retry-After`',
+  },
+  mail_unavailable: { status: 503, description: 'The signup mail could not be sent; see `Retry-After`' },
   no_sample: { status: 503, description: 'No capacity sample yet; see `Retry-After`' },
   logs_unavailable: {
     status: 503,
@@ -95,6 +126,9 @@ export const RETRY_AFTER_CODES: readonly ErrorCode[] = [
   'too_many_failed_logins',
   'redis_unavailable',
   'no_routing_capacity',
+  'too_many_streams',
+  'signup_full',
+  'mail_unavailable',
   'no_sample',
   'logs_unavailable',
 ];

@@ -228,6 +228,7 @@ export const errors = {
   401: errorResponse(401),
   404: errorResponse(404),
   409: errorResponse(409),
+  410: errorResponse(410),
   413: errorResponse(413),
   415: errorResponse(415),
   429: errorResponse(429),

@@ -18,7 +18,7 @@ interface OpenApiDocument {
   components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
 }
 
-const API_ROUTE = /^\/(v1|healthz|readyz|signup)(\/|$)/;
+const API_ROUTE = /^\/(v1|healthz|readyz|signup|signup-challenge)(\/|$)/;
 
 describe('OpenAPI document', () => {
   let t: TestApp;
@@ -89,9 +89,14 @@ describe('OpenAPI document', () => {
       'get /v1/instances/{id}/deliveries': 'listInstanceDeliveries',
       'get /v1/instances/{id}/events': 'streamInstanceEvents',
       'get /v1/instances/{id}/logs': 'getInstanceLogs',
+      'post /v1/instances/{id}/token': 'rotateInstanceToken',
       'post /v1/reconcile': 'runReconcile',
       'get /v1/reconcile/{jobId}': 'getReconcileRun',
       'post /signup': 'signUp',
+      'post /signup/lost-token': 'requestLostTokenLink',
+      'post /signup/verify': 'openSignupLink',
+      'post /signup/rotate': 'openLostTokenLink',
+      'get /signup-challenge': 'getSignupChallenge',
       'get /signup/{id}/events': 'streamSignupEvents',
       'get /v1/capacity': 'getCapacity',
       'get /v1/capacity/history': 'getCapacityHistory',
