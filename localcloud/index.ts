@@ -10,6 +10,7 @@ import { restoreWorld, StateFileError } from './persistence/restore-state.js';
 import { resumeWorld } from './persistence/resume.js';
 import { savedAlbAddresses } from './persistence/saved-addresses.js';
 import { readWorldFile } from './persistence/state-file.js';
+import { makeRateLimiter, parseRateLimitsEnv, type RateLimitsOption } from './rate-limits/rate-limiter.js';
 import { closeDataPlane } from './runtime/data-plane.js';
 import { type FailingImageRule, parseFailingImages } from './runtime/failing-images.js';
 import { TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './runtime/task-runtime.js';
@@ -18,6 +19,7 @@ import { DEFAULT_TIME_SCALE, type LocalcloudTiming } from './timing.js';
 
 export type { FaultConfig, FaultRule } from './faults.js';
 export { StateFileError } from './persistence/restore-state.js';
+export type { RateLimitsOption } from './rate-limits/rate-limiter.js';
 export { liveContainerPids } from './runtime/child-container.js';
 export { TASK_RUNTIME_KINDS } from './runtime/task-runtime.js';
 export { AWS_TIMING, DEFAULT_TIME_SCALE } from './timing.js';
@@ -59,6 +61,11 @@ export interface LocalcloudOptions {
   taskCommand?: string;
   /** Images whose stand-in exits at start or fails health checks (`exit=<glob>,unhealthy=/re/`). */
   failingImages?: string | FailingImageRule[];
+  /**
+   * AWS's request rate limits (token buckets per action family, real time): 'aws', 'off' or AWS's
+   * with some families overridden. Default: LOCALCLOUD_RATE_LIMITS, else 'off'.
+   */
+  rateLimits?: RateLimitsOption;
   /**
    * Keep the whole emulated account in this file (JSON, secrets included): saved at most every
    * 500 ms after a change and on close, restored at start. Unset = memory only. Not read from the
@@ -135,7 +142,18 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
   const calls = new Map<string, number>();
   const callLog: CallLogEntry[] = [];
   let url = '';
-  const server = makeServer({ cloud, faults, calls, callLog, bootstrap, ids: () => idsOf(cloud, url) });
+  const rateLimiter = makeRateLimiter(
+    options.rateLimits ?? parseRateLimitsEnv(process.env.LOCALCLOUD_RATE_LIMITS) ?? 'off',
+  );
+  const server = makeServer({
+    cloud,
+    faults,
+    calls,
+    rateLimiter,
+    callLog,
+    bootstrap,
+    ids: () => idsOf(cloud, url),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

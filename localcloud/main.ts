@@ -14,6 +14,7 @@ import { StateFileError, startLocalcloud, TASK_RUNTIME_KINDS, type TaskRuntimeKi
  *   LOCALCLOUD_TASK_RUNTIME (process | in-process | command | none; default process),
  *   LOCALCLOUD_TASK_COMMAND (the command runtime's template, e.g. 'openclaw gateway --port {port}'),
  *   LOCALCLOUD_FAILING_IMAGES (e.g. 'exit=*:bad-*,unhealthy=/:sick$/'; see README),
+ *   LOCALCLOUD_RATE_LIMITS (aws | off; default off: AWS's request token buckets, see README),
  *   LOCALCLOUD_STATE_FILE (keep the account in this file across restarts; unset = memory only).
  */
 const env = process.env;

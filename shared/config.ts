@@ -134,6 +134,8 @@ export const apiEnvSchema = z.object({
 export const workerEnvSchema = z.object({
   ...common,
   ...aws,
+  // 'aws': every worker process together stays under AWS's request buckets (shared/aws-rate-budget.ts).
+  AWS_RATE_BUDGET: z.enum(['aws', 'off']).default('off'),
   ECS_CLUSTER: z.string().min(1),
   CAPACITY_PROVIDER: z.string().min(1),
   ASG_NAME: z.string().min(1),

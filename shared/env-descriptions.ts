@@ -35,6 +35,8 @@ export const envDescriptions = {
     'proxies in front of the API (1 behind an ALB) whose X-Forwarded-For entries name the client',
   AWS_REGION: 'AWS region of the platform',
   AWS_ENDPOINT_URL: 'AWS endpoint override (localcloud or another emulator); unset for real AWS',
+  AWS_RATE_BUDGET:
+    "aws: all workers share AWS's per-family request rates through Redis, so throttling stays rare; off: no budget",
   ECS_CLUSTER: 'ECS cluster that runs the gateways',
   CAPACITY_PROVIDER: 'capacity provider the gateway services use',
   ASG_NAME: 'Auto Scaling group behind the capacity provider',

@@ -21,6 +21,8 @@ export function makeKeys(prefix: string) {
     leftovers: `${prefix}:leftovers`,
     /** Failed admin logins per client address (rate-limiter-flexible appends `:<address>`). */
     adminLoginFailures: `${prefix}:admin-login-failures`,
+    /** The workers' shared AWS request budget, one window counter per action family (appended). */
+    awsRateBudget: `${prefix}:aws-budget`,
     /** A mailed signup link waiting to be opened (sealed email and key), by the hash of its nonce; GETDEL once. */
     signupLink: (nonceHash: string) => `${prefix}:signup:link:${nonceHash}`,
     /** A spent proof of work (by the hash of its challenge signature), until the challenge expires. */
