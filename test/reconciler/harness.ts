@@ -49,5 +49,3 @@ export type ReconcilerPipeline = Awaited<ReturnType<typeof startReconcilerPipeli
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   await waitForValue(check, { timeoutMs, intervalMs: 50, what });
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

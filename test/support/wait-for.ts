@@ -16,3 +16,18 @@ export async function waitFor<T>(
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
 }
+
+/** Awaits `promise`, or fails naming what did not happen if it has not settled within `timeoutMs`. */
+export async function settles<T>(
+  promise: Promise<T>,
+  { timeoutMs = 10_000, what = 'promise' } = {},
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+      timeoutMs,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
