@@ -13,7 +13,8 @@ import { startLocalcloud, TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './ind
  *   LOCALCLOUD_IDS_FILE (write the ids there as a sourceable KEY='value' file),
  *   LOCALCLOUD_TASK_RUNTIME (process | in-process | command | none; default process),
  *   LOCALCLOUD_TASK_COMMAND (the command runtime's template, e.g. 'openclaw gateway --port {port}'),
- *   LOCALCLOUD_FAILING_IMAGES (e.g. 'exit=*:bad-*,unhealthy=/:sick$/'; see README).
+ *   LOCALCLOUD_FAILING_IMAGES (e.g. 'exit=*:bad-*,unhealthy=/:sick$/'; see README),
+ *   LOCALCLOUD_EVENTUAL_CONSISTENCY_MS (0: off; reads lag writes by this long, see consistency.ts).
  */
 const env = process.env;
 
