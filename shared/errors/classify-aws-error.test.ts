@@ -24,6 +24,21 @@ const table: [string, unknown, OperationKind, AwsErrorAction][] = [
   // Throttling, in every spelling the services use, on every kind of call.
   ['ECS ThrottlingException', awsError('ThrottlingException', 400), 'create', 'retry'],
   ['ELB Throttling', awsError('Throttling', 400), 'read', 'retry'],
+  // By the code alone (a message that says nothing of it, no $retryable, HTTP 400): the code table decides.
+  [
+    'ECS ThrottlingException, code alone',
+    awsError('ThrottlingException', 400, 'Try again later'),
+    'create',
+    'retry',
+  ],
+  ['ELB Throttling, code alone', awsError('Throttling', 400, 'Try again later'), 'delete', 'retry'],
+  [
+    'TooManyRequestsException, code alone',
+    awsError('TooManyRequestsException', 400, 'Try again later'),
+    'read',
+    'retry',
+  ],
+  ['S3-style SlowDown, code alone', awsError('SlowDown', 400, 'Try again later'), 'read', 'retry'],
   ['TooManyRequestsException', awsError('TooManyRequestsException', 429), 'delete', 'retry'],
   ['ClientException: Rate exceeded', awsError('ClientException', 400, 'Rate exceeded'), 'create', 'retry'],
   [
