@@ -8,6 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import type { InstanceQueue } from '../shared/queues.js';
 import type { EventHub } from './event-hub.js';
 import type { Attempt } from './idempotency/idempotency-store.js';
+import type { LogReader } from './logs/log-reader.js';
 
 /** Everything the routes need, built once by the composition root (`main.ts` or `startApi`). */
 export interface AppDeps {
@@ -24,6 +25,8 @@ export interface AppDeps {
   log: Logger;
   /** Prices for /v1/cost and the dashboard (defaults merged with COST_PRICES_FILE). */
   prices?: PriceBook;
+  /** Reads gateway logs from CloudWatch Logs; absent when no LOG_GROUP is configured. */
+  logs?: LogReader;
 }
 
 /**

@@ -18,6 +18,7 @@ import type { RateLimitOptions } from './rate-limit.js';
 import { registerDocs } from './routes/docs.js';
 import { registerHealth } from './routes/health.js';
 import { registerInstanceEvents } from './routes/instance-events.js';
+import { registerInstanceLogs } from './routes/instance-logs.js';
 import { registerCreateInstance } from './routes/instances-create.js';
 import { registerRestoreCredentials } from './routes/instances-credentials.js';
 import { registerDeleteInstance } from './routes/instances-delete.js';
@@ -104,6 +105,7 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   registerRestoreCredentials(app);
   registerInstanceDeliveries(app);
   registerInstanceEvents(app, options.heartbeatMs);
+  registerInstanceLogs(app, options.heartbeatMs);
   if (deps.config.SIGNUP_PAGE) {
     registerSignupPage(app);
     registerSignup(app, {

@@ -116,7 +116,7 @@ describe('security headers on every HTML page', () => {
 
   it.each([
     ['/', {}, "script-src 'self'"],
-    ['/dashboard', adminAuth, "script-src 'none'"],
+    ['/dashboard', adminAuth, "script-src 'self'; style-src 'self'"],
     ['/docs', {}, "script-src 'self'"],
     ['/admin/queues', adminAuth, 'https://fonts.googleapis.com'],
     ['/admin/queues', {}, "frame-ancestors 'none'"],

@@ -11,6 +11,7 @@ import { makeInstanceQueue, makeQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
 import { type AppOptions, makeApp } from './app.js';
 import { makeMetricsApp } from './capacity/metrics-route.js';
+import { makeApiLogReader } from './logs/log-clients.js';
 
 type Server = ReturnType<typeof serve>;
 
@@ -81,6 +82,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
   // outage right after start then never meets a queue half-initialised.
   await Promise.all(queues.map((q) => q.waitUntilReady()));
   const store = makeInstanceStore(redis, { prefix: config.QUEUE_PREFIX, routing: config.routing });
+  const logs = makeApiLogReader(config);
   const app = makeApp(
     {
       config,
@@ -92,6 +94,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       sealer: makeSealer(config.DATA_ENCRYPTION_KEY.reveal()),
       log,
       prices: await loadPriceBook(config.COST_PRICES_FILE),
+      ...(logs ? { logs: logs.reader } : {}),
     },
     overrides,
   );
@@ -124,6 +127,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
         await closed;
         await Promise.all(queues.map((q) => q.close()));
         await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+        logs?.destroy();
       })();
       return closing;
     },

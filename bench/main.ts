@@ -12,6 +12,7 @@ import { waitingSlots } from './figures/3-waiting-slots.js';
 import { awsCalls } from './figures/4-aws-calls.js';
 import { memory } from './figures/5-memory.js';
 import { deletes } from './figures/6-deletes.js';
+import { albProxyOverhead } from './figures/7-alb-proxy-overhead.js';
 import { standInGateway } from './figures/8-stand-in-gateway.js';
 import { buildOnce, REPO_ROOT } from './support/child-process.js';
 import type { Figure } from './support/figure.js';
@@ -29,6 +30,7 @@ const figures: Figure[] = [
   waitingSlots,
   awsCalls,
   memory,
+  albProxyOverhead,
   standInGateway,
 ];
 

@@ -25,6 +25,9 @@ export const arns = {
     `${base(a, 'elasticloadbalancing')}:listener-rule/app/${lbName}/${lbId}/${listenerId}/${id}`,
   targetGroup: (a: Account, name: string, id: string) =>
     `${base(a, 'elasticloadbalancing')}:targetgroup/${name}/${id}`,
+  logGroup: (a: Account, name: string) => `${base(a, 'logs')}:log-group:${name}`,
+  logStream: (a: Account, group: string, stream: string) =>
+    `${base(a, 'logs')}:log-group:${group}:log-stream:${stream}`,
   secret: (a: Account, name: string, suffix: string) =>
     `${base(a, 'secretsmanager')}:secret:${name}-${suffix}`,
   autoScalingGroup: (a: Account, uuid: string, name: string) =>

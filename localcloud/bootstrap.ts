@@ -1,6 +1,7 @@
 import { type Account, arns } from './arns.js';
 import { type Cloud, type Network, type Quotas, uuid } from './cloud.js';
 import { emptyLinks, link } from './elb-links.js';
+import { createLogGroup } from './logs/log-store.js';
 import { closeDataPlane, type DataPlaneOptions, makeDataPlane } from './runtime/data-plane.js';
 import { launchInstance } from './sim/asg.js';
 import { makeClock } from './sim/clock.js';
@@ -60,6 +61,8 @@ function emptyState(): CloudState {
     links: emptyLinks(),
     rulesByListener: new Map(),
     serviceTokens: new Map(),
+    logGroups: new Map(),
+    logSeq: 0,
   };
 }
 
@@ -110,6 +113,8 @@ function populate(cloud: Cloud, o: BootstrapOptions): void {
   asg.desired = Math.max(1, o.asg.min);
   asg.createdAt = now;
   for (let i = 0; i < o.albs; i++) createAlb(cloud, i, o.albAddresses[i] ?? '', now);
+  // terraform's gateway log group, which the task definitions' awslogs options name.
+  createLogGroup(cloud, cloud.logGroup);
   // The on-demand base instance (and any others min size asks for) is registered at start.
   // No reconcile while bootstrapping: each join would otherwise launch the rest a second time.
   const quiet = { changed: () => {} };

@@ -10,6 +10,7 @@ import { jsonError, jsonOk, parseJsonBody, parseTarget, type WireResponse } from
 import { ec2Error, ec2Ok, parseQueryBody, queryError, queryOk } from './protocol/query.js';
 import { autoscaling } from './services/autoscaling.js';
 import { ec2 } from './services/ec2.js';
+import { ecsAccountSettings } from './services/ecs-account-settings.js';
 import { ecsCluster } from './services/ecs-cluster.js';
 import { ecsServices } from './services/ecs-services.js';
 import { ecsTaskDefinitions } from './services/ecs-task-definitions.js';
@@ -17,6 +18,8 @@ import { elbv2LoadBalancers } from './services/elbv2-load-balancers.js';
 import { elbv2Rules } from './services/elbv2-rules.js';
 import { elbv2TargetGroups } from './services/elbv2-target-groups.js';
 import type { HandlerMap } from './services/handler.js';
+import { logsEvents } from './services/logs-events.js';
+import { logsGroups } from './services/logs-groups.js';
 import { secretsManager } from './services/secrets-manager.js';
 
 /**
@@ -35,9 +38,10 @@ const JSON_SERVICES: Record<string, ServiceDef> = {
   AmazonEC2ContainerServiceV20141113: {
     prefix: 'ecs',
     protocol: 'json',
-    handlers: { ...ecsTaskDefinitions, ...ecsServices, ...ecsCluster },
+    handlers: { ...ecsTaskDefinitions, ...ecsServices, ...ecsCluster, ...ecsAccountSettings },
   },
   secretsmanager: { prefix: 'secretsmanager', protocol: 'json', handlers: secretsManager },
+  Logs_20140328: { prefix: 'logs', protocol: 'json', handlers: { ...logsGroups, ...logsEvents } },
 };
 
 const QUERY_SERVICES: Record<string, ServiceDef> = {

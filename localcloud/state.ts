@@ -266,6 +266,32 @@ export interface AutoScalingGroup {
   lastCause?: string;
 }
 
+/** One CloudWatch Logs event; `seq` orders events of equal timestamp in ingestion order. */
+export interface LogEvent {
+  timestamp: number;
+  message: string;
+  ingestionTime: number;
+  seq: number;
+}
+
+export interface LogStream {
+  name: string;
+  arn: string;
+  createdAt: number;
+  /** Sorted by (timestamp, seq). */
+  events: LogEvent[];
+  lastIngestionTime?: number;
+  storedBytes: number;
+}
+
+export interface LogGroup {
+  name: string;
+  arn: string;
+  createdAt: number;
+  retentionInDays?: number;
+  streams: Map<string, LogStream>;
+}
+
 export interface CloudState {
   secrets: Map<string, Secret>;
   taskDefinitions: Map<string, TaskDefinition>;
@@ -292,6 +318,9 @@ export interface CloudState {
   waiting: Set<Task>;
   /** CreateService client tokens of the cluster: what each created, kept after the service is gone. */
   serviceTokens: Map<string, ServiceToken>;
+  /** CloudWatch Logs: groups by name, and the account-wide ingestion counter behind event ids. */
+  logGroups: Map<string, LogGroup>;
+  logSeq: number;
 }
 
 /** A CreateService that succeeded with a client token: its parameters (canonical JSON) and its service. */

@@ -108,6 +108,10 @@ export const apiEnvSchema = z.object({
   SIGNUP_PAGE: booleanFlag.default(true),
   MAX_BODY_BYTES: positiveInt.default(16 * 1024),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+  // The logs route reads CloudWatch Logs and Secrets Manager itself (worker/ARCHITECTURE.md, "Logs").
+  ...aws,
+  LOG_GROUP: z.string().min(1).optional(),
+  LOGS_FOLLOW_POLL_MS: positiveInt.default(1000),
   METRICS_TOKEN: secret(16).optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // Unset: on in production (see loadApiConfig), where a forged or mistaken click could delete instances.
@@ -250,7 +254,9 @@ export const envSpec: readonly EnvVarSpec[] = (() => {
       const unset = field.safeParse(undefined);
       const existing = byName.get(name);
       if (existing) {
-        byName.set(name, { ...existing, services: [...existing.services, service] });
+        // Required if any service requires it (LOG_GROUP: the worker does; the API runs without logs).
+        const required = existing.required || (!unset.success && !name.startsWith('ALB_'));
+        byName.set(name, { ...existing, required, services: [...existing.services, service] });
         continue;
       }
       const fallback = unset.success && unset.data !== undefined ? unset.data : undefined;

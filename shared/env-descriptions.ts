@@ -33,7 +33,9 @@ export const envDescriptions = {
   EXECUTION_ROLE_ARN: 'task execution role (pulls the image, reads the secret)',
   TASK_ROLE_ARN: 'task role of the gateway container',
   GATEWAY_IMAGE: 'gateway image, pinned by tag or digest',
-  LOG_GROUP: 'CloudWatch log group of the gateways',
+  LOG_GROUP:
+    'CloudWatch log group of the gateways (the API reads instance logs from it; unset: no logs route)',
+  LOGS_FOLLOW_POLL_MS: 'how often a followed log stream (follow=true) reads CloudWatch Logs',
   DEFAULT_ANTHROPIC_API_KEY: 'platform key used when a signup brings none',
   WORKER_CONCURRENCY: 'jobs one worker process runs at once',
   JOB_ATTEMPTS: 'attempts per job before an instance is failed',

@@ -45,7 +45,7 @@ export interface SealedCredentials {
 export const FIRST_JOB_SEQUENCE = 1;
 
 /** Deleted records stay readable (GET answers `deleted`) for a while, then expire. */
-const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
+export const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
 /** Expired index entries removed per sweep: bounded, so a sweep never stalls the call that runs it. */
 const SWEEP_BATCH = 100;
 

@@ -29,6 +29,15 @@ export const resourceNames = (instanceId: string) => ({
   serviceName: `openclaw-${instanceId}`,
   containerName: 'gateway',
   basePath: `/${instanceId}`,
+  /**
+   * The awslogs stream prefix: ECS names each task's stream `<prefix>/<container>/<task id>`, so every
+   * stream of this instance, across task restarts, starts with `<logStreamPrefix>/`.
+   */
+  logStreamPrefix: `openclaw-${instanceId}`,
 });
+
+/** The stream-name prefix that selects exactly this instance's streams (the slash ends the id). */
+export const instanceLogStreams = (instanceId: string): string =>
+  `${resourceNames(instanceId).logStreamPrefix}/`;
 
 export const RULE_PRIORITY_BASE = 1000;

@@ -68,8 +68,17 @@ locals {
 resource "aws_launch_template" "ecs" {
   name_prefix            = "openclaw-ecs-"
   image_id               = nonsensitive(data.aws_ssm_parameter.ecs_ami.value)
-  vpc_security_group_ids = [aws_security_group.instances.id]
+  vpc_security_group_ids = local.compute_public_ipv4 ? null : [aws_security_group.instances.id]
   update_default_version = true
+
+  # nat_mode = "public": instances sit in the public subnets and reach the internet on their own address.
+  dynamic "network_interfaces" {
+    for_each = local.compute_public_ipv4 ? [1] : []
+    content {
+      associate_public_ip_address = true
+      security_groups             = [aws_security_group.instances.id]
+    }
+  }
 
   user_data = base64encode(<<-EOT
     #!/bin/bash
@@ -113,7 +122,7 @@ resource "aws_autoscaling_group" "ecs" {
   name                  = var.asg_name
   min_size              = var.asg_min_size
   max_size              = var.asg_max_size
-  vpc_zone_identifier   = aws_subnet.private[*].id
+  vpc_zone_identifier   = local.compute_subnet_ids
   protect_from_scale_in = true
   capacity_rebalance    = true
 

@@ -38,10 +38,33 @@ resource "aws_iam_role_policy" "control_plane_execution_secrets" {
   policy = data.aws_iam_policy_document.control_plane_execution_secrets.json
 }
 
-# The API talks to Redis only: its task role has no AWS permissions.
+# The API talks to Redis, and reads AWS for one route only: GET /v1/instances/{id}/logs (FilterLogEvents
+# on the gateway log group, and each instance's own secret, to redact it). terraform.test.ts checks that this
+# policy equals what api/ calls.
 resource "aws_iam_role" "api_task" {
   name               = "ocfleet-api-task"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+}
+
+data "aws_iam_policy_document" "api" {
+  # The log-group resource type; the ":*" form is the one older policies and the console use for it.
+  statement {
+    sid       = "ReadGatewayLogs"
+    actions   = ["logs:FilterLogEvents"]
+    resources = [aws_cloudwatch_log_group.gateways.arn, "${aws_cloudwatch_log_group.gateways.arn}:*"]
+  }
+
+  statement {
+    sid       = "ReadInstanceSecretsToRedact"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [local.instance_secrets]
+  }
+}
+
+resource "aws_iam_role_policy" "api" {
+  name   = "openclaw-api"
+  role   = aws_iam_role.api_task.id
+  policy = data.aws_iam_policy_document.api.json
 }
 
 resource "aws_iam_role" "worker_task" {

@@ -32,6 +32,9 @@ locals {
     REDIS_URL         = local.redis_url
     ALB_LISTENER_ARNS = join(",", local.user_listener_arns)
     ALB_DNS_NAMES     = join(",", aws_lb.this[*].dns_name)
+    # GET /v1/instances/{id}/logs reads the gateways' log group (IAM: data.aws_iam_policy_document.api).
+    AWS_REGION = var.aws_region
+    LOG_GROUP  = aws_cloudwatch_log_group.gateways.name
     # The ALB appends the caller's address to X-Forwarded-For; the signup rate limit keys on it.
     TRUSTED_PROXY_HOPS = "1"
     WEBHOOK_URLS       = join(",", var.webhook_urls)
@@ -219,9 +222,9 @@ resource "aws_ecs_service" "api" {
   enable_execute_command = false
 
   network_configuration {
-    subnets          = aws_subnet.private[*].id
+    subnets          = local.compute_subnet_ids
     security_groups  = [aws_security_group.control_plane.id]
-    assign_public_ip = false
+    assign_public_ip = local.compute_public_ipv4
   }
 
   load_balancer {
@@ -247,9 +250,9 @@ resource "aws_ecs_service" "worker" {
   enable_execute_command = false
 
   network_configuration {
-    subnets          = aws_subnet.private[*].id
+    subnets          = local.compute_subnet_ids
     security_groups  = [aws_security_group.control_plane.id]
-    assign_public_ip = false
+    assign_public_ip = local.compute_public_ipv4
   }
 
   deployment_circuit_breaker {

@@ -47,3 +47,14 @@ resource "aws_ecs_cluster_capacity_providers" "this" {
     replace_triggered_by = [aws_ecs_capacity_provider.spot]
   }
 }
+
+# awsvpcTrunking: more task ENIs per instance on the types that support it ("a c5.large instance with
+# awsvpcTrunking has an increased ENI limit of twelve ... ten tasks ... instead of the current two",
+# docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html). An account-wide
+# default, so opt-in; only instances launched afterwards get the trunk ENI.
+resource "aws_ecs_account_setting_default" "awsvpc_trunking" {
+  count = var.ecs_awsvpc_trunking ? 1 : 0
+
+  name  = "awsvpcTrunking"
+  value = "enabled"
+}

@@ -9,6 +9,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { envSpec } from '../shared/config.js';
+import { defaultPriceBook, NAT_MODES } from '../shared/cost/prices.js';
+import { DELETED_RETENTION_SECONDS } from '../shared/instance-store.js';
 import { awsActionsInCode, type SourceText } from './checks/aws-calls-in-code.js';
 import { impliedPermissions, requiredActions } from './checks/implied-permissions.js';
 import {
@@ -131,7 +133,7 @@ describe('seed: ECS on EC2 Spot', () => {
       name: ref('var.asg_name'),
       min_size: ref('var.asg_min_size'),
       max_size: ref('var.asg_max_size'),
-      vpc_zone_identifier: ref('aws_subnet.private[*].id'),
+      vpc_zone_identifier: ref('local.compute_subnet_ids'), // the private subnets unless nat_mode = "public"
       protect_from_scale_in: true,
     });
     const policy = block(asg, 'mixed_instances_policy');
@@ -185,10 +187,54 @@ describe('seed: ECS on EC2 Spot', () => {
     const [, natRoute] = natRoutes[0]!;
     expect(natRoute.destination_cidr_block).toBe('0.0.0.0/0');
     expect(natRoute.route_table_id).toContain('aws_route_table.private');
-    expect(natRoute.count).toBe(2);
+    expect(natRoute.count).toBe(ref('var.nat_mode == "gateway" ? 2 : 0'));
     expect(resource(tf, 'aws_route_table_association', 'private')).toMatchObject({
       subnet_id: ref('aws_subnet.private[count.index].id'),
       route_table_id: ref('aws_route_table.private[count.index].id'),
+    });
+  });
+
+  it('nat_mode: gateway (the default), instance or public, validated; each mode creates only its own egress', () => {
+    const v = tf.variables.get('nat_mode')!;
+    expect(v.default).toBe('gateway');
+    const [validation] = blocks(v, 'validation');
+    const condition = String(validation!.condition);
+    const values = [...condition.matchAll(/"([a-z]+)"/g)].map((m) => m[1]);
+    expect(condition).toContain('var.nat_mode');
+    // The same three values the cost model prices (shared/cost/prices.ts).
+    expect(values).toEqual([...NAT_MODES]);
+    expect(String(validation!.error_message)).toMatch(/gateway.*instance.*public/);
+    const gated = (type: string, name: string, mode: string) =>
+      expect(String(resource(tf, type, name).count), `${type}.${name}`).toContain(
+        `var.nat_mode == "${mode}"`,
+      );
+    gated('aws_nat_gateway', 'this', 'gateway');
+    gated('aws_eip', 'nat', 'gateway');
+    gated('aws_route', 'private_nat', 'gateway');
+    gated('aws_instance', 'nat', 'instance');
+    gated('aws_route', 'private_nat_instance', 'instance');
+    const natInstance = resource(tf, 'aws_instance', 'nat');
+    expect(natInstance).toMatchObject({ source_dest_check: false, associate_public_ip_address: true });
+    expect(resource(tf, 'aws_route', 'private_nat_instance').network_interface_id).toContain(
+      'aws_instance.nat[',
+    );
+    // public: instances and control-plane tasks move to the public subnets with an address each.
+    expect(resource(tf, 'aws_autoscaling_group', 'ecs').vpc_zone_identifier).toBe(
+      ref('local.compute_subnet_ids'),
+    );
+    expect(String(tf.locals.compute_subnet_ids)).toContain('var.nat_mode == "public"');
+    const lt = resource(tf, 'aws_launch_template', 'ecs');
+    expect(block(dynamicBlock(lt, 'network_interfaces'), 'content')).toMatchObject({
+      associate_public_ip_address: true,
+    });
+  });
+
+  it('awsvpcTrunking: an opt-in ECS account setting', () => {
+    expect(variableDefault(tf, 'ecs_awsvpc_trunking')).toBe(false);
+    expect(resource(tf, 'aws_ecs_account_setting_default', 'awsvpc_trunking')).toMatchObject({
+      name: 'awsvpcTrunking',
+      value: 'enabled',
+      count: ref('var.ecs_awsvpc_trunking ? 1 : 0'),
     });
   });
 
@@ -509,14 +555,54 @@ describe('worker IAM policy equals what the code calls', () => {
     expect(String(tf.locals.user_target_groups)).toMatch(/:targetgroup\/openclaw-\*\/\*$/);
     expect(String(tf.locals.gateway_task_defs)).toMatch(/:task-definition\/openclaw-\*:\*$/);
   });
+});
 
-  it('the API sends no AWS calls, matching its permissionless task role', () => {
-    expect([...awsActionsInCode(sourcesUnder('api')).actions]).toEqual([]);
+describe('API IAM policy equals what the code calls (the logs route)', () => {
+  // api/ alone: shared/'s one AWS call (the spot price refresh) runs in the worker's sampler only.
+  const apiScan = awsActionsInCode(sourcesUnder('api'));
+
+  it('knows every client and allows exactly the called actions, nothing the worker does', () => {
+    expect(apiScan.unknownClients).toEqual([]);
+    const required = [...requiredActions(apiScan.actions)].sort();
+    expect(required).toEqual(['logs:FilterLogEvents', 'secretsmanager:GetSecretValue']);
+    expect([...allowedActions(dataSource(tf, 'aws_iam_policy_document', 'api'))].sort()).toEqual(required);
+  });
+
+  it('grants the API role this one policy, scoped to the gateway log group and the instance secrets', () => {
     const grants = [
       ...resourcesOf(tf, 'aws_iam_role_policy'),
       ...resourcesOf(tf, 'aws_iam_role_policy_attachment'),
     ].filter(([, body]) => String(body.role).includes('aws_iam_role.api_task.'));
-    expect(grants).toEqual([]);
+    expect(grants.map(([, body]) => body.policy)).toEqual([ref('data.aws_iam_policy_document.api.json')]);
+    const statements = policyStatements(dataSource(tf, 'aws_iam_policy_document', 'api'));
+    const logs = statements.find((s) => s.actions.includes('logs:FilterLogEvents'));
+    expect(logs?.resources).toEqual([
+      ref('aws_cloudwatch_log_group.gateways.arn'),
+      `${ref('aws_cloudwatch_log_group.gateways.arn')}:*`,
+    ]);
+    const secrets = statements.find((s) => s.actions.includes('secretsmanager:GetSecretValue'));
+    expect(secrets?.resources).toEqual([ref('local.instance_secrets')]);
+    for (const s of statements) expect(s.effect).toBe('Allow');
+  });
+
+  it('gives the API the log group the worker writes task definitions for', () => {
+    const worker = localObject(tf, 'worker_environment');
+    const api = localObject(tf, 'api_environment');
+    expect(api.LOG_GROUP).toBe(worker.LOG_GROUP);
+    expect(api.LOG_GROUP).toBe(ref('aws_cloudwatch_log_group.gateways.name'));
+  });
+});
+
+describe('gateway log retention', () => {
+  it('is set, outlives no deleted record, and the cost model stores at least what it keeps', () => {
+    const group = resource(tf, 'aws_cloudwatch_log_group', 'gateways');
+    expect(group.retention_in_days).toBe(ref('var.log_retention_days'));
+    const days = Number(variableDefault(tf, 'log_retention_days'));
+    // A deleted instance's logs are found through its record: the record must last as long as the logs.
+    expect(days * 86_400).toBeLessThanOrEqual(DELETED_RETENTION_SECONDS);
+    // Storage priced per user covers the ingested volume of the retained days.
+    const { logsGbIngestedPerUserMonth, logsGbStoredPerUser } = defaultPriceBook.usage;
+    expect(logsGbStoredPerUser).toBeGreaterThanOrEqual(logsGbIngestedPerUserMonth * (days / 30));
   });
 });
 

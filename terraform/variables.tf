@@ -31,8 +31,31 @@ variable "vpc_cidr" {
   default     = "10.40.0.0/16"
 }
 
+variable "nat_mode" {
+  description = "Egress of the private subnets: \"gateway\" (a managed NAT gateway, the seed: $0.045/h + $0.045/GB), \"instance\" (a NAT instance: its hourly price only, no per-GB charge, patched by us), or \"public\" (instances and control-plane tasks in the public subnets with a public IPv4 each, no NAT; awsvpc gateway tasks on EC2 get no public IP, so they then need bridge networking). /v1/cost/options prices each."
+  type        = string
+  default     = "gateway"
+
+  validation {
+    condition     = contains(["gateway", "instance", "public"], var.nat_mode)
+    error_message = "nat_mode must be \"gateway\", \"instance\" or \"public\"."
+  }
+}
+
 variable "nat_gateway_per_az" {
-  description = "One NAT gateway per AZ (no cross-AZ dependency) instead of one shared NAT (the seed's cost model)."
+  description = "One NAT (gateway or instance) per AZ (no cross-AZ dependency) instead of one shared NAT (the seed's cost model)."
+  type        = bool
+  default     = false
+}
+
+variable "nat_instance_type" {
+  description = "Instance type of the NAT instance(s) when nat_mode = \"instance\" (Graviton: the AMI is arm64)."
+  type        = string
+  default     = "t4g.nano"
+}
+
+variable "ecs_awsvpc_trunking" {
+  description = "Turn on the awsvpcTrunking ECS account setting (account-wide default, instances launched afterwards): supported instance types then hold more awsvpc tasks (c5.large: 10 instead of 2). Off by default because it changes the whole account."
   type        = bool
   default     = false
 }

@@ -50,8 +50,21 @@ export function registerCapacityOpenApi(app: OpenAPIHono<AppEnv>): void {
     ...common,
     method: 'get',
     path: '/v1/cost/projection',
-    summary: "Cost at N users with today's packing and prices",
+    summary: 'What N users need, never capped: instances by type, ASG max_size, ALBs, quotas and cost',
     request: { query: ProjectionQuery },
     responses: { 200: json('The projection'), 400: errors[400], 503: errors[503], ...failures },
+  });
+  app.openAPIRegistry.registerPath({
+    ...common,
+    method: 'get',
+    path: '/v1/cost/options',
+    summary: 'The price of each design choice at N users: egress, ENI trunking, instance mix, Savings Plan',
+    request: { query: ProjectionQuery },
+    responses: {
+      200: json('One row per option of each choice'),
+      400: errors[400],
+      503: errors[503],
+      ...failures,
+    },
   });
 }

@@ -7,8 +7,8 @@ import { defaultPriceBook, type PriceBook } from '../../shared/cost/prices.js';
 import { withSpotPrices } from '../../shared/cost/with-spot-prices.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
 import { readReconcileReport } from '../../shared/reconcile-report.js';
-import { currentCost, currentHeadroom, projection } from './cost-view.js';
-import { renderDashboard } from './dashboard-page.js';
+import { currentCost, currentHeadroom, options, projection } from './cost-view.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
 import { type MetricsAccess, makeMetricsApp } from './metrics-route.js';
 
 /**
@@ -26,7 +26,8 @@ export interface CapacityRoutesDeps {
   prices?: PriceBook;
   /** Default `{}`: /metrics is mounted and answers 401 to every scrape. */
   metrics?: MetricsAccess | 'elsewhere';
-  refreshSeconds?: number;
+  /** How often the dashboard's live stream looks for a new sample (ms); default 5000. */
+  dashboardPollMs?: number;
   now?: () => number;
 }
 
@@ -129,25 +130,25 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
     return c.json(projection(await prices(), sample, parsed.data.users));
   });
 
-  app.get('/dashboard', async (c) => {
-    const t = now();
-    const [sample, lastEntry, history] = await Promise.all([
-      samples.latest(),
-      samples.lastEntry(),
-      samples.history(t - 6 * 3600_000, t),
-    ]);
-    const book = await prices();
-    const html = renderDashboard({
-      now: t,
-      sample,
-      lastEntry,
-      history: history.slice(-360),
-      cost: sample ? currentCost(book, sample) : null,
-      headroom: sample ? await currentHeadroom(book, sample, deps.store, t) : null,
-      refreshSeconds: deps.refreshSeconds ?? 30,
-    });
-    c.header('cache-control', 'no-store');
-    return c.html(html);
+  app.get('/v1/cost/options', async (c) => {
+    const parsed = projectionQuery.safeParse(c.req.query());
+    if (!parsed.success)
+      return c.json(
+        problem('invalid_query', 'users must be an integer from 0 to 100000', z.treeifyError(parsed.error)),
+        400,
+      );
+    const sample = await samples.latest();
+    if (!sample)
+      return c.json(problem('no_sample', 'No capacity sample yet: the worker samples every minute'), 503);
+    return c.json({ users: parsed.data.users, options: options(await prices(), sample, parsed.data.users) });
+  });
+
+  registerDashboardRoutes(app, {
+    samples,
+    store: deps.store,
+    prices,
+    now,
+    pollMs: deps.dashboardPollMs ?? 5000,
   });
 
   if (deps.metrics !== 'elsewhere') app.route('/', makeMetricsApp(deps, deps.metrics ?? {}));

@@ -1,10 +1,10 @@
-import { KNOWN_SHAPES } from '../../shared/capacity/instance-shapes.js';
 import type { CapacitySample } from '../../shared/capacity/sample-types.js';
 import { recentSignups, signupLatencyOf } from '../../shared/capacity/signup-latencies.js';
 import { type CostReport, costReport } from '../../shared/cost/cost-report.js';
 import { type HeadroomTable, headroomTable } from '../../shared/cost/headroom.js';
+import { type CostOption, costOptions } from '../../shared/cost/options.js';
 import { instancePricePerHour, type PriceBook } from '../../shared/cost/prices.js';
-import { type Projection, projectCost } from '../../shared/cost/projection.js';
+import { type Projection, type ProjectionInput, projectCost } from '../../shared/cost/projection.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
 
 export const HEADROOM_TARGETS = [100, 90, 80] as const;
@@ -25,6 +25,7 @@ export function currentCost(book: PriceBook, sample: CapacitySample): CostReport
   const idle = new Set(sample.idle.map((i) => i.ec2InstanceId));
   return costReport(book, {
     users: sample.tasks.running,
+    observedShapes: observedShapes(sample),
     instances: sample.fleet.asg.instances
       .filter((i) => i.lifecycleState === 'InService' || i.lifecycleState === 'Pending')
       .map((i) => ({
@@ -61,22 +62,36 @@ export async function currentHeadroom(
   });
 }
 
-export function projection(book: PriceBook, sample: CapacitySample, users: number): Projection {
+/** Registered resources read from running instances, by type. */
+export function observedShapes(sample: CapacitySample): Record<string, { cpu: number; memory: number }> {
+  const shapes: Record<string, { cpu: number; memory: number }> = {};
+  for (const ci of sample.fleet.containerInstances) shapes[ci.instanceType] ??= ci.registered;
+  return shapes;
+}
+
+/** The projection's input from the fleet of a sample: its group settings and observed shapes. */
+export function projectionInput(sample: CapacitySample, users: number): ProjectionInput {
   const onDemand = sample.fleet.asg.instances.filter(
     (i) =>
       i.purchaseOption === 'on-demand' &&
       (i.lifecycleState === 'InService' || i.lifecycleState === 'Pending'),
   ).length;
-  const shapes: Record<string, { cpu: number; memory: number }> = { ...KNOWN_SHAPES };
-  for (const ci of sample.fleet.containerInstances) shapes[ci.instanceType] = ci.registered;
-  return projectCost(book, {
+  return {
     users,
-    usersPerInstance: packingOf(sample),
     targetCapacity: sample.fleet.capacityProvider.managedScaling.targetCapacity,
     asgMin: sample.fleet.asg.min,
     asgMax: sample.fleet.asg.max,
     onDemandBase: onDemand,
     instanceTypes: sample.fleet.asg.instanceTypes,
-    shapes,
-  });
+    observedShapes: observedShapes(sample),
+    observedUsersPerInstance: packingOf(sample),
+  };
+}
+
+export function projection(book: PriceBook, sample: CapacitySample, users: number): Projection {
+  return projectCost(book, projectionInput(sample, users));
+}
+
+export function options(book: PriceBook, sample: CapacitySample, users: number): CostOption[] {
+  return costOptions(book, projectionInput(sample, users));
 }

@@ -1,136 +1,103 @@
-import type { HistoryEntry } from '../../shared/capacity/history-point.js';
-import type { CapacitySample } from '../../shared/capacity/sample-types.js';
-import type { CostReport } from '../../shared/cost/cost-report.js';
-import type { HeadroomTable } from '../../shared/cost/headroom.js';
-import { esc, lineChart } from './svg-chart.js';
+import { type DashboardData, renderSections } from './dashboard-sections.js';
+import { esc } from './svg-chart.js';
 
 /**
- * The operator dashboard: one server-rendered page, inline CSS and SVG, no script and no external
- * asset, refreshed by the browser every `refreshSeconds`.
+ * The operator dashboard: one server-rendered page whose sections a small external script replaces
+ * from a server-sent event stream (`/dashboard/events`) whenever a new sample lands, so it never
+ * reloads. No inline script, style or event handler: the page works under a strict Content Security
+ * Policy (script-src 'self'), and without script it is still a complete, if static, page.
  */
-export interface DashboardData {
-  now: number;
-  sample: CapacitySample | null;
-  lastEntry: HistoryEntry | null;
-  history: HistoryEntry[];
-  cost: CostReport | null;
-  headroom: HeadroomTable | null;
-  refreshSeconds: number;
+export const RANGES = {
+  '1h': { spanMs: 3600_000, stepMs: undefined },
+  '24h': { spanMs: 24 * 3600_000, stepMs: 5 * 60_000 },
+  '7d': { spanMs: 7 * 24 * 3600_000, stepMs: 3600_000 },
+} as const;
+export type RangeId = keyof typeof RANGES;
+export const DEFAULT_RANGE: RangeId = '1h';
+
+export function rangeOf(value: string | undefined): RangeId | null {
+  if (value === undefined) return DEFAULT_RANGE;
+  return value in RANGES ? (value as RangeId) : null;
 }
 
-const money = (v: number) => `$${v.toFixed(2)}`;
-const mins = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 60_000).toFixed(1)} min`);
-
-function fleet(sample: CapacitySample): string {
-  const ciById = new Map(sample.fleet.containerInstances.map((ci) => [ci.ec2InstanceId, ci]));
-  const idle = new Map(sample.idle.map((i) => [i.ec2InstanceId, i]));
-  const boxes = sample.fleet.asg.instances
-    .filter((i) => i.lifecycleState !== 'Terminated')
-    .map((i) => {
-      const ci = ciById.get(i.instanceId);
-      const idleInfo = idle.get(i.instanceId);
-      const classes = ['instance', i.purchaseOption, idleInfo ? 'idle' : '', ci ? '' : 'launching']
-        .filter(Boolean)
-        .join(' ');
-      const tasks = (ci?.tasks ?? [])
-        .map(
-          (t) =>
-            `<div class="task ${t.lastStatus.toLowerCase()}" data-task="${esc(t.taskArn)}">${esc(t.group.replace(/^service:/, ''))}<small>${esc(t.lastStatus)}</small></div>`,
-        )
-        .join('');
-      const mem = ci ? `${ci.registered.memory - ci.remaining.memory}/${ci.registered.memory} MiB` : '';
-      return `<div class="${classes}" data-instance="${esc(i.instanceId)}" data-purchase="${i.purchaseOption}" data-idle="${idleInfo ? 'true' : 'false'}" data-tasks="${ci?.tasks.length ?? 0}">
-  <header><b>${esc(i.instanceId)}</b><span class="badge">${i.purchaseOption}</span>${idleInfo ? `<span class="badge idle-badge">idle ${mins(idleInfo.idleForMs)}</span>` : ''}</header>
-  <div class="meta">${esc(i.instanceType)} · ${esc(i.availabilityZone)} · ${esc(ci?.status ?? i.lifecycleState)}${ci && !ci.agentConnected ? ' · agent disconnected' : ''}${i.protectedFromScaleIn ? ' · protected' : ''}</div>
-  <div class="meta">${mem}</div>
-  <div class="tasks">${tasks || '<div class="empty">no tasks</div>'}</div>
-</div>`;
-    });
-  const waiting = sample.fleet.waitingTasks
-    .map(
-      (t) =>
-        `<div class="task waiting" data-task="${esc(t.taskArn)}">${esc(t.group.replace(/^service:/, ''))}<small>waiting ${mins(sample.at - t.createdAt)}</small></div>`,
-    )
+export function renderDashboard(d: DashboardData & { range: RangeId }): string {
+  const s = renderSections(d);
+  const ranges = (Object.keys(RANGES) as RangeId[])
+    .map((r) => `<a href="?range=${r}" data-range="${r}" aria-current="${r === d.range}">${r}</a>`)
     .join('');
-  return `<div class="fleet" id="fleet">${boxes.join('')}${waiting ? `<div class="instance pending-capacity"><header><b>waiting for capacity</b></header><div class="tasks">${waiting}</div></div>` : ''}</div>`;
-}
-
-function headroomRows(t: HeadroomTable): string {
-  return t.rows
-    .map(
-      (r) =>
-        `<tr data-target="${r.targetCapacity}"><td>${r.targetCapacity}%</td><td>${r.spareInstances}</td><td>${r.spareSlots}</td><td>${money(r.extraPerMonth)}</td><td>${r.waited} of ${r.signups}</td><td>${r.wouldNotHaveWaited}</td></tr>`,
-    )
-    .join('');
-}
-
-export function renderDashboard(d: DashboardData): string {
-  const s = d.sample;
-  const points = d.history;
-  const times = points.map((p) => p.bucket);
-  const val = <T>(f: (p: Exclude<HistoryEntry, { gap: true }>) => T | null) =>
-    points.map((p) => (p.gap ? null : f(p)));
-  const stale = d.lastEntry?.gap ? `<p class="warn">Last sample failed: ${esc(d.lastEntry.reason)}</p>` : '';
-  const summary = s
-    ? `<div class="cards">
-  <div class="card"><span>Reservation</span><b id="reservation">${s.reservation.value.toFixed(0)}%</b><small>M=${s.reservation.m} N=${s.reservation.n} · target ${s.fleet.capacityProvider.managedScaling.targetCapacity}%</small></div>
-  <div class="card"><span>Next</span><b id="scaling">${s.scaling.action}</b><small>${s.scaling.targetInstances} instances · ${esc(s.scaling.reason)}</small></div>
-  <div class="card"><span>Instances</span><b id="instances">${s.fleet.asg.instances.filter((i) => i.lifecycleState === 'InService' || i.lifecycleState === 'Pending').length}</b><small>desired ${s.fleet.asg.desired} · min ${s.fleet.asg.min} · max ${s.fleet.asg.max} · idle ${s.idle.length}</small></div>
-  <div class="card"><span>Utilisation</span><b>${s.utilisation.percent.memory.toFixed(0)}% mem</b><small>${s.utilisation.percent.cpu.toFixed(0)}% CPU reserved of registered</small></div>
-  <div class="card"><span>Cost</span><b id="cost-month">${money(s.cost.perMonth)}/mo</b><small>${s.cost.perUserPerMonth === null ? 'no users' : `${money(s.cost.perUserPerMonth)} per user · ${s.cost.users} users`} · idle ${money(s.cost.idlePerMonth)}/mo</small></div>
-</div>`
-    : '<p class="warn">No capacity sample yet: is the worker running?</p>';
-  const waiting = s?.waitingSignups.length
-    ? `<ul id="waiting-signups">${s.waitingSignups.map((w) => `<li data-instance="${esc(w.instanceId)}">${esc(w.instanceId)}: waiting ${mins(w.waitingMs)}</li>`).join('')}</ul>`
-    : '<p id="waiting-signups" class="muted">No signup is waiting for capacity.</p>';
-  const costRows = d.cost
-    ? `${d.cost.components
-        .map((c) => `<tr><td>${esc(c.label)}</td><td>${money(c.perMonth)}</td></tr>`)
-        .join('')}<tr class="total"><td>Total</td><td>${money(d.cost.total.perMonth)}</td></tr>`
-    : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="${d.refreshSeconds}">
+<html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>OpenClaw Fleet capacity</title>
-<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:16px;color:#1d2330;background:#f6f7f9}
-h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:18px 0 8px}
-.muted{color:#778}.warn{background:#fff3cd;padding:6px 10px;border-radius:4px}
-.cards{display:flex;gap:10px;flex-wrap:wrap}.card{background:#fff;border:1px solid #dde;border-radius:6px;padding:8px 12px;min-width:150px}
-.card span{display:block;color:#667;font-size:12px}.card b{font-size:20px}.card small{display:block;color:#667;max-width:260px}
-.fleet{display:flex;flex-wrap:wrap;gap:10px}.instance{background:#fff;border:2px solid #8aa;border-radius:6px;padding:6px;width:270px}
-.instance.spot{border-color:#4a8}.instance.on-demand{border-color:#47c}.instance.idle{background:repeating-linear-gradient(45deg,#fff,#fff 8px,#fdf1e6 8px,#fdf1e6 16px);border-style:dashed}
-.instance.launching{opacity:.6}.instance.pending-capacity{border-color:#c64;background:#fff6f3}
-.badge{font-size:11px;margin-left:6px;padding:0 5px;border-radius:8px;background:#e8eef5}.idle-badge{background:#f7c99b}
-.meta{font-size:11px;color:#667}.tasks{margin-top:4px;display:flex;flex-direction:column;gap:3px}
-.task{background:#e4f2ea;border-radius:3px;padding:2px 5px;font-size:12px}.task small{float:right;color:#667}.task.waiting{background:#fbe1d6}.empty{font-size:12px;color:#a77}
-.charts{display:flex;flex-wrap:wrap;gap:12px}svg{background:#fff;border:1px solid #dde;border-radius:6px}.axis{font-size:10px;fill:#778}.grid{stroke:#eef}.legend{font-size:11px}
-table{border-collapse:collapse;background:#fff}td,th{border:1px solid #dde;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}tr.total td{font-weight:bold}
-</style></head><body>
+<link rel="stylesheet" href="/dashboard/app.css"><script src="/dashboard/app.js" defer></script>
+</head><body data-range="${esc(d.range)}" data-updates="0">
 <h1>OpenClaw Fleet capacity</h1>
-<p class="muted">${s ? `Sampled ${new Date(s.at).toISOString()}` : ''} · refreshes every ${d.refreshSeconds} s · <span class="badge" style="border:1px solid #4a8">spot</span><span class="badge" style="border:1px solid #47c">on-demand</span><span class="badge idle-badge">idle</span></p>
-${stale}${summary}
-<h2>The fleet now</h2>${s ? fleet(s) : ''}
-<h2>Signups waiting for capacity</h2>${waiting}
-<h2>Over time</h2><div class="charts">
-${lineChart({ id: 'chart-reservation', title: 'Reservation and instance count', times, series: [{ name: 'reservation %', color: '#c64', values: val((p) => p.reservation) }] })}
-${lineChart({
-  id: 'chart-instances',
-  title: 'Instances',
-  times,
-  series: [
-    { name: 'instances', color: '#47c', values: val((p) => p.instances.total) },
-    { name: 'idle', color: '#e90', values: val((p) => p.idle) },
-  ],
-})}
-${lineChart({ id: 'chart-cost-per-user', title: 'Cost per user per month', times, unit: '$/month', series: [{ name: 'cost per user', color: '#4a8', values: val((p) => p.cost.perUserPerMonth) }] })}
-</div>
+<p class="muted"><span id="live">static page</span> · <span class="badge spot-key">spot</span><span class="badge on-demand-key">on-demand</span><span class="badge idle-badge">idle</span></p>
+<div data-section="summary">${s.summary}</div>
+<div data-section="fleet">${s.fleet}</div>
+<h2>Over time</h2><nav class="ranges" aria-label="Time range">${ranges}</nav>
+<div data-section="charts">${s.charts}</div>
 <h2>Headroom: spare capacity against waiting signups (last 24 h)</h2>
-${
-  d.headroom
-    ? `<table id="headroom"><tr><th>Target capacity</th><th>Spare instances</th><th>Spare slots</th><th>Extra cost / month</th><th>Signups that waited</th><th>Would not have waited</th></tr>${headroomRows(d.headroom)}</table>
-<p class="muted">Measured scale-up wait (median): ${mins(d.headroom.scaleUpWaitMs)}; signup to running p50 ${d.headroom.signupToRunning.p50Ms === null ? 'n/a' : mins(d.headroom.signupToRunning.p50Ms)}, p90 ${d.headroom.signupToRunning.p90Ms === null ? 'n/a' : mins(d.headroom.signupToRunning.p90Ms)}.</p>`
-    : '<p class="muted">No sample yet.</p>'
-}
-<h2>Cost by component</h2>${d.cost ? `<table id="cost">${costRows}</table>` : ''}
+<div data-section="headroom">${s.headroom}</div>
+<h2>Cost by component</h2>
+<div data-section="cost">${s.cost}</div>
 </body></html>`;
 }
+
+export const DASHBOARD_CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:12px;color:#1d2330;background:#f6f7f9}
+.instance,.card,li,.warn{overflow-wrap:anywhere}
+h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:18px 0 8px}h3{font-size:14px;margin:12px 0 6px}
+.muted{color:#667}.warn{background:#fff3cd;padding:6px 10px;border-radius:4px}
+.cards{display:flex;gap:10px;flex-wrap:wrap}.card{background:#fff;border:1px solid #dde;border-radius:6px;padding:8px 12px;min-width:140px;flex:1 1 140px;max-width:260px}
+.card span{display:block;color:#667;font-size:12px}.card b{font-size:20px}.card small{display:block;color:#667;font-size:12px}
+.fleet{display:flex;flex-wrap:wrap;gap:10px}.instance{background:#fff;border:2px solid #8aa;border-radius:6px;padding:6px;width:270px;max-width:100%;box-sizing:border-box}
+.instance.spot,.spot-key{border:2px solid #4a8}.instance.on-demand,.on-demand-key{border:2px solid #47c}.instance.idle{background:repeating-linear-gradient(45deg,#fff,#fff 8px,#fdf1e6 8px,#fdf1e6 16px);border-style:dashed}
+.instance.launching{opacity:.6}.instance.pending-capacity{border-color:#c64;background:#fff6f3}
+.badge{font-size:12px;margin-left:6px;padding:0 5px;border-radius:8px;background:#e8eef5}.idle-badge{background:#f7c99b}
+.meta{font-size:12px;color:#667}.tasks{margin-top:4px;display:flex;flex-direction:column;gap:3px}
+.task{background:#e4f2ea;border-radius:3px;padding:2px 5px;font-size:12px}.task small{float:right;color:#667;font-size:12px}.task.waiting{background:#fbe1d6}.empty{font-size:12px;color:#a77}
+.ranges a{display:inline-block;padding:4px 12px;margin-right:6px;border:1px solid #99a;border-radius:14px;color:#1d2330;text-decoration:none}.ranges a[aria-current=true]{background:#1d2330;color:#fff}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,400px),1fr));gap:12px;margin-top:8px}
+.chart{margin:0;background:#fff;border:1px solid #dde;border-radius:6px;padding:4px}.chart svg{display:block;width:100%;height:auto}
+.readout{font-size:12px;color:#334;min-height:1.4em;padding:0 4px}
+.axis{font-size:12px;fill:#556}.grid{stroke:#e6e8f0}.legend{font-size:12px}.pt:focus{outline:none;stroke:#000;stroke-width:2}
+.marker line{stroke:#b33;stroke-dasharray:3 3}.marker-label{font-size:12px;fill:#b33;font-weight:bold}
+.scroll{max-width:100%;overflow-x:auto}table{border-collapse:collapse;background:#fff}td,th{border:1px solid #dde;padding:4px 8px;text-align:right;font-size:13px}td:first-child,th:first-child{text-align:left}tr.total td{font-weight:bold}
+`;
+
+export const DASHBOARD_JS = `(() => {
+  const live = () => document.getElementById('live');
+  let source = null;
+  function connect(range) {
+    if (source) source.close();
+    source = new EventSource('/dashboard/events?range=' + encodeURIComponent(range));
+    source.addEventListener('update', (event) => {
+      const data = JSON.parse(event.data);
+      for (const [name, html] of Object.entries(data.sections)) {
+        const holder = document.querySelector('[data-section="' + name + '"]');
+        if (holder) holder.innerHTML = html;
+      }
+      document.body.dataset.updates = String(Number(document.body.dataset.updates) + 1);
+      live().textContent = 'live · last sample ' + (data.at ? new Date(data.at).toISOString().slice(11, 19) + ' UTC' : 'none');
+    });
+    source.addEventListener('error', () => { live().textContent = 'reconnecting…'; });
+  }
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a[data-range]');
+    if (!link) return;
+    event.preventDefault();
+    document.body.dataset.range = link.dataset.range;
+    for (const other of document.querySelectorAll('a[data-range]')) other.setAttribute('aria-current', String(other === link));
+    history.replaceState(null, '', link.href);
+    connect(link.dataset.range);
+  });
+  const show = (event) => {
+    const point = event.target.closest && event.target.closest('.pt');
+    if (!point) return;
+    const readout = point.closest('figure').querySelector('.readout');
+    if (readout) readout.textContent = point.dataset.label;
+  };
+  document.addEventListener('mouseover', show);
+  document.addEventListener('focusin', show);
+  connect(document.body.dataset.range);
+})();
+`;

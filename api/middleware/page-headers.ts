@@ -18,14 +18,15 @@ const base: Csp = {
  * One content security policy per page, each as tight as that page allows (checked against its HTML):
  * - signup `/`: its own script and stylesheet files only (signup.js sets styles through the CSSOM,
  *   which CSP allows);
- * - `/dashboard`: a `<style>` block and `style` attributes, no script at all;
+ * - `/dashboard`: its own script and stylesheet files (/dashboard/app.js, app.css), and its event
+ *   stream (connect-src 'self'); no inline script or style;
  * - `/docs`: swagger-ui's bundle and initializer files; swagger-ui sets inline styles;
  * - Bull Board: its script files, inline styles (React), and the IBM Plex font from Google Fonts,
  *   which its page links.
  */
 export const PAGE_POLICIES = {
   signup: { ...base, scriptSrc: ["'self'"], styleSrc: ["'self'"] },
-  dashboard: { ...base, scriptSrc: ["'none'"], styleSrc: ["'self'", "'unsafe-inline'"] },
+  dashboard: { ...base, scriptSrc: ["'self'"], styleSrc: ["'self'"] },
   docs: { ...base, scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] },
   bullBoard: {
     ...base,

@@ -45,9 +45,10 @@ export function watchChild(
   readyTimeoutMs: number,
   ready: (line: string) => boolean,
   probe?: () => Promise<boolean>,
+  onLine?: (line: string) => void,
 ): Promise<RunningContainer> {
   track(child);
-  const logs = lineBuffer();
+  const logs = lineBuffer(50, onLine);
   const exited = new Promise<ContainerExit>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', () => resolve({ code: null, signal: null }));

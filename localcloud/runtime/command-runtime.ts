@@ -42,6 +42,7 @@ export function commandRuntime(template: string): TaskRuntime {
         60_000,
         () => false,
         () => accepts(spec.port),
+        spec.onLine,
       );
     },
   };

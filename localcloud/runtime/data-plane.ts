@@ -1,4 +1,5 @@
 import type { Cloud } from '../cloud.js';
+import { writeTaskLog } from '../logs/task-logs.js';
 import type { LoopbackEndpoint, Task } from '../state.js';
 import { scaledSetting } from '../timing.js';
 import { commandRuntime } from './command-runtime.js';
@@ -91,6 +92,7 @@ export function launchContainer(cloud: Cloud, task: Task, outcome: LaunchOutcome
         port,
         stopTimeoutMs: scaledSetting(cloud.timingConfig, resolved.stopTimeoutSeconds, 50),
         fail: failureFor(dp.failingImages, resolved.image),
+        onLine: (line: string) => writeTaskLog(cloud, task, line),
       };
       return runtime.start(spec).then(
         (container) => {

@@ -10,7 +10,7 @@ export const inProcessRuntime: TaskRuntime = {
   kind: 'in-process',
   async start(spec): Promise<RunningContainer> {
     if (spec.fail === 'exit') throw new Error('exited with code 1 before listening (failingImages)');
-    const logs = lineBuffer();
+    const logs = lineBuffer(50, spec.onLine);
     const server = createStandIn(spec.env, { fail: spec.fail, log: (line) => logs.push(`${line}\n`) });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

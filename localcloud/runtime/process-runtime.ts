@@ -20,8 +20,14 @@ export const processRuntime: TaskRuntime = {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    return watchChild(child, { host: '127.0.0.1', port: spec.port }, spec.stopTimeoutMs, 10_000, (line) =>
-      line.startsWith('listening on '),
+    return watchChild(
+      child,
+      { host: '127.0.0.1', port: spec.port },
+      spec.stopTimeoutMs,
+      10_000,
+      (line) => line.startsWith('listening on '),
+      undefined,
+      spec.onLine,
     );
   },
 };

@@ -22,6 +22,8 @@ export interface ContainerSpec {
   stopTimeoutMs: number;
   /** The stand-in's failure mode for this image (localcloud failingImages). */
   fail?: 'exit' | 'unhealthy';
+  /** Each line the container writes (stdout and stderr), as the awslogs driver ships it. */
+  onLine?: (line: string) => void;
 }
 
 export interface ContainerExit {
@@ -48,8 +50,11 @@ export interface TaskRuntime {
   start(spec: ContainerSpec): Promise<RunningContainer>;
 }
 
-/** Keeps the last `max` lines of a stream of chunks. */
-export function lineBuffer(max = 50): { push(chunk: Buffer | string): void; lines(): string[] } {
+/** Keeps the last `max` lines of a stream of chunks, handing each complete line to `onLine`. */
+export function lineBuffer(
+  max = 50,
+  onLine?: (line: string) => void,
+): { push(chunk: Buffer | string): void; lines(): string[] } {
   const lines: string[] = [];
   let partial = '';
   return {
@@ -57,6 +62,7 @@ export function lineBuffer(max = 50): { push(chunk: Buffer | string): void; line
       const parts = (partial + chunk.toString()).split('\n');
       partial = parts.pop() ?? '';
       for (const p of parts) {
+        onLine?.(p);
         lines.push(p);
         if (lines.length > max) lines.shift();
       }

@@ -1,5 +1,6 @@
 import { type Cloud, uuid } from '../cloud.js';
 import type { Ec2Instance, InstanceType, ScalingActivity } from '../state.js';
+import { taskEnis } from './account-settings.js';
 import { privateSubnetInAz } from './network.js';
 import { INSTANCE_TYPES, tasksOn } from './resources.js';
 import { killTask, type TaskHooks } from './tasks.js';
@@ -112,7 +113,7 @@ function registerContainerInstance(cloud: Cloud, instance: Ec2Instance): void {
     status: 'ACTIVE',
     cpu: spec.cpu,
     memory: spec.memory,
-    enis: spec.enis,
+    enis: taskEnis(cloud, instance.type),
     registeredAt: now,
     agentConnected: true,
     version: 1,

@@ -1,7 +1,8 @@
 import type { Cloud } from '../cloud.js';
 import type { Ec2Instance } from '../state.js';
+import { newInstanceShape } from './account-settings.js';
 import { changeDesired, liveInstances, SPOT_TYPES } from './asg.js';
-import { INSTANCE_TYPES, misfit, type Remaining, remaining } from './resources.js';
+import { misfit, type Remaining, remaining } from './resources.js';
 import { waitingTasks } from './service-scheduler.js';
 
 /**
@@ -36,7 +37,7 @@ export function reservation(cloud: Cloud): Reservation {
     // Only empty instances matter as bins: waiting tasks found no room on the busy ones.
     const ci = ciOf(cloud, i);
     if (ci && (cloud.state.tasksByInstance.get(ci.arn)?.size ?? 0) > 0) busy += 1;
-    else bins.push(ci ? remaining(cloud, ci) : { ...INSTANCE_TYPES[i.type], tasks: 0 });
+    else bins.push(ci ? remaining(cloud, ci) : { ...newInstanceShape(cloud, i.type), tasks: 0 });
   }
   const used = new Set<Remaining>();
   let spotIndex = cloud.state.asg.spotLaunches;
@@ -44,7 +45,7 @@ export function reservation(cloud: Cloud): Reservation {
     let bin = bins.find((b) => misfit(b, task) === undefined);
     if (!bin) {
       const type = SPOT_TYPES[spotIndex++ % SPOT_TYPES.length] ?? 'c7i-flex.large';
-      bin = { ...INSTANCE_TYPES[type], tasks: 0 };
+      bin = { ...newInstanceShape(cloud, type), tasks: 0 };
       if (misfit(bin, task) !== undefined) continue; // fits no instance type: scaling cannot help
       bins.push(bin);
     }

@@ -1,11 +1,18 @@
 import type { Cloud } from '../cloud.js';
 import type { ContainerInstance, InstanceType, Task } from '../state.js';
 
-/** Registered resources per type: CPU units and memory left after the ECS agent's reservation. */
-export const INSTANCE_TYPES: Record<InstanceType, { cpu: number; memory: number; enis: number }> = {
+/**
+ * Registered resources per type: CPU units and memory left after the ECS agent's reservation, and task
+ * ENIs without and with awsvpcTrunking ("a c5.large instance with awsvpcTrunking has an increased ENI
+ * limit of twelve ... ten tasks", container-instance-eni.html; the same 10 is taken for these .large types).
+ */
+export const INSTANCE_TYPES: Record<
+  InstanceType,
+  { cpu: number; memory: number; enis: number; trunkEnis: number }
+> = {
   // 4 GiB and 8 GiB hosts register ~3828 and ~7763 MiB; both have 3 ENIs, one is the host's.
-  'c7i-flex.large': { cpu: 2048, memory: 3828, enis: 2 },
-  'm7i-flex.large': { cpu: 2048, memory: 7763, enis: 2 },
+  'c7i-flex.large': { cpu: 2048, memory: 3828, enis: 2, trunkEnis: 10 },
+  'm7i-flex.large': { cpu: 2048, memory: 7763, enis: 2, trunkEnis: 10 },
 };
 
 /** A task holds resources on its instance from placement until it is STOPPED. */

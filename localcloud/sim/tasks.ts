@@ -1,4 +1,5 @@
 import type { Cloud } from '../cloud.js';
+import { writeAgentLine } from '../logs/task-logs.js';
 import { killContainer, launchContainer, stopContainer } from '../runtime/data-plane.js';
 import type { ContainerInstance, LoopbackEndpoint, Task } from '../state.js';
 import { serviceEvent, taskId } from './events.js';
@@ -74,6 +75,7 @@ function markRunning(cloud: Cloud, task: Task, hooks: TaskHooks, endpoint?: Loop
   task.pullStoppedAt = cloud.clock.now();
   task.startedAt = cloud.clock.now();
   task.version += 1;
+  writeAgentLine(cloud, task, 'started');
   if (task.serviceName) cloud.dataPlane.launchFailures.delete(task.serviceName);
   registerTaskTargets(cloud, task, hooks, endpoint);
   hooks.changed(task);
@@ -200,6 +202,7 @@ function finish(cloud: Cloud, task: Task, hooks: TaskHooks): void {
   task.lastStatus = 'STOPPED';
   task.stoppedAt = cloud.clock.now();
   task.version += 1;
+  if (task.startedAt !== undefined) writeAgentLine(cloud, task, 'stopped');
   // Whatever path stopped it, no container outlives a STOPPED task.
   killContainer(cloud, task);
   cloud.state.waiting.delete(task);

@@ -10,6 +10,10 @@ import defaults from './prices-us-west-2.json' with { type: 'json' };
 const nonNegative = z.number().nonnegative();
 const instancePrice = z.object({ onDemandPerHour: nonNegative, spotPerHour: nonNegative });
 
+const count = z.number().int().nonnegative();
+export const NAT_MODES = ['gateway', 'instance', 'public'] as const;
+export type NatMode = (typeof NAT_MODES)[number];
+
 export const priceBookSchema = z.object({
   region: z.string(),
   currency: z.string(),
@@ -17,27 +21,65 @@ export const priceBookSchema = z.object({
   prices: z.object({
     ec2: z.record(z.string(), instancePrice),
     natGateway: z.object({ perHour: nonNegative, perGb: nonNegative }),
+    natInstance: z.object({ instanceType: z.string(), perHour: nonNegative }),
     alb: z.object({ perHour: nonNegative, perLcuHour: nonNegative }),
     publicIpv4: z.object({ perHour: nonNegative }),
+    elasticache: z.object({ nodeType: z.string(), perNodeHour: nonNegative }),
+    fargate: z.object({ perVcpuHour: nonNegative, perGbHour: nonNegative }),
+    /** Tiered per metric-month; the last tier has no upper bound (null). */
+    cloudwatchMetrics: z.object({
+      tiers: z
+        .array(z.object({ upTo: z.number().positive().nullable(), perMetricMonth: nonNegative }))
+        .min(1),
+    }),
     secretsManager: z.object({ perSecretMonth: nonNegative, per10kApiCalls: nonNegative }),
     cloudwatchLogs: z.object({ perGbIngested: nonNegative, perGbMonthStored: nonNegative }),
     ecr: z.object({ perGbMonth: nonNegative }),
+    savingsPlan: z.object({ discount: z.number().min(0).max(1) }),
   }),
   usage: z.object({
-    natGateways: nonNegative,
+    /** How private subnets reach the internet: NAT gateway(s), NAT instance(s), or public subnets. */
+    natMode: z.enum(NAT_MODES),
+    natGateways: count,
     natGbPerUserMonth: nonNegative,
-    albs: nonNegative,
-    albLcuAverage: nonNegative,
-    publicIpv4Addresses: nonNegative,
+    /** ALBs in service today (projections compute their own). */
+    albs: count,
+    albLcuPerUser: nonNegative,
+    publicIpv4PerAlb: nonNegative,
     secretsPerUser: nonNegative,
+    controlPlaneSecrets: count,
     secretApiCallsPerUserMonth: nonNegative,
     logsGbIngestedPerUserMonth: nonNegative,
     logsGbStoredPerUser: nonNegative,
     ecrGb: nonNegative,
-    /** A user's task size, for projections when no task runs yet. */
+    elasticacheNodes: count,
+    controlPlaneTasks: count,
+    controlPlaneTaskVcpu: nonNegative,
+    controlPlaneTaskGb: nonNegative,
+    containerInsightsMetricsFixed: nonNegative,
+    containerInsightsMetricsPerService: nonNegative,
+    controlPlaneServices: count,
+    /** ECS account setting awsvpcTrunking: more task ENIs on the instance types that support it. */
+    awsvpcTrunking: z.boolean(),
+    /** A Savings Plan covers the on-demand base instances. */
+    savingsPlanOnDemandBase: z.boolean(),
+    /** A user's task size. */
     taskCpu: z.number().positive(),
     taskMemory: z.number().positive(),
   }),
+  /** AWS quotas and sizing limits the projection checks; adjustable ones can be overridden. */
+  quotas: z.object({
+    rulesPerAlb: z.number().int().positive(),
+    targetGroupsPerAlb: z.number().int().positive(),
+    routingMargin: count,
+    albsPerRegion: z.number().int().positive(),
+    targetGroupsPerRegion: z.number().int().positive(),
+    controlPlaneTargetGroups: count,
+    networkInterfacesPerRegion: z.number().int().positive(),
+    privateSubnetAddresses: z.number().int().positive(),
+  }),
+  /** Where each figure comes from (AWS pricing pages), and which figures are assumptions. */
+  sources: z.record(z.string(), z.string()).default({}),
 });
 export type PriceBook = z.infer<typeof priceBookSchema>;
 

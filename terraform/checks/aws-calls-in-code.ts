@@ -15,6 +15,7 @@ export const clientPrefixes: Readonly<Record<string, string>> = {
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-auto-scaling': 'autoscaling',
   '@aws-sdk/client-ec2': 'ec2',
+  '@aws-sdk/client-cloudwatch-logs': 'logs',
 };
 
 export interface SourceText {

@@ -1,15 +1,15 @@
-import { copyFile, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCapacityRoutes } from '../../api/capacity/capacity-routes.js';
 import { makeAdminAuth, protectAdminPaths } from '../../api/middleware/admin-auth.js';
+import { PAGE_POLICIES, pageHeaders } from '../../api/middleware/page-headers.js';
 import { Secret } from '../../shared/config.js';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
 import { makeQueue } from '../../shared/queues.js';
 import { writeReconcileReport } from '../../shared/reconcile-report.js';
-import { launchChromium, runBrowserTests, updateScreenshots } from '../support/browser.js';
+import { launchChromium, runBrowserTests, screenshotPath } from '../support/browser.js';
 import { startFleetHarness } from './fleet-harness.js';
 import { parsePrometheusText } from './prometheus-text.js';
 
@@ -107,7 +107,7 @@ describe('capacity API, dashboard and metrics', () => {
       prefix: h.ns.prefix,
       store: h.store,
       queues: [queue],
-      refreshSeconds: 30,
+      dashboardPollMs: 200,
       metrics: { token: METRICS_TOKEN },
     });
   });
@@ -154,11 +154,27 @@ describe('capacity API, dashboard and metrics', () => {
 
   it('GET /v1/cost: components, per user, waste and the headroom table', async () => {
     const body = (await (await app.request('/v1/cost')).json()) as {
-      report: { users: number; waste: { idleInstances: number }; perUser: { perMonth: number } };
+      report: {
+        users: number;
+        waste: { idleInstances: number; stranded: { byType: unknown[]; freeSlots: number } };
+        perUser: { perMonth: number };
+      };
       headroom: { rows: { targetCapacity: number; spareInstances: number; waited: number }[] };
     };
     expect(body.report.users).toBe(2);
     expect(body.report.waste.idleInstances).toBe(1);
+    // Both instances are c7i-flex.large (3,828 MiB registered): 2 task ENIs hold 2 tasks, 756 MiB and
+    // 1,024 CPU units are stranded on each; the busy one has no free slot (2 users).
+    expect(body.report.waste.stranded.byType).toEqual([
+      expect.objectContaining({
+        instanceType: 'c7i-flex.large',
+        instances: 2,
+        tasksPerInstance: 2,
+        limit: 'eni',
+        strandedPerInstance: { cpu: 1024, memory: 756 },
+      }),
+    ]);
+    expect(body.report.waste.stranded.freeSlots).toBe(0);
     expect(body.headroom.rows.map((r) => [r.targetCapacity, r.spareInstances])).toEqual([
       [100, 0],
       [90, 1],
@@ -175,10 +191,43 @@ describe('capacity API, dashboard and metrics', () => {
     };
     expect(p).toMatchObject({ instances: 5, usersPerInstance: 2 });
     expect(p.report.users).toBe(10);
+    // Never capped at the group's max_size (20): 1000 users need 500 instances and 11 ALBs.
+    const big = (await (await app.request('/v1/cost/projection?users=1000')).json()) as {
+      instances: number;
+      asg: { maxSizeRequired: number; maxSizeTooLow: boolean };
+      routing: { albs: number };
+      binding: { id: string; maxUsers: number };
+    };
+    expect(big).toMatchObject({ instances: 500, asg: { maxSizeRequired: 500, maxSizeTooLow: true } });
+    expect(big.routing.albs).toBe(11);
+    expect(big.binding).toMatchObject({ id: 'target-groups-per-region', maxUsers: 2999 });
     for (const q of ['users=-1', 'users=abc', '', 'users=1.5']) {
       const bad = await app.request(`/v1/cost/projection?${q}`);
       expect(bad.status, q).toBe(400);
       expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_query');
+    }
+  });
+
+  it('GET /v1/cost/options: each choice priced at N users; validated', async () => {
+    const body = (await (await app.request('/v1/cost/options?users=100')).json()) as {
+      options: { choice: string; option: string; current: boolean; perMonth: number }[];
+    };
+    const choices = new Set(body.options.map((o) => o.choice));
+    expect([...choices]).toEqual([
+      'egress',
+      'trunking',
+      'instance-mix',
+      'savings-plan',
+      'container-insights',
+    ]);
+    for (const choice of choices) {
+      expect(
+        body.options.filter((o) => o.choice === choice && o.current),
+        choice,
+      ).toHaveLength(1);
+    }
+    for (const q of ['users=-1', 'users=x', '']) {
+      expect((await app.request(`/v1/cost/options?${q}`)).status, q).toBe(400);
     }
   });
 
@@ -214,6 +263,9 @@ describe('capacity API, dashboard and metrics', () => {
     '/dashboard in Chromium: boxes per instance with tasks, spot/on-demand and idle marked, charts, headroom',
     async () => {
       const parent = new Hono();
+      // The app's own CSP for the dashboard: the live update below must work under it.
+      for (const path of ['/dashboard', '/dashboard/*'])
+        parent.use(path, pageHeaders(PAGE_POLICIES.dashboard));
       protectAdminPaths(
         parent,
         makeAdminAuth({ ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: new Secret(ADMIN.password) }),
@@ -257,13 +309,106 @@ describe('capacity API, dashboard and metrics', () => {
         }
         expect(await page.locator('#waiting-signups li').count()).toBe(1);
         expect(await page.locator('#headroom tr[data-target]').count()).toBe(3);
-        expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('30');
-        await mkdir('artifacts', { recursive: true });
-        await page.screenshot({ path: 'artifacts/dashboard.png', fullPage: true });
-        if (updateScreenshots) {
-          await mkdir('docs/screenshots', { recursive: true });
-          await copyFile('artifacts/dashboard.png', 'docs/screenshots/dashboard.png');
+        expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+        // Stranded capacity and idle waste, per component.
+        expect(await page.locator('#waste tr[data-stranded="c7i-flex.large"]').textContent()).toContain(
+          'eni limit',
+        );
+        expect(await page.locator('#cost tr[data-component="elasticache"]').count()).toBe(1);
+        // Axis ticks are whole instances and 0-100 %.
+        const ticks = async (id: string) => page.locator(`${id} text.axis`).allTextContents();
+        expect(await ticks('#chart-reservation')).toEqual(
+          expect.arrayContaining(['0%', '25%', '50%', '75%', '100%']),
+        );
+        for (const t of await ticks('#chart-instances')) expect(t).toMatch(/^(\d+|\d\d:\d\d)$/);
+        // Values on focus: the readout names time and value.
+        await page.locator('#chart-instances .pt').first().focus();
+        expect(
+          await page
+            .locator('#chart-instances + .readout, figure:has(#chart-instances) .readout')
+            .first()
+            .textContent(),
+        ).toMatch(/\d\d:\d\d UTC · instances: \d+/);
+
+        // Live: the stream's first update arrives, then a new sample updates the page without a reload.
+        await page.evaluate(() => {
+          (window as unknown as { sameDocument: boolean }).sameDocument = true;
+        });
+        await page.waitForFunction(() => Number(document.body.dataset.updates) >= 1, undefined, {
+          timeout: 10_000,
+        });
+        const atBefore = await page.locator('#summary').getAttribute('data-at');
+        const updatesBefore = Number(await page.locator('body').getAttribute('data-updates'));
+        await h.deploy('u5');
+        const next = await h.sample();
+        await page.waitForFunction(
+          (at) => document.querySelector('#summary')?.getAttribute('data-at') === String(at),
+          next.at,
+          { timeout: 10_000 },
+        );
+        expect(await page.locator('#summary').getAttribute('data-at')).not.toBe(atBefore);
+        expect(Number(await page.locator('body').getAttribute('data-updates'))).toBeGreaterThan(
+          updatesBefore,
+        );
+        expect(
+          await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+        ).toBe(true);
+        expect(await page.locator('#chart-instances').getAttribute('data-points')).toBe('5');
+
+        // The time range changes in place too.
+        await page.locator('a[data-range="24h"]').click();
+        await page.waitForFunction(() => location.search === '?range=24h');
+        expect(await page.locator('a[data-range="24h"]').getAttribute('aria-current')).toBe('true');
+        expect(
+          await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+        ).toBe(true);
+
+        // Back to the last hour: the drop from 3 users to 2 raised cost per user by half, and a marker says so.
+        await page.locator('a[data-range="1h"]').click();
+        await page.waitForFunction(() => location.search === '?range=1h');
+        await page.waitForFunction(
+          () => document.querySelectorAll('#cost-markers li').length > 0,
+          undefined,
+          {
+            timeout: 10_000,
+          },
+        );
+        expect(await page.locator('#cost-markers li').first().textContent()).toMatch(
+          /per user: .*users 3 → 2/,
+        );
+        expect(await page.locator('#chart-cost-per-user g.marker').count()).toBeGreaterThan(0);
+
+        const shots: string[] = [];
+        for (const width of [1280, 390]) {
+          await page.setViewportSize({ width, height: 900 });
+          const layout = await page.evaluate(() => {
+            const tooSmall: string[] = [];
+            for (const el of Array.from(document.querySelectorAll('body *'))) {
+              const own = Array.from(el.childNodes).some(
+                (n) => n.nodeType === 3 && n.textContent!.trim() !== '',
+              );
+              if (!own) continue;
+              const size = Number.parseFloat(getComputedStyle(el).fontSize);
+              const svg = el instanceof SVGGraphicsElement ? (el.getScreenCTM()?.a ?? 1) : 1;
+              if (size * svg < 10.95)
+                tooSmall.push(`${el.tagName}:${el.textContent!.slice(0, 20)}:${(size * svg).toFixed(1)}`);
+            }
+            return {
+              scrollWidth: document.documentElement.scrollWidth,
+              innerWidth: window.innerWidth,
+              tooSmall,
+            };
+          });
+          expect(layout.scrollWidth, `no horizontal overflow at ${width} px`).toBeLessThanOrEqual(
+            layout.innerWidth,
+          );
+          expect(layout.tooSmall, `text of at least 11 px at ${width} px`).toEqual([]);
+          const name = `dashboard-${width}`;
+          for (const path of screenshotPath(name, { docs: true }))
+            await page.screenshot({ path, fullPage: true });
+          shots.push(name);
         }
+        expect(shots).toEqual(['dashboard-1280', 'dashboard-390']);
       } finally {
         await browser.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -15,12 +15,15 @@ const TASK = { cpu: 512, memory: 1536 };
 /** The bill by hand with the default price book: instance prices + fixed + per-user lines. */
 function hourlyByHand(instanceDollarsPerHour: number, users: number): number {
   const nat = 0.045 + (9.22 * users * 0.045) / H;
-  const alb = 0.0225 + 0.955 * 0.008;
-  const ipv4 = 3 * 0.005;
-  const secrets = (users * 0.4 + ((users * 10_000) / 10_000) * 0.05) / H;
+  const alb = 0.0225 + users * 0.0955 * 0.008;
+  const ipv4 = (1 + 2) * 0.005; // the NAT gateway's address and the ALB's two
+  const redis = 2 * 0.032;
+  const fargate = 3 * (0.5 * 0.04048 + 1 * 0.004445);
+  const insights = ((40 + 21 * (users + 2)) * 0.3) / H; // under 10,000 metrics: the first tier
+  const secrets = ((users + 4) * 0.4 + ((users * 10_000) / 10_000) * 0.05) / H;
   const logs = (users * 0.54 * 0.5 + users * 1 * 0.03) / H;
   const ecr = (10 * 0.1) / H;
-  return instanceDollarsPerHour + nat + alb + ipv4 + secrets + logs + ecr;
+  return instanceDollarsPerHour + nat + alb + ipv4 + redis + fargate + insights + secrets + logs + ecr;
 }
 
 describe('capacity sampler on localcloud: scale-out and scale-in', () => {

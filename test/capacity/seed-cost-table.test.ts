@@ -32,7 +32,9 @@ describe("the seed's 10-user cost table, reproduced from its assumptions", () =>
 
   it('has nothing the seed does not list', () => {
     expect(line('ec2-on-demand')).toBe(0);
-    expect(line('public-ipv4')).toBe(0);
+    for (const id of ['public-ipv4', 'elasticache', 'fargate-control-plane', 'container-insights']) {
+      expect(line(id), id).toBe(0);
+    }
   });
 
   it('totals ~$122.50 a month, ~$12.25 per user', () => {

@@ -31,7 +31,7 @@ export async function startReconcilerPipeline(options: PipelineOptions = {}) {
   });
   const report = () => readReconcileReport(p.ns.redis, p.ns.prefix);
   // The worker's scheduler runs once at start: let that run finish before a test runs its own.
-  await waitFor(async () => (await report()).totals.runs >= 1, 15_000, 'the first scheduled reconcile');
+  await waitFor(async () => (await report()).totals.runs >= 1, 30_000, 'the first scheduled reconcile');
   return {
     ...p,
     aws,

@@ -15,8 +15,14 @@ describe('routing pool at the real quota: 2 x 100', () => {
   let api: Awaited<ReturnType<typeof apiOnPipeline>>;
 
   beforeAll(async () => {
-    // Two tasks fit an instance (ENIs): 150 need 75 instances.
-    p = await startPipeline({ albs: 2, asgMax: 80, env: { ALB_QUOTA_MARGIN: '0' } });
+    // Two tasks fit an instance (ENIs): 150 need 75 instances. The gateways are in-process servers:
+    // the subject is the routing quota, and 200 Node processes on two cores would measure the machine.
+    p = await startPipeline({
+      albs: 2,
+      asgMax: 80,
+      env: { ALB_QUOTA_MARGIN: '0' },
+      taskRuntime: 'in-process',
+    });
     api = await apiOnPipeline(p);
   });
   afterAll(async () => {
@@ -32,7 +38,7 @@ describe('routing pool at the real quota: 2 x 100', () => {
       return ((await Promise.all(responses.map((r) => r.json()))) as Listed[]).map((b) => b.id);
     };
     const ids = await submit('real', 150);
-    const records = await p.waitForStatus(ids, ['running'], 50_000);
+    const records = await p.waitForStatus(ids, ['running'], 100_000);
     const runningSeconds = (Date.now() - started) / 1000;
     const [a, b] = p.config.routing.listeners;
     expect(records.filter((r) => r.listenerArn === a!.listenerArn)).toHaveLength(100);
@@ -72,5 +78,5 @@ describe('routing pool at the real quota: 2 x 100', () => {
     expect(refused.status).toBe(503);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('no_routing_capacity');
     console.info(`[routing] 150 instances running over 2 listeners in ${runningSeconds.toFixed(1)} s`);
-  }, 90_000);
+  }, 150_000);
 });

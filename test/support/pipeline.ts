@@ -34,6 +34,11 @@ export interface PipelineOptions {
   redisUrl?: string;
   /** Start no in-process worker (the test runs one as a child process). */
   noWorker?: boolean;
+  /**
+   * How localcloud runs gateways (default: a child process each). Tests of hundreds of instances use
+   * 'in-process': real HTTP servers on real ports, without a Node process per gateway.
+   */
+  taskRuntime?: 'process' | 'in-process';
 }
 
 /** Worker environment for a localcloud: tiny polls and backoffs, short leases. */
@@ -76,6 +81,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     asg: { max: options.asgMax ?? 20 },
     ...(options.albs ? { albs: options.albs } : {}),
     ...(options.quotas ? { quotas: options.quotas } : {}),
+    ...(options.taskRuntime ? { taskRuntime: options.taskRuntime } : {}),
   });
   const ns = makeTestNamespace();
   const redisUrl = options.redisUrl ?? TEST_REDIS_URL;

@@ -62,7 +62,7 @@ export function gatewayContainer(
       options: {
         'awslogs-group': config.LOG_GROUP,
         'awslogs-region': config.AWS_REGION,
-        'awslogs-stream-prefix': 'gateway',
+        'awslogs-stream-prefix': names.logStreamPrefix,
       },
     },
     healthCheck: {
@@ -75,23 +75,32 @@ export function gatewayContainer(
   };
 }
 
-/** An ACTIVE revision of this family for this image, secret and rotation is reused rather than leaking another. */
-function reusable(
+/**
+ * An ACTIVE revision of this family for this image, secret, rotation and log destination is reused rather
+ * than leaking another. A revision from before streams carried the instance id (prefix `gateway`) is not:
+ * its task logs would be invisible to the logs API, so a resumed saga registers a new one and the service
+ * step moves the service to it.
+ */
+export function reusable(
   definition: TaskDefinition | undefined,
   config: WorkerConfig,
+  instanceId: string,
   secretArn: string,
-  family: string,
-  rotation: number,
+  rotation = 0,
 ): boolean {
+  const names = resourceNames(instanceId);
   const container = definition?.containerDefinitions?.[0];
   const revisionRotation = container?.environment?.find((e) => e.name === CREDENTIALS_ROTATION_ENV)?.value;
+  const logs = container?.logConfiguration?.options ?? {};
   return (
     // The answer is checked, not trusted to be the family asked for.
-    definition?.family === family &&
+    definition?.family === names.taskFamily &&
     definition.status === 'ACTIVE' &&
     container?.image === config.GATEWAY_IMAGE &&
     (container.secrets ?? []).every((s) => s.valueFrom?.startsWith(`${secretArn}:`)) &&
-    (revisionRotation ?? '0') === String(rotation)
+    (revisionRotation ?? '0') === String(rotation) &&
+    logs['awslogs-group'] === config.LOG_GROUP &&
+    logs['awslogs-stream-prefix'] === names.logStreamPrefix
   );
 }
 
@@ -109,7 +118,7 @@ export const taskDefinitionStep: Step = {
       : await awsCall('read', 'DescribeTaskDefinition', () =>
           ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskFamily })),
         );
-    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, secretArn, taskFamily, rotation)) {
+    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, instance.id, secretArn, rotation)) {
       const arn = latest.value.taskDefinition!.taskDefinitionArn!;
       await ctx.note(`task definition ${arn} found`);
       return done({ taskDefinitionArn: arn });
