@@ -10,7 +10,7 @@ export default defineConfig({
     include: [
       'worker/saga/**/*.test.ts',
       'worker/steps/**/*.test.ts',
-      'worker/reconciler/plan.test.ts',
+      'worker/reconciler/plan*.test.ts',
       'shared/instance-store.test.ts',
       'shared/instance-index-expiry.test.ts',
       'shared/errors/**/*.test.ts',

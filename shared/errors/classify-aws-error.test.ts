@@ -231,3 +231,69 @@ describe('classifyAwsError', () => {
     ).toBeLessThan(310);
   });
 });
+
+/**
+ * Pinned by mutation testing (docs/mutation-report.md): how a code is read off an error, which fallbacks
+ * decide when no code is known, and what an unparseable answer's reason says.
+ */
+describe('classifyAwsError: codes, fallbacks and reasons', () => {
+  const bare = (fields: object, message = 'x') => Object.assign(new Error(message), fields);
+
+  it('reads the code from a shape id, keeps a bare Exception, and says Unknown when there is none', () => {
+    const shaped = awsError('com.amazonaws.ecs#ThrottlingException', 400, 'Try again later');
+    expect(classifyAwsError(shaped, 'read')).toMatchObject({ action: 'retry', code: 'Throttling' });
+    expect(classifyAwsError(awsError('Exception', 400), 'read')).toMatchObject({ code: 'Exception' });
+    expect(classifyAwsError({ $metadata: { httpStatusCode: 400 } }, 'read')).toMatchObject({
+      action: 'fatal',
+      code: 'Unknown',
+    });
+  });
+
+  it('lets a message refine only the codes it is meant to', () => {
+    // A validation error that mentions throttling is still the caller's mistake.
+    const validation = awsError('ValidationError', 400, 'Invalid value for throttling rate');
+    expect(classifyAwsError(validation, 'create').action).toBe('fatal');
+    // "does not exist" makes ECS's catch-all ClientException a not-found, not any code that says it.
+    const invalid = awsError('InvalidParameterException', 400, 'The target group does not exist');
+    expect(classifyAwsError(invalid, 'create').action).toBe('fatal');
+  });
+
+  it('falls back on HTTP 500 and up, $fault server and $retryable when the code is unknown', () => {
+    expect(classifyAwsError(awsError('Whatever', 500), 'create').action).toBe('retry');
+    expect(classifyAwsError(bare({ name: 'Whatever', $fault: 'server' }), 'create').action).toBe('retry');
+    expect(classifyAwsError(bare({ name: 'Whatever', $retryable: {} }), 'create').action).toBe('retry');
+    expect(classifyAwsError(bare({ name: 'Whatever' }), 'create').action).toBe('fatal');
+  });
+
+  it('shortens a long message to 300 characters and leaves one of 300 as it is', () => {
+    const exact = 'm'.repeat(300);
+    expect(classifyAwsError(awsError('Whatever', 400, exact), 'read').message).toBe(exact);
+    const long = classifyAwsError(awsError('Whatever', 400, `${exact}tail`), 'read').message;
+    expect(long).toBe(`${exact}...`);
+  });
+
+  it('treats a SyntaxError as an unparseable answer only when an HTTP status came with it', () => {
+    const noStatus = classifyAwsError(new SyntaxError('Unexpected token'), 'read');
+    expect(noStatus).toMatchObject({ action: 'fatal', code: 'SyntaxError' });
+    const noHint = Object.assign(new SyntaxError('Unexpected token <'), {
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(classifyAwsError(noHint, 'read')).toMatchObject({ action: 'fatal', code: 'UnparseableAnswer' });
+  });
+
+  it("quotes an unparseable body on one line, from the message when the SDK kept no body, and retries a proxy's 2xx", () => {
+    const spaced = classifyAwsError(unparsed(500, '  <html>\n\n  <body>Bad</body>  '), 'create');
+    expect(spaced.message).toBe(
+      'the call answered HTTP 500 with a body that does not parse: <html> <body>Bad</body>',
+    );
+    const kept = Object.assign(new SyntaxError('Deserialization error: <html>gone</html>\nmore'), {
+      $metadata: { httpStatusCode: 502 },
+    });
+    expect(classifyAwsError(kept, 'delete', 'DeleteRule')).toMatchObject({
+      action: 'retry',
+      message:
+        'DeleteRule answered HTTP 502 with a body that does not parse: Deserialization error: <html>gone</html>',
+    });
+    expect(classifyAwsError(unparsed(200, '<html>ok</html>'), 'read').action).toBe('retry');
+  });
+});
