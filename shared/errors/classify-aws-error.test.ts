@@ -249,6 +249,18 @@ describe('classifyAwsError: codes, fallbacks and reasons', () => {
     });
   });
 
+  it("takes a `code` field only when it is a Node system error's (ECONNRESET), else the name", () => {
+    for (const code of ['SdkCode', 'xETIMEDOUT', 'ETIMEDOUTx']) {
+      const error = bare({ name: 'PriorityInUseException', code }, 'Priority 7 is in use');
+      expect(classifyAwsError(error, 'create'), code).toMatchObject({
+        action: 'retry',
+        code: 'PriorityInUse',
+      });
+    }
+    const reset = bare({ name: 'Error', code: 'ECONNRESET' }, 'socket hang up');
+    expect(classifyAwsError(reset, 'read')).toMatchObject({ action: 'retry', code: 'ECONNRESET' });
+  });
+
   it('lets a message refine only the codes it is meant to', () => {
     // A validation error that mentions throttling is still the caller's mistake.
     const validation = awsError('ValidationError', 400, 'Invalid value for throttling rate');
