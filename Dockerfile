@@ -11,6 +11,7 @@ COPY api ./api
 COPY worker ./worker
 COPY localcloud ./localcloud
 COPY dev ./dev
+COPY cli ./cli
 RUN npm run build
 
 FROM node:22-bookworm-slim AS deps
@@ -27,10 +28,14 @@ ENV NODE_OPTIONS=--max-old-space-size=128
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# `node bin/openclaw-fleet.mjs` (the operator CLI) runs dist/cli/main.js here.
+COPY bin ./bin
 COPY package.json ./
 # The compose file shares localcloud's ids through a named volume at /ids; a new named volume takes the
 # owner of the image's directory, so the non-root user can write it.
 RUN mkdir -p /ids && chown node:node /ids
+# The same for localcloud's state file volume (/state).
+RUN mkdir -p /state && chown node:node /state
 USER node
 EXPOSE 3000 4566
 # The API answers /healthz; worker and localcloud services override this check in compose.

@@ -1,23 +1,28 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorCode, StatusOf } from './error-codes.js';
 
 /**
  * An error the client caused or should know about. Routes throw it; the app's error handler turns it
  * into `{ error: { code, message, details, requestId } }` with its status. Anything else is a 500.
+ * The code must be one of ERROR_CODES, with the status the catalog gives it.
  */
-export class ApiError extends Error {
+export class ApiError<C extends ErrorCode = ErrorCode> extends Error {
   override name = 'ApiError';
+  readonly status: ContentfulStatusCode;
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
+    status: StatusOf<C>,
+    readonly code: C,
     message: string,
     readonly details: unknown = null,
     readonly headers: Record<string, string> = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    // Generic in C, so TypeScript cannot see that every catalog status is contentful; the catalog is.
+    this.status = status as ContentfulStatusCode;
   }
 }
 
-export function errorBody(code: string, message: string, details: unknown, requestId: string) {
+export function errorBody(code: ErrorCode, message: string, details: unknown, requestId: string) {
   return { error: { code, message, details: details ?? null, requestId } };
 }

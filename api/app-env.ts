@@ -9,6 +9,7 @@ import type { InstanceQueue } from '../shared/queues.js';
 import type { EventHub } from './event-hub.js';
 import type { Attempt } from './idempotency/idempotency-store.js';
 import type { LogReader } from './logs/log-reader.js';
+import type { ReconcileRunner } from './reconcile/reconcile-runner.js';
 
 /** Everything the routes need, built once by the composition root (`main.ts` or `startApi`). */
 export interface AppDeps {
@@ -25,6 +26,8 @@ export interface AppDeps {
   log: Logger;
   /** Prices for /v1/cost and the dashboard (defaults merged with COST_PRICES_FILE). */
   prices?: PriceBook;
+  /** POST /v1/reconcile: enqueues a run and waits for it (absent: that route answers 503). */
+  reconcile?: ReconcileRunner;
   /** Reads gateway logs from CloudWatch Logs; absent when no LOG_GROUP is configured. */
   logs?: LogReader;
 }

@@ -2,11 +2,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { ApiError } from './api-error.js';
 import type { AppDeps, AppEnv } from './app-env.js';
 import { BULL_BOARD_PATH, mountBullBoard } from './bull-board.js';
-import { registerCapacityOpenApi } from './capacity/capacity-openapi.js';
 import { makeCapacityRoutes } from './capacity/capacity-routes.js';
 import { notFound, onError, validationHook } from './error-handler.js';
 import { makeEventHub } from './event-hub.js';
 import { idempotency } from './idempotency/idempotency.js';
+import { withMethodNotAllowed } from './method-not-allowed.js';
 import { accessLog } from './middleware/access-log.js';
 import { makeAdminAuth, protectAdminPaths } from './middleware/admin-auth.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
@@ -14,7 +14,6 @@ import { makeBodyLimit } from './middleware/body-limit.js';
 import { PAGE_POLICIES, pageHeaders } from './middleware/page-headers.js';
 import { redisAvailable } from './middleware/redis-available.js';
 import { requestId } from './middleware/request-id.js';
-import type { RateLimitOptions } from './rate-limit.js';
 import { registerDocs } from './routes/docs.js';
 import { registerHealth } from './routes/health.js';
 import { registerInstanceEvents } from './routes/instance-events.js';
@@ -25,16 +24,19 @@ import { registerDeleteInstance } from './routes/instances-delete.js';
 import { registerInstanceDeliveries } from './routes/instances-deliveries.js';
 import { registerReadInstances } from './routes/instances-read.js';
 import { registerRetryInstance } from './routes/instances-retry.js';
+import { registerRotateToken } from './routes/instances-token.js';
+import { registerReconcile } from './routes/reconcile.js';
 import { registerSignup } from './routes/signup.js';
 import { registerSignupPage } from './routes/signup-page.js';
+import type { SignupOptions } from './signup/signup-kit.js';
 
 export type { AppDeps, AppEnv } from './app-env.js';
 
 export interface AppOptions {
   /** Event-stream heartbeat interval (default 15 s). */
   heartbeatMs?: number;
-  /** Signup requests per address and window (default 10 a minute). */
-  signupLimit?: Omit<RateLimitOptions, 'name'>;
+  /** The signup page's mailer, outbox, rate limits, proof-of-work cost and stream caps. */
+  signup?: SignupOptions;
 }
 
 /** Operator pages behind basic auth. */
@@ -88,6 +90,7 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   app.on('POST', '/v1/instances', idempotency);
   app.on('DELETE', '/v1/instances/:id', idempotency);
   app.on('POST', '/v1/instances/:id/retry', idempotency);
+  app.on('POST', '/v1/instances/:id/token', idempotency);
   const adminAuth = makeAdminAuth(deps.config, {
     redis: deps.redis,
     prefix: deps.config.QUEUE_PREFIX,
@@ -103,15 +106,17 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   registerDeleteInstance(app);
   registerRetryInstance(app);
   registerRestoreCredentials(app);
+  registerRotateToken(app);
   registerInstanceDeliveries(app);
   registerInstanceEvents(app, options.heartbeatMs);
+  registerReconcile(app);
   registerInstanceLogs(app, options.heartbeatMs);
   if (deps.config.SIGNUP_PAGE) {
-    registerSignupPage(app);
-    registerSignup(app, {
-      ...(options.signupLimit ? { limit: options.signupLimit } : {}),
+    const kit = registerSignup(app, deps, {
+      ...options.signup,
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     });
+    registerSignupPage(app, kit.outbox);
   }
   app.route(
     '/',
@@ -125,11 +130,10 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
         deps.config.METRICS_PORT !== undefined ? 'elsewhere' : { token: deps.config.METRICS_TOKEN?.reveal() },
     }),
   );
-  registerCapacityOpenApi(app);
   registerDocs(app);
   mountBullBoard(app, deps.queues, { readOnly: deps.config.bullBoardReadOnly });
 
   app.onError(onError);
-  app.notFound(notFound);
+  app.notFound(withMethodNotAllowed(app, notFound));
   return app;
 }

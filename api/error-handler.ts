@@ -5,6 +5,7 @@ import type { ZodError } from 'zod';
 import { isRedisUnavailableError } from '../shared/redis.js';
 import { ApiError, errorBody } from './api-error.js';
 import type { AppEnv } from './app-env.js';
+import type { ErrorCode } from './error-codes.js';
 
 const requestIdOf = (c: Context<AppEnv>) => c.get('requestId') ?? randomUUID();
 
@@ -83,7 +84,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
 export const notFound: NotFoundHandler<AppEnv> = (c) =>
   c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`, null, requestIdOf(c)), 404);
 
-const targetCodes: Record<string, { code: string; what: string }> = {
+const targetCodes: Record<string, { code: ErrorCode; what: string }> = {
   json: { code: 'invalid_body', what: 'body' },
   param: { code: 'invalid_id', what: 'path' },
   query: { code: 'invalid_query', what: 'query' },
@@ -96,7 +97,10 @@ export function validationHook(
   c: Context<AppEnv>,
 ): Response | undefined {
   if (result.success) return undefined;
-  const target = targetCodes[result.target ?? 'json'] ?? { code: 'invalid_request', what: 'request' };
+  const target = targetCodes[result.target ?? 'json'] ?? {
+    code: 'invalid_request' as const,
+    what: 'request',
+  };
   const issues = result.error.issues.map((issue) => ({
     path: issue.path.map(String).join('.'),
     code: issue.code,

@@ -11,6 +11,16 @@ export const STREAM_END_STATUSES: ReadonlySet<InstanceStatus> = new Set(['runnin
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 
+/** Optional bounds a public stream adds (the signup page's). */
+export interface StreamBounds {
+  /** Statuses that end the stream (default STREAM_END_STATUSES). */
+  endStatuses?: ReadonlySet<InstanceStatus>;
+  /** The stream ends after this long; the client reconnects (EventSource does) and gets a new snapshot. */
+  maxMs?: number;
+  /** Called once when the stream is over (the caller's open-stream count). */
+  onClose?: () => void;
+}
+
 export interface StreamProjection {
   snapshot(record: InstanceRecord): unknown;
   event(event: InstanceEvent): unknown;
@@ -27,7 +37,15 @@ export async function streamInstanceEvents(
   id: string,
   projection: StreamProjection,
   heartbeatMs = DEFAULT_HEARTBEAT_MS,
+  bounds: StreamBounds = {},
 ): Promise<Response> {
+  const endStatuses = bounds.endStatuses ?? STREAM_END_STATUSES;
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    bounds.onClose?.();
+  };
   const { store } = c.var.deps;
   const log = requestLog(c).child({ instanceId: id });
   const pending: InstanceEvent[] = [];
@@ -47,10 +65,12 @@ export async function streamInstanceEvents(
     snapshot = await store.get(id);
   } catch (error) {
     await unsubscribe();
+    close();
     throw error;
   }
   if (!snapshot) {
     await unsubscribe();
+    close();
     throw new ApiError(404, 'not_found', `No instance ${id}`);
   }
   const first = snapshot;
@@ -62,13 +82,20 @@ export async function streamInstanceEvents(
       wake?.();
     });
     const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), heartbeatMs);
+    const deadline = bounds.maxMs
+      ? setTimeout(() => {
+          aborted = true;
+          wake?.();
+        }, bounds.maxMs)
+      : undefined;
     try {
       await stream.writeSSE({
         event: 'snapshot',
         data: JSON.stringify(projection.snapshot(first)),
+        id: first.updatedAt,
         retry: 3000,
       });
-      if (STREAM_END_STATUSES.has(first.status)) return;
+      if (endStatuses.has(first.status)) return;
       while (!aborted) {
         const next = pending.shift();
         if (!next) {
@@ -81,8 +108,9 @@ export async function streamInstanceEvents(
         await stream.writeSSE({
           event: next.step ? 'step' : 'status',
           data: JSON.stringify(projection.event(next)),
+          id: next.at,
         });
-        if (STREAM_END_STATUSES.has(next.status)) break;
+        if (endStatuses.has(next.status)) break;
       }
     } catch (error) {
       // Handled here rather than by streamSSE's onError, which would send the raw message to the client.
@@ -90,7 +118,9 @@ export async function streamInstanceEvents(
       await stream.writeSSE({ event: 'error', data: JSON.stringify({ code: 'internal_error' }) });
     } finally {
       clearInterval(heartbeat);
+      clearTimeout(deadline);
       await unsubscribe();
+      close();
     }
   });
 }

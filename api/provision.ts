@@ -41,11 +41,18 @@ export async function provisionInstance(
   });
   if (result.kind === 'no_routing_capacity') {
     const usage = await deps.store.routingUsage();
-    throw new ApiError(503, 'no_routing_capacity', 'Every load balancer is full; try again later', {
-      listeners: usage.length,
-      used: usage.reduce((sum, l) => sum + l.used, 0),
-      capacity: usage.reduce((sum, l) => sum + l.capacity, 0),
-    });
+    throw new ApiError(
+      503,
+      'no_routing_capacity',
+      'Every load balancer is full; try again later',
+      {
+        listeners: usage.length,
+        used: usage.reduce((sum, l) => sum + l.used, 0),
+        capacity: usage.reduce((sum, l) => sum + l.capacity, 0),
+      },
+      // A slot frees when an instance is deleted; a minute is a polite first wait.
+      { 'Retry-After': '60' },
+    );
   }
   const ownEarlierWrite = result.kind === 'exists' && result.instance.id === input.chosen?.id;
   if (result.kind === 'exists' && !ownEarlierWrite)

@@ -1,16 +1,32 @@
 import { z } from '@hono/zod-openapi';
 import { INSTANCE_STATUSES, STEP_IDS } from '../shared/domain.js';
 import { INSTANCE_ID_PATTERN } from '../shared/naming.js';
+import {
+  codesWithStatus,
+  ERROR_CODE_LIST,
+  ERROR_CODES,
+  type ErrorCode,
+  RETRY_AFTER_CODES,
+} from './error-codes.js';
+import { acceptedExample, createdInstanceExample, instanceExample } from './schema-examples.js';
 
 /**
  * The API's contract: these schemas validate requests and generate `/openapi.json`, so the document
  * cannot drift from what the server accepts.
  */
 
+const codeList = ERROR_CODE_LIST.map(
+  (code) => `- \`${code}\` (${ERROR_CODES[code].status}): ${ERROR_CODES[code].description}`,
+).join('\n');
+
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'invalid_body' }),
+      code: z.enum(ERROR_CODE_LIST).openapi({
+        description: `What went wrong, for a client to switch on:\n\n${codeList}`,
+        example: 'invalid_body',
+        'x-enumDescriptions': Object.fromEntries(ERROR_CODE_LIST.map((c) => [c, ERROR_CODES[c].description])),
+      }),
       message: z.string().openapi({ example: 'userId: Too small: expected string to have >=1 characters' }),
       details: z.unknown().openapi({ description: 'Machine-readable context, e.g. the zod issues' }),
       requestId: z.string().openapi({ example: '3f1c5a0e-5b7e-4d4a-9a53-0b8d8f0c2a11' }),
@@ -34,7 +50,7 @@ export const anthropicKeySchema = z
   .regex(ANTHROPIC_KEY_PATTERN, 'must look like an Anthropic key (sk-ant-...)')
   .openapi({
     description: 'Own Anthropic key; the platform key is used when absent',
-    example: 'sk-ant-api03-...',
+    example: 'sk-ant-api03-EXAMPLEONLYexampleOnly0123456789',
   });
 
 export const CreateInstanceBody = z
@@ -55,6 +71,21 @@ export const InstanceIdParams = z.object({
     .string()
     .regex(INSTANCE_ID_PATTERN, 'an instance id is 12 characters of a-z and 2-7')
     .openapi({ param: { name: 'id', in: 'path' }, example: 'k3v7q2mzx4ab' }),
+});
+
+/**
+ * EventSource sends it when it reconnects. Events carry no ids: every connection starts with a full
+ * `snapshot`, so a client that reconnects misses nothing and the header is accepted and not needed.
+ */
+export const LastEventIdHeader = z.object({
+  'last-event-id': z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({
+      param: { name: 'last-event-id', in: 'header' },
+      description: 'Sent by EventSource on reconnect; not needed: each connection starts with a snapshot',
+    }),
 });
 
 export const ListQuery = z.strictObject({
@@ -113,7 +144,7 @@ export const InstanceView = z
     deletedAt: z.string().nullable(),
     links: Links,
   })
-  .openapi('Instance');
+  .openapi('Instance', { example: instanceExample });
 
 export const CreatedInstance = z
   .object({
@@ -123,7 +154,7 @@ export const CreatedInstance = z
     gatewayToken: z.string().openapi({ description: 'Shown this once; the platform keeps no readable copy' }),
     links: Links,
   })
-  .openapi('CreatedInstance');
+  .openapi('CreatedInstance', { example: createdInstanceExample });
 
 export const InstancePage = z
   .object({ items: z.array(InstanceView), nextCursor: z.string().nullable() })
@@ -131,7 +162,7 @@ export const InstancePage = z
 
 export const Accepted = z
   .object({ id: z.string(), status: z.enum(INSTANCE_STATUSES), links: Links })
-  .openapi('Accepted');
+  .openapi('Accepted', { example: acceptedExample });
 
 export const IdempotencyHeaders = z.object({
   // Named as HTTP sends it; header names are case-insensitive, and the validator reads them lowercased.
@@ -148,22 +179,76 @@ export const IdempotencyHeaders = z.object({
     }),
 });
 
-/** Error responses by status, for `createRoute({ responses })`. */
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ErrorSchema } },
-});
+const EXAMPLE_REQUEST_ID = '3f1c5a0e-5b7e-4d4a-9a53-0b8d8f0c2a11';
+
+/** `Retry-After` as the API sends it: whole seconds. */
+export const retryAfterHeader = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'integer' as const, minimum: 1, example: 60 },
+  },
+};
+
+/**
+ * An error response for `createRoute({ responses })`: the shared Error schema, the codes this operation
+ * can answer with this status (default: every code of the status), and one example per code.
+ */
+export function errorResponse(status: number, codes: readonly ErrorCode[] = codesWithStatus(status)) {
+  const sendsRetryAfter = codes.some((c) => RETRY_AFTER_CODES.includes(c));
+  return {
+    description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join('; '),
+    ...(sendsRetryAfter ? { headers: retryAfterHeader } : {}),
+    content: {
+      'application/json': {
+        schema: ErrorSchema,
+        examples: Object.fromEntries(
+          codes.map((code) => [
+            code,
+            {
+              summary: ERROR_CODES[code].description,
+              value: {
+                error: {
+                  code,
+                  message: ERROR_CODES[code].description,
+                  details: null,
+                  requestId: EXAMPLE_REQUEST_ID,
+                },
+              },
+            },
+          ]),
+        ),
+      },
+    },
+  };
+}
+
+/** Error responses by status, every code of each, for `createRoute({ responses })`. */
 export const errors = {
-  400: errorResponse('Malformed JSON, wrong types, unknown fields or a bad id'),
-  401: errorResponse('Missing or wrong credentials'),
-  404: errorResponse('No such instance'),
-  409: errorResponse('The instance is not in a state that allows this, or its Idempotency-Key is in use'),
-  413: errorResponse('Body larger than MAX_BODY_BYTES'),
-  415: errorResponse('Body is not application/json'),
-  422: errorResponse('This Idempotency-Key was used with a different request'),
-  429: errorResponse('Too many requests from this address'),
-  500: errorResponse('Unexpected error; quote the request id'),
-  503: errorResponse('Redis unreachable (retry after Retry-After seconds), or no routing capacity left'),
+  400: errorResponse(400),
+  401: errorResponse(401),
+  404: errorResponse(404),
+  409: errorResponse(409),
+  410: errorResponse(410),
+  413: errorResponse(413),
+  415: errorResponse(415),
+  429: errorResponse(429),
+  500: errorResponse(500),
+  422: errorResponse(422),
+  503: errorResponse(503),
+} as const;
+
+/** Any operation that reads or writes Redis: while Redis is away it answers 503 at once. */
+export const redisErrors = { 503: errorResponse(503, ['redis_unavailable']) } as const;
+
+/** What a bad path id answers. */
+export const idErrors = { 400: errorResponse(400, ['invalid_id']) } as const;
+/** What a JSON body that does not parse or validate answers. */
+export const bodyErrors = {
+  400: errorResponse(400, ['invalid_json', 'invalid_body', 'bad_request']),
+  413: errors[413],
+  415: errors[415],
 } as const;
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+/** An explicit "no credentials": a public operation. */
+export const publicSecurity: { [name: string]: string[] }[] = [];

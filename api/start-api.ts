@@ -12,6 +12,7 @@ import { makeRedis } from '../shared/redis.js';
 import { type AppOptions, makeApp } from './app.js';
 import { makeMetricsApp } from './capacity/metrics-route.js';
 import { makeApiLogReader } from './logs/log-clients.js';
+import { makeReconcileRunner } from './reconcile/reconcile-runner.js';
 
 type Server = ReturnType<typeof serve>;
 
@@ -72,10 +73,15 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
     attempts: config.JOB_ATTEMPTS,
     backoffBaseMs: config.BACKOFF_BASE_MS,
   });
+  const reconcileQueue = makeQueue(QUEUE_NAMES.reconcile, queueConnection, config.QUEUE_PREFIX);
+  // Its QueueEvents blocks on a stream read: a connection of its own, without the fail-fast timeout.
+  const reconcile = makeReconcileRunner(reconcileQueue, () =>
+    makeRedis(config.REDIS_URL, { name: 'api-reconcile-events' }),
+  );
   const queues = [
     instanceQueue.queue,
     makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX),
-    makeQueue(QUEUE_NAMES.reconcile, queueConnection, config.QUEUE_PREFIX),
+    reconcileQueue,
     makeQueue(QUEUE_NAMES.webhooks, queueConnection, config.QUEUE_PREFIX),
   ];
   // Serve only once every queue has finished its handshake (version check, scripts): a close or a Redis
@@ -94,6 +100,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       sealer: makeSealer(config.DATA_ENCRYPTION_KEY.reveal()),
       log,
       prices: await loadPriceBook(config.COST_PRICES_FILE),
+      reconcile,
       ...(logs ? { logs: logs.reader } : {}),
     },
     overrides,
@@ -125,6 +132,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
         // Event streams stay open until their instance settles; end them instead of waiting.
         if ('closeAllConnections' in server) server.closeAllConnections();
         await closed;
+        await reconcile.close();
         await Promise.all(queues.map((q) => q.close()));
         await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
         logs?.destroy();

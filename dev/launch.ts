@@ -3,8 +3,9 @@
  * They still talk as they do in production: the worker reaches localcloud only through the AWS SDK
  * over HTTP, and the API and worker only through Redis.
  */
+import { makeOutbox } from '../api/signup/mailer.js';
 import { startApi } from '../api/start-api.js';
-import { startLocalcloud } from '../localcloud/index.js';
+import { StateFileError, startLocalcloud } from '../localcloud/index.js';
 import { ConfigError, loadApiConfig, loadWorkerConfig } from '../shared/config.js';
 import { makeLogger } from '../shared/logger.js';
 import { pingRedis } from '../shared/redis.js';
@@ -23,14 +24,21 @@ if (!(await pingRedis(redisUrl))) {
   process.exit(1);
 }
 
+/** localcloud's account (secrets included) across restarts; git-ignored like everything in .local/. */
+const stateFile = env.LOCALCLOUD_STATE_FILE ?? '.local/localcloud-state.json';
 const cloud = await startLocalcloud({
   port: Number(env.LOCALCLOUD_PORT ?? 4566),
   timeScale: Number(env.LOCALCLOUD_TIME_SCALE ?? 0.02),
   // The load balancer's listener: instance URLs are http://127.0.0.1:4580/<id>/.
   albPorts: (env.LOCALCLOUD_ALB_PORTS ?? '4580').split(',').map(Number),
-  // The same ids on every start: instances kept in Redis from an earlier run still name this cloud's
-  // listener, so the reconciler can rebuild what the restarted (in-memory) cloud forgot.
+  // The same ids on a first start; after that the state file brings back the whole account (and the
+  // RNG's position), so a restart keeps every instance running at the same URL.
   seed: 1,
+  persistFile: stateFile || undefined,
+}).catch((err: unknown) => {
+  if (!(err instanceof StateFileError)) throw err;
+  console.error(err.message);
+  process.exit(1);
 });
 const merged: Record<string, string | undefined> = {
   // The SDK needs some credentials; localcloud accepts any, as LocalStack does.
@@ -52,7 +60,11 @@ process.env.AWS_SECRET_ACCESS_KEY = merged.AWS_SECRET_ACCESS_KEY;
 try {
   const apiConfig = loadApiConfig(merged);
   const worker = await startWorker(loadWorkerConfig(merged), { logger: loggerFor('worker') });
-  const api = await startApi(apiConfig, { logger: loggerFor('api') });
+  // Without SMTP_URL the signup page's mail stays here: the link on this console and at /dev/outbox.
+  const outbox = makeOutbox((mail) =>
+    console.log(`\n  Dev outbox     mail to ${mail.to}: ${mail.subject}\n                 ${mail.link}\n`),
+  );
+  const api = await startApi(apiConfig, { logger: loggerFor('api'), signup: { outbox } });
   const base = api.url.replace(/\/$/, '');
   console.log(`
   OpenClaw Fleet is running on local defaults.
@@ -60,10 +72,11 @@ try {
   API            ${base}/v1/instances     (Authorization: Bearer ${apiConfig.API_TOKEN.reveal()})
   API docs       ${base}/docs
   Signup page    ${base}/
+  Dev outbox     ${apiConfig.SMTP_URL ? '(off: mail goes to SMTP_URL)' : `${base}/dev/outbox     (signup links also print here)`}
   Bull Board     ${base}/admin/queues     (${apiConfig.ADMIN_USER} / ${apiConfig.ADMIN_PASSWORD.reveal()})
   Dashboard      ${base}/dashboard
   Metrics        ${base}/metrics          (${apiConfig.METRICS_TOKEN ? `Authorization: Bearer ${apiConfig.METRICS_TOKEN.reveal()}` : 'closed: no METRICS_TOKEN in .local/dev.env'})
-  localcloud     ${cloud.url}/_localcloud/state
+  localcloud     ${cloud.url}/_localcloud/state${stateFile ? `     (state kept in ${stateFile}; delete it to start empty)` : ''}
   Load balancer  http://${cloud.ids.ALB_DNS_NAME}/     (each instance answers at http://${cloud.ids.ALB_DNS_NAME}/<id>/)
 
   Try:  curl -s -X POST ${base}/v1/instances -H 'Authorization: Bearer ${apiConfig.API_TOKEN.reveal()}' \\

@@ -26,7 +26,7 @@ export interface BootstrapOptions {
 
 const CLUSTER = 'openclaw-cluster';
 
-function emptyState(): CloudState {
+export function emptyState(): CloudState {
   return {
     secrets: new Map(),
     taskDefinitions: new Map(),
@@ -66,14 +66,18 @@ function emptyState(): CloudState {
   };
 }
 
-export function createCloud(o: BootstrapOptions): Cloud {
+/**
+ * restore: instead of creating terraform's resources, fill the state from a saved file (persistence/);
+ * only at start, so a reset still begins from scratch.
+ */
+export function createCloud(o: BootstrapOptions, restore?: (cloud: Cloud) => void): Cloud {
   const cloud = {} as Cloud;
-  populate(cloud, o);
+  populate(cloud, o, restore);
   return cloud;
 }
 
 /** Fills (or refills, on reset) a cloud in place, so closures that hold it stay valid. */
-function populate(cloud: Cloud, o: BootstrapOptions): void {
+function populate(cloud: Cloud, o: BootstrapOptions, restore?: (cloud: Cloud) => void): void {
   const rng = makeRng(o.seed);
   const hex = (n: number) => rng.hex(n);
   const network: Network = {
@@ -105,6 +109,11 @@ function populate(cloud: Cloud, o: BootstrapOptions): void {
     stopLoops: () => {},
     dataPlane: makeDataPlane(o.dataPlane ?? { taskRuntime: 'none', failingImages: [] }),
   } satisfies Cloud);
+  if (restore) {
+    restore(cloud);
+    cloud.stopLoops = startEvaluationLoop(cloud);
+    return;
+  }
   const now = cloud.clock.now();
   const asg = cloud.state.asg;
   asg.arn = arns.autoScalingGroup(o.account, uuid(cloud), asg.name);

@@ -67,6 +67,11 @@ function errorFor(kind: FaultError, protocol: Protocol, operation: string): AwsE
     return new AwsError('InternalFailure', 'We encountered an internal error. Please try again.', 500);
   if (kind === 'unavailable')
     return new AwsError('ServiceUnavailable', 'Service is unavailable. Please try again.', 503);
+  return throttleError(protocol);
+}
+
+/** AWS's own throttling answer per protocol, for injected faults and enforced rate limits alike. */
+export function throttleError(protocol: Protocol): AwsError {
   if (protocol === 'json') return new AwsError('ThrottlingException', 'Rate exceeded', 400);
   if (protocol === 'ec2') return new AwsError('RequestLimitExceeded', 'Request limit exceeded.', 503);
   return new AwsError('Throttling', 'Rate exceeded', 400);

@@ -5,6 +5,13 @@ import { makeConsistency } from './consistency.js';
 import { startDataPlane } from './dataplane/data-plane.js';
 import { makeFaults } from './faults.js';
 import { idsOf, type LocalcloudIds } from './ids.js';
+import type { CallLogEntry } from './inspection.js';
+import { type Persister, startPersister } from './persistence/persister.js';
+import { restoreWorld, StateFileError } from './persistence/restore-state.js';
+import { resumeWorld } from './persistence/resume.js';
+import { savedAlbAddresses } from './persistence/saved-addresses.js';
+import { readWorldFile } from './persistence/state-file.js';
+import { makeRateLimiter, parseRateLimitsEnv, type RateLimitsOption } from './rate-limits/rate-limiter.js';
 import { closeDataPlane } from './runtime/data-plane.js';
 import { type FailingImageRule, parseFailingImages } from './runtime/failing-images.js';
 import { TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './runtime/task-runtime.js';
@@ -12,6 +19,8 @@ import { makeServer } from './server.js';
 import { DEFAULT_TIME_SCALE, type LocalcloudTiming } from './timing.js';
 
 export type { FaultConfig, FaultRule } from './faults.js';
+export { StateFileError } from './persistence/restore-state.js';
+export type { RateLimitsOption } from './rate-limits/rate-limiter.js';
 export { liveContainerPids } from './runtime/child-container.js';
 export { TASK_RUNTIME_KINDS } from './runtime/task-runtime.js';
 export { AWS_TIMING, DEFAULT_TIME_SCALE } from './timing.js';
@@ -58,6 +67,17 @@ export interface LocalcloudOptions {
    * removes it, they still do (see consistency.ts). Default LOCALCLOUD_EVENTUAL_CONSISTENCY_MS, else 0: off.
    */
   eventualConsistencyMs?: number;
+  /**
+   * AWS's request rate limits (token buckets per action family, real time): 'aws', 'off' or AWS's
+   * with some families overridden. Default: LOCALCLOUD_RATE_LIMITS, else 'off'.
+   */
+  rateLimits?: RateLimitsOption;
+  /**
+   * Keep the whole emulated account in this file (JSON, secrets included): saved at most every
+   * 500 ms after a change and on close, restored at start. Unset = memory only. Not read from the
+   * environment here (the CLI and `npm run dev` pass it), so two localclouds never share one file.
+   */
+  persistFile?: string;
 }
 
 export interface Localcloud {
@@ -80,16 +100,31 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
   if (taskRuntime === 'command' && !taskCommand)
     throw new Error('the command task runtime needs taskCommand (or LOCALCLOUD_TASK_COMMAND)');
   const host = options.host ?? '127.0.0.1';
-  const albs = Math.max(1, options.albs ?? 1);
+  const account = { region: options.region ?? 'us-west-2', accountId: options.accountId ?? '000000000000' };
+  const persistFile = options.persistFile || undefined;
+  // A saved world is read (and refused, if it must be) before anything listens or starts.
+  const saved = persistFile ? readWorldFile(persistFile) : undefined;
+  const restoring =
+    saved && persistFile
+      ? savedAlbAddresses(persistFile, saved, { albs: options.albs, albPorts: options.albPorts, account })
+      : undefined;
+  const albs = restoring?.count ?? Math.max(1, options.albs ?? 1);
   // Listen first, so each ALB's DNSName is an address that opens.
   const dataPlane = await startDataPlane({
     host,
     count: albs,
-    ports: options.albPorts,
+    ports: restoring?.ports ?? options.albPorts,
     idleTimeoutMs: options.albIdleTimeoutMs,
   });
+  if (restoring && dataPlane.addresses.join(',') !== restoring.dnsNames.join(',')) {
+    await dataPlane.close();
+    throw new StateFileError(
+      persistFile ?? '',
+      `its load balancers were at ${restoring.dnsNames.join(', ')}, this start listens at ${dataPlane.addresses.join(', ')} (another host?)`,
+    );
+  }
   const bootstrap: BootstrapOptions = {
-    account: { region: options.region ?? 'us-west-2', accountId: options.accountId ?? '000000000000' },
+    account,
     albs,
     albAddresses: dataPlane.addresses,
     seed,
@@ -106,18 +141,24 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
       failingImages,
     },
   };
-  const cloud = createCloud(bootstrap);
+  const cloud = createCloud(bootstrap, saved ? (c) => restoreWorld(c, saved) : undefined);
   dataPlane.attach(cloud);
+  if (saved) resumeWorld(cloud);
   const faults = makeFaults(seed);
   const calls = new Map<string, number>();
+  const callLog: CallLogEntry[] = [];
   let url = '';
   const lagMs = options.eventualConsistencyMs ?? Number(process.env.LOCALCLOUD_EVENTUAL_CONSISTENCY_MS || 0);
   if (!(lagMs >= 0)) throw new Error(`eventualConsistencyMs must be a number of ms >= 0, got ${lagMs}`);
+  const rateLimiter = makeRateLimiter(
+    options.rateLimits ?? parseRateLimitsEnv(process.env.LOCALCLOUD_RATE_LIMITS) ?? 'off',
+  );
   const server = makeServer({
     cloud,
     faults,
     calls,
-    callLog: [],
+    rateLimiter,
+    callLog,
     bootstrap,
     ids: () => idsOf(cloud, url),
     ...(lagMs > 0 ? { consistency: makeConsistency(lagMs) } : {}),
@@ -128,9 +169,13 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
   }).catch(async (err: unknown) => {
     cloud.stopLoops();
     cloud.clock.close();
-    await dataPlane.close();
+    await Promise.all([dataPlane.close(), closeDataPlane(cloud.dataPlane)]);
     throw err;
   });
+  // Anything that may have changed the world moves this mark: an AWS call, a scheduler pass.
+  const persister: Persister | undefined = persistFile
+    ? startPersister(persistFile, cloud, () => `${callLog.at(-1)?.seq ?? 0}/${cloud.reconcile.generation}`)
+    : undefined;
   const { port } = server.address() as AddressInfo;
   // 0.0.0.0 listens everywhere; clients on this host reach it through loopback.
   url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
@@ -142,6 +187,8 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
       closed ??= (async () => {
         cloud.stopLoops();
         cloud.clock.close();
+        // Saved before the containers are killed (their exits change nothing once the data plane is closed).
+        persister?.close();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         // No container outlives localcloud: every process is killed and waited for.

@@ -3,6 +3,7 @@ import { type BootstrapOptions, resetCloud } from './bootstrap.js';
 import type { Cloud } from './cloud.js';
 import { type Faults, validateFaultConfig } from './faults.js';
 import type { LocalcloudIds } from './ids.js';
+import { makeRateLimiter, type RateLimiter } from './rate-limits/rate-limiter.js';
 import { reservation } from './sim/managed-scaling.js';
 import { remaining } from './sim/resources.js';
 import { interruptSpotInstance } from './sim/spot-interruption.js';
@@ -17,6 +18,8 @@ export interface InspectionContext {
   cloud: Cloud;
   faults: Faults;
   calls: Map<string, number>;
+  /** AWS's request buckets (off unless asked for); its throttles show at GET /_localcloud/throttles. */
+  rateLimiter: RateLimiter;
   /** Every AWS call in the order it arrived (the latest 20,000). */
   callLog: CallLogEntry[];
   ids: () => LocalcloudIds;
@@ -139,6 +142,7 @@ export function inspect(
         ctx.calls.clear();
         ctx.callLog.length = 0;
         ctx.faults.set({ rules: [] });
+        ctx.rateLimiter.resetCounts();
         return { status: 200, body: { ok: true } };
       case 'GET faults':
         return { status: 200, body: ctx.faults.get() };
@@ -160,7 +164,17 @@ export function inspect(
       case 'POST calls/reset':
         ctx.calls.clear();
         ctx.callLog.length = 0;
+        ctx.rateLimiter.resetCounts();
         return { status: 200, body: { ok: true } };
+      case 'GET throttles':
+        return { status: 200, body: { mode: ctx.rateLimiter.mode, ...ctx.rateLimiter.throttles() } };
+      case 'POST rate-limits': {
+        // Full buckets and zero counts: the same as a fresh start in that mode.
+        if (input.mode !== 'aws' && input.mode !== 'off')
+          return { status: 400, body: { error: 'expected { "mode": "aws" | "off" }' } };
+        ctx.rateLimiter = makeRateLimiter(input.mode);
+        return { status: 200, body: { mode: ctx.rateLimiter.mode } };
+      }
       case 'GET timing':
         return {
           status: 200,

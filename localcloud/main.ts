@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { startLocalcloud, TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './index.js';
+import { StateFileError, startLocalcloud, TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './index.js';
 
 /**
  * CLI: `npm run localcloud`. Settings come from LOCALCLOUD_* variables only (this process is not
@@ -14,6 +14,8 @@ import { startLocalcloud, TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './ind
  *   LOCALCLOUD_TASK_RUNTIME (process | in-process | command | none; default process),
  *   LOCALCLOUD_TASK_COMMAND (the command runtime's template, e.g. 'openclaw gateway --port {port}'),
  *   LOCALCLOUD_FAILING_IMAGES (e.g. 'exit=*:bad-*,unhealthy=/:sick$/'; see README),
+ *   LOCALCLOUD_RATE_LIMITS (aws | off; default off: AWS's request token buckets, see README),
+ *   LOCALCLOUD_STATE_FILE (keep the account in this file across restarts; unset = memory only),
  *   LOCALCLOUD_EVENTUAL_CONSISTENCY_MS (0: off; reads lag writes by this long, see consistency.ts).
  */
 const env = process.env;
@@ -50,6 +52,7 @@ function runtimeFrom(name: string): TaskRuntimeKind {
 }
 
 const lc = await startLocalcloud({
+  persistFile: env.LOCALCLOUD_STATE_FILE || undefined,
   port: numberFrom('LOCALCLOUD_PORT', 4566),
   host: env.LOCALCLOUD_HOST || '127.0.0.1',
   timeScale: numberFrom('LOCALCLOUD_TIME_SCALE', undefined),
@@ -60,10 +63,16 @@ const lc = await startLocalcloud({
   taskRuntime: runtimeFrom('LOCALCLOUD_TASK_RUNTIME'),
   taskCommand: env.LOCALCLOUD_TASK_COMMAND || undefined,
   failingImages: env.LOCALCLOUD_FAILING_IMAGES || undefined,
+}).catch((err: unknown) => {
+  // A state file that cannot be used is said in one line, not a stack trace.
+  if (!(err instanceof StateFileError)) throw err;
+  console.error(err.message);
+  process.exit(2);
 });
 
 const ids = { ...lc.ids, AWS_ENDPOINT_URL: env.LOCALCLOUD_PUBLIC_URL || lc.ids.AWS_ENDPOINT_URL };
 console.log(`localcloud listening on ${lc.url} (inspect: ${lc.url}/_localcloud/state)`);
+if (env.LOCALCLOUD_STATE_FILE) console.log(`localcloud state kept in ${env.LOCALCLOUD_STATE_FILE}`);
 for (const dns of lc.ids.ALB_DNS_NAMES.split(',')) console.log(`load balancer listening on http://${dns}/`);
 for (const [key, value] of Object.entries(ids)) console.log(`${key}=${value}`);
 if (env.LOCALCLOUD_IDS_FILE) {

@@ -4,7 +4,7 @@ import { applyAnswerFaults } from './answer-faults.js';
 import { AwsError } from './aws-error.js';
 import type { Cloud } from './cloud.js';
 import type { Consistency } from './consistency.js';
-import type { Faults, Protocol } from './faults.js';
+import { type Faults, type Protocol, throttleError } from './faults.js';
 import { type CallLogEntry, type InspectionContext, inspect } from './inspection.js';
 import { jsonError, jsonOk, parseJsonBody, parseTarget, type WireResponse } from './protocol/json.js';
 import { ec2Error, ec2Ok, parseQueryBody, queryError, queryOk } from './protocol/query.js';
@@ -121,6 +121,8 @@ async function handleAws(
       requestId,
     );
   }
+  // AWS's buckets come before injected faults: a throttled call never reaches the service.
+  if (!ctx.rateLimiter.allow(name)) return errorResponse(def, throttleError(def.protocol), requestId);
   const fault = ctx.faults.decide(name, def.protocol);
   // Through the cloud's clock, so close() cancels a pending delay instead of waiting it out.
   if (fault.latencyMs > 0) await new Promise<void>((r) => ctx.cloud.clock.after(fault.latencyMs, r));

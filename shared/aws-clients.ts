@@ -4,6 +4,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { keepErrorBodies } from './aws-error-body.js';
+import { type AwsRateBudget, budgetRequests } from './aws-rate-budget.js';
 
 /** The clients only the capacity sampler needs (EC2 and Auto Scaling), built on first use. */
 export interface FleetClients {
@@ -29,10 +30,15 @@ export interface AwsClients {
  * faithful emulator). Retries are ours: the saga classifies errors and backs off per step, so the SDK's
  * own retry loop is limited to one quick extra attempt for transient network blips.
  */
-export function makeAwsClients(config: {
-  AWS_REGION: string;
-  AWS_ENDPOINT_URL?: string | undefined;
-}): AwsClients {
+export function makeAwsClients(
+  config: {
+    AWS_REGION: string;
+    AWS_ENDPOINT_URL?: string | undefined;
+  },
+  /** With a budget, every request waits for its family's share of AWS's rate (AWS_RATE_BUDGET). */
+  options: { budget?: AwsRateBudget } = {},
+): AwsClients {
+  const { budget } = options;
   const shared = {
     region: config.AWS_REGION,
     maxAttempts: 2,
@@ -46,6 +52,11 @@ export function makeAwsClients(config: {
     secrets: new SecretsManagerClient(shared),
   };
   for (const client of Object.values(clients)) keepErrorBodies(client);
+  if (budget) {
+    budgetRequests(clients.ecs, 'ecs', budget);
+    budgetRequests(clients.elbv2, 'elasticloadbalancing', budget);
+    budgetRequests(clients.secrets, 'secretsmanager', budget);
+  }
   let fleet: Promise<FleetClients> | null = null;
   let built: FleetClients | null = null;
   let destroyed = false;
@@ -58,6 +69,10 @@ export function makeAwsClients(config: {
           import('@aws-sdk/client-auto-scaling'),
         ]);
         built = { ec2: new EC2Client(shared), autoscaling: new AutoScalingClient(shared) };
+        if (budget) {
+          budgetRequests(built.ec2, 'ec2', budget);
+          budgetRequests(built.autoscaling, 'autoscaling', budget);
+        }
         // destroy() ran while the modules loaded: the caller gets clients that are already closed.
         if (destroyed) for (const client of Object.values(built)) client.destroy();
         return built;

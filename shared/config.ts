@@ -105,7 +105,8 @@ export const apiEnvSchema = z.object({
   API_TOKEN: secret(16),
   ADMIN_USER: z.string().min(1).default('admin'),
   ADMIN_PASSWORD: secret(8),
-  SIGNUP_PAGE: booleanFlag.default(true),
+  // Unset: on, except in production, where the page needs mail settings (see loadApiConfig).
+  SIGNUP_PAGE: booleanFlag.optional(),
   MAX_BODY_BYTES: positiveInt.default(16 * 1024),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   // The logs route reads CloudWatch Logs and Secrets Manager itself (worker/ARCHITECTURE.md, "Logs").
@@ -118,11 +119,23 @@ export const apiEnvSchema = z.object({
   BULL_BOARD_READ_ONLY: booleanFlag.optional(),
   ADMIN_LOGIN_MAX_FAILURES: positiveInt.default(10),
   ADMIN_LOGIN_LOCKOUT_SECONDS: positiveInt.default(15 * 60),
+  // The signup page's mail and links (api/signup/): production refuses to start the page without them.
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/ })
+    .transform((v) => new Secret(v))
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(254).optional(),
+  SIGNUP_SIGNING_KEY: secret(32).optional(),
+  SIGNUP_LINK_TTL_SECONDS: positiveInt.max(24 * 3600).default(30 * 60),
+  SIGNUP_CAPACITY_SHARE: z.coerce.number().min(0).max(1).default(0.5),
 });
 
 export const workerEnvSchema = z.object({
   ...common,
   ...aws,
+  // 'aws': every worker process together stays under AWS's request buckets (shared/aws-rate-budget.ts).
+  AWS_RATE_BUDGET: z.enum(['aws', 'off']).default('off'),
   ECS_CLUSTER: z.string().min(1),
   CAPACITY_PROVIDER: z.string().min(1),
   ASG_NAME: z.string().min(1),
@@ -177,7 +190,7 @@ export interface RoutingConfig {
   margin: number;
 }
 
-export type ApiConfig = ApiEnv & { routing: RoutingConfig; bullBoardReadOnly: boolean };
+export type ApiConfig = ApiEnv & { routing: RoutingConfig; bullBoardReadOnly: boolean; SIGNUP_PAGE: boolean };
 export type WorkerConfig = WorkerEnv & { routing: RoutingConfig };
 
 export class ConfigError extends Error {
@@ -215,10 +228,23 @@ function parseWith<S extends z.ZodType>(schema: S, env: Record<string, string | 
   return result.data;
 }
 
+/** The signup page mails links that prove who owns an address: in production it needs all of these. */
+const SIGNUP_PRODUCTION_SETTINGS = ['PUBLIC_URL', 'SMTP_URL', 'MAIL_FROM', 'SIGNUP_SIGNING_KEY'] as const;
+
 export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
   const parsed = parseWith(apiEnvSchema, env);
+  const signupPage = parsed.SIGNUP_PAGE ?? parsed.NODE_ENV !== 'production';
+  if (parsed.NODE_ENV === 'production' && signupPage) {
+    const missing = SIGNUP_PRODUCTION_SETTINGS.filter((name) => parsed[name] === undefined);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `${missing.join(', ')}: required in production while SIGNUP_PAGE=true (${missing.map((n) => envDescriptions[n]).join('; ')}), or set SIGNUP_PAGE=false`,
+      );
+    }
+  }
   return {
     ...parsed,
+    SIGNUP_PAGE: signupPage,
     routing: routingFrom(parsed),
     bullBoardReadOnly: parsed.BULL_BOARD_READ_ONLY ?? parsed.NODE_ENV === 'production',
   };

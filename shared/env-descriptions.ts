@@ -18,12 +18,25 @@ export const envDescriptions = {
   API_TOKEN: 'bearer token the signup backend sends on /v1 routes',
   ADMIN_USER: 'user name for Bull Board and the dashboard (basic auth)',
   ADMIN_PASSWORD: 'password for Bull Board and the dashboard (basic auth)',
-  SIGNUP_PAGE: 'serve the public signup page at /',
+  SIGNUP_PAGE:
+    'serve the public signup page at / (default: on, except in production, where it needs PUBLIC_URL, SMTP_URL, MAIL_FROM and SIGNUP_SIGNING_KEY)',
+  PUBLIC_URL:
+    'origin the signup mails link to, e.g. https://fleet.example.com (never taken from the Host header)',
+  SMTP_URL:
+    'SMTP server for signup mails, smtp(s)://user:pass@host:port; unset outside production: a local outbox',
+  MAIL_FROM: 'sender of signup mails, e.g. "OpenClaw <no-reply@example.com>"',
+  SIGNUP_SIGNING_KEY:
+    'HMAC key (32+ chars) that signs signup links, stream tokens and proofs of work; outside production derived from DATA_ENCRYPTION_KEY',
+  SIGNUP_LINK_TTL_SECONDS: 'how long a mailed signup or lost-token link stays valid (each opens once)',
+  SIGNUP_CAPACITY_SHARE:
+    'share (0-1) of routing slots that instances made from the public page may hold; the rest stays for API creates',
   MAX_BODY_BYTES: 'largest request body the API accepts',
   TRUSTED_PROXY_HOPS:
     'proxies in front of the API (1 behind an ALB) whose X-Forwarded-For entries name the client',
   AWS_REGION: 'AWS region of the platform',
   AWS_ENDPOINT_URL: 'AWS endpoint override (localcloud or another emulator); unset for real AWS',
+  AWS_RATE_BUDGET:
+    "aws: all workers share AWS's per-family request rates through Redis, so throttling stays rare; off: no budget",
   ECS_CLUSTER: 'ECS cluster that runs the gateways',
   CAPACITY_PROVIDER: 'capacity provider the gateway services use',
   ASG_NAME: 'Auto Scaling group behind the capacity provider',
@@ -82,5 +95,7 @@ export const secretEnvNames = new Set([
   'DATA_ENCRYPTION_KEY',
   'DEFAULT_ANTHROPIC_API_KEY',
   'METRICS_TOKEN',
+  'SIGNUP_SIGNING_KEY',
+  'SMTP_URL',
   'WEBHOOK_SECRET',
 ]);

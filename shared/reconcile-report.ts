@@ -119,3 +119,21 @@ export async function readReconcileReport(
   for (const field of COUNT_FIELDS) totals[field] = Number(counters[field] ?? 0);
   return { last: raw ? (JSON.parse(raw) as ReconcileReport) : null, totals };
 }
+
+/**
+ * The data of a run asked for through POST /v1/reconcile (the scheduled job's data is `{}`): its own
+ * dry-run flag, and the whole report as the job's return value rather than the counts.
+ */
+export interface OnDemandReconcile {
+  onDemand: true;
+  dryRun: boolean;
+}
+
+export const isOnDemandReconcile = (data: unknown): data is OnDemandReconcile =>
+  typeof data === 'object' &&
+  data !== null &&
+  (data as OnDemandReconcile).onDemand === true &&
+  typeof (data as OnDemandReconcile).dryRun === 'boolean';
+
+/** What an on-demand reconcile job returns: the report, or that another run held the lock. */
+export type OnDemandResult = { skipped: true } | ({ skipped?: false } & ReconcileReport);

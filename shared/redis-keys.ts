@@ -21,6 +21,16 @@ export function makeKeys(prefix: string) {
     leftovers: `${prefix}:leftovers`,
     /** Failed admin logins per client address (rate-limiter-flexible appends `:<address>`). */
     adminLoginFailures: `${prefix}:admin-login-failures`,
+    /** The workers' shared AWS request budget, one window counter per action family (appended). */
+    awsRateBudget: `${prefix}:aws-budget`,
+    /** A mailed signup link waiting to be opened (sealed email and key), by the hash of its nonce; GETDEL once. */
+    signupLink: (nonceHash: string) => `${prefix}:signup:link:${nonceHash}`,
+    /** A spent proof of work (by the hash of its challenge signature), until the challenge expires. */
+    signupPow: (hash: string) => `${prefix}:signup:pow:${hash}`,
+    /** Live instances made from the public page (set of ids): their share of the routing slots. */
+    signupHeld: `${prefix}:signup:held`,
+    /** Signup rate counters (rate-limiter-flexible appends `:<kind>:<key>`). */
+    signupLimits: `${prefix}:signup:limit`,
     /** One API caller's Idempotency-Key (both hashed): its in-flight mark, then its sealed response. */
     idempotency: (callerHash: string, keyHash: string) => `${prefix}:idem:${callerHash}:${keyHash}`,
     /** An instance's lifecycle events (list, oldest first; event n is at index n - 1), as signed bodies. */

@@ -52,6 +52,9 @@ locals {
     ADMIN_PASSWORD      = aws_secretsmanager_secret.control_plane["ADMIN_PASSWORD"].arn
     DATA_ENCRYPTION_KEY = aws_secretsmanager_secret.control_plane["DATA_ENCRYPTION_KEY"].arn
     METRICS_TOKEN       = aws_secretsmanager_secret.control_plane["METRICS_TOKEN"].arn
+    # The signup page's mail and link signing (it stays off until SIGNUP_PAGE=true with PUBLIC_URL, MAIL_FROM).
+    SMTP_URL           = aws_secretsmanager_secret.control_plane["SMTP_URL"].arn
+    SIGNUP_SIGNING_KEY = aws_secretsmanager_secret.control_plane["SIGNUP_SIGNING_KEY"].arn
   }
 }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { makeAwsClients } from '../shared/aws-clients.js';
+import { makeAwsRateBudget } from '../shared/aws-rate-budget.js';
 import type { WorkerConfig } from '../shared/config.js';
 import { makeSealer } from '../shared/crypto.js';
 import { makeInstanceStore } from '../shared/instance-store.js';
@@ -8,6 +9,7 @@ import { QUEUE_NAMES } from '../shared/job-catalog.js';
 import { type Logger, makeLogger } from '../shared/logger.js';
 import { makeInstanceQueue, makeQueue, makeWebhookQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
+import { makeKeys } from '../shared/redis-keys.js';
 import { webhookEndpoints } from '../shared/webhooks/endpoints.js';
 import { registerCapacitySampler, startCapacityWorker } from './capacity/capacity-worker.js';
 import { systemClock, type WorkerContext } from './context.js';
@@ -46,7 +48,12 @@ export async function startWorker(
   for (const connection of [redis, queueConnection]) {
     connection.on('error', (error) => log.warn({ reason: error.message }, 'redis connection error'));
   }
-  const aws = makeAwsClients(config);
+  const aws = makeAwsClients(
+    config,
+    config.AWS_RATE_BUDGET === 'aws'
+      ? { budget: makeAwsRateBudget(redis, makeKeys(config.QUEUE_PREFIX).awsRateBudget) }
+      : {},
+  );
   const stopping = new AbortController();
   // Lifecycle webhooks: each event a transition logs is enqueued for every endpoint right after it.
   const endpoints = webhookEndpoints(config.WEBHOOK_URLS);

@@ -1,12 +1,21 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Queue } from 'bullmq';
-import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
 import { defaultPriceBook, type PriceBook } from '../../shared/cost/prices.js';
 import { withSpotPrices } from '../../shared/cost/with-spot-prices.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
 import { readReconcileReport } from '../../shared/reconcile-report.js';
+import { ApiError } from '../api-error.js';
+import type { AppEnv } from '../app-env.js';
+import { onError, validationHook } from '../error-handler.js';
+import {
+  capacityRoute,
+  costOptionsRoute,
+  costRoute,
+  historyRoute,
+  projectionRoute,
+} from './capacity-api-routes.js';
 import { currentCost, currentHeadroom, options, projection } from './cost-view.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
 import { type MetricsAccess, makeMetricsApp } from './metrics-route.js';
@@ -34,26 +43,17 @@ export interface CapacityRoutesDeps {
 const DAY = 24 * 3600_000;
 const MAX_POINTS = 5000;
 
-const isoOrMs = z.union([
-  z.coerce.number().int().nonnegative(),
-  z.iso.datetime().transform((s) => Date.parse(s)),
-]);
-export const historyQuery = z
-  .object({
-    from: isoOrMs.optional(),
-    to: isoOrMs.optional(),
-    step: z.coerce.number().int().min(1000).max(DAY).optional(),
-  })
-  .strict();
-export const projectionQuery = z.object({ users: z.coerce.number().int().min(0).max(100_000) }).strict();
+/** Retry-After for no_sample: the sampler's default interval. */
+const SAMPLE_RETRY_SECONDS = '60';
+const noSample = () =>
+  new ApiError(503, 'no_sample', 'No capacity sample yet: the worker samples every minute', null, {
+    'Retry-After': SAMPLE_RETRY_SECONDS,
+  });
 
-type Problem = { code: string; message: string; details: unknown };
-const problem = (code: string, message: string, details: unknown = null): { error: Problem } => ({
-  error: { code, message, details },
-});
-
-export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
-  const app = new Hono();
+export function makeCapacityRoutes(deps: CapacityRoutesDeps): OpenAPIHono<AppEnv> {
+  // Its own error handler too, so the JSON errors are the app's when the sub-app runs alone in tests.
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.onError(onError);
   const samples = makeSampleStore(deps.redis, { prefix: deps.prefix });
   const now = deps.now ?? (() => Date.now());
 
@@ -63,7 +63,7 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
     return spot ? withSpotPrices(base, spot) : base;
   }
 
-  app.get('/v1/capacity', async (c) => {
+  app.openapi(capacityRoute, async (c) => {
     const [sample, last, routing, reconcile] = await Promise.all([
       samples.latest(),
       samples.lastEntry(),
@@ -72,75 +72,65 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): Hono {
     ]);
     const used = routing.reduce((s, r) => s + r.used, 0);
     const capacity = routing.reduce((s, r) => s + r.capacity, 0);
-    return c.json({
-      sample,
-      stale: last?.gap ? { bucket: last.bucket, reason: last.reason } : null,
-      routing: { used, capacity, left: Math.max(0, capacity - used), listeners: routing },
-      reconcile,
-    });
+    return c.json(
+      {
+        sample,
+        stale: last?.gap ? { bucket: last.bucket, reason: last.reason } : null,
+        routing: { used, capacity, left: Math.max(0, capacity - used), listeners: routing },
+        reconcile,
+      },
+      200,
+    );
   });
 
-  app.get('/v1/capacity/history', async (c) => {
-    const parsed = historyQuery.safeParse(c.req.query());
-    if (!parsed.success)
-      return c.json(problem('invalid_query', 'Invalid history query', z.treeifyError(parsed.error)), 400);
-    const to = parsed.data.to ?? now();
-    const from = parsed.data.from ?? to - DAY;
-    if (from > to)
-      return c.json(problem('invalid_range', '`from` must not be after `to`', { from, to }), 400);
-    const step = parsed.data.step;
+  app.openapi(historyRoute, async (c) => {
+    const query = c.req.valid('query');
+    const to = query.to ?? now();
+    const from = query.from ?? to - DAY;
+    if (from > to) throw new ApiError(400, 'invalid_range', '`from` must not be after `to`', { from, to });
+    const step = query.step;
     if (step && (to - from) / step > MAX_POINTS) {
-      return c.json(
-        problem('too_many_points', `At most ${MAX_POINTS} points; use a larger step`, { from, to, step }),
-        400,
-      );
+      throw new ApiError(400, 'too_many_points', `At most ${MAX_POINTS} points; use a larger step`, {
+        from,
+        to,
+        step,
+      });
     }
     const points = await samples.history(from, to, step);
     if (points.length > MAX_POINTS) {
-      return c.json(
-        problem('too_many_points', `At most ${MAX_POINTS} points; give a step`, { count: points.length }),
-        400,
-      );
+      throw new ApiError(400, 'too_many_points', `At most ${MAX_POINTS} points; give a step`, {
+        count: points.length,
+      });
     }
-    return c.json({ from, to, step: step ?? null, points });
+    return c.json({ from, to, step: step ?? null, points }, 200);
   });
 
-  app.get('/v1/cost', async (c) => {
+  app.openapi(costRoute, async (c) => {
     const sample = await samples.latest();
-    if (!sample)
-      return c.json(problem('no_sample', 'No capacity sample yet: the worker samples every minute'), 503);
+    if (!sample) throw noSample();
     const book = await prices();
-    return c.json({
-      at: sample.at,
-      report: currentCost(book, sample),
-      headroom: await currentHeadroom(book, sample, deps.store, now()),
-    });
+    return c.json(
+      {
+        at: sample.at,
+        report: currentCost(book, sample),
+        headroom: await currentHeadroom(book, sample, deps.store, now()),
+      },
+      200,
+    );
   });
 
-  app.get('/v1/cost/projection', async (c) => {
-    const parsed = projectionQuery.safeParse(c.req.query());
-    if (!parsed.success)
-      return c.json(
-        problem('invalid_query', 'users must be an integer from 0 to 100000', z.treeifyError(parsed.error)),
-        400,
-      );
+  app.openapi(projectionRoute, async (c) => {
+    const { users } = c.req.valid('query');
     const sample = await samples.latest();
-    if (!sample)
-      return c.json(problem('no_sample', 'No capacity sample yet: the worker samples every minute'), 503);
-    return c.json(projection(await prices(), sample, parsed.data.users));
+    if (!sample) throw noSample();
+    return c.json(projection(await prices(), sample, users), 200);
   });
 
-  app.get('/v1/cost/options', async (c) => {
-    const parsed = projectionQuery.safeParse(c.req.query());
-    if (!parsed.success)
-      return c.json(
-        problem('invalid_query', 'users must be an integer from 0 to 100000', z.treeifyError(parsed.error)),
-        400,
-      );
+  app.openapi(costOptionsRoute, async (c) => {
+    const { users } = c.req.valid('query');
     const sample = await samples.latest();
-    if (!sample)
-      return c.json(problem('no_sample', 'No capacity sample yet: the worker samples every minute'), 503);
-    return c.json({ users: parsed.data.users, options: options(await prices(), sample, parsed.data.users) });
+    if (!sample) throw noSample();
+    return c.json({ users, options: options(await prices(), sample, users) }, 200);
   });
 
   registerDashboardRoutes(app, {

@@ -17,7 +17,7 @@ export const DEFAULT_RANGE: RangeId = '1h';
 
 export function rangeOf(value: string | undefined): RangeId | null {
   if (value === undefined) return DEFAULT_RANGE;
-  return value in RANGES ? (value as RangeId) : null;
+  return Object.hasOwn(RANGES, value) ? (value as RangeId) : null;
 }
 
 export function renderDashboard(d: DashboardData & { range: RangeId }): string {

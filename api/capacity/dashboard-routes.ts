@@ -3,6 +3,8 @@ import { streamSSE } from 'hono/streaming';
 import type { SampleStore } from '../../shared/capacity/sample-store.js';
 import type { PriceBook } from '../../shared/cost/prices.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
+import { ApiError } from '../api-error.js';
+import type { AppEnv } from '../app-env.js';
 import { currentCost, currentHeadroom } from './cost-view.js';
 import {
   DASHBOARD_CSS,
@@ -30,7 +32,7 @@ export interface DashboardRouteDeps {
 
 const MAX_POINTS = 360;
 
-export function registerDashboardRoutes(app: Hono, deps: DashboardRouteDeps): void {
+export function registerDashboardRoutes(app: Hono<AppEnv>, deps: DashboardRouteDeps): void {
   async function data(range: RangeId): Promise<DashboardData> {
     const t = deps.now();
     const { spanMs, stepMs } = RANGES[range];
@@ -49,13 +51,15 @@ export function registerDashboardRoutes(app: Hono, deps: DashboardRouteDeps): vo
       headroom: sample ? await currentHeadroom(book, sample, deps.store, t) : null,
     };
   }
-  const badRange = {
-    error: { code: 'invalid_query', message: 'range must be one of 1h, 24h, 7d', details: null },
+  const rangeOrThrow = (value: string | undefined): RangeId => {
+    const range = rangeOf(value);
+    if (!range)
+      throw new ApiError(400, 'invalid_query', 'range must be one of 1h, 24h, 7d', { range: value });
+    return range;
   };
 
   app.get('/dashboard', async (c) => {
-    const range = rangeOf(c.req.query('range'));
-    if (!range) return c.json(badRange, 400);
+    const range = rangeOrThrow(c.req.query('range'));
     c.header('cache-control', 'no-store');
     return c.html(renderDashboard({ ...(await data(range)), range }));
   });
@@ -68,8 +72,7 @@ export function registerDashboardRoutes(app: Hono, deps: DashboardRouteDeps): vo
   );
 
   app.get('/dashboard/events', async (c) => {
-    const range = rangeOf(c.req.query('range'));
-    if (!range) return c.json(badRange, 400);
+    const range = rangeOrThrow(c.req.query('range'));
     c.header('cache-control', 'no-store');
     return streamSSE(c, async (stream) => {
       let open = true;

@@ -14,7 +14,8 @@ const assets: Record<string, { file?: string; body?: string; type: string }> = {
   'swagger-ui.css': { file: 'swagger-ui.css', type: 'text/css; charset=utf-8' },
   'swagger-ui-bundle.js': { file: 'swagger-ui-bundle.js', type: 'text/javascript; charset=utf-8' },
   'docs-init.js': {
-    body: `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#docs', deepLinking: true });\n`,
+    // Operations listed by tag with their ids; examples and the Error schema (its codes) one click away.
+    body: `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#docs', deepLinking: true, displayOperationId: true, docExpansion: 'list', defaultModelsExpandDepth: 1 });\n`,
     type: 'text/javascript; charset=utf-8',
   },
 };

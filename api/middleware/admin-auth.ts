@@ -5,7 +5,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ApiConfig } from '../../shared/config.js';
 import { makeKeys } from '../../shared/redis-keys.js';
 import { ApiError } from '../api-error.js';
-import { clientAddress } from '../rate-limit.js';
+import { clientAddress } from './client-address.js';
 import { constantTimeEquals } from './constant-time.js';
 
 /** Failed admin logins, counted per client address in Redis so every API process shares the count. */

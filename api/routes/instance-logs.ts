@@ -4,11 +4,12 @@ import type { AppEnv } from '../app-env.js';
 import { DEFAULT_HEARTBEAT_MS } from '../instance-stream.js';
 import { followLogs } from '../logs/follow-logs.js';
 import { LogPageView, LogsQuery } from '../logs/log-schemas.js';
-import { bearerSecurity, errors, InstanceIdParams } from '../schemas.js';
+import { bearerSecurity, errorResponse, errors, InstanceIdParams } from '../schemas.js';
 
 const route = createRoute({
   method: 'get',
   path: '/v1/instances/{id}/logs',
+  operationId: 'getInstanceLogs',
   tags: ['instances'],
   summary: "The instance's gateway log lines, across task restarts, oldest first",
   description:
@@ -17,20 +18,18 @@ const route = createRoute({
   request: { params: InstanceIdParams, query: LogsQuery },
   responses: {
     200: {
-      description: 'A page of lines, or with follow=true an event stream',
+      description: 'A page of lines, or with follow=true an event stream (`log` events: LogLine)',
       content: {
         'application/json': { schema: LogPageView },
         'text/event-stream': { schema: z.string() },
       },
     },
-    400: errors[400],
+    400: errorResponse(400, ['invalid_id', 'invalid_query', 'invalid_cursor']),
     401: errors[401],
     404: errors[404],
+    413: errors[413],
     500: errors[500],
-    503: {
-      description: 'CloudWatch Logs or Secrets Manager could not be read (Retry-After), or no LOG_GROUP set',
-      content: errors[503].content,
-    },
+    503: errorResponse(503, ['logs_unavailable', 'logs_not_configured', 'redis_unavailable']),
   },
 });
 

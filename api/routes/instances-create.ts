@@ -6,8 +6,10 @@ import { instanceLinks, toInstanceView } from '../instance-view.js';
 import { provisionInstance } from '../provision.js';
 import {
   bearerSecurity,
+  bodyErrors,
   CreatedInstance,
   CreateInstanceBody,
+  errorResponse,
   errors,
   IdempotencyHeaders,
   InstanceView,
@@ -16,6 +18,7 @@ import {
 const route = createRoute({
   method: 'post',
   path: '/v1/instances',
+  operationId: 'createInstance',
   tags: ['instances'],
   summary: 'Create an instance for a user (one live instance per userId)',
   security: bearerSecurity,
@@ -26,20 +29,19 @@ const route = createRoute({
   responses: {
     202: {
       description: 'Recorded and queued; the gateway token is shown this once',
+      headers: { Location: { description: 'The instance', schema: { type: 'string' } } },
       content: { 'application/json': { schema: CreatedInstance } },
     },
     200: {
       description: 'The user already has a live instance; nothing new was queued',
       content: { 'application/json': { schema: InstanceView } },
     },
-    400: errors[400],
+    ...bodyErrors,
     401: errors[401],
-    413: errors[413],
-    409: errors[409],
-    415: errors[415],
+    409: errorResponse(409, ['idempotency_key_in_use']),
     422: errors[422],
     500: errors[500],
-    503: errors[503],
+    503: errorResponse(503, ['no_routing_capacity', 'redis_unavailable']),
   },
 });
 

@@ -1,11 +1,19 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { newGatewayToken } from '../../shared/naming.js';
 import { CREDENTIALS_LOST } from '../../shared/webhooks/lifecycle-events.js';
 import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
+import { rotateCredentials } from '../credentials-rotation.js';
 import { instanceLinks } from '../instance-view.js';
 import { requestLog } from '../middleware/request-id.js';
-import { anthropicKeySchema, bearerSecurity, errors, InstanceIdParams, Links } from '../schemas.js';
+import {
+  anthropicKeySchema,
+  bearerSecurity,
+  errorResponse,
+  errors,
+  InstanceIdParams,
+  Links,
+  redisErrors,
+} from '../schemas.js';
 
 const RestoreCredentialsBody = z
   .strictObject({
@@ -30,6 +38,7 @@ const RestoredCredentials = z
 const route = createRoute({
   method: 'put',
   path: '/v1/instances/{id}/credentials',
+  operationId: 'restoreInstanceCredentials',
   tags: ['instances'],
   summary: 'Restore the credentials of an instance whose secret was lost (credentials_lost)',
   description:
@@ -44,13 +53,14 @@ const route = createRoute({
       description: 'Sealed and queued; the new gateway token is shown this once',
       content: { 'application/json': { schema: RestoredCredentials } },
     },
-    400: errors[400],
+    400: errorResponse(400, ['invalid_id', 'invalid_json', 'invalid_body', 'bad_request']),
     401: errors[401],
     404: errors[404],
-    409: errors[409],
+    409: errorResponse(409, ['credentials_not_lost']),
     413: errors[413],
     415: errors[415],
     500: errors[500],
+    ...redisErrors,
   },
 });
 
@@ -58,13 +68,11 @@ export function registerRestoreCredentials(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    const { store, sealer, instanceQueue } = c.var.deps;
-    const gatewayToken = newGatewayToken();
-    const sealed = {
-      gatewayToken: sealer.seal(gatewayToken, id),
-      ...(body.anthropicApiKey ? { anthropicApiKey: sealer.seal(body.anthropicApiKey, id) } : {}),
-    };
-    const result = await store.restoreCredentials(id, sealed);
+    const result = await rotateCredentials(c.var.deps, {
+      id,
+      requestId: c.var.requestId,
+      anthropicApiKey: body.anthropicApiKey,
+    });
     if (!result.ok) {
       if (result.reason === 'missing') throw new ApiError(404, 'not_found', `No instance ${id}`);
       throw new ApiError(
@@ -74,28 +82,13 @@ export function registerRestoreCredentials(app: OpenAPIHono<AppEnv>): void {
         { status: result.current },
       );
     }
-    const log = requestLog(c);
-    try {
-      await instanceQueue.enqueueCreate(
-        { instanceId: id, requestId: c.var.requestId, reason: 'credentials restored' },
-        result.jobSequence,
-      );
-    } catch (error) {
-      // The new credentials are sealed and the steps reset: the reconciler enqueues a degraded instance
-      // with no job. Failing here would lose the one-time token.
-      log.warn(
-        { instanceId: id, reason: error instanceof Error ? error.message : String(error) },
-        'create job not enqueued: the reconciler will enqueue it',
-      );
-    }
-    const instance = await store.get(id);
-    log.info({ instanceId: id, rotation: result.rotation }, 'credentials restored');
+    requestLog(c).info({ instanceId: id, rotation: result.rotation }, 'credentials restored');
     return c.json(
       {
         id,
         status: 'degraded' as const,
-        url: instance?.url ?? '',
-        gatewayToken,
+        url: result.url,
+        gatewayToken: result.gatewayToken,
         links: instanceLinks(id),
       },
       202,

@@ -4,24 +4,35 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
 import { requestLog } from '../middleware/request-id.js';
-import { Accepted, bearerSecurity, errors, IdempotencyHeaders, InstanceIdParams } from '../schemas.js';
+import {
+  Accepted,
+  bearerSecurity,
+  errorResponse,
+  errors,
+  IdempotencyHeaders,
+  InstanceIdParams,
+  idErrors,
+  redisErrors,
+} from '../schemas.js';
 
 const route = createRoute({
   method: 'delete',
   path: '/v1/instances/{id}',
+  operationId: 'deleteInstance',
   tags: ['instances'],
   summary: 'Delete an instance and every AWS resource it has (idempotent while deleting)',
   security: bearerSecurity,
   request: { params: InstanceIdParams, headers: IdempotencyHeaders },
   responses: {
     202: { description: 'Deletion queued', content: { 'application/json': { schema: Accepted } } },
-    400: errors[400],
+    ...idErrors,
     401: errors[401],
     404: errors[404],
-    409: errors[409],
+    409: errorResponse(409, ['already_deleted', 'idempotency_key_in_use']),
+    413: errors[413],
     422: errors[422],
     500: errors[500],
-    503: errors[503],
+    ...redisErrors,
   },
 });
 

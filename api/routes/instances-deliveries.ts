@@ -4,7 +4,7 @@ import { webhookEndpoints } from '../../shared/webhooks/endpoints.js';
 import { LIFECYCLE_EVENT_TYPES } from '../../shared/webhooks/lifecycle-events.js';
 import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
-import { bearerSecurity, errors, InstanceIdParams } from '../schemas.js';
+import { bearerSecurity, errors, InstanceIdParams, idErrors, redisErrors } from '../schemas.js';
 
 const Attempt = z
   .object({
@@ -73,6 +73,7 @@ const Deliveries = z
 const route = createRoute({
   method: 'get',
   path: '/v1/instances/{id}/deliveries',
+  operationId: 'listInstanceDeliveries',
   tags: ['instances'],
   summary: "The instance's lifecycle webhooks: every event, and each delivery attempt and its outcome",
   description:
@@ -81,10 +82,12 @@ const route = createRoute({
   request: { params: InstanceIdParams },
   responses: {
     200: { description: 'Events and attempts', content: { 'application/json': { schema: Deliveries } } },
-    400: errors[400],
+    ...idErrors,
     401: errors[401],
     404: errors[404],
+    413: errors[413],
     500: errors[500],
+    ...redisErrors,
   },
 });
 

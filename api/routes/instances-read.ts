@@ -4,41 +4,50 @@ import type { AppEnv } from '../app-env.js';
 import { toInstanceView } from '../instance-view.js';
 import {
   bearerSecurity,
+  errorResponse,
   errors,
   InstanceIdParams,
   InstancePage,
   InstanceView,
+  idErrors,
   ListQuery,
+  redisErrors,
 } from '../schemas.js';
 
 const getRoute = createRoute({
   method: 'get',
   path: '/v1/instances/{id}',
+  operationId: 'getInstance',
   tags: ['instances'],
   summary: 'An instance: status, current step, every step, URL, timestamps',
   security: bearerSecurity,
   request: { params: InstanceIdParams },
   responses: {
     200: { description: 'The instance', content: { 'application/json': { schema: InstanceView } } },
-    400: errors[400],
+    ...idErrors,
     401: errors[401],
     404: errors[404],
+    413: errors[413],
     500: errors[500],
+    ...redisErrors,
   },
 });
 
 const listRoute = createRoute({
   method: 'get',
   path: '/v1/instances',
+  operationId: 'listInstances',
   tags: ['instances'],
   summary: 'A page of instances, newest first',
   security: bearerSecurity,
   request: { query: ListQuery },
   responses: {
     200: { description: 'A page', content: { 'application/json': { schema: InstancePage } } },
-    400: errors[400],
+    400: errorResponse(400, ['invalid_query', 'invalid_cursor']),
     401: errors[401],
+    413: errors[413],
     500: errors[500],
+    ...redisErrors,
   },
 });
 

@@ -3,11 +3,21 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
 import { requestLog } from '../middleware/request-id.js';
-import { Accepted, bearerSecurity, errors, IdempotencyHeaders, InstanceIdParams } from '../schemas.js';
+import {
+  Accepted,
+  bearerSecurity,
+  errorResponse,
+  errors,
+  IdempotencyHeaders,
+  InstanceIdParams,
+  idErrors,
+  redisErrors,
+} from '../schemas.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/instances/{id}/retry',
+  operationId: 'retryInstance',
   tags: ['instances'],
   summary: 'Re-run a failed create from the step that failed',
   description:
@@ -16,13 +26,14 @@ const route = createRoute({
   request: { params: InstanceIdParams, headers: IdempotencyHeaders },
   responses: {
     202: { description: 'Create queued again', content: { 'application/json': { schema: Accepted } } },
-    400: errors[400],
+    ...idErrors,
     401: errors[401],
     404: errors[404],
-    409: errors[409],
+    409: errorResponse(409, ['not_failed', 'idempotency_key_in_use']),
+    413: errors[413],
     422: errors[422],
     500: errors[500],
-    503: errors[503],
+    ...redisErrors,
   },
 });
 

@@ -87,17 +87,26 @@ export function launchInstance(cloud: Cloud, hooks: TaskHooks, immediate = false
       `At ${stamp(cloud)} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${asg.instanceIds.length - 1} to ${asg.instanceIds.length}.`,
     JSON.stringify({ 'Subnet ID': subnet.id, 'Availability Zone': az }),
   );
-  const join = (): void => {
-    if (instance.lifecycle !== 'Pending') return;
-    instance.lifecycle = 'InService';
+  if (immediate) completeLaunch(cloud, instance, act, hooks);
+  else cloud.clock.after(cloud.timing.instanceLaunchMs, () => completeLaunch(cloud, instance, act, hooks));
+  return instance;
+}
+
+/** A Pending instance is up: InService, and its container instance registers with the cluster. */
+export function completeLaunch(
+  cloud: Cloud,
+  instance: Ec2Instance,
+  act: ScalingActivity | undefined,
+  hooks: TaskHooks,
+): void {
+  if (instance.lifecycle !== 'Pending') return;
+  instance.lifecycle = 'InService';
+  if (act) {
     act.status = 'Successful';
     act.endedAt = cloud.clock.now();
-    registerContainerInstance(cloud, instance);
-    hooks.changed();
-  };
-  if (immediate) join();
-  else cloud.clock.after(cloud.timing.instanceLaunchMs, join);
-  return instance;
+  }
+  registerContainerInstance(cloud, instance);
+  hooks.changed();
 }
 
 function registerContainerInstance(cloud: Cloud, instance: Ec2Instance): void {

@@ -3,6 +3,8 @@ export interface Rng {
   next(): number;
   hex(length: number): string;
   alnum(length: number): string;
+  /** The generator's position: makeRng(state()) continues the same sequence (persistence). */
+  state(): number;
 }
 
 export function makeRng(seed: number): Rng {
@@ -23,5 +25,6 @@ export function makeRng(seed: number): Rng {
     next,
     hex: (length) => pick('0123456789abcdef', length),
     alnum: (length) => pick('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', length),
+    state: () => a,
   };
 }

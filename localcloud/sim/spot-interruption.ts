@@ -49,6 +49,14 @@ export function interruptSpotInstance(cloud: Cloud, instanceId?: string): Ec2Ins
       );
     }
   }
+  scheduleSpotTermination(cloud, instance);
+  reconcileAll(cloud, null);
+  return instance;
+}
+
+/** The end of the interruption notice: the instance terminates (also re-armed for a restored one). */
+export function scheduleSpotTermination(cloud: Cloud, instance: Ec2Instance): void {
+  const hooks = hooksFor(cloud);
   cloud.clock.after(cloud.timing.drainMs, () => {
     const asg = cloud.state.asg;
     changeDesired(
@@ -63,8 +71,6 @@ export function interruptSpotInstance(cloud: Cloud, instanceId?: string): Ec2Ins
       hooks,
     );
   });
-  reconcileAll(cloud, null);
-  return instance;
 }
 
 const busy = (cloud: Cloud, i: Ec2Instance): boolean =>

@@ -10,7 +10,7 @@ export const targetKey = (id: string, port: number): string => `${id}:${port}`;
  * else the simulated timer (`initial` -> `healthy` after healthCheckMs), for `none` and for targets
  * registered by hand, which have no process here.
  */
-function checkHealth(
+export function checkHealth(
   cloud: Cloud,
   tg: TargetGroup,
   key: string,
@@ -69,6 +69,17 @@ export function deregisterTarget(cloud: Cloud, tg: TargetGroup, key: string, onG
   }
   target.state = 'draining';
   target.health = undefined;
+  forgetAfterDrain(cloud, tg, key, target, onGone);
+}
+
+/** A draining target leaves the group after the deregistration delay (also a restored one). */
+export function forgetAfterDrain(
+  cloud: Cloud,
+  tg: TargetGroup,
+  key: string,
+  target: Target,
+  onGone?: () => void,
+): void {
   cloud.clock.after(cloud.timing.serviceDrainMs, () => {
     if (tg.targets.get(key) === target) tg.targets.delete(key);
     onGone?.();

@@ -33,18 +33,27 @@ export function placeTask(cloud: Cloud, task: Task, ci: ContainerInstance, hooks
   if (ec2) ec2.protectedFromScaleIn = true;
   const svc = task.serviceName ? cloud.state.services.get(task.serviceName) : undefined;
   if (svc) serviceEvent(cloud, svc, `has started 1 tasks: (task ${task.id}).`);
+  provision(cloud, task, hooks);
+}
 
+/** A placed PROVISIONING task: PENDING once its ENI is attached (also where a restored one resumes). */
+export function provision(cloud: Cloud, task: Task, hooks: TaskHooks): void {
   cloud.clock.after(cloud.timing.taskProvisioningMs, () => {
     if (task.desiredStatus !== 'RUNNING' || task.lastStatus !== 'PROVISIONING') return;
     task.lastStatus = 'PENDING';
     task.pullStartedAt = cloud.clock.now();
     task.version += 1;
     hooks.changed(task);
-    cloud.clock.after(cloud.timing.taskStartMs, () => {
-      if (task.desiredStatus !== 'RUNNING' || task.lastStatus !== 'PENDING') return;
-      if (cloud.dataPlane.kind === 'none') return markRunning(cloud, task, hooks);
-      startContainer(cloud, task, hooks);
-    });
+    pull(cloud, task, hooks);
+  });
+}
+
+/** A PENDING task: its image is pulled, then its container starts (RUNNING once it listens). */
+export function pull(cloud: Cloud, task: Task, hooks: TaskHooks): void {
+  cloud.clock.after(cloud.timing.taskStartMs, () => {
+    if (task.desiredStatus !== 'RUNNING' || task.lastStatus !== 'PENDING') return;
+    if (cloud.dataPlane.kind === 'none') return markRunning(cloud, task, hooks);
+    startContainer(cloud, task, hooks);
   });
 }
 
@@ -100,7 +109,12 @@ function noteLaunchFailure(cloud: Cloud, task: Task): void {
   failures.set(task.serviceName, next);
 }
 
-function registerTaskTargets(cloud: Cloud, task: Task, hooks: TaskHooks, endpoint?: LoopbackEndpoint): void {
+export function registerTaskTargets(
+  cloud: Cloud,
+  task: Task,
+  hooks: TaskHooks,
+  endpoint?: LoopbackEndpoint,
+): void {
   const svc = task.serviceName ? cloud.state.services.get(task.serviceName) : undefined;
   if (!svc) return;
   for (const lb of svc.loadBalancers) {
@@ -154,18 +168,7 @@ export function stopTask(cloud: Cloud, task: Task, reason: string, stopCode: str
   if (svc && task.lastStatus === 'RUNNING')
     serviceEvent(cloud, svc, `has stopped 1 running tasks: (task ${task.id}).`);
   const targets = taskTargets(cloud, task);
-  const stopping = (): void => {
-    if (task.lastStatus === 'STOPPED') return;
-    task.lastStatus = 'STOPPING';
-    task.version += 1;
-    hooks.changed(task);
-    // The container gets SIGTERM now and SIGKILL after its stopTimeout; STOPPED once it has exited.
-    const gone = stopContainer(cloud, task);
-    cloud.clock.after(
-      cloud.timing.taskProvisioningMs,
-      () => void gone.then(() => finish(cloud, task, hooks)),
-    );
-  };
+  const stopping = (): void => enterStopping(cloud, task, hooks);
   if (targets.length === 0) {
     stopping();
     return;
@@ -181,6 +184,17 @@ export function stopTask(cloud: Cloud, task: Task, reason: string, stopCode: str
       if (left === 0) stopping();
     });
   }
+}
+
+/** DEACTIVATING is over: STOPPING, the container is stopped, then STOPPED (also a restored task's way out). */
+export function enterStopping(cloud: Cloud, task: Task, hooks: TaskHooks): void {
+  if (task.lastStatus === 'STOPPED') return;
+  task.lastStatus = 'STOPPING';
+  task.version += 1;
+  hooks.changed(task);
+  // The container gets SIGTERM now and SIGKILL after its stopTimeout; STOPPED once it has exited.
+  const gone = stopContainer(cloud, task);
+  cloud.clock.after(cloud.timing.taskProvisioningMs, () => void gone.then(() => finish(cloud, task, hooks)));
 }
 
 /** Ends a task at once (its host is gone): no deregistration delay. */

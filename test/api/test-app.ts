@@ -13,6 +13,7 @@ import { makeLogger } from '../../shared/logger.js';
 import { makeInstanceQueue, makeQueue } from '../../shared/queues.js';
 import { makeRedis } from '../../shared/redis.js';
 import { makeTestNamespace, TEST_REDIS_URL } from '../support/redis-namespace.js';
+import { checkEveryResponse } from './response-contract.js';
 
 export type CreatedBody = z.infer<typeof CreatedInstance>;
 export type InstanceBody = z.infer<typeof InstanceView>;
@@ -75,6 +76,8 @@ export async function makeTestApp(options: AppOptions & { env?: Record<string, s
   const log = makeLogger({ level: 'silent', name: 'api-test' });
   const deps = { config, store, instanceQueue, queues, redis, subscriber, sealer, log };
   const app = makeApp(deps, options);
+  // Every response any API test gets is checked against the schema the document declares for it.
+  checkEveryResponse(app);
 
   /** Every key under this test's prefix (the app's and BullMQ's). */
   const keys = async () => (await ns.redis.keys(`${ns.prefix}*`)).sort();

@@ -9,6 +9,7 @@ import { Secret } from '../../shared/config.js';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
 import { makeQueue } from '../../shared/queues.js';
 import { writeReconcileReport } from '../../shared/reconcile-report.js';
+import { checkEveryResponse } from '../api/response-contract.js';
 import { launchChromium, runBrowserTests, screenshotPath } from '../support/browser.js';
 import { startFleetHarness } from './fleet-harness.js';
 import { parsePrometheusText } from './prometheus-text.js';
@@ -24,7 +25,7 @@ const scrape = { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } };
  */
 describe('capacity API, dashboard and metrics', () => {
   let h: Awaited<ReturnType<typeof startFleetHarness>>;
-  let app: Hono;
+  let app: ReturnType<typeof makeCapacityRoutes>;
   let queue: ReturnType<typeof makeQueue>;
   let spotId = '';
   let onDemandId = '';
@@ -110,6 +111,7 @@ describe('capacity API, dashboard and metrics', () => {
       dashboardPollMs: 200,
       metrics: { token: METRICS_TOKEN },
     });
+    checkEveryResponse(app);
   });
   afterAll(async () => {
     await queue?.close();
@@ -148,7 +150,7 @@ describe('capacity API, dashboard and metrics', () => {
       const bad = await app.request(`/v1/capacity/history?${q}`);
       expect(bad.status, q).toBe(400);
       const err = (await bad.json()) as { error: { code: string; message: string; details: unknown } };
-      expect(Object.keys(err.error).sort()).toEqual(['code', 'details', 'message']);
+      expect(Object.keys(err.error).sort()).toEqual(['code', 'details', 'message', 'requestId']);
     }
   });
 
@@ -257,6 +259,18 @@ describe('capacity API, dashboard and metrics', () => {
     expect(
       again.get('openclaw_step_duration_seconds')!.samples.find((s) => s.name.endsWith('_count'))!.value,
     ).toBe(1);
+  });
+
+  it('/dashboard and its stream answer 400 invalid_query to a range outside 1h, 24h, 7d', async () => {
+    // `toString` is on every object's prototype: a range lookup with `in` took it for a range.
+    for (const path of ['/dashboard', '/dashboard/events']) {
+      for (const range of ['2h', 'toString', '__proto__']) {
+        const res = await app.request(`${path}?range=${range}`);
+        expect(res.status, `${path} ${range}`).toBe(400);
+        const body = (await res.json()) as { error: { code: string; requestId: string } };
+        expect(body.error.code).toBe('invalid_query');
+      }
+    }
   });
 
   it.skipIf(!runBrowserTests())(

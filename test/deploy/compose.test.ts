@@ -193,6 +193,15 @@ describe('Dockerfile', () => {
     // The ids volume is written by localcloud running as that user.
     const idsMount = services.localcloud!.volumes![0]!.split(':')[1]!;
     expect(dockerfile).toContain(`mkdir -p ${idsMount} && chown ${user}:${user} ${idsMount}`);
+    // So is its state file, on a named volume, so a restart keeps the account (issue 11).
+    const stateFile = services.localcloud!.environment!.LOCALCLOUD_STATE_FILE!;
+    const stateVolume = services.localcloud!.volumes!.find((v) =>
+      stateFile.startsWith(`${v.split(':')[1]}/`),
+    );
+    expect(stateVolume, 'a volume holding LOCALCLOUD_STATE_FILE').toBeDefined();
+    expect(Object.keys(compose.volumes)).toContain(stateVolume!.split(':')[0]);
+    const stateMount = stateVolume!.split(':')[1]!;
+    expect(dockerfile).toContain(`mkdir -p ${stateMount} && chown ${user}:${user} ${stateMount}`);
     expect(dockerfile.indexOf('chown')).toBeLessThan(dockerfile.indexOf('USER '));
   });
 

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { provisionInstance } from '../../api/provision.js';
-import { type LocalcloudTiming, startLocalcloud } from '../../localcloud/index.js';
+import { type LocalcloudOptions, type LocalcloudTiming, startLocalcloud } from '../../localcloud/index.js';
 import { loadWorkerConfig, type WorkerConfig } from '../../shared/config.js';
 import { makeSealer } from '../../shared/crypto.js';
 import type { InstanceRecord, InstanceStatus } from '../../shared/domain.js';
@@ -39,6 +39,8 @@ export interface PipelineOptions {
    * 'in-process': real HTTP servers on real ports, without a Node process per gateway.
    */
   taskRuntime?: 'process' | 'in-process';
+  /** localcloud keeps its state in this file, so `restartLocalcloud()` can bring the same world back. */
+  persistFile?: string;
 }
 
 /** Worker environment for a localcloud: tiny polls and backoffs, short leases. */
@@ -74,7 +76,7 @@ export function pipelineEnv(
  * under a fresh prefix. `submit` does what POST /v1/instances does; `remove` what DELETE does.
  */
 export async function startPipeline(options: PipelineOptions = {}) {
-  const cloud = await startLocalcloud({
+  const cloudOptions: LocalcloudOptions = {
     port: 0,
     timeScale: options.timeScale ?? TINY_TIME_SCALE,
     ...(options.timing ? { timing: options.timing } : {}),
@@ -82,7 +84,9 @@ export async function startPipeline(options: PipelineOptions = {}) {
     ...(options.albs ? { albs: options.albs } : {}),
     ...(options.quotas ? { quotas: options.quotas } : {}),
     ...(options.taskRuntime ? { taskRuntime: options.taskRuntime } : {}),
-  });
+    ...(options.persistFile ? { persistFile: options.persistFile } : {}),
+  };
+  let cloud = await startLocalcloud(cloudOptions);
   const ns = makeTestNamespace();
   const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
   const env = pipelineEnv({ ...cloud.ids }, ns.prefix, { REDIS_URL: redisUrl, ...options.env });
@@ -125,7 +129,10 @@ export async function startPipeline(options: PipelineOptions = {}) {
   };
 
   return {
-    cloud,
+    /** The running localcloud (a new object after `restartLocalcloud()`, at the same URL). */
+    get cloud() {
+      return cloud;
+    },
     config,
     env,
     ns,
@@ -181,6 +188,18 @@ export async function startPipeline(options: PipelineOptions = {}) {
     async startWorker(overrides: { concurrency?: number } = {}) {
       worker = await startWorker(config, { logger, ...overrides });
       return worker;
+    },
+
+    /**
+     * Closes localcloud and starts it again on the same state file, API port and (from the file) load
+     * balancer ports, as a restart of `npm run dev` does; the worker keeps running throughout.
+     */
+    async restartLocalcloud() {
+      if (!options.persistFile) throw new Error('restartLocalcloud needs the persistFile option');
+      const port = Number(new URL(cloud.url).port);
+      await cloud.close();
+      cloud = await startLocalcloud({ ...cloudOptions, port });
+      return cloud;
     },
 
     async stopWorker() {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
-import { reconcileKeys } from '../../shared/reconcile-report.js';
+import { isOnDemandReconcile, reconcileKeys } from '../../shared/reconcile-report.js';
 import type { ReconcileContext } from './reconcile-context.js';
 import { runReconcile } from './run-reconcile.js';
 
@@ -25,7 +25,12 @@ export function makeReconcileProcessor(ctx: ReconcileContext) {
       return { skipped: true };
     }
     try {
-      const report = await runReconcile(ctx);
+      // A run asked for through the API carries its own dry-run flag and returns the whole report.
+      const onDemand = isOnDemandReconcile(job.data) ? job.data : null;
+      const report = await runReconcile(
+        onDemand ? { ...ctx, options: { ...ctx.options, dryRun: onDemand.dryRun } } : ctx,
+      );
+      if (onDemand) return report;
       return {
         driftFound: report.driftFound,
         repaired: report.repaired,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { clientAddress } from './rate-limit.js';
+import { clientAddress } from './client-address.js';
 
 const addressOf = async (headers: Record<string, string>, hops: number) => {
   const app = new Hono();
