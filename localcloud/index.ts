@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { BootstrapOptions } from './bootstrap.js';
 import { createCloud } from './bootstrap.js';
+import { makeConsistency } from './consistency.js';
 import { startDataPlane } from './dataplane/data-plane.js';
 import { makeFaults } from './faults.js';
 import { idsOf, type LocalcloudIds } from './ids.js';
@@ -61,6 +62,11 @@ export interface LocalcloudOptions {
   taskCommand?: string;
   /** Images whose stand-in exits at start or fails health checks (`exit=<glob>,unhealthy=/re/`). */
   failingImages?: string | FailingImageRule[];
+  /**
+   * Eventual consistency: for this many ms after a call makes a resource, reads do not see it; after one
+   * removes it, they still do (see consistency.ts). Default LOCALCLOUD_EVENTUAL_CONSISTENCY_MS, else 0: off.
+   */
+  eventualConsistencyMs?: number;
   /**
    * AWS's request rate limits (token buckets per action family, real time): 'aws', 'off' or AWS's
    * with some families overridden. Default: LOCALCLOUD_RATE_LIMITS, else 'off'.
@@ -142,6 +148,8 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
   const calls = new Map<string, number>();
   const callLog: CallLogEntry[] = [];
   let url = '';
+  const lagMs = options.eventualConsistencyMs ?? Number(process.env.LOCALCLOUD_EVENTUAL_CONSISTENCY_MS || 0);
+  if (!(lagMs >= 0)) throw new Error(`eventualConsistencyMs must be a number of ms >= 0, got ${lagMs}`);
   const rateLimiter = makeRateLimiter(
     options.rateLimits ?? parseRateLimitsEnv(process.env.LOCALCLOUD_RATE_LIMITS) ?? 'off',
   );
@@ -153,6 +161,7 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
     callLog,
     bootstrap,
     ids: () => idsOf(cloud, url),
+    ...(lagMs > 0 ? { consistency: makeConsistency(lagMs) } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -15,7 +15,8 @@ import { StateFileError, startLocalcloud, TASK_RUNTIME_KINDS, type TaskRuntimeKi
  *   LOCALCLOUD_TASK_COMMAND (the command runtime's template, e.g. 'openclaw gateway --port {port}'),
  *   LOCALCLOUD_FAILING_IMAGES (e.g. 'exit=*:bad-*,unhealthy=/:sick$/'; see README),
  *   LOCALCLOUD_RATE_LIMITS (aws | off; default off: AWS's request token buckets, see README),
- *   LOCALCLOUD_STATE_FILE (keep the account in this file across restarts; unset = memory only).
+ *   LOCALCLOUD_STATE_FILE (keep the account in this file across restarts; unset = memory only),
+ *   LOCALCLOUD_EVENTUAL_CONSISTENCY_MS (0: off; reads lag writes by this long, see consistency.ts).
  */
 const env = process.env;
 

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { applyAnswerFaults } from './answer-faults.js';
 import { AwsError } from './aws-error.js';
 import type { Cloud } from './cloud.js';
+import type { Consistency } from './consistency.js';
 import { type Faults, type Protocol, throttleError } from './faults.js';
 import { type CallLogEntry, type InspectionContext, inspect } from './inspection.js';
 import { jsonError, jsonOk, parseJsonBody, parseTarget, type WireResponse } from './protocol/json.js';
@@ -66,6 +67,8 @@ const QUERY_SERVICES: Record<string, ServiceDef> = {
 
 export interface ServerContext extends InspectionContext {
   callLog: CallLogEntry[];
+  /** Set when reads lag behind writes (eventual consistency); off by default. */
+  consistency?: Consistency;
   cloud: Cloud;
   faults: Faults;
   calls: Map<string, number>;
@@ -125,7 +128,9 @@ async function handleAws(
   if (fault.latencyMs > 0) await new Promise<void>((r) => ctx.cloud.clock.after(fault.latencyMs, r));
   if (fault.error) return errorResponse(def, fault.error, requestId);
   try {
-    const result = handler(ctx.cloud, input);
+    const result = ctx.consistency
+      ? ctx.consistency.around(ctx.cloud, name, () => handler(ctx.cloud, input))
+      : handler(ctx.cloud, input);
     if (def.protocol === 'json')
       return jsonOk(applyAnswerFaults(ctx.cloud, name, input, result, fault), requestId);
     if (def.protocol === 'ec2') return ec2Ok(operation, def.xmlns ?? '', result ?? {}, requestId);

@@ -24,6 +24,21 @@ const table: [string, unknown, OperationKind, AwsErrorAction][] = [
   // Throttling, in every spelling the services use, on every kind of call.
   ['ECS ThrottlingException', awsError('ThrottlingException', 400), 'create', 'retry'],
   ['ELB Throttling', awsError('Throttling', 400), 'read', 'retry'],
+  // By the code alone (a message that says nothing of it, no $retryable, HTTP 400): the code table decides.
+  [
+    'ECS ThrottlingException, code alone',
+    awsError('ThrottlingException', 400, 'Try again later'),
+    'create',
+    'retry',
+  ],
+  ['ELB Throttling, code alone', awsError('Throttling', 400, 'Try again later'), 'delete', 'retry'],
+  [
+    'TooManyRequestsException, code alone',
+    awsError('TooManyRequestsException', 400, 'Try again later'),
+    'read',
+    'retry',
+  ],
+  ['S3-style SlowDown, code alone', awsError('SlowDown', 400, 'Try again later'), 'read', 'retry'],
   ['TooManyRequestsException', awsError('TooManyRequestsException', 429), 'delete', 'retry'],
   ['ClientException: Rate exceeded', awsError('ClientException', 400, 'Rate exceeded'), 'create', 'retry'],
   [
@@ -214,5 +229,83 @@ describe('classifyAwsError', () => {
     expect(
       classifyAwsError(awsError('ValidationError', 400, 'x'.repeat(1000)), 'create').message.length,
     ).toBeLessThan(310);
+  });
+});
+
+/**
+ * Pinned by mutation testing (docs/mutation-report.md): how a code is read off an error, which fallbacks
+ * decide when no code is known, and what an unparseable answer's reason says.
+ */
+describe('classifyAwsError: codes, fallbacks and reasons', () => {
+  const bare = (fields: object, message = 'x') => Object.assign(new Error(message), fields);
+
+  it('reads the code from a shape id, keeps a bare Exception, and says Unknown when there is none', () => {
+    const shaped = awsError('com.amazonaws.ecs#ThrottlingException', 400, 'Try again later');
+    expect(classifyAwsError(shaped, 'read')).toMatchObject({ action: 'retry', code: 'Throttling' });
+    expect(classifyAwsError(awsError('Exception', 400), 'read')).toMatchObject({ code: 'Exception' });
+    expect(classifyAwsError({ $metadata: { httpStatusCode: 400 } }, 'read')).toMatchObject({
+      action: 'fatal',
+      code: 'Unknown',
+    });
+  });
+
+  it("takes a `code` field only when it is a Node system error's (ECONNRESET), else the name", () => {
+    for (const code of ['SdkCode', 'xETIMEDOUT', 'ETIMEDOUTx']) {
+      const error = bare({ name: 'PriorityInUseException', code }, 'Priority 7 is in use');
+      expect(classifyAwsError(error, 'create'), code).toMatchObject({
+        action: 'retry',
+        code: 'PriorityInUse',
+      });
+    }
+    const reset = bare({ name: 'Error', code: 'ECONNRESET' }, 'socket hang up');
+    expect(classifyAwsError(reset, 'read')).toMatchObject({ action: 'retry', code: 'ECONNRESET' });
+  });
+
+  it('lets a message refine only the codes it is meant to', () => {
+    // A validation error that mentions throttling is still the caller's mistake.
+    const validation = awsError('ValidationError', 400, 'Invalid value for throttling rate');
+    expect(classifyAwsError(validation, 'create').action).toBe('fatal');
+    // "does not exist" makes ECS's catch-all ClientException a not-found, not any code that says it.
+    const invalid = awsError('InvalidParameterException', 400, 'The target group does not exist');
+    expect(classifyAwsError(invalid, 'create').action).toBe('fatal');
+  });
+
+  it('falls back on HTTP 500 and up, $fault server and $retryable when the code is unknown', () => {
+    expect(classifyAwsError(awsError('Whatever', 500), 'create').action).toBe('retry');
+    expect(classifyAwsError(bare({ name: 'Whatever', $fault: 'server' }), 'create').action).toBe('retry');
+    expect(classifyAwsError(bare({ name: 'Whatever', $retryable: {} }), 'create').action).toBe('retry');
+    expect(classifyAwsError(bare({ name: 'Whatever' }), 'create').action).toBe('fatal');
+  });
+
+  it('shortens a long message to 300 characters and leaves one of 300 as it is', () => {
+    const exact = 'm'.repeat(300);
+    expect(classifyAwsError(awsError('Whatever', 400, exact), 'read').message).toBe(exact);
+    const long = classifyAwsError(awsError('Whatever', 400, `${exact}tail`), 'read').message;
+    expect(long).toBe(`${exact}...`);
+  });
+
+  it('treats a SyntaxError as an unparseable answer only when an HTTP status came with it', () => {
+    const noStatus = classifyAwsError(new SyntaxError('Unexpected token'), 'read');
+    expect(noStatus).toMatchObject({ action: 'fatal', code: 'SyntaxError' });
+    const noHint = Object.assign(new SyntaxError('Unexpected token <'), {
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(classifyAwsError(noHint, 'read')).toMatchObject({ action: 'fatal', code: 'UnparseableAnswer' });
+  });
+
+  it("quotes an unparseable body on one line, from the message when the SDK kept no body, and retries a proxy's 2xx", () => {
+    const spaced = classifyAwsError(unparsed(500, '  <html>\n\n  <body>Bad</body>  '), 'create');
+    expect(spaced.message).toBe(
+      'the call answered HTTP 500 with a body that does not parse: <html> <body>Bad</body>',
+    );
+    const kept = Object.assign(new SyntaxError('Deserialization error: <html>gone</html>\nmore'), {
+      $metadata: { httpStatusCode: 502 },
+    });
+    expect(classifyAwsError(kept, 'delete', 'DeleteRule')).toMatchObject({
+      action: 'retry',
+      message:
+        'DeleteRule answered HTTP 502 with a body that does not parse: Deserialization error: <html>gone</html>',
+    });
+    expect(classifyAwsError(unparsed(200, '<html>ok</html>'), 'read').action).toBe('retry');
   });
 });

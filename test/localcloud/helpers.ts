@@ -22,20 +22,7 @@ export function clients(lc: Localcloud, maxAttempts = 1) {
   };
 }
 
-/** Polls until check returns a value (not undefined/false), or fails with the last value seen. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false>,
-  { timeoutMs = 10_000, intervalMs = 20, what = 'condition' } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined | false;
-  while (Date.now() < deadline) {
-    last = await check();
-    if (last !== undefined && last !== false) return last;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
+export { waitFor } from '../support/wait-for.js';
 
 export async function inspect<T = Record<string, unknown>>(
   lc: Localcloud,

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type ChildWorker, spawnWorker } from '../support/child-worker.js';
 import { inventoryOf, RUNNING_ONCE } from '../support/cloud-inventory.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('pipeline: worker processes', () => {
   let p: Pipeline | undefined;
@@ -24,17 +25,19 @@ describe('pipeline: worker processes', () => {
     );
 
     // Kill once some instances are half-way and none is finished.
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const records = await Promise.all(ids.map((id) => p!.store.get(id)));
-      const started = records.filter((r) => r?.steps['task-definition'].state === 'done').length;
-      if (started >= 3) {
-        expect(records.some((r) => r?.status !== 'running')).toBe(true);
-        break;
-      }
-      if (Date.now() > deadline) throw new Error('no instance got half-way');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const records = await waitFor(
+      async () => {
+        const records = await Promise.all(ids.map((id) => p!.store.get(id)));
+        const started = records.filter((r) => r?.steps['task-definition'].state === 'done').length;
+        return started >= 3 && records;
+      },
+      {
+        timeoutMs: 20_000,
+        intervalMs: 10,
+        what: 'three instances half-way (task definition done) before the kill',
+      },
+    );
+    expect(records.some((r) => r?.status !== 'running')).toBe(true);
     const [, signal] = await first.kill('SIGKILL');
     expect(signal).toBe('SIGKILL');
     const midway = await Promise.all(ids.map((id) => p!.store.get(id)));

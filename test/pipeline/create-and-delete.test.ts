@@ -183,7 +183,11 @@ describe('pipeline: one create, then its delete', () => {
     expect(calls['secretsmanager:CreateSecret']).toBe(1);
     expect(calls['ecs:RegisterTaskDefinition']).toBe(1);
     expect(calls['elasticloadbalancing:CreateTargetGroup']).toBe(1);
-    expect(calls['elasticloadbalancing:CreateRule']).toBe(1);
+    // Where reads lag writes (the .eventual variant), a rule made right after its target group may be
+    // refused with TargetGroupNotFound and made on a retry; the inventory above still holds one rule.
+    if (Number(process.env.LOCALCLOUD_EVENTUAL_CONSISTENCY_MS || 0) > 0)
+      expect(calls['elasticloadbalancing:CreateRule']).toBeGreaterThanOrEqual(1);
+    else expect(calls['elasticloadbalancing:CreateRule']).toBe(1);
     expect(calls['ecs:CreateService']).toBe(1);
   });
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { inventoryOf } from '../support/cloud-inventory.js';
 import { startOwnRedis } from '../support/own-redis.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('pipeline: Redis restarted mid-run', () => {
   let p: Pipeline | undefined;
@@ -22,12 +23,17 @@ describe('pipeline: Redis restarted mid-run', () => {
     );
 
     // Restart while creates are spread over the saga: some half-way, some waiting for placement.
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const records = await Promise.all(ids.map((id) => p!.store.get(id)));
-      if (records.filter((r) => r?.steps.secret.state === 'done').length >= 3) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(
+      async () => {
+        const records = await Promise.all(ids.map((id) => p!.store.get(id)));
+        return records.filter((r) => r?.steps.secret.state === 'done').length >= 3;
+      },
+      {
+        timeoutMs: 20_000,
+        intervalMs: 10,
+        what: 'three instances past their secret step before the restart',
+      },
+    );
     const before = await Promise.all(ids.map((id) => p!.store.get(id)));
     expect(before.filter((r) => r?.status === 'running').length).toBeLessThan(ids.length);
     await redis.restart(500);
@@ -58,12 +64,13 @@ describe('pipeline: Redis restarted mid-run', () => {
     const ids = (await Promise.all(Array.from({ length: 6 }, (_, i) => p!.submit(`long-${i}`)))).map(
       (m) => m.id,
     );
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const records = await Promise.all(ids.map((id) => p!.store.get(id)));
-      if (records.some((r) => r?.status === 'provisioning')) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(
+      async () => {
+        const records = await Promise.all(ids.map((id) => p!.store.get(id)));
+        return records.some((r) => r?.status === 'provisioning');
+      },
+      { timeoutMs: 20_000, intervalMs: 10, what: 'an instance provisioning before the outage' },
+    );
     await redis.restart(5_000);
 
     const records = await p.waitForStatus(ids, ['running', 'failed'], 60_000);

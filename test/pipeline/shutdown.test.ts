@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallLogEntry } from '../../localcloud/inspection.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('pipeline: graceful shutdown', () => {
   let p: Pipeline;
@@ -11,20 +13,29 @@ describe('pipeline: graceful shutdown', () => {
   });
 
   it('lets the running step finish and checkpoint, takes no new job, and a new worker resumes', async () => {
-    // Every AWS call takes 300 ms, so a step is surely in flight when the worker is told to stop.
-    await p.inspect('faults', { rules: [{ operation: '*', latencyMs: 300 }] });
+    // CreateSecret is held in localcloud, so the secret step is in flight when the worker is told to stop:
+    // the test waits for that call to arrive (an event), then stops the worker while it is held.
+    await p.inspect('faults', { rules: [{ operation: 'secretsmanager:CreateSecret', latencyMs: 2_000 }] });
+    await p.inspect('calls/reset', {});
     const { id } = await p.submit('shutdown');
-    const deadline = Date.now() + 10_000;
-    while ((await p.store.get(id))?.steps.secret.state !== 'running') {
-      if (Date.now() > deadline) throw new Error('secret step never started');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(
+      async () =>
+        (await p.inspect<CallLogEntry[]>('calls/log')).some(
+          (c) => c.operation === 'secretsmanager:CreateSecret',
+        ),
+      { what: 'the secret step to send CreateSecret' },
+    );
+    expect((await p.store.get(id))?.steps.secret.state, 'the secret step is in flight at the stop').toBe(
+      'running',
+    );
     await p.stopWorker();
     const stopped = await p.store.get(id);
     // The step in flight finished and was checkpointed; the next one was not started.
     expect(stopped!.steps.secret.state).toBe('done');
     expect(stopped!.steps['task-definition'].state).not.toBe('done');
     expect(p.logLines.join('')).toContain('worker stopped');
+    const log = await p.inspect<CallLogEntry[]>('calls/log');
+    expect(log.map((c) => c.operation)).not.toContain('ecs:RegisterTaskDefinition');
 
     await p.inspect('faults', { rules: [] });
     await p.startWorker();

@@ -5,7 +5,7 @@ import { newInstanceId, resourceNames } from '../../shared/naming.js';
 import { runReconcile } from '../../worker/reconciler/run-reconcile.js';
 import { dumpRedis, inventoryOf } from '../support/cloud-inventory.js';
 import { makeByHand } from './by-hand.js';
-import { type ReconcilerPipeline, sleep, startReconcilerPipeline, waitFor } from './harness.js';
+import { type ReconcilerPipeline, startReconcilerPipeline, waitFor } from './harness.js';
 
 describe('reconciler: dry run (RECONCILE_DRY_RUN)', () => {
   let p: ReconcilerPipeline;
@@ -64,13 +64,14 @@ describe('reconciler: dry run (RECONCILE_DRY_RUN)', () => {
       ...p.ctx({ graceMs: 1, staleJobMs: 1, unhealthyMs: 1 }),
       config: { ...p.config, RECONCILE_DRY_RUN: true },
     };
-    await runReconcile(ctx);
-    await sleep(5);
+    // The second run's clock is a minute on (injected), so every threshold has surely passed.
+    const t0 = Date.now();
+    await runReconcile({ ...ctx, clock: { now: () => t0 } });
     const awsBefore = await inventories();
     const redisBefore = await redisState();
     const totalsBefore = (await p.report()).totals;
 
-    const report = await runReconcile(ctx);
+    const report = await runReconcile({ ...ctx, clock: { now: () => t0 + 60_000 } });
     expect(report.dryRun).toBe(true);
     expect(report.actions.map((a) => [a.kind, a.instanceId, a.applied]).sort()).toEqual(
       [

@@ -4,6 +4,7 @@ import { systemClock } from '../../worker/context.js';
 import type { ReconcileContext, ReconcileOptions } from '../../worker/reconciler/reconcile-context.js';
 import { runReconcile } from '../../worker/reconciler/run-reconcile.js';
 import { type PipelineOptions, startPipeline } from '../support/pipeline.js';
+import { waitFor as waitForValue } from '../support/wait-for.js';
 
 /**
  * A pipeline on localcloud with two ALBs (worker, store, queue under a fresh Redis prefix) plus a
@@ -46,12 +47,5 @@ export async function startReconcilerPipeline(options: PipelineOptions = {}) {
 export type ReconcilerPipeline = Awaited<ReturnType<typeof startReconcilerPipeline>>;
 
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  await waitForValue(check, { timeoutMs, intervalMs: 50, what });
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceRecord } from '../../shared/domain.js';
 import { resourceNames } from '../../shared/naming.js';
 import { inventoryOf, REPAIRED_ONCE } from '../support/cloud-inventory.js';
+import { waitFor as waitForValue } from '../support/wait-for.js';
 import { type ReconcilerPipeline, startReconcilerPipeline, waitFor } from './harness.js';
 
 const INTERVAL_MS = 2_000;
@@ -40,7 +41,9 @@ describe('reconciler: repairs a running instance', () => {
   async function runningAgain(
     id: string,
     since: number,
-    withinMs = 2 * INTERVAL_MS,
+    // Where reads lag writes (the .eventual variant), a run may still see what was deleted by hand, and
+    // the next one repairs it: one interval more.
+    withinMs = (Number(process.env.LOCALCLOUD_EVENTUAL_CONSISTENCY_MS || 0) > 0 ? 3 : 2) * INTERVAL_MS,
   ): Promise<InstanceRecord> {
     let record: InstanceRecord | null = null;
     await waitFor(
@@ -94,8 +97,16 @@ describe('reconciler: repairs a running instance', () => {
     const newTg = after.steps['target-group'].output!.targetGroupArn!;
     expect(newTg).not.toBe(oldTg);
     // The rule forwards to the new group on the instance's own listener, and the service is bound to it.
-    const { Rules } = await p.aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: after.listenerArn }));
-    const rule = Rules?.find((r) => r.RuleArn === after.steps['listener-rule'].output?.ruleArn);
+    // Read back with a bounded wait: where reads lag writes (the .eventual variant) a rule made moments
+    // ago may not be listed yet.
+    const ruleArn = after.steps['listener-rule'].output?.ruleArn;
+    const rule = await waitForValue(
+      async () =>
+        (await p.aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: after.listenerArn }))).Rules?.find(
+          (r) => r.RuleArn === ruleArn,
+        ),
+      { what: `rule ${ruleArn} in DescribeRules` },
+    );
     expect(rule?.Actions?.[0]?.TargetGroupArn).toBe(newTg);
     expect(rule?.Priority).toBe(before!.steps['listener-rule'].output?.priority);
     const { services } = await p.aws.ecs.send(
@@ -123,8 +134,14 @@ describe('reconciler: repairs a running instance', () => {
     const after = await runningAgain(id, deregisteredAt);
     const newArn = after.steps['task-definition'].output!.taskDefinitionArn!;
     expect(newArn).not.toBe(oldArn);
-    const { taskDefinition } = await p.aws.ecs.send(
-      new DescribeTaskDefinitionCommand({ taskDefinition: newArn }),
+    // Read back with a bounded wait: where reads lag writes (the .eventual variant) a revision registered
+    // moments ago may not be described yet.
+    const { taskDefinition } = await waitForValue(
+      () =>
+        p.aws.ecs
+          .send(new DescribeTaskDefinitionCommand({ taskDefinition: newArn }))
+          .catch(() => false as const),
+      { what: `DescribeTaskDefinition of ${newArn}` },
     );
     expect(taskDefinition?.status).toBe('ACTIVE');
     const { services } = await p.aws.ecs.send(

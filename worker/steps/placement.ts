@@ -15,6 +15,9 @@ import { isServiceTask } from '../aws/service-tasks.js';
 import { findStartFailure } from './start-failure.js';
 import { done, outputOf, type Step, type StepContext } from './step.js';
 
+/** How long a service the saga just made may stay missing from DescribeServices (eventual consistency). */
+const NOT_YET_VISIBLE_MS = 30_000;
+
 /** Service events that mean the task waits for the ASG to add an instance. */
 const CAPACITY_EVENT = /unable to place|insufficient (memory|cpu)|no container instances|capacity provider/i;
 
@@ -37,6 +40,21 @@ export const placementStep: Step = {
     const waitedMs = Math.max(0, ctx.clock.now() - startedAt);
 
     const service = await describeService(ctx, serviceName);
+    // ECS is eventually consistent ("the result of an API command ... might not be immediately visible to
+    // all subsequent commands"): the service made by the step before may not be described yet. Missing is
+    // looked at again for a while; INACTIVE or DRAINING is final.
+    if (!service && waitedMs < Math.min(NOT_YET_VISIBLE_MS, ctx.config.PLACEMENT_DEADLINE_MS)) {
+      return {
+        kind: 'wait',
+        afterMs: ctx.config.PLACEMENT_POLL_MS,
+        output: {
+          waitedForCapacity: record.output?.waitedForCapacity ?? 'false',
+          state: 'service not described yet',
+          lastEvent: '',
+        },
+        note: `waiting: service ${serviceName} not described yet`,
+      };
+    }
     if (service?.status !== 'ACTIVE') {
       throw new FatalError(
         'ServiceGone',
