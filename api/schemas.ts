@@ -240,6 +240,15 @@ export const errors = {
 /** Any operation that reads or writes Redis: while Redis is away it answers 503 at once. */
 export const redisErrors = { 503: errorResponse(503, ['redis_unavailable']) } as const;
 
+/** What every operation on one instance (`/v1/instances/{id}…`) may answer besides its own errors. */
+export const instanceErrors = {
+  401: errors[401],
+  404: errors[404],
+  413: errors[413],
+  500: errors[500],
+  ...redisErrors,
+} as const;
+
 /** What a bad path id answers. */
 export const idErrors = { 400: errorResponse(400, ['invalid_id']) } as const;
 /** What a JSON body that does not parse or validate answers. */

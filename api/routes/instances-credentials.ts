@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { CREDENTIALS_LOST } from '../../shared/webhooks/lifecycle-events.js';
-import { ApiError } from '../api-error.js';
+import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { rotateCredentials } from '../credentials-rotation.js';
 import { instanceLinks } from '../instance-view.js';
@@ -11,8 +11,8 @@ import {
   errorResponse,
   errors,
   InstanceIdParams,
+  instanceErrors,
   Links,
-  redisErrors,
 } from '../schemas.js';
 
 const RestoreCredentialsBody = z
@@ -54,13 +54,9 @@ const route = createRoute({
       content: { 'application/json': { schema: RestoredCredentials } },
     },
     400: errorResponse(400, ['invalid_id', 'invalid_json', 'invalid_body', 'bad_request']),
-    401: errors[401],
-    404: errors[404],
+    ...instanceErrors,
     409: errorResponse(409, ['credentials_not_lost']),
-    413: errors[413],
     415: errors[415],
-    500: errors[500],
-    ...redisErrors,
   },
 });
 
@@ -74,7 +70,7 @@ export function registerRestoreCredentials(app: OpenAPIHono<AppEnv>): void {
       anthropicApiKey: body.anthropicApiKey,
     });
     if (!result.ok) {
-      if (result.reason === 'missing') throw new ApiError(404, 'not_found', `No instance ${id}`);
+      if (result.reason === 'missing') throw instanceNotFound(id);
       throw new ApiError(
         409,
         'credentials_not_lost',

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { ApiError } from '../api-error.js';
+import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { rotateCredentials } from '../credentials-rotation.js';
 import { instanceLinks } from '../instance-view.js';
@@ -11,8 +11,8 @@ import {
   errors,
   IdempotencyHeaders,
   InstanceIdParams,
+  instanceErrors,
   Links,
-  redisErrors,
 } from '../schemas.js';
 
 const RotateTokenBody = z
@@ -62,14 +62,10 @@ const route = createRoute({
       'bad_request',
       'invalid_idempotency_key',
     ]),
-    401: errors[401],
-    404: errors[404],
+    ...instanceErrors,
     409: errorResponse(409, ['not_running', 'idempotency_key_in_use']),
-    413: errors[413],
     415: errors[415],
     422: errors[422],
-    500: errors[500],
-    ...redisErrors,
   },
 });
 
@@ -84,7 +80,7 @@ export function registerRotateToken(app: OpenAPIHono<AppEnv>): void {
       fromRunning: true,
     });
     if (!result.ok) {
-      if (result.reason === 'missing') throw new ApiError(404, 'not_found', `No instance ${id}`);
+      if (result.reason === 'missing') throw instanceNotFound(id);
       throw new ApiError(
         409,
         'not_running',
