@@ -258,6 +258,10 @@ export const bodyErrors = {
   415: errors[415],
 } as const;
 
+/** A required JSON request body, for `createRoute({ request: { body } })`; the schema validates it. */
+export const jsonBody = <S extends z.ZodType>(schema: S) =>
+  ({ required: true, content: { 'application/json': { schema } } }) as const;
+
 export const bearerSecurity = [{ bearerAuth: [] }];
 /** An explicit "no credentials": a public operation. */
 export const publicSecurity: { [name: string]: string[] }[] = [];

@@ -12,6 +12,7 @@ import {
   errors,
   InstanceIdParams,
   instanceErrors,
+  jsonBody,
   Links,
 } from '../schemas.js';
 
@@ -46,7 +47,7 @@ const route = createRoute({
   security: bearerSecurity,
   request: {
     params: InstanceIdParams,
-    body: { required: true, content: { 'application/json': { schema: RestoreCredentialsBody } } },
+    body: jsonBody(RestoreCredentialsBody),
   },
   responses: {
     202: {

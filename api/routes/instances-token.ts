@@ -12,6 +12,7 @@ import {
   IdempotencyHeaders,
   InstanceIdParams,
   instanceErrors,
+  jsonBody,
   Links,
 } from '../schemas.js';
 
@@ -48,7 +49,7 @@ const route = createRoute({
   request: {
     params: InstanceIdParams,
     headers: IdempotencyHeaders,
-    body: { required: true, content: { 'application/json': { schema: RotateTokenBody } } },
+    body: jsonBody(RotateTokenBody),
   },
   responses: {
     202: {
