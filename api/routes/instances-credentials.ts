@@ -2,8 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { CREDENTIALS_LOST } from '../../shared/webhooks/lifecycle-events.js';
 import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
-import { rotateCredentials } from '../credentials-rotation.js';
-import { instanceLinks } from '../instance-view.js';
+import { rotateCredentials, rotatedView } from '../credentials-rotation.js';
 import { requestLog } from '../middleware/request-id.js';
 import {
   anthropicKeySchema,
@@ -80,15 +79,6 @@ export function registerRestoreCredentials(app: OpenAPIHono<AppEnv>): void {
       );
     }
     requestLog(c).info({ instanceId: id, rotation: result.rotation }, 'credentials restored');
-    return c.json(
-      {
-        id,
-        status: 'degraded' as const,
-        url: result.url,
-        gatewayToken: result.gatewayToken,
-        links: instanceLinks(id),
-      },
-      202,
-    );
+    return c.json(rotatedView(id, result), 202);
   });
 }
