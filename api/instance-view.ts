@@ -8,7 +8,7 @@ export const instanceLinks = (id: string) => ({
   delete: `/v1/instances/${id}`,
 });
 
-/** The public shape of an instance: no sealed credentials, no checkpoint internals (ARNs). */
+/** The public shape of an instance: no sealed credentials, no checkpoint internals (the steps' ARNs). */
 export function toInstanceView(record: InstanceRecord): z.infer<typeof InstanceView> {
   return {
     id: record.id,
@@ -34,6 +34,14 @@ export function toInstanceView(record: InstanceRecord): z.infer<typeof InstanceV
     updatedAt: record.updatedAt,
     runningAt: record.runningAt,
     deletedAt: record.deletedAt,
+    // Operators remove these by hand if the reconciler cannot; ARNs of deregistered revisions, no secret.
+    leftovers: record.leftovers.map(({ step, resources, code, message, at }) => ({
+      step,
+      resources,
+      code,
+      message,
+      at,
+    })),
     links: instanceLinks(record.id),
   };
 }

@@ -32,6 +32,7 @@ export const instanceExample = {
   updatedAt: at(6),
   runningAt: null,
   deletedAt: null,
+  leftovers: [],
   links: instanceLinks(ID),
 };
 

@@ -127,6 +127,24 @@ export const Links = z
   .object({ self: z.string(), events: z.string(), delete: z.string() })
   .openapi('InstanceLinks');
 
+export const LeftoverView = z
+  .object({
+    step: z.enum(STEP_IDS).openapi({ example: 'task-definition' }),
+    resources: z.array(z.string()).openapi({
+      description: 'ARNs (or names) still there',
+      example: ['arn:aws:ecs:us-west-2:123456789012:task-definition/openclaw-k3v7q2mzx4ab:1'],
+    }),
+    code: z
+      .string()
+      .openapi({ description: "AWS's error code from the last attempt", example: 'UnknownOperation' }),
+    message: z.string(),
+    at: z.string().openapi({ description: 'When the last attempt failed' }),
+  })
+  .openapi('Leftover', {
+    description:
+      'Housekeeping a delete could not do and did not need to (e.g. INACTIVE task-definition revisions): no credential and no route remains; the reconciler retries it until it is gone.',
+  });
+
 export const InstanceView = z
   .object({
     id: z.string(),
@@ -142,6 +160,10 @@ export const InstanceView = z
     updatedAt: z.string(),
     runningAt: z.string().nullable(),
     deletedAt: z.string().nullable(),
+    leftovers: z.array(LeftoverView).openapi({
+      description:
+        'On a deleted instance: what its delete left for the reconciler to remove; empty once it is gone (and always for any other status).',
+    }),
     links: Links,
   })
   .openapi('Instance', { example: instanceExample });

@@ -38,6 +38,11 @@ locals {
     # The ALB appends the caller's address to X-Forwarded-For; the signup rate limit keys on it.
     TRUSTED_PROXY_HOPS = "1"
     WEBHOOK_URLS       = join(",", var.webhook_urls)
+    # The signup page; empty values count as unset (shared/config.ts), and the API refuses to start the
+    # page in production without all of its settings.
+    SIGNUP_PAGE = tostring(var.signup_page)
+    PUBLIC_URL  = var.public_url
+    MAIL_FROM   = var.mail_from
   }
 
   # Credentials reach the containers only as ECS secrets (resolved by the execution role at start).
@@ -52,7 +57,7 @@ locals {
     ADMIN_PASSWORD      = aws_secretsmanager_secret.control_plane["ADMIN_PASSWORD"].arn
     DATA_ENCRYPTION_KEY = aws_secretsmanager_secret.control_plane["DATA_ENCRYPTION_KEY"].arn
     METRICS_TOKEN       = aws_secretsmanager_secret.control_plane["METRICS_TOKEN"].arn
-    # The signup page's mail and link signing (it stays off until SIGNUP_PAGE=true with PUBLIC_URL, MAIL_FROM).
+    # The signup page's mail and link signing (read only while var.signup_page is true).
     SMTP_URL           = aws_secretsmanager_secret.control_plane["SMTP_URL"].arn
     SIGNUP_SIGNING_KEY = aws_secretsmanager_secret.control_plane["SIGNUP_SIGNING_KEY"].arn
   }
@@ -102,6 +107,14 @@ resource "aws_ecs_task_definition" "api" {
   memory                   = 1024
   execution_role_arn       = aws_iam_role.control_plane_execution.arn
   task_role_arn            = aws_iam_role.api_task.arn
+
+  # Caught at plan time rather than by an API task that exits at boot (loadApiConfig) and restarts forever.
+  lifecycle {
+    precondition {
+      condition     = !var.signup_page || (var.public_url != "" && var.mail_from != "")
+      error_message = "signup_page = true needs public_url and mail_from (and the SMTP_URL and SIGNUP_SIGNING_KEY secrets)."
+    }
+  }
 
   runtime_platform {
     operating_system_family = "LINUX"

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { envSpec } from '../shared/config.js';
+import { apiEnvSchema, envSpec } from '../shared/config.js';
 import { defaultPriceBook, NAT_MODES } from '../shared/cost/prices.js';
 import { DELETED_RETENTION_SECONDS } from '../shared/instance-store.js';
 import { awsActionsInCode, type SourceText } from './checks/aws-calls-in-code.js';
@@ -462,6 +462,36 @@ describe('env contract with shared/config.ts', () => {
       ).toEqual([]);
     },
   );
+
+  it('signup page: off by default, set from variables, and the plan refuses it without its settings', () => {
+    expect(tf.variables.get('signup_page')).toMatchObject({ default: false, type: ref('bool') });
+    const { environment } = containerEnv('api');
+    expect(environment.SIGNUP_PAGE).toBe(ref('tostring(var.signup_page)'));
+    expect(environment.PUBLIC_URL).toBe(ref('var.public_url'));
+    expect(environment.MAIL_FROM).toBe(ref('var.mail_from'));
+    const precondition = block(
+      block(resource(tf, 'aws_ecs_task_definition', 'api'), 'lifecycle'),
+      'precondition',
+    );
+    expect(precondition?.condition).toBe(
+      ref('!var.signup_page || (var.public_url != "" && var.mail_from != "")'),
+    );
+    // public_url's validation accepts only what the API's PUBLIC_URL schema accepts.
+    const validation = (tf.variables.get('public_url') as { validation: { condition: string }[] })
+      .validation[0]!;
+    const pattern = /regex\("(.+?)", var\.public_url\)/
+      .exec(validation.condition)![1]!
+      .replaceAll('\\\\', '\\');
+    const accepted = new RegExp(pattern);
+    const publicUrl = apiEnvSchema.shape.PUBLIC_URL;
+    for (const good of ['https://fleet.example.com', 'http://localhost:3000', 'https://example.com/fleet']) {
+      expect(accepted.test(good), good).toBe(true);
+      expect(publicUrl.safeParse(good).success, good).toBe(true);
+    }
+    for (const bad of ['fleet.example.com', 'ftp://example.com', 'https://', 'https://a b.com']) {
+      expect(accepted.test(bad), bad).toBe(false);
+    }
+  });
 
   it('creates a Secrets Manager secret for every secret variable, and no other', () => {
     const secretNames = envSpec.filter((spec) => spec.secret).map((spec) => spec.name);

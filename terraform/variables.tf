@@ -91,6 +91,36 @@ variable "webhook_urls" {
   default     = []
 }
 
+# --- The signup page (api/signup/) ---
+
+variable "signup_page" {
+  description = "Serve the self-service signup page (SIGNUP_PAGE). It mails sign-in links: needs public_url, mail_from and the SMTP_URL and SIGNUP_SIGNING_KEY secrets."
+  type        = bool
+  default     = false
+}
+
+variable "public_url" {
+  description = "Address users reach the API at, e.g. https://fleet.example.com (PUBLIC_URL): the origin of the links the signup page mails; empty when signup_page is off."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.public_url == "" || can(regex("^https?://[^/?#\\s]+(/[^?#\\s]*)?$", var.public_url))
+    error_message = "public_url must be an http(s) URL such as https://fleet.example.com, or empty."
+  }
+}
+
+variable "mail_from" {
+  description = "Sender address of the signup page's mails, e.g. \"OpenClaw <signup@example.com>\" (MAIL_FROM); empty when signup_page is off."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.mail_from == "" || (length(var.mail_from) >= 3 && length(var.mail_from) <= 254)
+    error_message = "mail_from must be 3-254 characters (an address, optionally with a display name), or empty."
+  }
+}
+
 variable "alb_idle_timeout" {
   description = "ALB idle timeout in seconds; gateways hold long-lived WebSocket connections."
   type        = number

@@ -27,9 +27,19 @@ describe('/metrics', () => {
 
   it('wants METRICS_TOKEN as a bearer token when one is set', async () => {
     t = await makeTestApp({ env: { METRICS_TOKEN: TOKEN } });
-    const without = await t.app.request('/metrics');
+    const without = await t.app.request('/metrics', { headers: { 'X-Request-Id': 'scrape-request-1' } });
     expect(without.status).toBe(401);
     expect(without.headers.get('WWW-Authenticate')).toMatch(/^Bearer/);
+    // The API's error shape, with the code from the catalog and the request's id.
+    expect(await without.json()).toEqual({
+      error: {
+        code: 'unauthorized',
+        message: 'Authorization: Bearer <METRICS_TOKEN> required',
+        details: null,
+        requestId: 'scrape-request-1',
+      },
+    });
+    expect(without.headers.get('X-Request-Id')).toBe('scrape-request-1');
     expect((await t.app.request('/metrics', bearer(`${TOKEN}x`))).status).toBe(401);
     const ok = await t.app.request('/metrics', bearer(TOKEN));
     expect(ok.status).toBe(200);
@@ -97,6 +107,25 @@ describe('/metrics', () => {
       expect(await res.text()).toContain('openclaw_queue_jobs');
       // Only /metrics: the API's routes are not reachable through the metrics port.
       expect((await fetch(`${api.metricsUrl}/v1/instances`)).status).toBe(404);
+    } finally {
+      await ns.cleanup();
+    }
+  });
+
+  it('METRICS_PORT with METRICS_TOKEN: a scrape without it gets the API error shape with a request id', async () => {
+    const ns = makeTestNamespace();
+    api = await startApi(testConfig(ns.prefix, { METRICS_PORT: '0', METRICS_TOKEN: TOKEN }), {
+      port: 0,
+      logger: makeLogger({ level: 'silent', name: 'api' }),
+    });
+    try {
+      const res = await fetch(`${api.metricsUrl}/metrics`);
+      expect(res.status).toBe(401);
+      const body = (await res.json()) as { error: { code: string; requestId: string } };
+      expect(body.error.code).toBe('unauthorized');
+      expect(body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get('X-Request-Id')).toBe(body.error.requestId);
+      expect((await fetch(`${api.metricsUrl}/metrics`, bearer(TOKEN))).status).toBe(200);
     } finally {
       await ns.cleanup();
     }

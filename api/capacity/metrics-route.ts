@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
 import type { InstanceStore } from '../../shared/instance-store.js';
+import { errorBody } from '../api-error.js';
+import type { AppEnv } from '../app-env.js';
 import { constantTimeEquals } from '../middleware/constant-time.js';
 import { makeMetricsRegistry } from './metrics.js';
 
@@ -33,9 +36,14 @@ function authorized(header: string | undefined, access: MetricsAccess): boolean 
   return access.open === true;
 }
 
-/** `GET /metrics` as an app of its own, so it can be served on the API port or on METRICS_PORT. */
-export function makeMetricsApp(deps: MetricsAppDeps, access: MetricsAccess): Hono {
-  const app = new Hono();
+/**
+ * `GET /metrics` as an app of its own, so it can be served on the API port or on METRICS_PORT. Its 401
+ * is the API's error shape, built here rather than thrown as an ApiError: on METRICS_PORT there is no
+ * API app around it (no onError, no request-id middleware), and it stays out of the OpenAPI document,
+ * being Prometheus' endpoint rather than the API's.
+ */
+export function makeMetricsApp(deps: MetricsAppDeps, access: MetricsAccess): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const metrics = makeMetricsRegistry({
     ...deps,
     samples: makeSampleStore(deps.redis, { prefix: deps.prefix }),
@@ -45,7 +53,12 @@ export function makeMetricsApp(deps: MetricsAppDeps, access: MetricsAccess): Hon
       const message = access.token
         ? 'Authorization: Bearer <METRICS_TOKEN> required'
         : 'Metrics are closed: set METRICS_TOKEN, or METRICS_PORT for a private listener';
-      return c.json({ error: { code: 'unauthorized', message, details: null } }, 401, challenge);
+      // Mounted on the API port, the request-id middleware has set one; on METRICS_PORT, make one.
+      const requestId = c.get('requestId') ?? randomUUID();
+      return c.json(errorBody('unauthorized', message, null, requestId), 401, {
+        ...challenge,
+        'X-Request-Id': requestId,
+      });
     }
     const body = await metrics.render();
     return c.body(body, 200, { 'content-type': metrics.registry.contentType });

@@ -62,6 +62,19 @@ describe('signup under a flood', () => {
     expect(await instanceCount(t)).toBe(0);
   });
 
+  it('proof-of-work challenges: 30 a minute per client address, then 429 with Retry-After', async () => {
+    t = await makeSignupApp({ env: SMALL_POOL });
+    const ask = (address: string) => t.app.request('/signup-challenge', { headers: from(address) });
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await ask('203.0.113.9')).status);
+    expect(statuses).toEqual([...Array(30).fill(200), 429]);
+    const refused = await ask('203.0.113.9');
+    expect((await read<ErrorBody>(refused)).error).toMatchObject({ code: 'rate_limited' });
+    expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0);
+    // Another address is not held back by the first one's count.
+    expect((await ask('203.0.113.10')).status).toBe(200);
+  });
+
   it('one email from many addresses: mailed 5 times an hour, then silently not (same 202)', async () => {
     t = await makeSignupApp({ env: SMALL_POOL });
     const statuses: number[] = [];

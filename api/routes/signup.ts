@@ -88,6 +88,7 @@ const challengeRoute = createRoute({
   summary: 'A signed ALTCHA proof-of-work challenge for the signup forms',
   responses: {
     200: { description: 'The challenge', content: { 'application/json': { schema: z.any() } } },
+    429: errorResponse(429, ['rate_limited']),
     500: errors[500],
   },
 });
@@ -160,9 +161,10 @@ export function registerSignup(
   });
   app.use('/signup', limited);
 
-  app.openapi(challengeRoute, async (c) =>
-    c.json(await kit.pow.challenge(), 200, { 'Cache-Control': 'no-store' }),
-  );
+  app.openapi(challengeRoute, async (c) => {
+    await kit.limiter.challenge(clientAddress(c, deps.config.TRUSTED_PROXY_HOPS));
+    return c.json(await kit.pow.challenge(), 200, { 'Cache-Control': 'no-store' });
+  });
 
   app.openapi(signupRoute, async (c) => {
     const body = c.req.valid('json');

@@ -9,9 +9,16 @@ export interface SignupLimits {
   perEmail: number;
   /** Signup requests per minute in total: what a botnet of many addresses meets. */
   overall: number;
+  /** Proof-of-work challenges per client address per minute (each page load and each attempt takes one). */
+  challengesPerClient: number;
 }
 
-export const DEFAULT_SIGNUP_LIMITS: SignupLimits = { perClient: 10, perEmail: 5, overall: 120 };
+export const DEFAULT_SIGNUP_LIMITS: SignupLimits = {
+  perClient: 10,
+  perEmail: 5,
+  overall: 120,
+  challengesPerClient: 30,
+};
 
 /**
  * Signup rate limits through rate-limiter-flexible on Redis, so every API replica shares one count:
@@ -23,6 +30,7 @@ export function makeSignupLimiter(redis: Redis, keyPrefix: string, limits: Signu
   const client = limiter('client', limits.perClient, 60);
   const email = limiter('email', limits.perEmail, 3600);
   const overall = limiter('all', limits.overall, 60);
+  const challenges = limiter('challenge', limits.challengesPerClient, 60);
 
   const take = async (l: RateLimiterRedis, key: string, message: string) => {
     try {
@@ -46,6 +54,10 @@ export function makeSignupLimiter(redis: Redis, keyPrefix: string, limits: Signu
     async request(address: string): Promise<void> {
       await take(overall, 'all', 'We are receiving too many signups right now; try again in a minute');
       await take(client, address, 'Too many signups from your network; try again in a minute');
+    },
+    /** Before a challenge is signed: signing costs CPU, so a client cannot ask for them without end. */
+    async challenge(address: string): Promise<void> {
+      await take(challenges, address, 'Too many requests from your network; try again in a minute');
     },
     /**
      * Per address, once its proof of work checked out. Keyed by the email's hash (no address in Redis).

@@ -7,7 +7,9 @@ import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { secretStep } from '../../worker/steps/secret.js';
 import { serviceStep } from '../../worker/steps/service.js';
+import { makeResponseContract } from '../api/response-contract.js';
 import { type ReconcilerPipeline, startReconcilerPipeline } from '../reconciler/harness.js';
+import { API_TOKEN, apiOnPipeline } from '../routing/api-on-pipeline.js';
 
 interface State {
   taskDefinitions: { family: string; status: string; arn?: string; taskDefinitionArn?: string }[];
@@ -135,6 +137,29 @@ describe('teardown: credentials first, housekeeping never blocks', () => {
       expect(record.error).toBeNull();
     }
     expect(p.logLines.filter((l) => l.includes('housekeeping left undone')).length).toBe(20);
+
+    // An operator sees them through the API, in a body the OpenAPI document declares.
+    const api = await apiOnPipeline(p);
+    try {
+      const record = deleted[0]!;
+      const response = await api.app.request(`/v1/instances/${record.id}`, {
+        headers: { Authorization: `Bearer ${API_TOKEN}` },
+      });
+      const text = await response.text();
+      makeResponseContract(api.app)(
+        'GET',
+        `/v1/instances/${record.id}`,
+        response.status,
+        'application/json',
+        text,
+      );
+      expect(response.status).toBe(200);
+      const view = JSON.parse(text) as { status: string; leftovers: unknown };
+      expect(view.status).toBe('deleted');
+      expect(view.leftovers).toEqual(record.leftovers);
+    } finally {
+      await api.close();
+    }
 
     // ...and in the metric.
     const metrics = makeMetricsRegistry({
