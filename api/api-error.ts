@@ -23,6 +23,9 @@ export class ApiError<C extends ErrorCode = ErrorCode> extends Error {
   }
 }
 
+/** The one answer for an instance id the store does not hold. */
+export const instanceNotFound = (id: string): ApiError => new ApiError(404, 'not_found', `No instance ${id}`);
+
 export function errorBody(code: ErrorCode, message: string, details: unknown, requestId: string) {
   return { error: { code, message, details: details ?? null, requestId } };
 }

@@ -1,6 +1,7 @@
 import { newGatewayToken } from '../shared/naming.js';
 import { CREDENTIALS_LOST } from '../shared/webhooks/lifecycle-events.js';
 import type { AppDeps } from './app-env.js';
+import { instanceLinks } from './instance-view.js';
 
 export type RotationResult =
   | { ok: true; gatewayToken: string; rotation: number; url: string }
@@ -54,4 +55,15 @@ export async function rotateCredentials(
   }
   const instance = await store.get(id);
   return { ok: true, gatewayToken, rotation: result.rotation, url: instance?.url ?? '' };
+}
+
+/** The 202 answer to a rotation, restore or new token alike: `degraded` until the new token is live. */
+export function rotatedView(id: string, rotated: { url: string; gatewayToken: string }) {
+  return {
+    id,
+    status: 'degraded' as const,
+    url: rotated.url,
+    gatewayToken: rotated.gatewayToken,
+    links: instanceLinks(id),
+  };
 }

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { InstanceRecord, InstanceStatus } from '../shared/domain.js';
 import type { InstanceEvent } from '../shared/instance-store.js';
-import { ApiError } from './api-error.js';
+import { instanceNotFound } from './api-error.js';
 import type { AppEnv } from './app-env.js';
 import { requestLog } from './middleware/request-id.js';
 
@@ -71,7 +71,7 @@ export async function streamInstanceEvents(
   if (!snapshot) {
     await unsubscribe();
     close();
-    throw new ApiError(404, 'not_found', `No instance ${id}`);
+    throw instanceNotFound(id);
   }
   const first = snapshot;
 

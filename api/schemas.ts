@@ -262,6 +262,15 @@ export const errors = {
 /** Any operation that reads or writes Redis: while Redis is away it answers 503 at once. */
 export const redisErrors = { 503: errorResponse(503, ['redis_unavailable']) } as const;
 
+/** What every operation on one instance (`/v1/instances/{id}…`) may answer besides its own errors. */
+export const instanceErrors = {
+  401: errors[401],
+  404: errors[404],
+  413: errors[413],
+  500: errors[500],
+  ...redisErrors,
+} as const;
+
 /** What a bad path id answers. */
 export const idErrors = { 400: errorResponse(400, ['invalid_id']) } as const;
 /** What a JSON body that does not parse or validate answers. */
@@ -270,6 +279,10 @@ export const bodyErrors = {
   413: errors[413],
   415: errors[415],
 } as const;
+
+/** A required JSON request body, for `createRoute({ request: { body } })`; the schema validates it. */
+export const jsonBody = <S extends z.ZodType>(schema: S) =>
+  ({ required: true, content: { 'application/json': { schema } } }) as const;
 
 export const bearerSecurity = [{ bearerAuth: [] }];
 /** An explicit "no credentials": a public operation. */

@@ -2,14 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
 import { streamInstanceEvents } from '../instance-stream.js';
 import { toInstanceView } from '../instance-view.js';
-import {
-  bearerSecurity,
-  errors,
-  InstanceIdParams,
-  idErrors,
-  LastEventIdHeader,
-  redisErrors,
-} from '../schemas.js';
+import { bearerSecurity, InstanceIdParams, idErrors, instanceErrors, LastEventIdHeader } from '../schemas.js';
 import { type InstanceStatusEvent, type InstanceStepEvent, registerStreamEvents } from '../stream-events.js';
 
 const route = createRoute({
@@ -28,11 +21,7 @@ const route = createRoute({
       content: { 'text/event-stream': { schema: z.string() } },
     },
     ...idErrors,
-    401: errors[401],
-    404: errors[404],
-    413: errors[413],
-    ...redisErrors,
-    500: errors[500],
+    ...instanceErrors,
   },
 });
 

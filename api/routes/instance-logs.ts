@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { ApiError } from '../api-error.js';
+import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { DEFAULT_HEARTBEAT_MS } from '../instance-stream.js';
 import { followLogs } from '../logs/follow-logs.js';
 import { LogPageView, LogsQuery } from '../logs/log-schemas.js';
-import { bearerSecurity, errorResponse, errors, InstanceIdParams } from '../schemas.js';
+import { bearerSecurity, errorResponse, InstanceIdParams, instanceErrors } from '../schemas.js';
 
 const route = createRoute({
   method: 'get',
@@ -25,10 +25,7 @@ const route = createRoute({
       },
     },
     400: errorResponse(400, ['invalid_id', 'invalid_query', 'invalid_cursor']),
-    401: errors[401],
-    404: errors[404],
-    413: errors[413],
-    500: errors[500],
+    ...instanceErrors,
     503: errorResponse(503, ['logs_unavailable', 'logs_not_configured', 'redis_unavailable']),
   },
 });
@@ -70,7 +67,7 @@ export function registerInstanceLogs(app: OpenAPIHono<AppEnv>, heartbeatMs = DEF
       throw new ApiError(400, 'invalid_query', 'query: since is after until');
     const cursor = query.cursor ? decodeLogCursor(query.cursor) : undefined;
     const instance = await store.get(id);
-    if (!instance) throw new ApiError(404, 'not_found', `No instance ${id}`);
+    if (!instance) throw instanceNotFound(id);
     if (!logs) throw new ApiError(503, 'logs_not_configured', 'This API has no LOG_GROUP to read logs from');
     const range = cursor ?? {
       startTime: since ?? Date.parse(instance.createdAt),

@@ -13,6 +13,7 @@ import {
   errors,
   IdempotencyHeaders,
   InstanceView,
+  jsonBody,
 } from '../schemas.js';
 
 const route = createRoute({
@@ -23,7 +24,7 @@ const route = createRoute({
   summary: 'Create an instance for a user (one live instance per userId)',
   security: bearerSecurity,
   request: {
-    body: { required: true, content: { 'application/json': { schema: CreateInstanceBody } } },
+    body: jsonBody(CreateInstanceBody),
     headers: IdempotencyHeaders,
   },
   responses: {

@@ -1,9 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { CREDENTIALS_LOST } from '../../shared/webhooks/lifecycle-events.js';
-import { ApiError } from '../api-error.js';
+import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
-import { rotateCredentials } from '../credentials-rotation.js';
-import { instanceLinks } from '../instance-view.js';
+import { rotateCredentials, rotatedView } from '../credentials-rotation.js';
 import { requestLog } from '../middleware/request-id.js';
 import {
   anthropicKeySchema,
@@ -11,8 +10,9 @@ import {
   errorResponse,
   errors,
   InstanceIdParams,
+  instanceErrors,
+  jsonBody,
   Links,
-  redisErrors,
 } from '../schemas.js';
 
 const RestoreCredentialsBody = z
@@ -46,7 +46,7 @@ const route = createRoute({
   security: bearerSecurity,
   request: {
     params: InstanceIdParams,
-    body: { required: true, content: { 'application/json': { schema: RestoreCredentialsBody } } },
+    body: jsonBody(RestoreCredentialsBody),
   },
   responses: {
     202: {
@@ -54,13 +54,9 @@ const route = createRoute({
       content: { 'application/json': { schema: RestoredCredentials } },
     },
     400: errorResponse(400, ['invalid_id', 'invalid_json', 'invalid_body', 'bad_request']),
-    401: errors[401],
-    404: errors[404],
+    ...instanceErrors,
     409: errorResponse(409, ['credentials_not_lost']),
-    413: errors[413],
     415: errors[415],
-    500: errors[500],
-    ...redisErrors,
   },
 });
 
@@ -74,7 +70,7 @@ export function registerRestoreCredentials(app: OpenAPIHono<AppEnv>): void {
       anthropicApiKey: body.anthropicApiKey,
     });
     if (!result.ok) {
-      if (result.reason === 'missing') throw new ApiError(404, 'not_found', `No instance ${id}`);
+      if (result.reason === 'missing') throw instanceNotFound(id);
       throw new ApiError(
         409,
         'credentials_not_lost',
@@ -83,15 +79,6 @@ export function registerRestoreCredentials(app: OpenAPIHono<AppEnv>): void {
       );
     }
     requestLog(c).info({ instanceId: id, rotation: result.rotation }, 'credentials restored');
-    return c.json(
-      {
-        id,
-        status: 'degraded' as const,
-        url: result.url,
-        gatewayToken: result.gatewayToken,
-        links: instanceLinks(id),
-      },
-      202,
-    );
+    return c.json(rotatedView(id, result), 202);
   });
 }

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { INSTANCE_STATUSES, type InstanceStatus } from '../../shared/domain.js';
-import { ApiError } from '../api-error.js';
+import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
 import { requestLog } from '../middleware/request-id.js';
@@ -12,7 +12,7 @@ import {
   IdempotencyHeaders,
   InstanceIdParams,
   idErrors,
-  redisErrors,
+  instanceErrors,
 } from '../schemas.js';
 
 const route = createRoute({
@@ -26,13 +26,9 @@ const route = createRoute({
   responses: {
     202: { description: 'Deletion queued', content: { 'application/json': { schema: Accepted } } },
     ...idErrors,
-    401: errors[401],
-    404: errors[404],
+    ...instanceErrors,
     409: errorResponse(409, ['already_deleted', 'idempotency_key_in_use']),
-    413: errors[413],
     422: errors[422],
-    500: errors[500],
-    ...redisErrors,
   },
 });
 
@@ -47,7 +43,7 @@ export function registerDeleteInstance(app: OpenAPIHono<AppEnv>): void {
     const { store, instanceQueue } = c.var.deps;
     const result = await store.transition(id, 'deleting', DELETABLE);
     if (!result.ok) {
-      if (result.reason === 'missing') throw new ApiError(404, 'not_found', `No instance ${id}`);
+      if (result.reason === 'missing') throw instanceNotFound(id);
       if (result.current === 'deleted') {
         throw new ApiError(409, 'already_deleted', `Instance ${id} is already deleted`, {
           status: 'deleted',

@@ -2,9 +2,9 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { makeDeliveryLog } from '../../shared/webhooks/delivery-log.js';
 import { webhookEndpoints } from '../../shared/webhooks/endpoints.js';
 import { LIFECYCLE_EVENT_TYPES } from '../../shared/webhooks/lifecycle-events.js';
-import { ApiError } from '../api-error.js';
+import { instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
-import { bearerSecurity, errors, InstanceIdParams, idErrors, redisErrors } from '../schemas.js';
+import { bearerSecurity, InstanceIdParams, idErrors, instanceErrors } from '../schemas.js';
 
 const Attempt = z
   .object({
@@ -83,11 +83,7 @@ const route = createRoute({
   responses: {
     200: { description: 'Events and attempts', content: { 'application/json': { schema: Deliveries } } },
     ...idErrors,
-    401: errors[401],
-    404: errors[404],
-    413: errors[413],
-    500: errors[500],
-    ...redisErrors,
+    ...instanceErrors,
   },
 });
 
@@ -95,8 +91,7 @@ export function registerInstanceDeliveries(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     const { store, redis, config } = c.var.deps;
-    if (!(await redis.exists(store.keys.instance(id))))
-      throw new ApiError(404, 'not_found', `No instance ${id}`);
+    if (!(await redis.exists(store.keys.instance(id)))) throw instanceNotFound(id);
     const view = await makeDeliveryLog(redis, store.keys).read(id, webhookEndpoints(config.WEBHOOK_URLS));
     return c.json(
       {

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { ApiError } from '../api-error.js';
+import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { toInstanceView } from '../instance-view.js';
 import {
@@ -10,6 +10,7 @@ import {
   InstancePage,
   InstanceView,
   idErrors,
+  instanceErrors,
   ListQuery,
   redisErrors,
 } from '../schemas.js';
@@ -25,11 +26,7 @@ const getRoute = createRoute({
   responses: {
     200: { description: 'The instance', content: { 'application/json': { schema: InstanceView } } },
     ...idErrors,
-    401: errors[401],
-    404: errors[404],
-    413: errors[413],
-    500: errors[500],
-    ...redisErrors,
+    ...instanceErrors,
   },
 });
 
@@ -65,7 +62,7 @@ export function registerReadInstances(app: OpenAPIHono<AppEnv>): void {
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
     const instance = await c.var.deps.store.get(id);
-    if (!instance) throw new ApiError(404, 'not_found', `No instance ${id}`);
+    if (!instance) throw instanceNotFound(id);
     return c.json(toInstanceView(instance), 200);
   });
 

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { ApiError } from '../api-error.js';
+import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
 import { requestLog } from '../middleware/request-id.js';
@@ -11,7 +11,7 @@ import {
   IdempotencyHeaders,
   InstanceIdParams,
   idErrors,
-  redisErrors,
+  instanceErrors,
 } from '../schemas.js';
 
 const route = createRoute({
@@ -27,13 +27,9 @@ const route = createRoute({
   responses: {
     202: { description: 'Create queued again', content: { 'application/json': { schema: Accepted } } },
     ...idErrors,
-    401: errors[401],
-    404: errors[404],
+    ...instanceErrors,
     409: errorResponse(409, ['not_failed', 'idempotency_key_in_use']),
-    413: errors[413],
     422: errors[422],
-    500: errors[500],
-    ...redisErrors,
   },
 });
 
@@ -43,7 +39,7 @@ export function registerRetryInstance(app: OpenAPIHono<AppEnv>): void {
     const { store, instanceQueue } = c.var.deps;
     const result = await store.transition(id, 'queued', ['failed'], { error: null });
     if (!result.ok) {
-      if (result.reason === 'missing') throw new ApiError(404, 'not_found', `No instance ${id}`);
+      if (result.reason === 'missing') throw instanceNotFound(id);
       throw new ApiError(
         409,
         'not_failed',

@@ -1,8 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { ApiError } from '../api-error.js';
+import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
-import { rotateCredentials } from '../credentials-rotation.js';
-import { instanceLinks } from '../instance-view.js';
+import { rotateCredentials, rotatedView } from '../credentials-rotation.js';
 import { requestLog } from '../middleware/request-id.js';
 import {
   anthropicKeySchema,
@@ -11,8 +10,9 @@ import {
   errors,
   IdempotencyHeaders,
   InstanceIdParams,
+  instanceErrors,
+  jsonBody,
   Links,
-  redisErrors,
 } from '../schemas.js';
 
 const RotateTokenBody = z
@@ -48,7 +48,7 @@ const route = createRoute({
   request: {
     params: InstanceIdParams,
     headers: IdempotencyHeaders,
-    body: { required: true, content: { 'application/json': { schema: RotateTokenBody } } },
+    body: jsonBody(RotateTokenBody),
   },
   responses: {
     202: {
@@ -62,14 +62,10 @@ const route = createRoute({
       'bad_request',
       'invalid_idempotency_key',
     ]),
-    401: errors[401],
-    404: errors[404],
+    ...instanceErrors,
     409: errorResponse(409, ['not_running', 'idempotency_key_in_use']),
-    413: errors[413],
     415: errors[415],
     422: errors[422],
-    500: errors[500],
-    ...redisErrors,
   },
 });
 
@@ -84,7 +80,7 @@ export function registerRotateToken(app: OpenAPIHono<AppEnv>): void {
       fromRunning: true,
     });
     if (!result.ok) {
-      if (result.reason === 'missing') throw new ApiError(404, 'not_found', `No instance ${id}`);
+      if (result.reason === 'missing') throw instanceNotFound(id);
       throw new ApiError(
         409,
         'not_running',
@@ -93,15 +89,6 @@ export function registerRotateToken(app: OpenAPIHono<AppEnv>): void {
       );
     }
     requestLog(c).info({ instanceId: id, rotation: result.rotation }, 'gateway token rotated');
-    return c.json(
-      {
-        id,
-        status: 'degraded' as const,
-        url: result.url,
-        gatewayToken: result.gatewayToken,
-        links: instanceLinks(id),
-      },
-      202,
-    );
+    return c.json(rotatedView(id, result), 202);
   });
 }

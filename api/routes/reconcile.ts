@@ -3,7 +3,7 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { requestLog } from '../middleware/request-id.js';
 import type { RunOutcome } from '../reconcile/reconcile-runner.js';
-import { bearerSecurity, bodyErrors, errorResponse, errors } from '../schemas.js';
+import { bearerSecurity, bodyErrors, errorResponse, errors, jsonBody } from '../schemas.js';
 
 const ReconcileRequest = z
   .strictObject({
@@ -63,7 +63,7 @@ const runRoute = createRoute({
   description:
     'Enqueues a run on the `reconcile` queue (a worker runs it; the API never calls AWS) and waits up to `waitMs` for its report. `dryRun` applies to this run only. 409 when another run holds the reconcile lock; 500 `reconcile_failed` when the run itself failed.',
   security: bearerSecurity,
-  request: { body: { required: true, content: { 'application/json': { schema: ReconcileRequest } } } },
+  request: { body: jsonBody(ReconcileRequest) },
   responses: { ...answered, ...bodyErrors },
 });
 

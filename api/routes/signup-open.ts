@@ -4,7 +4,7 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { rotateCredentials } from '../credentials-rotation.js';
 import { requestLog } from '../middleware/request-id.js';
-import { bodyErrors, errorResponse, errors, publicSecurity } from '../schemas.js';
+import { bodyErrors, errorResponse, errors, jsonBody, publicSecurity } from '../schemas.js';
 import { findLive, openInstanceFor } from '../signup/open-instance.js';
 import type { SignupKit } from '../signup/signup-kit.js';
 
@@ -47,7 +47,7 @@ const verifyRoute = createRoute({
   tags: ['signup'],
   security: publicSecurity,
   summary: 'Open a mailed signup link: creates the instance, resumes its view, or restarts a failed one',
-  request: { body: { required: true, content: { 'application/json': { schema: OpenBody } } } },
+  request: { body: jsonBody(OpenBody) },
   responses: {
     200: ok,
     ...linkErrors,
@@ -61,7 +61,7 @@ const rotateRoute = createRoute({
   tags: ['signup'],
   security: publicSecurity,
   summary: 'Open a mailed lost-token link: issues a new gateway token (the old one stops working)',
-  request: { body: { required: true, content: { 'application/json': { schema: OpenBody } } } },
+  request: { body: jsonBody(OpenBody) },
   responses: {
     200: ok,
     ...linkErrors,

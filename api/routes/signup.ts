@@ -12,6 +12,7 @@ import {
   emailSchema,
   errorResponse,
   errors,
+  jsonBody,
   publicSecurity,
 } from '../schemas.js';
 import { redactEmail } from '../signup/mailer.js';
@@ -65,7 +66,7 @@ const signupRoute = createRoute({
   tags: ['signup'],
   security: publicSecurity,
   summary: 'Ask for a signup link by mail (proof of work, rate limited)',
-  request: { body: { required: true, content: { 'application/json': { schema: SignupBody } } } },
+  request: { body: jsonBody(SignupBody) },
   responses: mailResponses,
 });
 const lostTokenRoute = createRoute({
@@ -75,7 +76,7 @@ const lostTokenRoute = createRoute({
   tags: ['signup'],
   security: publicSecurity,
   summary: 'Ask for a link that issues a new gateway token, mailed to the verified address',
-  request: { body: { required: true, content: { 'application/json': { schema: LostTokenBody } } } },
+  request: { body: jsonBody(LostTokenBody) },
   responses: mailResponses,
 });
 const challengeRoute = createRoute({

@@ -1,6 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { LoopbackEndpoint } from '../state.js';
-import { type ContainerExit, lineBuffer, type RunningContainer } from './task-runtime.js';
+import { type ContainerExit, type ContainerSpec, lineBuffer, type RunningContainer } from './task-runtime.js';
 
 /**
  * Every container process localcloud has started and not yet seen exit. If the localcloud process
@@ -34,11 +34,41 @@ function track(child: ChildProcess): void {
 export const liveContainerPids = (): number[] =>
   [...live].map((c) => c.pid).filter((p): p is number => p !== undefined);
 
+/** How a container shows it is ready: a stdout line, or a probe that succeeds; within `timeoutMs`. */
+export interface Readiness {
+  timeoutMs: number;
+  line?: (line: string) => boolean;
+  probe?: () => Promise<boolean>;
+}
+
+/**
+ * Starts a container process for the task: its own process group (detached, so stopping it reaches
+ * its children), stdout and stderr piped for its logs, and watched until it is ready.
+ */
+export function spawnContainer(
+  spec: ContainerSpec,
+  file: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  readiness: Readiness,
+): Promise<RunningContainer> {
+  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  return watchChild(
+    child,
+    { host: '127.0.0.1', port: spec.port },
+    spec.stopTimeoutMs,
+    readiness.timeoutMs,
+    readiness.line ?? (() => false),
+    readiness.probe,
+    spec.onLine,
+  );
+}
+
 /**
  * Wraps a spawned container process: resolves once `ready` says it listens, rejects if it exits,
  * fails to spawn or does not get ready within `readyTimeoutMs` (it is then killed).
  */
-export function watchChild(
+function watchChild(
   child: ChildProcess,
   endpoint: LoopbackEndpoint,
   stopTimeoutMs: number,

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { watchChild } from './child-container.js';
+import { spawnContainer } from './child-container.js';
 import type { ContainerSpec, RunningContainer, TaskRuntime } from './task-runtime.js';
 
 /** True when something accepts a TCP connection on the port. */
@@ -30,19 +29,12 @@ export function commandRuntime(template: string): TaskRuntime {
         const v = process.env[k];
         if (v !== undefined) base[k] = v;
       }
-      const child = spawn('/bin/sh', ['-c', command], {
-        env: { ...base, ...spec.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
-      return watchChild(
-        child,
-        { host: '127.0.0.1', port: spec.port },
-        spec.stopTimeoutMs,
-        60_000,
-        () => false,
-        () => accepts(spec.port),
-        spec.onLine,
+      return spawnContainer(
+        spec,
+        '/bin/sh',
+        ['-c', command],
+        { ...base, ...spec.env },
+        { timeoutMs: 60_000, probe: () => accepts(spec.port) },
       );
     },
   };

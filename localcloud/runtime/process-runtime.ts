@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { watchChild } from './child-container.js';
+import { spawnContainer } from './child-container.js';
 import type { ContainerSpec, RunningContainer, TaskRuntime } from './task-runtime.js';
 
 /** Beside this file in the source tree and in dist/ (the build copies it). */
@@ -15,19 +14,9 @@ export const processRuntime: TaskRuntime = {
   kind: 'process',
   start(spec: ContainerSpec): Promise<RunningContainer> {
     const args = [STAND_IN, ...(spec.fail ? [`--fail=${spec.fail}`] : [])];
-    const child = spawn(process.execPath, args, {
-      env: spec.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
+    return spawnContainer(spec, process.execPath, args, spec.env, {
+      timeoutMs: 10_000,
+      line: (line) => line.startsWith('listening on '),
     });
-    return watchChild(
-      child,
-      { host: '127.0.0.1', port: spec.port },
-      spec.stopTimeoutMs,
-      10_000,
-      (line) => line.startsWith('listening on '),
-      undefined,
-      spec.onLine,
-    );
   },
 };

@@ -27,6 +27,16 @@ const seed = (
   return { cpu: s.cpu, memory: s.memory, enis: s.enis };
 };
 
+/** A .large of the wider set: 2 vCPU, 2 ENIs (10 trunked, AWS's table), memory estimated from its RAM. */
+const large = (memory: number): InstanceTypeFacts => ({
+  cpu: 2048,
+  memory,
+  enis: 2,
+  trunkEnis: 10,
+  trunkingSource: 'aws-table',
+  memoryMeasured: false,
+});
+
 export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeFacts>> = {
   'c7i-flex.large': {
     ...seed('c7i-flex.large'),
@@ -42,46 +52,11 @@ export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeFacts>> = {
   },
   // Registered memory of the wider set: the type's RAM minus what the agent keeps, scaled from the two
   // measured types (4 GiB -> 3,828 MiB, 8 GiB -> 7,763 MiB).
-  'c7i.large': {
-    cpu: 2048,
-    memory: 3828,
-    enis: 2,
-    trunkEnis: 10,
-    trunkingSource: 'aws-table',
-    memoryMeasured: false,
-  },
-  'c6i.large': {
-    cpu: 2048,
-    memory: 3828,
-    enis: 2,
-    trunkEnis: 10,
-    trunkingSource: 'aws-table',
-    memoryMeasured: false,
-  },
-  'm7i.large': {
-    cpu: 2048,
-    memory: 7763,
-    enis: 2,
-    trunkEnis: 10,
-    trunkingSource: 'aws-table',
-    memoryMeasured: false,
-  },
-  'm6i.large': {
-    cpu: 2048,
-    memory: 7763,
-    enis: 2,
-    trunkEnis: 10,
-    trunkingSource: 'aws-table',
-    memoryMeasured: false,
-  },
-  'r7i.large': {
-    cpu: 2048,
-    memory: 15633,
-    enis: 2,
-    trunkEnis: 10,
-    trunkingSource: 'aws-table',
-    memoryMeasured: false,
-  },
+  'c7i.large': large(3828),
+  'c6i.large': large(3828),
+  'm7i.large': large(7763),
+  'm6i.large': large(7763),
+  'r7i.large': large(15633),
   'm7i-flex.xlarge': {
     cpu: 4096,
     memory: 15633,

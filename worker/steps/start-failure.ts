@@ -1,5 +1,6 @@
 import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { awsValue } from '../aws/aws-call.js';
+import { isServiceTask } from '../aws/service-tasks.js';
 import type { StepContext } from './step.js';
 
 /**
@@ -12,7 +13,7 @@ const CANNOT_START = /^(ResourceInitializationError|CannotPullContainerError)\b/
 /** The latest stopped reason of this service's tasks that says the task cannot start, or null. */
 export function startFailureReason(tasks: readonly Task[], serviceName: string): string | null {
   const failed = tasks
-    .filter((t) => t.group === `service:${serviceName}` && CANNOT_START.test(t.stoppedReason ?? ''))
+    .filter((t) => isServiceTask(t, serviceName) && CANNOT_START.test(t.stoppedReason ?? ''))
     .sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0));
   return failed[0]?.stoppedReason ?? null;
 }
