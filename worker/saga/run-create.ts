@@ -8,7 +8,6 @@ import type { StepContext, StepOutput } from '../steps/step.js';
 import { judgeStepError } from './step-failure.js';
 
 /** A retry-after may delay one step at most this many times the job's attempts before it fails. */
-const WAITS_PER_ATTEMPT = 3;
 
 const superseded = (reason: string): SagaOutcome => ({ kind: 'done', value: { superseded: true, reason } });
 const deleteWins = (instance: InstanceRecord | null) =>
@@ -155,6 +154,11 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
   return { kind: 'done', value: { instanceId, status: 'running', ...outputs.placement } };
 }
 
+function withinStepDeadline(ctx: WorkerContext, record: StepRecord): boolean {
+  const started = record.startedAt ? Date.parse(record.startedAt) : Number.NaN;
+  return Number.isNaN(started) || ctx.clock.now() - started < ctx.config.PLACEMENT_DEADLINE_MS;
+}
+
 /** Records the error on the step, then retries, waits, or fails the instance (and the job) for good. */
 async function failStep(
   ctx: WorkerContext,
@@ -166,7 +170,9 @@ async function failStep(
 ): Promise<SagaOutcome> {
   const verdict = judgeStepError(error, {
     isLastAttempt: run.isLastAttempt,
-    waitsLeft: record.attempts < ctx.config.JOB_ATTEMPTS * WAITS_PER_ATTEMPT,
+    // A wait of known kind (a service still draining) is free until the step's deadline: on AWS a drain
+    // lasts the deregistration delay (300 s by default), which no count of short polls would cover.
+    waitsLeft: withinStepDeadline(ctx, record),
   });
   const lastError = { code: verdict.code, message: verdict.message };
   const log = run.log.child({ step: stepId });
