@@ -3,6 +3,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsClientSettings } from './aws-client-settings.js';
 import { keepErrorBodies } from './aws-error-body.js';
 import { type AwsRateBudget, budgetRequests } from './aws-rate-budget.js';
 
@@ -39,13 +40,7 @@ export function makeAwsClients(
   options: { budget?: AwsRateBudget } = {},
 ): AwsClients {
   const { budget } = options;
-  const shared = {
-    region: config.AWS_REGION,
-    maxAttempts: 2,
-    // No SDK default timeout exists: a silent connection would hold a job (and its lock) forever.
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 20_000 },
-    ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
-  };
+  const shared = awsClientSettings(config, 20_000);
   const clients = {
     ecs: new ECSClient(shared),
     elbv2: new ElasticLoadBalancingV2Client(shared),
