@@ -31,6 +31,9 @@ interface CostReport {
 const money = (v: number | undefined, currency = 'USD') =>
   v === undefined ? '-' : `${v.toFixed(v < 1 ? 4 : 2)} ${currency}`;
 
+/** A percentage as people read it: at most one decimal (40.125… -> 40.1%). */
+const percent = (value: number) => `${Math.round(value * 10) / 10}%`;
+
 function capacityText(b: CapacityBody): string {
   const s = b.sample;
   const pairs: [string, Cell][] = [
@@ -44,7 +47,10 @@ function capacityText(b: CapacityBody): string {
       'tasks running / pending / waiting',
       s ? `${s.tasks.running} / ${s.tasks.pending} / ${s.tasks.waitingForCapacity}` : null,
     ],
-    ['cpu / memory reserved', s ? `${s.utilisation.percent.cpu}% / ${s.utilisation.percent.memory}%` : null],
+    [
+      'cpu / memory reserved',
+      s ? `${percent(s.utilisation.percent.cpu)} / ${percent(s.utilisation.percent.memory)}` : null,
+    ],
     ['idle instances', s?.idle.length],
     ['waiting signups', s?.waitingSignups.length],
     ['routing slots used / capacity', `${b.routing.used} / ${b.routing.capacity} (${b.routing.left} left)`],
