@@ -34,15 +34,22 @@ describe('capacity sampling across two worker processes', () => {
     workers.push(spawnWorker(env), spawnWorker(env));
     await Promise.all(workers.map((w) => w.ready()));
     const samples = makeSampleStore(ns.redis, { prefix: ns.prefix });
+    const queue = makeQueue(QUEUE_NAMES.capacity, ns.redis, ns.prefix);
+    const completed = async () =>
+      (await queue.getJobs(['completed'], 0, -1)) as Job<unknown, SampleOutcome>[];
     const started = Date.now();
     const deadline = started + 30_000;
-    while ((await samples.history(started - INTERVAL_MS, Date.now())).length < 8 && Date.now() < deadline) {
+    // Eight samples, and a tick taken by each process: which process wins a tick is up to the queue, so
+    // the test waits for both to have won one (bounded) rather than hoping eight ticks spread.
+    const enough = async () =>
+      (await samples.history(started - INTERVAL_MS, Date.now())).length >= 8 &&
+      new Set((await completed()).map((j) => j.processedBy)).size === 2;
+    while (!(await enough()) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
     await Promise.all(workers.map((w) => w.kill('SIGTERM')));
 
-    const queue = makeQueue(QUEUE_NAMES.capacity, ns.redis, ns.prefix);
-    const jobs = (await queue.getJobs(['completed'], 0, -1)) as Job<unknown, SampleOutcome>[];
+    const jobs = await completed();
     await queue.close();
     const sampled = jobs.filter((j) => j.returnvalue?.result === 'sampled').map((j) => j.returnvalue.bucket);
     expect(sampled.length).toBeGreaterThanOrEqual(8);
