@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import type { CallLogEntry } from '../../localcloud/inspection.js';
+import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
+import { makeAwsClients } from '../../shared/aws-clients.js';
+import { loadWorkerConfig, type WorkerConfig } from '../../shared/config.js';
+import { makeSealer } from '../../shared/crypto.js';
+import { makeInstanceStore } from '../../shared/instance-store.js';
+import { newGatewayToken, newInstanceId } from '../../shared/naming.js';
+import { makeRedis } from '../../shared/redis.js';
+import type { WorkerContext } from '../../worker/context.js';
+import type { JobRun, SagaOutcome } from '../../worker/jobs/job-run.js';
+import { runCreate } from '../../worker/saga/run-create.js';
+import { runDelete } from '../../worker/saga/run-delete.js';
+import { pipelineEnv, TINY_TIME_SCALE } from '../support/pipeline.js';
+import { makeTestNamespace, TEST_REDIS_URL } from '../support/redis-namespace.js';
+
+/**
+ * The sagas driven directly (no BullMQ, no worker process) against their real collaborators: an
+ * in-process localcloud and real Redis. Fast enough for Stryker to run per mutant (vitest.mutation.config.ts),
+ * so a mutant in the saga or a step is killed by what it changes on AWS or in the checkpoint, not only by
+ * the end-to-end suites. One localcloud per test file (`startSagaCloud` in beforeAll); one Redis prefix,
+ * store, clock and AWS clients per test (`sagaWorld`).
+ */
+export async function startSagaCloud(): Promise<Localcloud> {
+  process.env.AWS_ACCESS_KEY_ID ??= 'test';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+  return startLocalcloud({ port: 0, timeScale: TINY_TIME_SCALE, asg: { max: 20 }, taskRuntime: 'in-process' });
+}
+
+/** What a request sent, as the SDK serialised its input: the test reads tokens and parameters off it. */
+export interface SentCall {
+  operation: string;
+  input: Record<string, unknown>;
+}
+
+/** A job attempt as the saga sees it: its notes are kept for the test to read. */
+export function jobRun(attempt = 1, isLastAttempt = false) {
+  const notes: string[] = [];
+  const log = pino({ level: 'silent' });
+  const run: JobRun & { notes: string[] } = {
+    log,
+    attempt,
+    isLastAttempt,
+    notes,
+    async note(line) {
+      notes.push(line);
+    },
+    progress() {},
+  };
+  return run;
+}
+
+export async function sagaWorld(cloud: Localcloud, env: Record<string, string> = {}) {
+  const ns = makeTestNamespace();
+  const config: WorkerConfig = loadWorkerConfig(
+    pipelineEnv({ ...cloud.ids }, ns.prefix, { PLACEMENT_POLL_MS: '20', ...env }),
+  );
+  const redis = makeRedis(TEST_REDIS_URL);
+  const store = makeInstanceStore(redis, { prefix: ns.prefix, routing: config.routing });
+  const sealer = makeSealer(config.DATA_ENCRYPTION_KEY.reveal());
+  const aws = makeAwsClients(config);
+  // Every request's input, recorded as it leaves: what a token or a parameter was, per call.
+  const sent: SentCall[] = [];
+  /** Run just before a request of that operation leaves (once each): what happens while it is in flight. */
+  const before = new Map<string, () => Promise<void>>();
+  for (const client of [aws.ecs, aws.elbv2, aws.secrets]) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const operation = String(context.commandName).replace(/Command$/, '');
+        sent.push({ operation, input: args.input as never });
+        const hook = before.get(operation);
+        before.delete(operation);
+        await hook?.();
+        return next(args);
+      },
+      { step: 'initialize', name: 'sagaBenchRecorder' },
+    );
+  }
+  /** Wall-clock time plus `offsetMs`: a test moves time forward to cross a deadline without waiting. */
+  const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
+  const ctx: WorkerContext = { aws, redis, store, sealer, log: pino({ level: 'silent' }), clock, config };
+
+  const inspect = async <T>(path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${cloud.url}/_localcloud/${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return (await res.json()) as T;
+  };
+  // Each test starts from the bootstrap account (same ids): no rule, priority or name left by another.
+  await inspect('reset', {});
+
+  return {
+    ctx,
+    config,
+    store,
+    sealer,
+    clock,
+    sent,
+    before,
+    inspect,
+    /** The inputs of every request of one operation, in order. */
+    inputsOf(operation: string) {
+      return sent.filter((c) => c.operation === operation).map((c) => c.input);
+    },
+    /** Operations localcloud received since the world started (or the last `resetCalls`), in order. */
+    async calls(): Promise<string[]> {
+      return (await inspect<CallLogEntry[]>('calls/log')).map((c) => c.operation.split(':')[1]!);
+    },
+    async resetCalls() {
+      sent.length = 0;
+      await inspect('calls/reset', {});
+    },
+    /** What POST /v1/instances records: a queued instance with sealed credentials. */
+    async submit(userId = `u-${randomUUID().slice(0, 8)}`) {
+      const id = newInstanceId();
+      const gatewayToken = newGatewayToken();
+      const created = await store.create({
+        id,
+        userId,
+        email: `${userId}@example.test`,
+        requestId: 'req-test',
+        sealed: { gatewayToken: sealer.seal(gatewayToken, id) },
+      });
+      if (created.kind !== 'created') throw new Error(`submit: ${created.kind}`);
+      return { id, gatewayToken };
+    },
+    /** One create attempt, as the job processor runs it. */
+    create(id: string, run = jobRun()): Promise<SagaOutcome> {
+      return runCreate(ctx, run, id);
+    },
+    delete(id: string, run = jobRun()): Promise<SagaOutcome> {
+      return runDelete(ctx, run, id);
+    },
+    /** Create attempts until one ends with `done` (waits followed at once, bounded), as the queue would. */
+    async createUntilDone(id: string, run = jobRun()): Promise<Record<string, unknown>> {
+      for (let i = 0; i < 500; i++) {
+        const outcome = await runCreate(ctx, run, id);
+        if (outcome.kind === 'done') return outcome.value;
+        await new Promise((r) => setTimeout(r, Math.min(outcome.afterMs, 20)));
+      }
+      throw new Error(`create of ${id} did not finish in 500 attempts`);
+    },
+    async deleteUntilDone(id: string, run = jobRun()): Promise<Record<string, unknown>> {
+      for (let i = 0; i < 500; i++) {
+        const outcome = await runDelete(ctx, run, id);
+        if (outcome.kind === 'done') return outcome.value;
+        await new Promise((r) => setTimeout(r, Math.min(outcome.afterMs, 20)));
+      }
+      throw new Error(`delete of ${id} did not finish in 500 attempts`);
+    },
+    async close() {
+      aws.destroy();
+      await redis.quit();
+      await ns.cleanup();
+    },
+  };
+}
+export type SagaWorld = Awaited<ReturnType<typeof sagaWorld>>;
