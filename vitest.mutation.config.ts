@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The tests Stryker runs against each mutant: only the unit tests beside the mutated modules (see
- * stryker.config.json). The end-to-end suites under test/ start localcloud, workers and Redis per file
- * and take minutes; run per mutant on a 2-core machine that is days, so they stay out of mutation runs.
+ * The tests Stryker runs against each mutant: the unit tests beside the mutated modules, and the sagas
+ * driven directly against an in-process localcloud and real Redis (test/saga-core, well under a second a
+ * test). The end-to-end suites under test/ start workers and BullMQ per file and take minutes; run per
+ * mutant on a 2-core machine that is days, so they stay out of mutation runs.
  */
 export default defineConfig({
   test: {
@@ -15,6 +16,7 @@ export default defineConfig({
       'shared/instance-index-expiry.test.ts',
       'shared/errors/**/*.test.ts',
       'shared/capacity/**/*.test.ts',
+      'test/saga-core/**/*.test.ts',
     ],
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 30_000,

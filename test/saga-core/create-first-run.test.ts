@@ -39,7 +39,10 @@ describe('create saga, first run', () => {
       'CreateService',
     ]);
     const rest = calls.slice(5);
-    expect(rest.every((c) => /^(Describe|List|Get)/.test(c)), rest.join()).toBe(true);
+    expect(
+      rest.every((c) => /^(Describe|List|Get)/.test(c)),
+      rest.join(),
+    ).toBe(true);
     expect(rest).toContain('DescribeTargetHealth');
     expect(rest.at(-1)).toBe('GetSecretValue');
     const record = await w.store.get(id);
@@ -66,7 +69,9 @@ describe('create saga, first run', () => {
       expect(Date.parse(step.startedAt!), stepId).toBeLessThanOrEqual(Date.parse(step.endedAt!));
     }
     // What a real account would answer for the same names.
-    const secret = await w.ctx.aws.secrets.send(new DescribeSecretCommand({ SecretId: `openclaw/instances/${id}` }));
+    const secret = await w.ctx.aws.secrets.send(
+      new DescribeSecretCommand({ SecretId: `openclaw/instances/${id}` }),
+    );
     expect(record.steps.secret.output).toEqual({ secretArn: secret.ARN });
     const groups = await w.ctx.aws.elbv2.send(new DescribeTargetGroupsCommand({ Names: [`openclaw-${id}`] }));
     expect(record.steps['target-group'].output).toEqual({

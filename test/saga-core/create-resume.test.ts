@@ -33,7 +33,8 @@ describe('create saga, resumed and repeated runs', () => {
     await w.createUntilDone(id);
     const first = (await w.store.get(id))!;
     // The reconciler's repair: steps reset to pending, the instance degraded.
-    for (const step of STEP_IDS) await w.store.recordStep(id, step, { state: 'pending', attempts: 0 }, 'degraded');
+    for (const step of STEP_IDS)
+      await w.store.recordStep(id, step, { state: 'pending', attempts: 0 }, 'degraded');
     expect((await w.store.transition(id, 'degraded', ['running'])).ok).toBe(true);
     await w.resetCalls();
 
@@ -62,7 +63,9 @@ describe('create saga, resumed and repeated runs', () => {
 
   it('a retry resumes at the step that failed, keeping its start and counting the attempt', async () => {
     const { id } = await w.submit();
-    await w.inspect('faults', { rules: [{ operation: 'elasticloadbalancing:CreateRule', errorRate: 1, maxErrors: 2 }] });
+    await w.inspect('faults', {
+      rules: [{ operation: 'elasticloadbalancing:CreateRule', errorRate: 1, maxErrors: 2 }],
+    });
     await expect(w.create(id)).rejects.toThrow(/CreateRule: Rate exceeded/);
     const failed = (await w.store.get(id))!;
     expect(failed.status).toBe('provisioning');
@@ -103,7 +106,9 @@ describe('create saga, resumed and repeated runs', () => {
     await w.createUntilDone(id);
     const calls = await w.calls();
     expect(calls.slice(0, 3)).toEqual(['CreateSecret', 'CreateSecret', 'DescribeSecret']);
-    const secret = await w.ctx.aws.secrets.send(new DescribeSecretCommand({ SecretId: `openclaw/instances/${id}` }));
+    const secret = await w.ctx.aws.secrets.send(
+      new DescribeSecretCommand({ SecretId: `openclaw/instances/${id}` }),
+    );
     // The one the other attempt made (its first version), not a second one.
     expect(Object.keys(secret.VersionIdsToStages ?? {})).toHaveLength(1);
     expect((await w.store.get(id))?.steps.secret.output).toEqual({ secretArn: secret.ARN });
@@ -114,7 +119,9 @@ describe('create saga, resumed and repeated runs', () => {
     const { id } = await w.submit();
     w.before.set('CreateService', async () => {
       const [mine] = w.inputsOf('CreateService');
-      await w.ctx.aws.ecs.send(new CreateServiceCommand({ ...(mine as object), clientToken: 'someone-else' }));
+      await w.ctx.aws.ecs.send(
+        new CreateServiceCommand({ ...(mine as object), clientToken: 'someone-else' }),
+      );
     });
     await w.createUntilDone(id);
     const { services } = await w.ctx.aws.ecs.send(
@@ -125,7 +132,7 @@ describe('create saga, resumed and repeated runs', () => {
     expect((await w.store.get(id))?.steps.service.output).toEqual({ serviceArn: services?.[0]?.serviceArn });
   });
 
-  it('every retry of one attempt sends the same tokens; another instance's differ', async () => {
+  it('every retry of one attempt sends the same tokens; tokens differ between instances', async () => {
     const { id } = await w.submit();
     await w.inspect('faults', {
       rules: [

@@ -43,7 +43,9 @@ describe('create saga: a delete wins at the next step boundary', () => {
       expect(outcome).toEqual({ kind: 'done', value: { superseded: true, reason: 'instance is deleting' } });
       const calls = await w.calls();
       expect(calls.at(-1), 'the last AWS call is the one in flight when the delete came').toBe(during);
-      expect(calls.filter((c) => CREATES.test(c)).length).toBe(cases.findIndex((c) => c.during === during) + 1);
+      expect(calls.filter((c) => CREATES.test(c)).length).toBe(
+        cases.findIndex((c) => c.during === during) + 1,
+      );
       const record = (await w.store.get(id))!;
       expect(record.status).toBe('deleting');
       expect(record.steps[step].state, 'the step in flight still checkpoints').toBe('done');
@@ -65,10 +67,16 @@ describe('create saga: a delete wins at the next step boundary', () => {
   it('an instance already deleting or deleted makes no AWS call at all', async () => {
     const { id } = await w.submit();
     await w.store.transition(id, 'deleting', ['queued']);
-    expect(await w.create(id)).toEqual({ kind: 'done', value: { superseded: true, reason: 'instance is deleting' } });
+    expect(await w.create(id)).toEqual({
+      kind: 'done',
+      value: { superseded: true, reason: 'instance is deleting' },
+    });
     const { id: gone } = await w.submit();
     await w.store.transition(gone, 'deleted', ['queued']);
-    expect(await w.create(gone)).toEqual({ kind: 'done', value: { superseded: true, reason: 'instance is deleted' } });
+    expect(await w.create(gone)).toEqual({
+      kind: 'done',
+      value: { superseded: true, reason: 'instance is deleted' },
+    });
     expect(await w.calls()).toEqual([]);
   });
 });

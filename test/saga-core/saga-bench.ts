@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import type { CallLogEntry } from '../../localcloud/inspection.js';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
+import type { CallLogEntry } from '../../localcloud/inspection.js';
 import { makeAwsClients } from '../../shared/aws-clients.js';
 import { loadWorkerConfig, type WorkerConfig } from '../../shared/config.js';
 import { makeSealer } from '../../shared/crypto.js';
@@ -25,7 +25,12 @@ import { makeTestNamespace, TEST_REDIS_URL } from '../support/redis-namespace.js
 export async function startSagaCloud(): Promise<Localcloud> {
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
-  return startLocalcloud({ port: 0, timeScale: TINY_TIME_SCALE, asg: { max: 20 }, taskRuntime: 'in-process' });
+  return startLocalcloud({
+    port: 0,
+    timeScale: TINY_TIME_SCALE,
+    asg: { max: 20 },
+    taskRuntime: 'in-process',
+  });
 }
 
 /** What a request sent, as the SDK serialised its input: the test reads tokens and parameters off it. */
