@@ -17,6 +17,7 @@ export default defineConfig({
       'shared/errors/**/*.test.ts',
       'shared/capacity/**/*.test.ts',
       'test/saga-core/**/*.test.ts',
+      'test/store-core/**/*.test.ts',
     ],
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 30_000,
