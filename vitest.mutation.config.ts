@@ -24,5 +24,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     maxWorkers: 1,
+    // One process for every file and mutant, so test/saga-core keeps one localcloud (SAGA_CLOUD_SHARED)
+    // instead of starting one, and warming its capacity, per file per mutant.
+    isolate: false,
+    env: { SAGA_CLOUD_SHARED: '1' },
   },
 });

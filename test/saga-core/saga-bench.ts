@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  DeleteRuleCommand,
+  DeleteTargetGroupCommand,
+  DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { pino } from 'pino';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
 import type { CallLogEntry } from '../../localcloud/inspection.js';
-import { makeAwsClients } from '../../shared/aws-clients.js';
+import { type AwsClients, makeAwsClients } from '../../shared/aws-clients.js';
 import { loadWorkerConfig, type WorkerConfig } from '../../shared/config.js';
 import { makeSealer } from '../../shared/crypto.js';
 import { makeInstanceStore } from '../../shared/instance-store.js';
@@ -25,12 +32,15 @@ import { makeTestNamespace, TEST_REDIS_URL } from '../support/redis-namespace.js
 export async function startSagaCloud(): Promise<Localcloud> {
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
-  return startLocalcloud({
-    port: 0,
-    timeScale: TINY_TIME_SCALE,
-    asg: { max: 20 },
-    taskRuntime: 'in-process',
-  });
+  const start = () =>
+    startLocalcloud({ port: 0, timeScale: TINY_TIME_SCALE, asg: { max: 40 }, taskRuntime: 'in-process' });
+  if (process.env.SAGA_CLOUD_SHARED !== '1') return start();
+  // Mutation runs (vitest.mutation.config.ts: one worker, not isolated) keep one localcloud for the whole
+  // process, across files and mutants: starting one and warming its capacity per file was most of a run.
+  const shared = globalThis as { sagaCloud?: Promise<Localcloud> };
+  shared.sagaCloud ??= start();
+  const cloud = await shared.sagaCloud;
+  return { ...cloud, close: async () => {} };
 }
 
 /** What a request sent, as the SDK serialised its input: the test reads tokens and parameters off it. */
@@ -94,8 +104,17 @@ export async function sagaWorld(cloud: Localcloud, env: Record<string, string> =
     });
     return (await res.json()) as T;
   };
-  // Each test starts from the bootstrap account (same ids): no rule, priority or name left by another.
-  await inspect('reset', {});
+  // Each test starts with no fault and an empty call log. Every few worlds the account goes back to its
+  // bootstrap state (same ids); in between, `close` removes what makes one test's calls differ from the
+  // next's (rules holding priorities, services holding capacity).
+  const counter = globalThis as { sagaWorlds?: number };
+  counter.sagaWorlds = (counter.sagaWorlds ?? 0) + 1;
+  if (counter.sagaWorlds % 40 === 1) await inspect('reset', {});
+  else {
+    await inspect('faults', { rules: [] });
+    await inspect('calls/reset', {});
+  }
+  const submitted: string[] = [];
 
   return {
     ctx,
@@ -130,6 +149,7 @@ export async function sagaWorld(cloud: Localcloud, env: Record<string, string> =
         sealed: { gatewayToken: sealer.seal(gatewayToken, id) },
       });
       if (created.kind !== 'created') throw new Error(`submit: ${created.kind}`);
+      submitted.push(id);
       return { id, gatewayToken };
     },
     /** One create attempt, as the job processor runs it. */
@@ -157,6 +177,8 @@ export async function sagaWorld(cloud: Localcloud, env: Record<string, string> =
       throw new Error(`delete of ${id} did not finish in 500 attempts`);
     },
     async close() {
+      await inspect('faults', { rules: [] });
+      await removeLeftovers(aws, config, submitted);
       aws.destroy();
       await redis.quit();
       await ns.cleanup();
@@ -164,3 +186,30 @@ export async function sagaWorld(cloud: Localcloud, env: Record<string, string> =
   };
 }
 export type SagaWorld = Awaited<ReturnType<typeof sagaWorld>>;
+
+/** What a test's instances left that would change the next test's calls: rules, services, target groups. */
+async function removeLeftovers(aws: AwsClients, config: WorkerConfig, ids: readonly string[]) {
+  const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
+  const cluster = config.ECS_CLUSTER;
+  for (const listener of config.routing.listeners) {
+    const { Rules = [] } = await aws.elbv2.send(
+      new DescribeRulesCommand({ ListenerArn: listener.listenerArn }),
+    );
+    await Promise.all(
+      Rules.filter((r) => !r.IsDefault).map((r) =>
+        quietly(aws.elbv2.send(new DeleteRuleCommand({ RuleArn: r.RuleArn }))),
+      ),
+    );
+  }
+  await Promise.all(
+    ids.map(async (id) => {
+      const service = `openclaw-${id}`;
+      await quietly(aws.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 })));
+      await quietly(aws.ecs.send(new DeleteServiceCommand({ cluster, service, force: true })));
+      const groups = await quietly(aws.elbv2.send(new DescribeTargetGroupsCommand({ Names: [service] })));
+      const arn = (groups as { TargetGroups?: { TargetGroupArn?: string }[] } | undefined)?.TargetGroups?.[0]
+        ?.TargetGroupArn;
+      if (arn) await quietly(aws.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn })));
+    }),
+  );
+}
