@@ -5,8 +5,10 @@ import { startFleetHarness } from './fleet-harness.js';
 /**
  * The sampler against localcloud, through scale-out and scale-in. Every figure is checked against the
  * value worked out by hand for the fleet at that moment (c7i-flex.large registers 2048 CPU / 3828 MiB
- * and 2 task ENIs; a gateway task is 512 CPU / 1536 MiB awsvpc, so two fit per instance), and the
- * reservation also against localcloud's own managed-scaling computation.
+ * and 2 task ENIs; a gateway task is 512 CPU / 1536 MiB awsvpc, so two fit per instance). The reservation
+ * is also compared, in its own block at the end, with localcloud's managed-scaling computation: AWS
+ * exposes that only as the CloudWatch metric CapacityProviderReservation, which localcloud does not
+ * serve, so that comparison is of localcloud's own state, not of an AWS surface.
  */
 const H = 730;
 const C7I = { cpu: 2048, memory: 3828 };
@@ -30,6 +32,25 @@ describe('capacity sampler on localcloud: scale-out and scale-in', () => {
   let h: Awaited<ReturnType<typeof startFleetHarness>>;
   let spotC7i = 0;
   const seen: CapacitySample[] = [];
+  /** The sampler's reservation next to localcloud's own (`/_localcloud/state`), at each stage. */
+  const ownReservation: {
+    stage: string;
+    sampled: { m: number; n: number };
+    localcloud: { m: number; n: number };
+  }[] = [];
+  const noteOwnReservation = async (stage: string, sampled: { m: number; n: number }) => {
+    const { m, n } = (await h.state()).reservation;
+    ownReservation.push({ stage, sampled: { m: sampled.m, n: sampled.n }, localcloud: { m, n } });
+  };
+  /** Each sampled instance's purchase option next to the market localcloud launched it in. */
+  const ownMarkets: { instanceId: string; sampled: string; localcloud: string | undefined }[] = [];
+  const noteOwnMarkets = async (s: CapacitySample) => {
+    const st = await h.state();
+    for (const i of s.fleet.asg.instances) {
+      const market = st.instances.find((x) => x.id === i.instanceId)?.market;
+      ownMarkets.push({ instanceId: i.instanceId, sampled: i.purchaseOption, localcloud: market });
+    }
+  };
   beforeAll(async () => {
     h = await startFleetHarness(11);
   });
@@ -40,7 +61,6 @@ describe('capacity sampler on localcloud: scale-out and scale-in', () => {
   it('samples the bootstrapped fleet: one on-demand instance, idle, reservation 0%', async () => {
     const s = await h.sample();
     seen.push(s);
-    const st = await h.state();
     expect(s.fleet.capacityProvider.managedScaling).toMatchObject({ status: 'ENABLED', targetCapacity: 100 });
     expect(s.fleet.asg).toMatchObject({ desired: 1, min: 1, max: 20 });
     expect(s.fleet.asg.instances).toHaveLength(1);
@@ -50,9 +70,10 @@ describe('capacity sampler on localcloud: scale-out and scale-in', () => {
       purchaseOption: 'on-demand',
       lifecycleState: 'InService',
     });
-    expect(st.instances.find((i) => i.id === i0!.instanceId)!.market).toBe('on-demand');
+    expect(i0!.purchaseOption).toBe('on-demand');
+    await noteOwnMarkets(s);
     expect(s.reservation).toEqual({ m: 0, n: 1, value: 0 });
-    expect(st.reservation).toMatchObject({ m: 0, n: 1 });
+    await noteOwnReservation('bootstrapped', s.reservation);
     expect(s.scaling).toMatchObject({ action: 'hold', targetInstances: 1 }); // never below min 1
     expect(s.utilisation.registered).toEqual(C7I);
     expect(s.utilisation.reserved).toEqual({ cpu: 0, memory: 0 });
@@ -82,7 +103,7 @@ describe('capacity sampler on localcloud: scale-out and scale-in', () => {
     const s = await h.sample();
     seen.push(s);
     expect(s.reservation).toEqual({ m: 1, n: 1, value: 100 });
-    expect((await h.state()).reservation).toMatchObject({ m: 1, n: 1, percent: 100 });
+    await noteOwnReservation('two users', s.reservation);
     expect(s.scaling.action).toBe('hold');
     expect(s.utilisation.reserved).toEqual({ cpu: 2 * TASK.cpu, memory: 2 * TASK.memory });
     expect(s.utilisation.percent.cpu).toBe(50);
@@ -158,17 +179,15 @@ describe('capacity sampler on localcloud: scale-out and scale-in', () => {
     );
     const s = await h.sample();
     seen.push(s);
-    const st = await h.state();
     expect(s.reservation).toEqual({ m: 2, n: 2, value: 100 });
-    expect(st.reservation).toMatchObject({ m: 2, n: 2 });
+    await noteOwnReservation('scaled out', s.reservation);
     const byOption = {
       'on-demand': s.fleet.asg.instances.filter((i) => i.purchaseOption === 'on-demand'),
       spot: s.fleet.asg.instances.filter((i) => i.purchaseOption === 'spot'),
     };
     expect(byOption['on-demand']).toHaveLength(1);
     expect(byOption.spot).toHaveLength(1);
-    for (const i of s.fleet.asg.instances)
-      expect(st.instances.find((x) => x.id === i.instanceId)!.market).toBe(i.purchaseOption);
+    await noteOwnMarkets(s);
     expect(byOption.spot[0]!.instanceType).toBe('c7i-flex.large');
     expect(s.utilisation.registered).toEqual({ cpu: 2 * C7I.cpu, memory: 2 * C7I.memory });
     expect(s.utilisation.reserved).toEqual({ cpu: 3 * TASK.cpu, memory: 3 * TASK.memory });
@@ -196,7 +215,7 @@ describe('capacity sampler on localcloud: scale-out and scale-in', () => {
     seen.push(s);
     spotId = s.fleet.asg.instances.find((i) => i.purchaseOption === 'spot')!.instanceId;
     expect(s.reservation).toEqual({ m: 1, n: 2, value: 50 });
-    expect((await h.state()).reservation).toMatchObject({ m: 1, n: 2 });
+    await noteOwnReservation('third user left', s.reservation);
     expect(s.scaling).toMatchObject({ action: 'scale-in', targetInstances: 1 });
     // Busy in the previous sample, idle now: idle since this sample.
     expect(s.idle).toEqual([
@@ -269,5 +288,21 @@ describe('capacity sampler on localcloud: scale-out and scale-in', () => {
       'gap',
       100,
     ]);
+  });
+
+  describe("localcloud's own state (not an AWS surface)", () => {
+    it("localcloud's managed-scaling reservation agreed with every sample's", () => {
+      expect(ownReservation.map((r) => r.stage)).toEqual([
+        'bootstrapped',
+        'two users',
+        'scaled out',
+        'third user left',
+      ]);
+      for (const r of ownReservation) expect(r.localcloud, r.stage).toEqual(r.sampled);
+    });
+    it('the sampler read each instance in the market localcloud launched it in', () => {
+      expect(ownMarkets.map((m) => m.sampled)).toEqual(['on-demand', 'on-demand', 'spot']);
+      for (const m of ownMarkets) expect(m.localcloud, m.instanceId).toBe(m.sampled);
+    });
   });
 });

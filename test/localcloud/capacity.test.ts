@@ -100,8 +100,15 @@ describe('capacity: scale out when full, scale in when idle', () => {
       }),
     );
     expect(described.containerInstances?.map((ci) => ci.runningTasksCount)).toEqual([2, 1]);
-    const state = await inspect<{ reservation: { m: number; n: number; percent: number } }>(lc, 'state');
-    expect(state.reservation).toMatchObject({ m: 2, n: 2, percent: 100 });
+  });
+
+  // AWS publishes the reservation only as the CloudWatch metric CapacityProviderReservation, which
+  // localcloud does not serve: this reads its managed-scaling computation from its inspection surface.
+  describe("localcloud's own state (not an AWS surface)", () => {
+    it('reserves 100% (M = N = 2) with three tasks on two instances', async () => {
+      const state = await inspect<{ reservation: { m: number; n: number; percent: number } }>(lc, 'state');
+      expect(state.reservation).toMatchObject({ m: 2, n: 2, percent: 100 });
+    });
   });
 
   it('deleting services lets the idle spot instance scale in after the idle period; the on-demand base stays', async () => {

@@ -273,21 +273,25 @@ describe('inspection surface', () => {
 });
 
 describe('bootstrap with a larger min size', () => {
-  it('starts exactly min instances, all registered, the first on-demand', async () => {
-    const big = await startLocalcloud({ port: 0, seed: 62, asg: { min: 3 } });
-    try {
-      const s = await inspect<{
-        asg: { desired: number; instanceIds: string[] };
-        instances: { market: string; lifecycle: string }[];
-      }>(big, 'state');
-      expect(s.asg.desired).toBe(3);
-      expect(s.instances.map((i) => `${i.market}/${i.lifecycle}`)).toEqual([
-        'on-demand/InService',
-        'spot/InService',
-        'spot/InService',
-      ]);
-    } finally {
-      await big.close();
-    }
+  // Markets and lifecycles as localcloud keeps them (AWS shows them through DescribeInstances and
+  // DescribeAutoScalingGroups, which other tests here read).
+  describe("localcloud's own state (not an AWS surface)", () => {
+    it('starts exactly min instances, all registered, the first on-demand', async () => {
+      const big = await startLocalcloud({ port: 0, seed: 62, asg: { min: 3 } });
+      try {
+        const s = await inspect<{
+          asg: { desired: number; instanceIds: string[] };
+          instances: { market: string; lifecycle: string }[];
+        }>(big, 'state');
+        expect(s.asg.desired).toBe(3);
+        expect(s.instances.map((i) => `${i.market}/${i.lifecycle}`)).toEqual([
+          'on-demand/InService',
+          'spot/InService',
+          'spot/InService',
+        ]);
+      } finally {
+        await big.close();
+      }
+    });
   });
 });

@@ -7,6 +7,7 @@ export interface Listed {
 }
 
 interface StateView {
+  /** `deletedAt`: scheduled for deletion, which DescribeSecret answers as `DeletedDate`. */
   secrets: { name: string; deletedAt?: number }[];
   taskDefinitions: { family: string; status: string }[];
   targetGroups: { name: string }[];

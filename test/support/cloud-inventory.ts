@@ -21,7 +21,11 @@ export interface Inventory {
   liveTasks: number;
 }
 
-/** What localcloud holds of one instance, read from its state (names are deterministic). */
+/**
+ * What localcloud holds of one instance, read from its inspection state (names are deterministic). Each
+ * count is one a real account also answers, through Describe/List calls: a secret scheduled for deletion
+ * (`deletedAt` here) is DescribeSecret's `DeletedDate`, a stopped task ListTasks' desired status.
+ */
 export function inventoryOf(state: unknown, instanceId: string): Inventory {
   const s = state as Snapshot;
   const names = resourceNames(instanceId);
