@@ -18,6 +18,7 @@ export default defineConfig({
       'shared/capacity/**/*.test.ts',
       'test/saga-core/**/*.test.ts',
       'test/store-core/**/*.test.ts',
+      'test/properties/**/*.test.ts',
     ],
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 30_000,

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AwsErrorAction, classifyAwsError, type OperationKind } from '../../shared/errors/classify-aws-error.js';
+import {
+  type AwsErrorAction,
+  classifyAwsError,
+  type OperationKind,
+} from '../../shared/errors/classify-aws-error.js';
 
 /**
  * The classifier over every AWS error code it documents (worker/ARCHITECTURE.md, "Errors: one classifier"),
@@ -105,22 +109,33 @@ const spelled = (code: string) =>
     .constantFrom('', 'Exception', 'shape')
     .chain((form) =>
       form === 'shape'
-        ? fc.constantFrom('ecs', 'elasticloadbalancing', 'secretsmanager').map((s) => `com.amazonaws.${s}#${code}Exception`)
+        ? fc
+            .constantFrom('ecs', 'elasticloadbalancing', 'secretsmanager')
+            .map((s) => `com.amazonaws.${s}#${code}Exception`)
         : fc.constant(`${code}${form}`),
     );
 /** A message with none of the words that refine a verdict. */
-const plainMessage = fc.string({ maxLength: 40 }).filter((m) => !/rate|throttl|drain|delet|found|exist/i.test(m));
+const plainMessage = fc
+  .string({ maxLength: 40 })
+  .filter((m) => !/rate|throttl|drain|delet|found|exist/i.test(m));
 const status = fc.option(fc.constantFrom(400, 403, 404, 409, 429, 500, 503), { nil: undefined });
 const retryable = fc.option(fc.record({ throttling: fc.boolean() }), { nil: undefined });
 
-function awsError(name: string, message: string, httpStatusCode?: number, $retryable?: { throttling: boolean }) {
+function awsError(
+  name: string,
+  message: string,
+  httpStatusCode?: number,
+  $retryable?: { throttling: boolean },
+) {
   const error = Object.assign(new Error(message), { name, $metadata: { httpStatusCode } });
   return $retryable ? Object.assign(error, { $retryable }) : error;
 }
 
 describe('classifier over every documented code', () => {
   it('answers each code by its row of the table, in every spelling, whatever the status', () => {
-    const row = fc.constantFrom(...EXPECTED.flatMap(([codes, verdicts]) => codes.map((code) => ({ code, verdicts }))));
+    const row = fc.constantFrom(
+      ...EXPECTED.flatMap(([codes, verdicts]) => codes.map((code) => ({ code, verdicts }))),
+    );
     fc.assert(
       fc.property(
         row.chain((r) => fc.tuple(fc.constant(r), spelled(r.code))),
@@ -140,20 +155,33 @@ describe('classifier over every documented code', () => {
   it('a verdict is always one the kind allows, for any code, message, status and $retryable', () => {
     const anyCode = fc.oneof(fc.constantFrom(...ALL_CODES), fc.stringMatching(/^[A-Z][A-Za-z]{0,20}$/));
     fc.assert(
-      fc.property(anyCode, kind, fc.string({ maxLength: 60 }), status, retryable, (code, k, message, s, r) => {
-        const verdict = classifyAwsError(awsError(code, message, s, r), k);
-        expect(ALLOWED[k]).toContain(verdict.action);
-        if (verdict.action === 'retry-after') expect(verdict.afterMs).toBeGreaterThan(0);
-      }),
+      fc.property(
+        anyCode,
+        kind,
+        fc.string({ maxLength: 60 }),
+        status,
+        retryable,
+        (code, k, message, s, r) => {
+          const verdict = classifyAwsError(awsError(code, message, s, r), k);
+          expect(ALLOWED[k]).toContain(verdict.action);
+          if (verdict.action === 'retry-after') expect(verdict.afterMs).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
 
   it('a throttle is always retried: by code, by HTTP 429, or by "Rate exceeded" on any code', () => {
     const throttle = fc.oneof(
-      fc.constantFrom(...THROTTLING).chain(spelled).map((name) => ({ name, message: 'slow down', status: 400 })),
-      fc.constantFrom(...ALL_CODES, 'Unknown').map((name) => ({ name, message: 'Rate exceeded', status: 400 })),
-      fc.stringMatching(/^[A-Z][A-Za-z]{0,20}$/)
+      fc
+        .constantFrom(...THROTTLING)
+        .chain(spelled)
+        .map((name) => ({ name, message: 'slow down', status: 400 })),
+      fc
+        .constantFrom(...ALL_CODES, 'Unknown')
+        .map((name) => ({ name, message: 'Rate exceeded', status: 400 })),
+      fc
+        .stringMatching(/^[A-Z][A-Za-z]{0,20}$/)
         .filter((name) => !ALL_CODES.includes(name.replace(/Exception$/, '')))
         .map((name) => ({ name, message: '', status: 429 })),
     );

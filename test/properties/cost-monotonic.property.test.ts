@@ -28,15 +28,20 @@ function project({ natMode, awsvpcTrunking, ...group }: Setup, users: number) {
 describe('cost projection as users grow', () => {
   it('never costs less, nor runs fewer instances, ALBs or needed instances, for more users', () => {
     fc.assert(
-      fc.property(setup, fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 1, max: 300 }), (s, users, more) => {
-        const a = project(s, users);
-        const b = project(s, users + more);
-        expect(b.instances).toBeGreaterThanOrEqual(a.instances);
-        expect(b.neededInstances).toBeGreaterThanOrEqual(a.neededInstances);
-        expect(b.routing.albs).toBeGreaterThanOrEqual(a.routing.albs);
-        expect(b.report.total.perMonth).toBeGreaterThanOrEqual(a.report.total.perMonth - 1e-9);
-        expect(b.report.total.perHour).toBeGreaterThanOrEqual(a.report.total.perHour - 1e-9);
-      }),
+      fc.property(
+        setup,
+        fc.integer({ min: 0, max: 2_000 }),
+        fc.integer({ min: 1, max: 300 }),
+        (s, users, more) => {
+          const a = project(s, users);
+          const b = project(s, users + more);
+          expect(b.instances).toBeGreaterThanOrEqual(a.instances);
+          expect(b.neededInstances).toBeGreaterThanOrEqual(a.neededInstances);
+          expect(b.routing.albs).toBeGreaterThanOrEqual(a.routing.albs);
+          expect(b.report.total.perMonth).toBeGreaterThanOrEqual(a.report.total.perMonth - 1e-9);
+          expect(b.report.total.perHour).toBeGreaterThanOrEqual(a.report.total.perHour - 1e-9);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -63,7 +68,9 @@ describe('cost projection as users grow', () => {
         const alone = project(s, 1).report;
         expect(p.perUser).not.toBeNull();
         // perUser is rounded to 4 decimals.
-        expect(Math.abs(p.perUser!.perMonth * users - p.total.perMonth)).toBeLessThanOrEqual(users * 5e-5 + 1e-9);
+        expect(Math.abs(p.perUser!.perMonth * users - p.total.perMonth)).toBeLessThanOrEqual(
+          users * 5e-5 + 1e-9,
+        );
         expect(p.perUser!.perMonth).toBeLessThanOrEqual(alone.perUser!.perMonth + 1e-9);
         // Far more users than any of these (10,000): the floor of what a user can cost.
         const floor = project(s, 10_000).report.perUser!.perMonth;
