@@ -29,11 +29,20 @@ import { makeTestNamespace, TEST_REDIS_URL } from '../support/redis-namespace.js
  * the end-to-end suites. One localcloud per test file (`startSagaCloud` in beforeAll); one Redis prefix,
  * store, clock and AWS clients per test (`sagaWorld`).
  */
+export const NEVER_HEALTHY_IMAGE = 'ghcr.io/openclaw/never-healthy:1';
+
 export async function startSagaCloud(): Promise<Localcloud> {
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   const start = () =>
-    startLocalcloud({ port: 0, timeScale: TINY_TIME_SCALE, asg: { max: 40 }, taskRuntime: 'in-process' });
+    startLocalcloud({
+      port: 0,
+      timeScale: TINY_TIME_SCALE,
+      asg: { max: 40 },
+      taskRuntime: 'in-process',
+      // An image a test can choose so that the task runs but its target never turns healthy.
+      failingImages: `unhealthy=${NEVER_HEALTHY_IMAGE}`,
+    });
   if (process.env.SAGA_CLOUD_SHARED !== '1') return start();
   // Mutation runs (vitest.mutation.config.ts: one worker, not isolated) keep one localcloud for the whole
   // process, across files and mutants: starting one and warming its capacity per file was most of a run.
