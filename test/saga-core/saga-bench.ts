@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
   DeleteRuleCommand,
@@ -58,19 +59,34 @@ export interface SentCall {
   input: Record<string, unknown>;
 }
 
-/** A job attempt as the saga sees it: its notes are kept for the test to read. */
+/** A job attempt as the saga sees it: its notes, progress and log lines are kept for the test to read. */
 export function jobRun(attempt = 1, isLastAttempt = false) {
   const notes: string[] = [];
-  const log = pino({ level: 'silent' });
-  const run: JobRun & { notes: string[] } = {
+  const progress: Record<string, string | number>[] = [];
+  /** Every log line the saga wrote through the job's logger, parsed. */
+  const logs: Record<string, unknown>[] = [];
+  const log = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk, _encoding, callback) {
+        logs.push(JSON.parse(String(chunk)));
+        callback();
+      },
+    }),
+  );
+  const run: JobRun & { notes: string[]; progressSeen: typeof progress; logs: typeof logs } = {
     log,
     attempt,
     isLastAttempt,
     notes,
+    progressSeen: progress,
+    logs,
     async note(line) {
       notes.push(line);
     },
-    progress() {},
+    progress(p) {
+      progress.push(p);
+    },
   };
   return run;
 }
