@@ -95,6 +95,7 @@ const ALLOWED: Record<OperationKind, readonly AwsErrorAction[]> = {
 const EXPECTED: [readonly string[], Record<OperationKind, AwsErrorAction>][] = [
   [THROTTLING, { create: 'retry', read: 'retry', delete: 'retry' }],
   [TRANSIENT, { create: 'retry', read: 'retry', delete: 'retry' }],
+  [NETWORK, { create: 'retry', read: 'retry', delete: 'retry' }],
   [EXISTS, { create: 'already-done', read: 'fatal', delete: 'fatal' }],
   [NOT_FOUND, { create: 'retry', read: 'gone', delete: 'gone' }],
   [CONFIG_MISSING, { create: 'fatal', read: 'fatal', delete: 'gone' }],

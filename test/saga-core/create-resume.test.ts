@@ -1,4 +1,8 @@
-import { CreateServiceCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateServiceCommand,
+  type CreateServiceCommandInput,
+  DescribeServicesCommand,
+} from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Localcloud } from '../../localcloud/index.js';
@@ -120,7 +124,10 @@ describe('create saga, resumed and repeated runs', () => {
     w.before.set('CreateService', async () => {
       const [mine] = w.inputsOf('CreateService');
       await w.ctx.aws.ecs.send(
-        new CreateServiceCommand({ ...(mine as object), clientToken: 'someone-else' }),
+        new CreateServiceCommand({
+          ...(mine as unknown as CreateServiceCommandInput),
+          clientToken: 'someone-else',
+        }),
       );
     });
     await w.createUntilDone(id);

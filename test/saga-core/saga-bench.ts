@@ -53,6 +53,19 @@ export async function startSagaCloud(): Promise<Localcloud> {
   return { ...cloud, close: async () => {} };
 }
 
+/** The part of an SDK client the recorder uses: one initialize-step middleware on its stack. */
+interface Recordable {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: { input: unknown }) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: { input: unknown }) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
 /** What a request sent, as the SDK serialised its input: the test reads tokens and parameters off it. */
 export interface SentCall {
   operation: string;
@@ -104,7 +117,7 @@ export async function sagaWorld(cloud: Localcloud, env: Record<string, string> =
   const sent: SentCall[] = [];
   /** Run just before a request of that operation leaves (once each): what happens while it is in flight. */
   const before = new Map<string, () => Promise<void>>();
-  for (const client of [aws.ecs, aws.elbv2, aws.secrets]) {
+  for (const client of [aws.ecs, aws.elbv2, aws.secrets] as unknown as Recordable[]) {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const operation = String(context.commandName).replace(/Command$/, '');

@@ -4,7 +4,6 @@ import { DeleteSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secr
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Localcloud } from '../../localcloud/index.js';
 import { STEP_IDS } from '../../shared/domain.js';
-import { waitFor } from '../support/wait-for.js';
 import { jobRun, NEVER_HEALTHY_IMAGE, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
 
 /**
@@ -162,7 +161,11 @@ describe('create saga: steps in their other paths', () => {
       step: 'placement',
       code: 'PlacementTimeout',
     });
-    expect((await w.store.get(id))!.error).toMatchObject({ step: 'placement', code: 'PlacementTimeout' });
+    expect((await w.store.get(id))!.error).toEqual({
+      step: 'placement',
+      code: 'PlacementTimeout',
+      message: expect.stringMatching(/^no healthy task after 6\d s \(task [a-zA-Z]+/),
+    });
   });
 
   it('without a secret and without sealed credentials the create fails at once: nothing to write', async () => {
