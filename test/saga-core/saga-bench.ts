@@ -199,20 +199,20 @@ export async function sagaWorld(cloud: Localcloud, env: Record<string, string> =
     },
     /** Create attempts until one ends with `done` (waits followed at once, bounded), as the queue would. */
     async createUntilDone(id: string, run = jobRun()): Promise<Record<string, unknown>> {
-      for (let i = 0; i < 500; i++) {
+      for (let i = 0; i < 200; i++) {
         const outcome = await runCreate(ctx, run, id);
         if (outcome.kind === 'done') return outcome.value;
         await new Promise((r) => setTimeout(r, Math.min(outcome.afterMs, 20)));
       }
-      throw new Error(`create of ${id} did not finish in 500 attempts`);
+      throw new Error(`create of ${id} did not finish in 200 attempts`);
     },
     async deleteUntilDone(id: string, run = jobRun()): Promise<Record<string, unknown>> {
-      for (let i = 0; i < 500; i++) {
+      for (let i = 0; i < 200; i++) {
         const outcome = await runDelete(ctx, run, id);
         if (outcome.kind === 'done') return outcome.value;
         await new Promise((r) => setTimeout(r, Math.min(outcome.afterMs, 20)));
       }
-      throw new Error(`delete of ${id} did not finish in 500 attempts`);
+      throw new Error(`delete of ${id} did not finish in 200 attempts`);
     },
     async close() {
       await inspect('faults', { rules: [] });
