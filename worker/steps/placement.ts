@@ -7,13 +7,14 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { FatalError } from '../../shared/errors/fatal-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsValue } from '../aws/aws-call.js';
 import { describeService } from '../aws/describe-service.js';
 import { isServiceTask } from '../aws/service-tasks.js';
+import { fatal } from '../errors/classified-error.js';
 import { findStartFailure } from './start-failure.js';
 import { done, outputOf, type Step, type StepContext } from './step.js';
+import { seenWhileWaiting } from './step-outputs.js';
 
 /** How long a service the saga just made may stay missing from DescribeServices (eventual consistency). */
 const NOT_YET_VISIBLE_MS = 30_000;
@@ -28,13 +29,14 @@ const CAPACITY_EVENT = /unable to place|insufficient (memory|cpu)|no container i
  * deployments say all there is to say), then ListTasks, DescribeTasks and DescribeTargetHealth once a
  * task runs. Past PLACEMENT_DEADLINE_MS from the step's start the instance fails with the latest event.
  */
-export const placementStep: Step = {
+export const placementStep: Step<'placement'> = {
   id: 'placement',
 
   async run(ctx, input) {
     const { instance, record } = input;
-    const targetGroupArn = outputOf(input, 'target-group', 'targetGroupArn');
-    const taskDefinitionArn = input.outputs['task-definition']?.taskDefinitionArn;
+    const targetGroupArn = outputOf(input, 'target-group').targetGroupArn;
+    const taskDefinitionArn = outputOf(input, 'task-definition').taskDefinitionArn;
+    const seen = seenWhileWaiting('placement', record);
     const { serviceName } = resourceNames(instance.id);
     const startedAt = record.startedAt ? Date.parse(record.startedAt) : ctx.clock.now();
     const waitedMs = Math.max(0, ctx.clock.now() - startedAt);
@@ -48,7 +50,7 @@ export const placementStep: Step = {
         kind: 'wait',
         afterMs: ctx.config.PLACEMENT_POLL_MS,
         output: {
-          waitedForCapacity: record.output?.waitedForCapacity ?? 'false',
+          waitedForCapacity: seen?.waitedForCapacity ?? 'false',
           state: 'service not described yet',
           lastEvent: '',
         },
@@ -56,23 +58,17 @@ export const placementStep: Step = {
       };
     }
     if (service?.status !== 'ACTIVE') {
-      throw new FatalError(
-        'ServiceGone',
-        `service ${serviceName} is ${service?.status ?? 'missing'} while placing`,
-      );
+      throw fatal('ServiceGone', `service ${serviceName} is ${service?.status ?? 'missing'} while placing`);
     }
     const lastEvent = service.events?.[0]?.message ?? '';
     const rollout = service.deployments?.find((d) => d.status === 'PRIMARY');
     if (rollout?.rolloutState === 'FAILED') {
-      throw new FatalError(
-        'DeploymentFailed',
-        rollout.rolloutStateReason ?? (lastEvent || 'deployment failed'),
-      );
+      throw fatal('DeploymentFailed', rollout.rolloutStateReason ?? (lastEvent || 'deployment failed'));
     }
     // ECS counts the deployment's tasks that never ran; a secret or image they cannot get fails the
     // instance now with ECS's own reason, rather than at the deadline after endless replacements.
     const cannotStart = (rollout?.failedTasks ?? 0) > 0 ? await findStartFailure(ctx, serviceName) : null;
-    if (cannotStart) throw new FatalError('TaskFailedToStart', cannotStart);
+    if (cannotStart) throw fatal('TaskFailedToStart', cannotStart);
     // Nothing runs yet: tasks and target health cannot add anything, so this poll is one call.
     const anyRunning = (service.runningCount ?? 0) > 0;
     const tasks = anyRunning ? await serviceTasks(ctx, serviceName) : [];
@@ -85,7 +81,7 @@ export const placementStep: Step = {
     );
     const health = running ? await targetHealth(ctx, targetGroupArn, taskIp(running)) : null;
     const waitedForCapacity =
-      record.output?.waitedForCapacity === 'true' ||
+      seen?.waitedForCapacity === 'true' ||
       // PROVISIONING alone is normal (ENI attachment); without a container instance it waits for capacity.
       tasks.some((t) => t.lastStatus === 'PROVISIONING' && !t.containerInstanceArn) ||
       capacityEvent(service);
@@ -96,13 +92,13 @@ export const placementStep: Step = {
       const waited = waitedForCapacity || (await landedOnNewInstance(ctx, running));
       return done({
         taskArn: running.taskArn,
-        waitedForCapacity: String(waited),
+        waitedForCapacity: waited ? 'true' : 'false',
         placementWaitMs: String(waitedMs),
       });
     }
     const state = describeWait(service, tasks, health);
     if (waitedMs > ctx.config.PLACEMENT_DEADLINE_MS) {
-      throw new FatalError(
+      throw fatal(
         'PlacementTimeout',
         `no healthy task after ${Math.round(waitedMs / 1000)} s (${state}): ${lastEvent || 'no service event'}`,
       );
@@ -110,7 +106,11 @@ export const placementStep: Step = {
     return {
       kind: 'wait',
       afterMs: ctx.config.PLACEMENT_POLL_MS,
-      output: { waitedForCapacity: String(waitedForCapacity), state, lastEvent: lastEvent.slice(0, 300) },
+      output: {
+        waitedForCapacity: waitedForCapacity ? 'true' : 'false',
+        state,
+        lastEvent: lastEvent.slice(0, 300),
+      },
       note: `waiting: ${state}${lastEvent ? `; ${lastEvent}` : ''}`,
     };
   },

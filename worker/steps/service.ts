@@ -1,23 +1,22 @@
 import { CreateServiceCommand, DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { awsErrorCode } from '../../shared/errors/classify-aws-error.js';
-import { FatalError } from '../../shared/errors/fatal-error.js';
-import { RetryableError } from '../../shared/errors/retryable-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsCall, awsValue } from '../aws/aws-call.js';
 import { describeService } from '../aws/describe-service.js';
+import { fatal, retryable } from '../errors/classified-error.js';
 import { idempotencyToken, serviceTokenScope } from '../saga/idempotency-token.js';
 import { done, outputOf, type Step } from './step.js';
 import { lowerTags } from './tags.js';
 import { GATEWAY_PORT } from './task-definition.js';
 
 /** Service `openclaw-<id>`: one task on the capacity provider, behind the target group. */
-export const serviceStep: Step = {
+export const serviceStep: Step<'service'> = {
   id: 'service',
 
   async run(ctx, input) {
     const { instance } = input;
-    const taskDefinitionArn = outputOf(input, 'task-definition', 'taskDefinitionArn');
-    const targetGroupArn = outputOf(input, 'target-group', 'targetGroupArn');
+    const taskDefinitionArn = outputOf(input, 'task-definition').taskDefinitionArn;
+    const targetGroupArn = outputOf(input, 'target-group').targetGroupArn;
     const { serviceName, containerName } = resourceNames(instance.id);
     const existing = input.firstRun ? null : await describeService(ctx, serviceName);
     if (existing?.status === 'ACTIVE' && existing.serviceArn) {
@@ -97,7 +96,7 @@ export const serviceStep: Step = {
     const made = created.ok ? created.value?.service : undefined;
     if (made && made.status !== 'ACTIVE') {
       // The replay of a create this attempt made before its service was deleted: not a service to use.
-      throw new RetryableError(
+      throw retryable(
         'ServiceReplayedInactive',
         `CreateService for ${serviceName} answered with a ${made.status} service`,
       );
@@ -109,12 +108,12 @@ export const serviceStep: Step = {
     if (notIdempotent) {
       const again = await describeService(ctx, serviceName);
       if (again?.status === 'ACTIVE' && again.serviceArn) return done({ serviceArn: again.serviceArn });
-      throw new RetryableError(
+      throw retryable(
         'ServiceNotIdempotent',
         `service ${serviceName} exists but is ${again?.status ?? 'not visible'}`,
       );
     }
-    throw new FatalError('NoServiceArn', `CreateService for ${serviceName} gave no ARN`);
+    throw fatal('NoServiceArn', `CreateService for ${serviceName} gave no ARN`);
   },
 
   /**
