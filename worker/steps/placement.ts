@@ -41,11 +41,11 @@ export const placementStep: Step<'placement'> = {
     const startedAt = record.startedAt ? Date.parse(record.startedAt) : ctx.clock.now();
     const waitedMs = Math.max(0, ctx.clock.now() - startedAt);
 
-    const service = await describeService(ctx, serviceName);
+    const described = await describeService(ctx, serviceName);
     // ECS is eventually consistent ("the result of an API command ... might not be immediately visible to
     // all subsequent commands"): the service made by the step before may not be described yet. Missing is
     // looked at again for a while; INACTIVE or DRAINING is final.
-    if (!service && waitedMs < Math.min(NOT_YET_VISIBLE_MS, ctx.config.PLACEMENT_DEADLINE_MS)) {
+    if (!described && waitedMs < Math.min(NOT_YET_VISIBLE_MS, ctx.config.PLACEMENT_DEADLINE_MS)) {
       return {
         kind: 'wait',
         afterMs: ctx.config.PLACEMENT_POLL_MS,
@@ -57,18 +57,8 @@ export const placementStep: Step<'placement'> = {
         note: `waiting: service ${serviceName} not described yet`,
       };
     }
-    if (service?.status !== 'ACTIVE') {
-      throw fatal('ServiceGone', `service ${serviceName} is ${service?.status ?? 'missing'} while placing`);
-    }
+    const service = await placeableService(ctx, serviceName, described);
     const lastEvent = service.events?.[0]?.message ?? '';
-    const rollout = service.deployments?.find((d) => d.status === 'PRIMARY');
-    if (rollout?.rolloutState === 'FAILED') {
-      throw fatal('DeploymentFailed', rollout.rolloutStateReason ?? (lastEvent || 'deployment failed'));
-    }
-    // ECS counts the deployment's tasks that never ran; a secret or image they cannot get fails the
-    // instance now with ECS's own reason, rather than at the deadline after endless replacements.
-    const cannotStart = (rollout?.failedTasks ?? 0) > 0 ? await findStartFailure(ctx, serviceName) : null;
-    if (cannotStart) throw fatal('TaskFailedToStart', cannotStart);
     // Nothing runs yet: tasks and target health cannot add anything, so this poll is one call.
     const anyRunning = (service.runningCount ?? 0) > 0;
     const tasks = anyRunning ? await serviceTasks(ctx, serviceName) : [];
@@ -115,6 +105,30 @@ export const placementStep: Step<'placement'> = {
     };
   },
 };
+
+/**
+ * The service, when a task of it can still become healthy. Otherwise the instance fails now: the service
+ * is gone, its rollout FAILED, or its tasks cannot start (ECS counts the deployment's tasks that never
+ * ran; a secret or image they cannot get fails with ECS's own reason, not at the deadline after endless
+ * replacements).
+ */
+async function placeableService(
+  ctx: StepContext,
+  serviceName: string,
+  service: Service | null,
+): Promise<Service> {
+  if (service?.status !== 'ACTIVE') {
+    throw fatal('ServiceGone', `service ${serviceName} is ${service?.status ?? 'missing'} while placing`);
+  }
+  const rollout = service.deployments?.find((d) => d.status === 'PRIMARY');
+  if (rollout?.rolloutState === 'FAILED') {
+    const lastEvent = service.events?.[0]?.message ?? '';
+    throw fatal('DeploymentFailed', rollout.rolloutStateReason ?? (lastEvent || 'deployment failed'));
+  }
+  const cannotStart = (rollout?.failedTasks ?? 0) > 0 ? await findStartFailure(ctx, serviceName) : null;
+  if (cannotStart) throw fatal('TaskFailedToStart', cannotStart);
+  return service;
+}
 
 /**
  * Any capacity event the service reports, not only the latest (a "has started 1 tasks" buries it). The
