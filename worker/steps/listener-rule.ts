@@ -43,9 +43,7 @@ export const listenerRuleStep: Step = {
             new CreateRuleCommand({
               ListenerArn: current.listenerArn,
               Priority: priority,
-              Conditions: [
-                { Field: 'path-pattern', PathPatternConfig: { Values: [basePath, rulePath] } },
-              ],
+              Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: [basePath, rulePath] } }],
               Actions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
               Tags: upperTags(instance.id),
             }),
