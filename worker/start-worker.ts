@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
+import { type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { makeAwsClients } from '../shared/aws-clients.js';
 import { makeAwsRateBudget } from '../shared/aws-rate-budget.js';
@@ -8,10 +8,16 @@ import { makeSealer } from '../shared/crypto.js';
 import { makeInstanceStore } from '../shared/instance-store.js';
 import { QUEUE_NAMES } from '../shared/job-catalog.js';
 import { type Logger, makeLogger } from '../shared/logger.js';
-import { makeInstanceQueue, makeQueue, makeWebhookQueue } from '../shared/queues.js';
+import {
+  type InstanceQueue,
+  makeInstanceQueue,
+  makeQueue,
+  makeWebhookQueue,
+  type WebhookQueue,
+} from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
 import { makeKeys } from '../shared/redis-keys.js';
-import { webhookEndpoints } from '../shared/webhooks/endpoints.js';
+import { type WebhookEndpoint, webhookEndpoints } from '../shared/webhooks/endpoints.js';
 import { capacitySampler } from './capacity/capacity-job.js';
 import { systemClock, type WorkerContext } from './context.js';
 import { startHealthFile } from './health-file.js';
@@ -40,55 +46,85 @@ export async function startWorker(config: WorkerConfig, overrides: Overrides = {
   // Lifecycle webhooks: each event a transition logs is enqueued for every endpoint right after it.
   const endpoints = webhookEndpoints(config.WEBHOOK_URLS);
   const webhookQueue = makeWebhookQueue(queueConnection, config.QUEUE_PREFIX, endpoints);
-  const ctx: WorkerContext = {
-    aws: makeAwsClients(
-      config,
-      config.AWS_RATE_BUDGET === 'aws'
-        ? { budget: makeAwsRateBudget(redis, makeKeys(config.QUEUE_PREFIX).awsRateBudget) }
-        : {},
-    ),
-    redis,
-    store: makeInstanceStore(redis, {
-      prefix: config.QUEUE_PREFIX,
-      routing: config.routing,
-      onLifecycleEvent: makeLifecycleEventHook(webhookQueue, endpoints.length, log),
-    }),
-    sealer: makeSealer(config.DATA_ENCRYPTION_KEY.reveal()),
-    log,
-    clock: systemClock,
-    config,
-    stopping: stopping.signal,
-  };
-
+  const onLifecycleEvent = makeLifecycleEventHook(webhookQueue, endpoints.length, log);
+  const ctx = makeWorkerContext(config, log, redis, onLifecycleEvent, stopping.signal);
   // Bull Board shows which process ran each job.
   const name = `${hostname()}#${process.pid}`;
-  const worker = new Worker(QUEUE_NAMES.instances, makeInstanceProcessor(ctx), {
-    name,
-    connection: queueConnection,
-    prefix: config.QUEUE_PREFIX,
-    concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY,
-    // A crashed worker's job is taken over within about two leases; a live one renews its lease.
-    lockDuration: config.JOB_LOCK_MS,
-    stalledInterval: config.JOB_LOCK_MS,
-    // Steps are idempotent, so a job stalled by a crash is safe to run again a few times.
-    maxStalledCount: 3,
-  });
-  worker.on('error', (error) => log.error({ reason: error.message }, 'worker error'));
-  await worker.waitUntilReady();
-
+  const concurrency = overrides.concurrency ?? config.WORKER_CONCURRENCY;
+  const worker = await startInstanceWorker(ctx, queueConnection, name, concurrency);
   const instanceQueue = makeInstanceQueue(queueConnection, config.QUEUE_PREFIX, {
     attempts: config.JOB_ATTEMPTS,
     backoffBaseMs: config.BACKOFF_BASE_MS,
   });
   const reconcileQueue = makeQueue(QUEUE_NAMES.reconcile, queueConnection, config.QUEUE_PREFIX);
   const capacityQueue = makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX);
-  const scheduled = { connection: queueConnection, name, log };
   const workers = [
     worker,
+    ...(await startScheduledWorkers(
+      ctx,
+      { instanceQueue, reconcileQueue, capacityQueue, webhookQueue },
+      {
+        endpoints,
+        reconcile: overrides.reconcile,
+        worker: { connection: queueConnection, name, log },
+      },
+    )),
+  ];
+  // Every worker's connections finish their handshake before start() returns, so a close right after
+  // start never races a handshake still in flight.
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const health = config.HEALTH_FILE
+    ? startHealthFile(config.HEALTH_FILE, () => workers.every((w) => w.isRunning() && !w.closing))
+    : null;
+  log.info({ concurrency, prefix: config.QUEUE_PREFIX }, 'worker started');
+
+  let closing: Promise<void> | null = null;
+  return {
+    close() {
+      closing ??= (async () => {
+        // Running sagas finish the step in flight, then hand their job back to the queue.
+        stopping.abort();
+        await health?.stop();
+        await closeWorkers(workers, config.SHUTDOWN_TIMEOUT_MS, log);
+        const queues: { close(): Promise<void> }[] = [
+          instanceQueue,
+          reconcileQueue,
+          capacityQueue,
+          webhookQueue,
+        ];
+        await Promise.allSettled(queues.map((q) => q.close()));
+        await Promise.allSettled([redis.quit(), queueConnection.quit()]);
+        ctx.aws.destroy();
+        log.info('worker stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The reconciler, the capacity sampler and the webhook deliveries, each on its queue and schedule. */
+async function startScheduledWorkers(
+  ctx: WorkerContext,
+  queues: {
+    instanceQueue: InstanceQueue;
+    reconcileQueue: Queue;
+    capacityQueue: Queue;
+    webhookQueue: WebhookQueue;
+  },
+  options: {
+    endpoints: WebhookEndpoint[];
+    reconcile: Partial<ReconcileOptions> | undefined;
+    worker: Parameters<typeof startScheduledWorker>[2];
+  },
+): Promise<Worker[]> {
+  const { instanceQueue, reconcileQueue, capacityQueue, webhookQueue } = queues;
+  const { config, log, redis } = ctx;
+  const { reconcile, endpoints, worker: scheduled } = options;
+  return [
     // Reconciler (worker/reconciler): one scheduled run per RECONCILE_INTERVAL_MS across all workers.
     await startScheduledWorker(
       reconcileQueue,
-      reconciler({ ...ctx, instanceQueue, ...(overrides.reconcile ? { options: overrides.reconcile } : {}) }),
+      reconciler({ ...ctx, instanceQueue, ...(reconcile ? { options: reconcile } : {}) }),
       scheduled,
     ),
     // Capacity sampler (worker/capacity): one sample per SAMPLE_INTERVAL_MS tick across all workers.
@@ -120,39 +156,58 @@ export async function startWorker(config: WorkerConfig, overrides: Overrides = {
       scheduled,
     ),
   ];
-  // Every worker's connections finish their handshake before start() returns, so a close right after
-  // start never races a handshake still in flight.
-  await Promise.all(workers.map((w) => w.waitUntilReady()));
-  const health = config.HEALTH_FILE
-    ? startHealthFile(config.HEALTH_FILE, () => workers.every((w) => w.isRunning() && !w.closing))
-    : null;
-  log.info(
-    { concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX },
-    'worker started',
-  );
+}
 
-  let closing: Promise<void> | null = null;
+/** The context every processor receives: AWS clients (under the shared rate budget if set), the store. */
+function makeWorkerContext(
+  config: WorkerConfig,
+  log: Logger,
+  redis: Redis,
+  onLifecycleEvent: ReturnType<typeof makeLifecycleEventHook>,
+  stopping: AbortSignal,
+): WorkerContext {
   return {
-    close() {
-      closing ??= (async () => {
-        // Running sagas finish the step in flight, then hand their job back to the queue.
-        stopping.abort();
-        await health?.stop();
-        await closeWorkers(workers, config.SHUTDOWN_TIMEOUT_MS, log);
-        const queues: { close(): Promise<void> }[] = [
-          instanceQueue,
-          reconcileQueue,
-          capacityQueue,
-          webhookQueue,
-        ];
-        await Promise.allSettled(queues.map((q) => q.close()));
-        await Promise.allSettled([redis.quit(), queueConnection.quit()]);
-        ctx.aws.destroy();
-        log.info('worker stopped');
-      })();
-      return closing;
-    },
+    aws: makeAwsClients(
+      config,
+      config.AWS_RATE_BUDGET === 'aws'
+        ? { budget: makeAwsRateBudget(redis, makeKeys(config.QUEUE_PREFIX).awsRateBudget) }
+        : {},
+    ),
+    redis,
+    store: makeInstanceStore(redis, {
+      prefix: config.QUEUE_PREFIX,
+      routing: config.routing,
+      onLifecycleEvent,
+    }),
+    sealer: makeSealer(config.DATA_ENCRYPTION_KEY.reveal()),
+    log,
+    clock: systemClock,
+    config,
+    stopping,
   };
+}
+
+/** The BullMQ worker on the `instances` queue: the create and delete sagas. */
+async function startInstanceWorker(
+  ctx: WorkerContext,
+  connection: Redis,
+  name: string,
+  concurrency: number,
+): Promise<Worker> {
+  const worker = new Worker(QUEUE_NAMES.instances, makeInstanceProcessor(ctx), {
+    name,
+    connection,
+    prefix: ctx.config.QUEUE_PREFIX,
+    concurrency,
+    // A crashed worker's job is taken over within about two leases; a live one renews its lease.
+    lockDuration: ctx.config.JOB_LOCK_MS,
+    stalledInterval: ctx.config.JOB_LOCK_MS,
+    // Steps are idempotent, so a job stalled by a crash is safe to run again a few times.
+    maxStalledCount: 3,
+  });
+  worker.on('error', (error) => ctx.log.error({ reason: error.message }, 'worker error'));
+  await worker.waitUntilReady();
+  return worker;
 }
 
 /**
