@@ -28,53 +28,60 @@ export interface RateFamily {
   operations: string[];
 }
 
-/** `family: [burst, refill per second, 'Operation Operation …']`, the family named `prefix:family`. */
-const TABLE: Record<string, [number, number, string]> = {
-  'ecs:task-definition-modify': [20, 1, 'DeregisterTaskDefinition RegisterTaskDefinition'],
-  'ecs:task-definition-read': [
-    50,
-    20,
-    'DescribeTaskDefinition ListTaskDefinitions ListTaskDefinitionFamilies',
-  ],
-  'ecs:task-definition-delete': [5, 1, 'DeleteTaskDefinitions'],
-  'ecs:capacity-provider-read': [50, 20, 'DescribeCapacityProviders'],
-  'ecs:tag-modify': [20, 10, 'TagResource UntagResource'],
-  'ecs:tag-read': [50, 20, 'ListTagsForResource'],
-  'ecs:cluster-resource-read': [
-    100,
-    20,
-    'DescribeContainerInstances DescribeTasks ListAttributes ListContainerInstances ListTasks',
-  ],
-  'ecs:service-modify': [50, 5, 'CreateService DeleteService UpdateService'],
-  'ecs:service-read': [100, 20, 'DescribeServices ListServices'],
-  'secretsmanager:read': [10_000, 10_000, 'DescribeSecret GetSecretValue'],
-  'secretsmanager:version-modify': [50, 50, 'PutSecretValue UpdateSecret UpdateSecretVersionStage'],
-  'secretsmanager:restore': [50, 50, 'RestoreSecret'],
-  'secretsmanager:tag-modify': [50, 50, 'TagResource UntagResource'],
-  'secretsmanager:create': [50, 50, 'CreateSecret'],
-  'secretsmanager:delete': [50, 50, 'DeleteSecret'],
-  'secretsmanager:list': [50, 50, 'ListSecrets'],
-  'ec2:DescribeSpotPriceHistory': [100, 20, 'DescribeSpotPriceHistory'],
-  'elasticloadbalancing:read': [
-    50,
-    20,
-    'DescribeLoadBalancers DescribeListeners DescribeTags DescribeTargetGroups DescribeTargetHealth DescribeRules',
-  ],
-  'elasticloadbalancing:modify': [
-    20,
-    10,
-    'CreateRule DeleteRule ModifyRule SetRulePriorities CreateTargetGroup DeleteTargetGroup RegisterTargets DeregisterTargets AddTags RemoveTags',
-  ],
-  'autoscaling:read': [50, 20, 'DescribeAutoScalingGroups DescribeScalingActivities'],
-  'autoscaling:modify': [20, 5, 'SetDesiredCapacity SetInstanceProtection'],
-};
+/** One family a line: its name (`prefix:family`), burst, refill per second, then its operations. */
+const TABLE = `
+ecs:task-definition-modify      20    1      DeregisterTaskDefinition RegisterTaskDefinition
+ecs:task-definition-read        50    20     DescribeTaskDefinition ListTaskDefinitions ListTaskDefinitionFamilies
+ecs:task-definition-delete      5     1      DeleteTaskDefinitions
+ecs:capacity-provider-read      50    20     DescribeCapacityProviders
+ecs:tag-modify                  20    10     TagResource UntagResource
+ecs:tag-read                    50    20     ListTagsForResource
+ecs:cluster-resource-read       100   20     DescribeContainerInstances DescribeTasks ListAttributes
+                                             ListContainerInstances ListTasks
+ecs:service-modify              50    5      CreateService DeleteService UpdateService
+ecs:service-read                100   20     DescribeServices ListServices
+secretsmanager:read             10000 10000  DescribeSecret GetSecretValue
+secretsmanager:version-modify   50    50     PutSecretValue UpdateSecret UpdateSecretVersionStage
+secretsmanager:restore          50    50     RestoreSecret
+secretsmanager:tag-modify       50    50     TagResource UntagResource
+secretsmanager:create           50    50     CreateSecret
+secretsmanager:delete           50    50     DeleteSecret
+secretsmanager:list             50    50     ListSecrets
+ec2:DescribeSpotPriceHistory    100   20     DescribeSpotPriceHistory
+elasticloadbalancing:read       50    20     DescribeLoadBalancers DescribeListeners DescribeTags
+                                             DescribeTargetGroups DescribeTargetHealth DescribeRules
+elasticloadbalancing:modify     20    10     CreateRule DeleteRule ModifyRule SetRulePriorities
+                                             CreateTargetGroup DeleteTargetGroup RegisterTargets
+                                             DeregisterTargets AddTags RemoveTags
+autoscaling:read                50    20     DescribeAutoScalingGroups DescribeScalingActivities
+autoscaling:modify              20    5      SetDesiredCapacity SetInstanceProtection
+`;
 
-export const AWS_RATE_FAMILIES: readonly RateFamily[] = Object.entries(TABLE).map(
-  ([name, [burst, refillPerSecond, operations]]) => {
+/** Parses TABLE: a line that starts with blanks carries on the operations of the family above it. */
+function parseTable(table: string): RateFamily[] {
+  const families: RateFamily[] = [];
+  for (const line of table.split('\n')) {
+    const words = line.trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0) continue;
+    const current = families.at(-1);
+    if (/^\s/.test(line) && current) {
+      const prefix = current.name.slice(0, current.name.indexOf(':'));
+      current.operations.push(...words.map((o) => `${prefix}:${o}`));
+      continue;
+    }
+    const [name, burst, refill, ...operations] = words as [string, string, string, ...string[]];
     const prefix = name.slice(0, name.indexOf(':'));
-    return { name, burst, refillPerSecond, operations: operations.split(' ').map((o) => `${prefix}:${o}`) };
-  },
-);
+    families.push({
+      name,
+      burst: Number(burst),
+      refillPerSecond: Number(refill),
+      operations: operations.map((o) => `${prefix}:${o}`),
+    });
+  }
+  return families;
+}
+
+export const AWS_RATE_FAMILIES: readonly RateFamily[] = parseTable(TABLE);
 
 const FAMILY_OF = new Map(AWS_RATE_FAMILIES.flatMap((f) => f.operations.map((op) => [op, f] as const)));
 

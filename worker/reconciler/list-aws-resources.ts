@@ -58,15 +58,16 @@ type Scanned = AwsInventory['scanned'];
 /** The resources of one id, made on first use: each lister adds what it finds. */
 type ResourcesOf = (id: string) => InstanceResources;
 
-/** Sends one paged read after the other until an answer carries no next token or marker. */
+/** Sends one paged read (`operation`) after the other until an answer carries no next token or marker. */
 async function eachPage<P>(
+  operation: string,
   read: (token: string | undefined) => Promise<P>,
   next: (page: P) => string | undefined,
   visit: (page: P) => void,
 ): Promise<void> {
   let token: string | undefined;
   do {
-    const page = await read(token);
+    const page = await awsValue('read', operation, () => read(token));
     visit(page);
     token = next(page);
   } while (token);
@@ -98,15 +99,14 @@ export async function listAwsResources(ctx: WorkerContext): Promise<AwsInventory
 
 async function listSecrets(ctx: WorkerContext, of: ResourcesOf, scanned: Scanned): Promise<void> {
   await eachPage(
-    (token) =>
-      awsValue('read', 'ListSecrets', () =>
-        ctx.aws.secrets.send(
-          new ListSecretsCommand({
-            Filters: [{ Key: 'name', Values: [SECRET_PREFIX] }],
-            MaxResults: 100,
-            NextToken: token,
-          }),
-        ),
+    'ListSecrets',
+    (NextToken) =>
+      ctx.aws.secrets.send(
+        new ListSecretsCommand({
+          Filters: [{ Key: 'name', Values: [SECRET_PREFIX] }],
+          MaxResults: 100,
+          NextToken,
+        }),
       ),
     (page) => page.NextToken,
     (page) => {
@@ -126,15 +126,10 @@ async function listSecrets(ctx: WorkerContext, of: ResourcesOf, scanned: Scanned
 
 async function listTaskFamilies(ctx: WorkerContext, of: ResourcesOf, scanned: Scanned): Promise<void> {
   await eachPage(
-    (token) =>
-      awsValue('read', 'ListTaskDefinitionFamilies', () =>
-        ctx.aws.ecs.send(
-          new ListTaskDefinitionFamiliesCommand({
-            familyPrefix: NAME_PREFIX,
-            status: 'ACTIVE',
-            nextToken: token,
-          }),
-        ),
+    'ListTaskDefinitionFamilies',
+    (nextToken) =>
+      ctx.aws.ecs.send(
+        new ListTaskDefinitionFamiliesCommand({ familyPrefix: NAME_PREFIX, status: 'ACTIVE', nextToken }),
       ),
     (page) => page.nextToken,
     (page) => {
@@ -150,10 +145,8 @@ async function listTaskFamilies(ctx: WorkerContext, of: ResourcesOf, scanned: Sc
 
 async function listTargetGroups(ctx: WorkerContext, of: ResourcesOf, scanned: Scanned): Promise<void> {
   await eachPage(
-    (marker) =>
-      awsValue('read', 'DescribeTargetGroups', () =>
-        ctx.aws.elbv2.send(new DescribeTargetGroupsCommand({ Marker: marker, PageSize: 400 })),
-      ),
+    'DescribeTargetGroups',
+    (Marker) => ctx.aws.elbv2.send(new DescribeTargetGroupsCommand({ Marker, PageSize: 400 })),
     (page) => page.NextMarker,
     (page) => {
       for (const tg of page.TargetGroups ?? []) {
@@ -177,12 +170,9 @@ async function listRules(
     const taken = new Set<number>();
     prioritiesInUse.set(listenerArn, taken);
     await eachPage(
-      (marker) =>
-        awsValue('read', 'DescribeRules', () =>
-          ctx.aws.elbv2.send(
-            new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker, PageSize: 400 }),
-          ),
-        ),
+      'DescribeRules',
+      (Marker) =>
+        ctx.aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker, PageSize: 400 })),
       (page) => page.NextMarker,
       (page) => {
         for (const rule of page.Rules ?? []) {
@@ -202,11 +192,10 @@ async function listRules(
 async function listServices(ctx: WorkerContext, of: ResourcesOf, scanned: Scanned): Promise<void> {
   const serviceArns: string[] = [];
   await eachPage(
-    (token) =>
-      awsValue('read', 'ListServices', () =>
-        ctx.aws.ecs.send(
-          new ListServicesCommand({ cluster: ctx.config.ECS_CLUSTER, maxResults: 100, nextToken: token }),
-        ),
+    'ListServices',
+    (nextToken) =>
+      ctx.aws.ecs.send(
+        new ListServicesCommand({ cluster: ctx.config.ECS_CLUSTER, maxResults: 100, nextToken }),
       ),
     (page) => page.nextToken,
     (page) => {
