@@ -31,7 +31,8 @@ export interface RateFamily {
 /** One family a line: its name (`prefix:family`), burst, refill per second, then its operations. */
 const TABLE = `
 ecs:task-definition-modify      20    1      DeregisterTaskDefinition RegisterTaskDefinition
-ecs:task-definition-read        50    20     DescribeTaskDefinition ListTaskDefinitions ListTaskDefinitionFamilies
+ecs:task-definition-read        50    20     DescribeTaskDefinition ListTaskDefinitions
+                                             ListTaskDefinitionFamilies
 ecs:task-definition-delete      5     1      DeleteTaskDefinitions
 ecs:capacity-provider-read      50    20     DescribeCapacityProviders
 ecs:tag-modify                  20    10     TagResource UntagResource
