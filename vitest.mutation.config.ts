@@ -52,7 +52,7 @@ export default defineConfig({
       'test/store-core/**/*.test.ts',
       'test/properties/**/*.test.ts',
     ],
-    exclude: ['node_modules/**', 'dist/**'],
+    exclude: ['node_modules/**', 'dist/**', '.stryker-tmp*/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

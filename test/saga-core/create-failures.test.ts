@@ -1,7 +1,7 @@
 import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Localcloud } from '../../localcloud/index.js';
-import { jobRun, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
+import { failsForGood, jobRun, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
 
 /** Every request of `operation` fails (both of the SDK's tries) the first `times` times. */
 const failing = (operation: string, error: string, times = 2) => ({
@@ -50,11 +50,7 @@ describe('create saga: step errors', () => {
   it('a retryable error on the last attempt fails the step and the instance for good', async () => {
     const { id } = await w.submit();
     await w.inspect('faults', failing('elasticloadbalancing:CreateTargetGroup', 'throttle'));
-    await expect(w.create(id, jobRun(8, true))).rejects.toMatchObject({
-      name: 'SagaFailedError',
-      step: 'target-group',
-      code: 'Throttling',
-    });
+    await expect(w.create(id, jobRun(8, true))).rejects.toEqual(failsForGood('target-group', 'Throttling'));
     const record = (await w.store.get(id))!;
     expect(record.status).toBe('failed');
     expect(record.error).toEqual({
@@ -75,7 +71,7 @@ describe('create saga: step errors', () => {
     const { id } = await w.submit();
     await w.inspect('faults', failing('elasticloadbalancing:CreateRule', 'unsupported', 1));
     const run = jobRun(1);
-    await expect(w.create(id, run)).rejects.toMatchObject({ name: 'SagaFailedError', step: 'listener-rule' });
+    await expect(w.create(id, run)).rejects.toEqual(failsForGood('listener-rule'));
     const record = (await w.store.get(id))!;
     expect(record.status).toBe('failed');
     expect(record.error).toMatchObject({ step: 'listener-rule', code: 'InvalidAction' });
@@ -134,11 +130,9 @@ describe('create saga: step errors', () => {
       w.clock.offsetMs = w.config.PLACEMENT_DEADLINE_MS + 1_000;
       await expect(w.create(id, jobRun(2))).rejects.toThrow(/scheduled for deletion/);
       expect((await w.store.get(id))!.status).toBe('provisioning');
-      await expect(w.create(id, jobRun(3, true))).rejects.toMatchObject({
-        name: 'SagaFailedError',
-        step: 'secret',
-        code: 'SecretScheduledForDeletion',
-      });
+      await expect(w.create(id, jobRun(3, true))).rejects.toEqual(
+        failsForGood('secret', 'SecretScheduledForDeletion'),
+      );
       expect((await w.store.get(id))!.status).toBe('failed');
     });
   });

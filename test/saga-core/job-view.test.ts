@@ -1,7 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Localcloud } from '../../localcloud/index.js';
 import { waitFor } from '../support/wait-for.js';
-import { jobRun, NEVER_HEALTHY_IMAGE, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
+import {
+  failsForGood,
+  jobRun,
+  NEVER_HEALTHY_IMAGE,
+  type SagaWorld,
+  sagaWorld,
+  startSagaCloud,
+} from './saga-bench.js';
 
 /** A log line's level name (pino numbers). */
 const LEVEL: Record<number, string> = { 20: 'debug', 30: 'info', 40: 'warn', 50: 'error' };
@@ -112,7 +119,7 @@ describe('create and delete sagas: what the job shows', () => {
       await w.store.transition(id, 'deleting', ['provisioning']);
     });
     const run = jobRun();
-    await expect(w.create(id, run)).rejects.toMatchObject({ step: 'task-definition' });
+    await expect(w.create(id, run)).rejects.toEqual(failsForGood('task-definition'));
     expect((await w.store.get(id))!.status).toBe('deleting');
     expect(run.logs.find((l) => String(l.msg).startsWith('instance not marked failed'))).toMatchObject({
       reason: 'conflict',

@@ -8,6 +8,7 @@ import {
   DescribeTargetGroupsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
 import type { CallLogEntry } from '../../localcloud/inspection.js';
 import { type AwsClients, makeAwsClients } from '../../shared/aws-clients.js';
@@ -71,6 +72,16 @@ export interface SentCall {
   operation: string;
   input: Record<string, unknown>;
 }
+
+/**
+ * The job fails for good (BullMQ's UnrecoverableError: no attempt follows), its reason naming the step
+ * and the error code first.
+ */
+export const failsForGood = (step: string, code?: string) =>
+  expect.objectContaining({
+    name: 'UnrecoverableError',
+    message: expect.stringMatching(new RegExp(`^${step}: ${code ?? '[A-Za-z]+'}: `)),
+  });
 
 /** A job attempt as the saga sees it: its notes, progress and log lines are kept for the test to read. */
 export function jobRun(attempt = 1, isLastAttempt = false) {

@@ -4,7 +4,14 @@ import { DeleteSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secr
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Localcloud } from '../../localcloud/index.js';
 import { STEP_IDS } from '../../shared/domain.js';
-import { jobRun, NEVER_HEALTHY_IMAGE, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
+import {
+  failsForGood,
+  jobRun,
+  NEVER_HEALTHY_IMAGE,
+  type SagaWorld,
+  sagaWorld,
+  startSagaCloud,
+} from './saga-bench.js';
 
 /**
  * What single steps do beyond the first run: restored credentials written as a new secret version and a
@@ -156,11 +163,7 @@ describe('create saga: steps in their other paths', () => {
     expect(waiting.state).toBe('waiting');
     expect(Object.keys(waiting.output ?? {}).sort()).toEqual(['lastEvent', 'state', 'waitedForCapacity']);
     w.clock.offsetMs = w.config.PLACEMENT_DEADLINE_MS + 1_000;
-    await expect(w.create(id)).rejects.toMatchObject({
-      name: 'SagaFailedError',
-      step: 'placement',
-      code: 'PlacementTimeout',
-    });
+    await expect(w.create(id)).rejects.toEqual(failsForGood('placement', 'PlacementTimeout'));
     expect((await w.store.get(id))!.error).toEqual({
       step: 'placement',
       code: 'PlacementTimeout',
@@ -171,7 +174,7 @@ describe('create saga: steps in their other paths', () => {
   it('without a secret and without sealed credentials the create fails at once: nothing to write', async () => {
     const { id } = await w.submit();
     await w.store.dropSealedCredentials(id);
-    await expect(w.create(id)).rejects.toMatchObject({ step: 'secret', code: 'CredentialsMissing' });
+    await expect(w.create(id)).rejects.toEqual(failsForGood('secret', 'CredentialsMissing'));
     expect(await w.calls()).toEqual([]);
     expect((await w.store.get(id))!.status).toBe('failed');
   });
@@ -180,7 +183,7 @@ describe('create saga: steps in their other paths', () => {
     const { id } = await w.submit();
     // A record whose sealed value no key opens (sealed under another key, or damaged).
     await w.ctx.redis.hset(w.store.keys.instance(id), 'sealed:gatewayToken', 'not-a-sealed-value');
-    await expect(w.create(id)).rejects.toMatchObject({ step: 'secret', code: 'CredentialsUnreadable' });
+    await expect(w.create(id)).rejects.toEqual(failsForGood('secret', 'CredentialsUnreadable'));
     expect((await w.store.get(id))!.error).toEqual({
       step: 'secret',
       code: 'CredentialsUnreadable',
