@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { InstanceStore } from '../../shared/instance-store.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 
 /** Takes a place in the set while it holds fewer than the limit. KEYS: set. ARGV: limit, id. */
 const RESERVE = `

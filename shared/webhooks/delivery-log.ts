@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { makeKeys } from '../redis-keys.js';
+import type { makeKeys } from '../store/keys.js';
 import type { WebhookEndpoint } from './endpoints.js';
 
 /** One try at sending one event to one endpoint, as `GET /v1/instances/{id}/deliveries` shows it. */

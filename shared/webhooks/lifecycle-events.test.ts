@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestNamespace } from '../../test/support/redis-namespace.js';
-import { makeInstanceStore } from '../instance-store.js';
 import { newInstanceId } from '../naming.js';
+import { makeInstanceStore } from '../store/instance-store.js';
 import { makeDeliveryLog } from './delivery-log.js';
 import { degradedEvent, failedEvent, runningEvent } from './lifecycle-events.js';
 

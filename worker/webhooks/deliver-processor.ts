@@ -5,7 +5,7 @@ import type { WorkerConfig } from '../../shared/config.js';
 import { jobCatalog } from '../../shared/job-catalog.js';
 import type { Logger } from '../../shared/logger.js';
 import type { WebhookQueue } from '../../shared/queues.js';
-import type { makeKeys } from '../../shared/redis-keys.js';
+import type { makeKeys } from '../../shared/store/keys.js';
 import { type DeliveryLog, type LoggedEvent, makeDeliveryLog } from '../../shared/webhooks/delivery-log.js';
 import type { WebhookEndpoint } from '../../shared/webhooks/endpoints.js';
 import type { Clock } from '../context.js';

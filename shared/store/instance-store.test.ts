@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestNamespace, TEST_REDIS_URL } from '../test/support/redis-namespace.js';
-import type { InstanceRecord } from './domain.js';
+import { makeTestNamespace, TEST_REDIS_URL } from '../../test/support/redis-namespace.js';
+import type { InstanceRecord } from '../domain.js';
+import { newInstanceId } from '../naming.js';
 import { type InstanceStore, makeInstanceStore } from './instance-store.js';
-import { newInstanceId } from './naming.js';
 
 const routing = {
   listeners: [

@@ -5,7 +5,7 @@ import {
   STEP_IDS,
   type StepId,
   type StepRecord,
-} from './domain.js';
+} from '../domain.js';
 
 /** A flat HGETALL-style reply (as Lua scripts return it) as an object. */
 export function pairsToHash(pairs: string[]): Record<string, string> {

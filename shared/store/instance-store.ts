@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RoutingConfig } from './config.js';
+import type { RoutingConfig } from '../config.js';
 import {
   INSTANCE_STATUSES,
   type InstanceRecord,
@@ -9,12 +9,12 @@ import {
   STEP_IDS,
   type StepId,
   type StepRecord,
-} from './domain.js';
+} from '../domain.js';
+import { CREDENTIALS_LOST, deletedEvent, type LifecycleEvent } from '../webhooks/lifecycle-events.js';
 import { pairsToHash, parseRecord } from './instance-record.js';
-import { registerInstanceScripts } from './instance-scripts.js';
-import { indexMember, makeKeys } from './redis-keys.js';
+import { indexMember, makeKeys } from './keys.js';
 import { makeRoutingSlots } from './routing-slots.js';
-import { CREDENTIALS_LOST, deletedEvent, type LifecycleEvent } from './webhooks/lifecycle-events.js';
+import { registerInstanceScripts } from './scripts.js';
 
 /** What subscribers of an instance's event channel receive: enough to redraw a progress view. */
 export interface InstanceEvent {

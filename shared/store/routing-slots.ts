@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
-import type { RoutingConfig } from './config.js';
-import type { InstanceRecord } from './domain.js';
-import type { InstanceScripts } from './instance-scripts.js';
-import type { makeKeys } from './redis-keys.js';
+import type { RoutingConfig } from '../config.js';
+import type { InstanceRecord } from '../domain.js';
+import type { makeKeys } from './keys.js';
 import { routingCapacity } from './routing-capacity.js';
+import type { InstanceScripts } from './scripts.js';
 
 /** The holder a routing slot gets when another rule on the listener took its priority. */
 const BLOCKED = 'blocked';
