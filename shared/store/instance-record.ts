@@ -14,6 +14,11 @@ export function pairsToHash(pairs: string[]): Record<string, string> {
   return hash;
 }
 
+/** Where an instance answers: its path on its listener's load balancer. Built here only. */
+export function instanceUrl(albDnsName: string, id: string): string {
+  return `http://${albDnsName}/${id}/`;
+}
+
 /** The instance hash as a typed record; null for a missing or half-written hash. */
 export function parseRecord(hash: Record<string, string>): InstanceRecord | null {
   if (!hash.id || !hash.status) return null;
@@ -32,7 +37,7 @@ export function parseRecord(hash: Record<string, string>): InstanceRecord | null
     listenerArn: hash.listenerArn ?? '',
     albDnsName: hash.albDnsName ?? '',
     routingSlot: Number(hash.routingSlot ?? -1),
-    url: hash.url ?? '',
+    url: hash.albDnsName ? instanceUrl(hash.albDnsName, hash.id) : '',
     error: hash.error ? JSON.parse(hash.error) : null,
     requestId: hash.requestId ?? '',
     createdAt: hash.createdAt ?? '',

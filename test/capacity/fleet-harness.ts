@@ -94,7 +94,7 @@ export async function startFleetHarness(seed = 7) {
         requestId: 'r',
         sealed: { gatewayToken: 'x' },
       });
-      await store.transition(id, 'provisioning', '*');
+      await store.startProvisioning(id);
       await store.recordStep(
         id,
         'placement',

@@ -161,7 +161,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
 
     /** DELETE /v1/instances/:id: mark deleting, enqueue the delete. */
     async remove(id: string) {
-      await store.transition(id, 'deleting', ['queued', 'provisioning', 'running', 'degraded', 'failed']);
+      await store.markDeleting(id);
       await instanceQueue.enqueueDelete({ instanceId: id, requestId: `req-${randomUUID().slice(0, 8)}` });
     },
 

@@ -1,4 +1,5 @@
-import type { InstanceRecord, InstanceStatus, StepId } from '../../shared/domain.js';
+import type { InstanceRecord, StepId } from '../../shared/domain.js';
+import type { FromStatus } from '../../shared/store/transitions.js';
 import { CREDENTIALS_LOST } from '../../shared/webhooks/lifecycle-events.js';
 import type { InstanceResources } from './list-aws-resources.js';
 import type { OrphanFacts } from './orphan-facts.js';
@@ -25,7 +26,7 @@ export type PlannedAction =
   | { kind: 'delete-orphan'; instanceId: string; reason: string; resources: string[]; listenerArns: string[] }
   | { kind: 'delete-abandoned'; instanceId: string; reason: string }
   | { kind: 'repair'; instanceId: string; reason: string; fromStep: StepId; undo: StepId[]; missing?: StepId }
-  | { kind: 'fail'; instanceId: string; reason: string; from: InstanceStatus[]; missing?: StepId }
+  | { kind: 'fail'; instanceId: string; reason: string; from: FromStatus<'giveUp'>[]; missing?: StepId }
   | { kind: 'credentials-lost'; instanceId: string; reason: string; missing: 'secret' }
   | { kind: 'reenqueue'; instanceId: string; reason: string; job: 'create' | 'delete' };
 

@@ -1,6 +1,5 @@
 import { type InstanceRecord, STEP_IDS, type StepId, type StepRecord } from '../../shared/domain.js';
 import { SagaFailedError } from '../../shared/errors/saga-failed-error.js';
-import { failedEvent, runningEvent } from '../../shared/webhooks/lifecycle-events.js';
 import type { WorkerContext } from '../context.js';
 import type { JobRun, SagaOutcome } from '../jobs/job-run.js';
 import { createSteps } from '../steps/index.js';
@@ -48,12 +47,7 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
   // An instance already provisioning (a placement poll, a retry, a resumed job) is ours while we hold its
   // lock; only a delete can move it, and the next boundary sees that.
   if (first.status !== 'provisioning') {
-    const started = await store.transition(
-      instanceId,
-      'provisioning',
-      ['queued', 'failed', 'provisioning', 'degraded'],
-      { error: null },
-    );
+    const started = await store.startProvisioning(instanceId);
     if (!started.ok)
       return superseded(started.reason === 'conflict' ? `instance is ${started.current}` : 'gone');
     if (started.previous !== 'provisioning') run.log.info({ from: started.previous }, 'create started');
@@ -140,13 +134,7 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
 
   const runningAt = new Date(ctx.clock.now()).toISOString();
   // `first.runningAt`: it ran before (a repair, restored credentials), so this is a recovery.
-  const finished = await store.transition(
-    instanceId,
-    'running',
-    ['provisioning'],
-    { runningAt },
-    runningEvent(first),
-  );
+  const finished = await store.markRunning(instanceId, { instance: first, runningAt });
   if (!finished.ok)
     return superseded(finished.reason === 'conflict' ? `instance is ${finished.current}` : 'gone');
   run.log.info({ placement: outputs.placement }, 'instance running');
@@ -185,13 +173,10 @@ async function failStep(
       { ...record, state: 'failed', endedAt, lastError },
       'failed',
     );
-    const failed = await ctx.store.transition(
-      instanceId,
-      'failed',
-      ['provisioning', 'queued'],
-      { error: JSON.stringify({ step: stepId, ...lastError }) },
-      failedEvent(instance, { step: stepId, ...lastError }),
-    );
+    const failed = await ctx.store.markFailed(instanceId, {
+      instance,
+      error: { step: stepId, ...lastError },
+    });
     log.error({ code: verdict.code, reason: verdict.message, willRetry: false }, 'create failed');
     await run.note(`failed at ${stepId}: ${verdict.code}: ${verdict.message}`);
     if (!failed.ok)
