@@ -66,47 +66,6 @@ describe('instance store', () => {
     if (next.kind === 'created') expect(next.instance.routingSlot).toBe(0);
   });
 
-  it('makes a named transition only from its statuses and keeps status indexes true', async () => {
-    const made = await create('bob');
-    if (made.kind !== 'created') throw new Error('unreachable');
-    const { instance } = made;
-    const id = instance.id;
-    expect(await store.markRunning(id, { instance, runningAt: 'now' })).toEqual({
-      ok: false,
-      reason: 'conflict',
-      current: 'queued',
-    });
-    expect(await store.requeue(id)).toEqual({ ok: false, reason: 'conflict', current: 'queued' });
-    expect((await store.get(id))?.status).toBe('queued');
-    expect(await store.startProvisioning(id)).toEqual({ ok: true, previous: 'queued' });
-    expect((await store.list({ status: 'queued', limit: 10 })).items).toHaveLength(0);
-    expect((await store.list({ status: 'provisioning', limit: 10 })).items.map((i) => i.id)).toEqual([id]);
-    expect(await store.startProvisioning('zzzzzzzzzzzz')).toEqual({ ok: false, reason: 'missing' });
-  });
-
-  it('narrows a transition to the status its caller saw (the reconciler acts only on what it planned from)', async () => {
-    const made = await create('cleo');
-    if (made.kind !== 'created') throw new Error('unreachable');
-    const { id } = made.instance;
-    const gaveUp = await store.giveUp(
-      id,
-      { instance: made.instance, reason: 'r' },
-      { onlyFrom: ['running'] },
-    );
-    expect(gaveUp).toEqual({ ok: false, reason: 'conflict', current: 'queued' });
-    expect(
-      await store.giveUp(id, { instance: made.instance, reason: 'r' }, { onlyFrom: ['queued'] }),
-    ).toEqual({
-      ok: true,
-      previous: 'queued',
-    });
-    expect((await store.get(id))?.error).toEqual({
-      step: 'reconcile',
-      code: 'ReconcileGaveUp',
-      message: 'r',
-    });
-  });
-
   it('pages newest first with a cursor', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
