@@ -174,6 +174,15 @@ export function planTransition<N extends TransitionName>(name: N, args: Transiti
   const hasInput = spec.write.length > 0;
   const options = (hasInput ? args[1] : args[0]) as TransitionOptions<N> | undefined;
   const written = spec.write(hasInput ? args[0] : undefined);
-  const from = options?.onlyFrom ?? spec.from;
-  return { to: spec.to, from: from as readonly InstanceStatus[], ...written };
+  // Narrowed, never widened: even a status cast past the types stays outside the table's `from`.
+  const from = options?.onlyFrom ? spec.from.filter((s) => options.onlyFrom?.includes(s)) : spec.from;
+  return { to: spec.to, from, ...written };
+}
+
+/** Whether `name` may start from `status`: narrows a status read from a record to the transition's own. */
+export function transitionAllows<N extends TransitionName>(
+  name: N,
+  status: InstanceStatus,
+): status is FromStatus<N> {
+  return (TRANSITIONS[name].from as readonly InstanceStatus[]).includes(status);
 }
