@@ -45,13 +45,28 @@ export interface TaskDefinition {
 
 export type InstanceType = 'c7i-flex.large' | 'm7i-flex.large';
 
+/** Auto Scaling's LifecycleState values, the warm pool's included (`Warmed:*`). */
+export type InstanceLifecycle =
+  | 'Pending'
+  | 'InService'
+  | 'Terminating'
+  | 'Terminated'
+  | 'Warmed:Pending'
+  | 'Warmed:Stopped'
+  | 'Warmed:Running'
+  | 'Warmed:Hibernated'
+  | 'Warmed:Terminating'
+  | 'Warmed:Terminated';
+
 export interface Ec2Instance {
   id: string;
   type: InstanceType;
   az: string;
   subnetId: string;
   market: 'on-demand' | 'spot';
-  lifecycle: 'Pending' | 'InService' | 'Terminating' | 'Terminated';
+  lifecycle: InstanceLifecycle;
+  /** The Auto Scaling group it belongs to; absent = the spot group (`asg`), as in files saved before. */
+  group?: string;
   protectedFromScaleIn: boolean;
   launchedAt: number;
   terminatedAt?: number;
@@ -76,6 +91,8 @@ export interface ContainerInstance {
   /** When the instance last became free of tasks; undefined while it hosts any. */
   idleSince?: number;
   tags: Tag[];
+  /** The capacity provider whose group launched it; absent = the spot provider (files saved before). */
+  capacityProviderName?: string;
 }
 
 export type TaskStatus =
@@ -264,6 +281,24 @@ export interface AutoScalingGroup {
   spotLaunches: number;
   /** Why desired capacity last changed; the next launch activity quotes it. */
   lastCause?: string;
+  /**
+   * Set for a group launched from a plain launch template: every instance on-demand, of this type.
+   * Absent: the spot group, with its mixed instances policy (which AWS forbids a warm pool).
+   */
+  onDemandType?: InstanceType;
+  warmPool?: WarmPool;
+}
+
+/** PutWarmPool's configuration and the instances in the pool (not part of the group's capacity). */
+export interface WarmPool {
+  minSize: number;
+  /** MaxGroupPreparedCapacity; undefined (or -1 given) = the group's max size. */
+  maxGroupPreparedCapacity?: number;
+  poolState: 'Stopped' | 'Running' | 'Hibernated';
+  reuseOnScaleIn: boolean;
+  /** Set while a DeleteWarmPool without ForceDelete waits for the pool's instances to terminate. */
+  status?: 'PendingDelete';
+  instanceIds: string[];
 }
 
 /** One CloudWatch Logs event; `seq` orders events of equal timestamp in ingestion order. */
@@ -305,6 +340,8 @@ export interface CloudState {
   listeners: Map<string, Listener>;
   rules: Map<string, Rule>;
   asg: AutoScalingGroup;
+  /** The on-demand group behind the second capacity provider (`openclaw-warm`), when configured. */
+  warmAsg?: AutoScalingGroup;
   clusterTags: Tag[];
   capacityProviderTags: Tag[];
   /** Next free host number per subnet, for task and instance IPs. */
