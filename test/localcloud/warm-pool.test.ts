@@ -7,9 +7,17 @@ import {
   SetDesiredCapacityCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateServiceCommand,
+  DescribeCapacityProvidersCommand,
+  DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+} from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
-import { FAST } from './capacity-helpers.js';
+import { FAST, registerGateway } from './capacity-helpers.js';
 import { clients, errorOf, waitFor } from './helpers.js';
 
 const WARM_GROUP = 'openclaw-warm-asg';
@@ -152,5 +160,104 @@ describe('warm pools: PutWarmPool, DescribeWarmPool, DeleteWarmPool', () => {
     const gone = await warmPool(c);
     expect(gone.WarmPoolConfiguration).toBeUndefined();
     expect(gone.Instances).toEqual([]);
+  });
+});
+
+describe('warm pools: scale-out from the pool is faster than cold, for tasks on the openclaw-warm provider', () => {
+  let lc: Localcloud;
+  let c: Clients;
+  beforeAll(async () => {
+    // A cold launch takes a minute here, a warm start 20 ms: only the pool can serve within the test's wait.
+    lc = await startLocalcloud({
+      port: 0,
+      seed: 62,
+      taskRuntime: 'none',
+      timing: { ...FAST, instanceLaunchMs: 60_000, warmStartMs: 20, scaleInIdleMs: 60_000 },
+      warmGroup: { min: 0, max: 10, warmPool: { minSize: 2, poolState: 'Stopped' } },
+    });
+    c = clients(lc);
+    await registerGateway(c);
+  });
+  afterAll(() => lc.close());
+
+  it('the cluster offers both capacity providers; only the spot one is the default', async () => {
+    const providers = await c.ecs.send(new DescribeCapacityProvidersCommand({}));
+    const warm = providers.capacityProviders!.find((p) => p.name === 'openclaw-warm');
+    expect(warm?.autoScalingGroupProvider?.autoScalingGroupArn).toBe(
+      (await warmGroup(c)).AutoScalingGroupARN,
+    );
+    const cluster = await c.ecs.send(new DescribeClustersCommand({ clusters: [lc.ids.ECS_CLUSTER] }));
+    expect(cluster.clusters![0]!.capacityProviders).toEqual([lc.ids.CAPACITY_PROVIDER, 'openclaw-warm']);
+    expect(cluster.clusters![0]!.defaultCapacityProviderStrategy).toEqual([
+      { capacityProvider: lc.ids.CAPACITY_PROVIDER, weight: 1, base: 0 },
+    ]);
+  });
+
+  it('a task on openclaw-warm waits, managed scaling takes a pool instance, the task runs on it', async () => {
+    await c.ecs.send(
+      new CreateServiceCommand({
+        cluster: lc.ids.ECS_CLUSTER,
+        serviceName: 'warm-user',
+        taskDefinition: 'gateway',
+        desiredCount: 1,
+        capacityProviderStrategy: [
+          { capacityProvider: 'openclaw-warm', base: 1, weight: 0 },
+          { capacityProvider: lc.ids.CAPACITY_PROVIDER, weight: 1 },
+        ],
+        networkConfiguration: { awsvpcConfiguration: { subnets: lc.ids.SUBNET_IDS.split(',') } },
+      }),
+    );
+    const task = await waitFor(
+      async () => {
+        const arns = await c.ecs.send(
+          new ListTasksCommand({ cluster: lc.ids.ECS_CLUSTER, serviceName: 'warm-user' }),
+        );
+        if (!arns.taskArns?.length) return false;
+        const t = (
+          await c.ecs.send(new DescribeTasksCommand({ cluster: lc.ids.ECS_CLUSTER, tasks: arns.taskArns }))
+        ).tasks![0]!;
+        return t.lastStatus === 'RUNNING' && t;
+      },
+      { what: 'the warm-user task RUNNING' },
+    );
+    expect(task.capacityProviderName).toBe('openclaw-warm');
+    const ci = await c.ecs.send(
+      new DescribeContainerInstancesCommand({
+        cluster: lc.ids.ECS_CLUSTER,
+        containerInstances: [task.containerInstanceArn!],
+      }),
+    );
+    expect(ci.containerInstances![0]!.capacityProviderName).toBe('openclaw-warm');
+    const host = ci.containerInstances![0]!.ec2InstanceId!;
+    const activities = await c.asg.send(
+      new DescribeScalingActivitiesCommand({ AutoScalingGroupName: WARM_GROUP }),
+    );
+    expect(activities.Activities!.map((a) => a.Description)).toContain(
+      `Launching a new EC2 instance from warm pool: ${host}`,
+    );
+  });
+
+  it('two from the pool are in service while a cold launch asked for at the same time is still Pending', async () => {
+    // The pool holds one ready instance and one warming (its replacement, launched cold).
+    await c.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: WARM_GROUP, DesiredCapacity: 3 }));
+    const group = await waitFor(
+      async () => {
+        const g = await warmGroup(c);
+        return g.Instances?.filter((i) => i.LifecycleState === 'InService').length === 2 && g;
+      },
+      { what: 'two warm group instances InService' },
+    );
+    const pending = group.Instances!.filter((i) => i.LifecycleState === 'Pending');
+    expect(pending).toHaveLength(1);
+    const activities = await c.asg.send(
+      new DescribeScalingActivitiesCommand({ AutoScalingGroupName: WARM_GROUP }),
+    );
+    expect(activities.Activities!.map((a) => a.Description)).toContain(
+      `Launching a new EC2 instance: ${pending[0]!.InstanceId}`,
+    );
+    // The pool is refilled toward MinSize: instances launched into it are warming (Warmed:Pending).
+    const pool = await warmPool(c);
+    expect(pool.Instances!.length).toBe(2);
+    expect(states(pool)).toEqual(['Warmed:Pending', 'Warmed:Pending']);
   });
 });
