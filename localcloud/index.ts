@@ -19,11 +19,13 @@ import { makeServer } from './server.js';
 import { DEFAULT_TIME_SCALE, type LocalcloudTiming } from './timing.js';
 import { warmGroupFromEnv } from './warm-group-env.js';
 
+export type { WarmGroupOptions } from './bootstrap.js';
 export type { FaultConfig, FaultRule } from './faults.js';
 export { StateFileError } from './persistence/restore-state.js';
 export type { RateLimitsOption } from './rate-limits/rate-limiter.js';
 export { liveContainerPids } from './runtime/child-container.js';
 export { TASK_RUNTIME_KINDS } from './runtime/task-runtime.js';
+export { WARM_CAPACITY_PROVIDER, WARM_GROUP_NAME } from './sim/asg-groups.js';
 export { AWS_TIMING, DEFAULT_TIME_SCALE } from './timing.js';
 export type { FailingImageRule, LocalcloudIds, LocalcloudTiming, TaskRuntimeKind };
 

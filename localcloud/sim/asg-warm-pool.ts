@@ -1,5 +1,5 @@
 import type { Cloud } from '../cloud.js';
-import type { AutoScalingGroup, Ec2Instance, WarmPool } from '../state.js';
+import type { AutoScalingGroup, Ec2Instance, ScalingActivity, WarmPool } from '../state.js';
 import { activity, completeLaunch, newInstance, stamp } from './asg.js';
 import type { TaskHooks } from './tasks.js';
 
@@ -51,12 +51,21 @@ function launchIntoPool(cloud: Cloud, group: AutoScalingGroup, pool: WarmPool): 
     JSON.stringify({ 'Subnet ID': instance.subnetId, 'Availability Zone': instance.az }),
     group,
   );
+  afterWarming(cloud, pool, instance, act);
+}
+
+/** A launching pool instance has booted and initialised: it waits in the pool's state. */
+function afterWarming(cloud: Cloud, pool: WarmPool, instance: Ec2Instance, act?: ScalingActivity): void {
   cloud.clock.after(cloud.timing.instanceLaunchMs, () => {
     if (instance.lifecycle !== 'Warmed:Pending') return;
     instance.lifecycle = `Warmed:${pool.poolState}`;
-    act.status = 'Successful';
-    act.endedAt = cloud.clock.now();
+    if (act) finish(cloud, act);
   });
+}
+
+function finish(cloud: Cloud, act: ScalingActivity): void {
+  act.status = 'Successful';
+  act.endedAt = cloud.clock.now();
 }
 
 /** A pool instance leaves the account: Warmed:Terminating, then gone after warmTerminateMs. */
@@ -75,11 +84,20 @@ export function terminatePoolInstance(
     JSON.stringify({ 'Subnet ID': instance.subnetId, 'Availability Zone': instance.az }),
     group,
   );
+  afterTerminating(cloud, group, pool, instance, act);
+}
+
+function afterTerminating(
+  cloud: Cloud,
+  group: AutoScalingGroup,
+  pool: WarmPool,
+  instance: Ec2Instance,
+  act?: ScalingActivity,
+): void {
   cloud.clock.after(cloud.timing.warmTerminateMs, () => {
     instance.lifecycle = 'Warmed:Terminated';
     instance.terminatedAt = cloud.clock.now();
-    act.status = 'Successful';
-    act.endedAt = cloud.clock.now();
+    if (act) finish(cloud, act);
     pool.instanceIds = pool.instanceIds.filter((id) => id !== instance.id);
     if (pool.status === 'PendingDelete' && pool.instanceIds.length === 0 && group.warmPool === pool)
       group.warmPool = undefined;
@@ -110,4 +128,16 @@ export function startFromWarmPool(cloud: Cloud, group: AutoScalingGroup, hooks: 
   const ms = fromRunning ? cloud.timing.warmRunningStartMs : cloud.timing.warmStartMs;
   cloud.clock.after(ms, () => completeLaunch(cloud, ready, act, hooks));
   return true;
+}
+
+/** After a restore (no timers survive): pool instances still warming or terminating finish doing so. */
+export function resumeWarmPool(cloud: Cloud, group: AutoScalingGroup): void {
+  const pool = group.warmPool;
+  if (!pool) return;
+  for (const id of pool.instanceIds) {
+    const instance = cloud.state.instances.get(id);
+    const act = group.activities.find((a) => a.status === 'InProgress' && a.description.endsWith(`: ${id}`));
+    if (instance?.lifecycle === 'Warmed:Pending') afterWarming(cloud, pool, instance, act);
+    if (instance?.lifecycle === 'Warmed:Terminating') afterTerminating(cloud, group, pool, instance, act);
+  }
 }
