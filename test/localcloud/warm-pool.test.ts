@@ -124,6 +124,12 @@ describe('warm pools: PutWarmPool, DescribeWarmPool, DeleteWarmPool', () => {
     expect(activities.Activities!.map((a) => a.Description)).toContain(
       `Launching a new EC2 instance from warm pool: ${inService.InstanceId}`,
     );
+    // Without a group name, every group's activities, each naming its group.
+    const everyGroup = await c.asg.send(new DescribeScalingActivitiesCommand({}));
+    expect(
+      everyGroup.Activities!.find((a) => a.Description?.endsWith(`from warm pool: ${inService.InstanceId}`))
+        ?.AutoScalingGroupName,
+    ).toBe(WARM_GROUP);
     const refilled = await waitFor(
       async () => {
         const p = await warmPool(c);
