@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DeleteWarmPoolCommand,
   DescribeAutoScalingGroupsCommand,
@@ -265,5 +268,49 @@ describe('warm pools: scale-out from the pool is faster than cold, for tasks on 
     const pool = await warmPool(c);
     expect(pool.Instances!.length).toBe(2);
     expect(states(pool)).toEqual(['Warmed:Pending', 'Warmed:Pending']);
+  });
+});
+
+describe('warm pools: kept across a restart on the state file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'localcloud-warm-'));
+  const persistFile = join(dir, 'state.json');
+  let second: Localcloud | undefined;
+  afterAll(async () => {
+    await second?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the group, its pool and a pool instance still warming come back; the warming one finishes', async () => {
+    const options = {
+      port: 0,
+      seed: 63,
+      taskRuntime: 'none' as const,
+      persistFile,
+      // Warming takes a minute before the restart (so it is still under way), 300 ms after it.
+      timing: { ...FAST, instanceLaunchMs: 60_000 },
+      warmGroup: { min: 0, max: 10, warmPool: { minSize: 1, poolState: 'Stopped' as const } },
+    };
+    const first = await startLocalcloud(options);
+    const c1 = clients(first);
+    await c1.asg.send(
+      new PutWarmPoolCommand({ AutoScalingGroupName: WARM_GROUP, MinSize: 2, MaxGroupPreparedCapacity: 2 }),
+    );
+    const before = await warmPool(c1);
+    expect(states(before)).toEqual(['Warmed:Pending', 'Warmed:Stopped']);
+    await first.close();
+
+    second = await startLocalcloud({ ...options, timing: { ...FAST, instanceLaunchMs: 300 } });
+    const c2 = clients(second);
+    const after = await waitFor(
+      async () => {
+        const p = await warmPool(c2);
+        return states(p).join() === 'Warmed:Stopped,Warmed:Stopped' && p;
+      },
+      { what: 'the restored pool instance that was warming to finish (Warmed:Stopped)' },
+    );
+    expect(after.Instances!.map((i) => i.InstanceId).sort()).toEqual(
+      before.Instances!.map((i) => i.InstanceId).sort(),
+    );
+    expect(after.WarmPoolConfiguration).toMatchObject({ MinSize: 2, MaxGroupPreparedCapacity: 2 });
   });
 });
