@@ -96,10 +96,11 @@ describe('warm pools: PutWarmPool, DescribeWarmPool, DeleteWarmPool', () => {
       },
       { what: 'two Warmed:Stopped instances' },
     );
-    expect(pool.WarmPoolConfiguration).toMatchObject({
+    expect(pool.WarmPoolConfiguration).toEqual({
       MinSize: 2,
       MaxGroupPreparedCapacity: 2,
       PoolState: 'Stopped',
+      InstanceReusePolicy: { ReuseOnScaleIn: false },
     });
     const group = await warmGroup(c);
     expect(group.WarmPoolSize).toBe(2);
