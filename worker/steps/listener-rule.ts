@@ -24,7 +24,7 @@ export const listenerRuleStep: Step = {
   async run(ctx, input) {
     const targetGroupArn = outputOf(input, 'target-group', 'targetGroupArn');
     const { instance } = input;
-    const { basePath } = resourceNames(instance.id);
+    const { basePath, rulePath } = resourceNames(instance.id);
     // The look-up reads every rule on the listener (up to 100, as XML): skipped when none can be ours yet.
     const existing = input.firstRun
       ? null
@@ -43,9 +43,7 @@ export const listenerRuleStep: Step = {
             new CreateRuleCommand({
               ListenerArn: current.listenerArn,
               Priority: priority,
-              Conditions: [
-                { Field: 'path-pattern', PathPatternConfig: { Values: [basePath, `${basePath}/*`] } },
-              ],
+              Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: [basePath, rulePath] } }],
               Actions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
               Tags: upperTags(instance.id),
             }),
