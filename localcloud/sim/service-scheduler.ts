@@ -175,7 +175,8 @@ function placeWaiting(cloud: Cloud, hooks: TaskHooks): void {
   // Placing only ever uses capacity up, so a shape that found no room stays without room this pass.
   const failed = new Map<string, Placement>();
   for (const task of waitingTasks(cloud)) {
-    const shape = `${task.cpu}|${task.memory}|${task.awsvpc}|${task.subnetChoices.join(',')}`;
+    // A shape includes the capacity provider: one provider being full says nothing about another.
+    const shape = `${task.cpu}|${task.memory}|${task.awsvpc}|${task.subnetChoices.join(',')}|${task.capacityProviderName}`;
     let p = failed.get(shape);
     if (!p) {
       const allowedAzs = new Set(

@@ -15,12 +15,10 @@ import {
   DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
-  DescribeTasksCommand,
-  ListTasksCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
-import { FAST, registerGateway } from './capacity-helpers.js';
+import { FAST, registerGateway, serviceTask } from './capacity-helpers.js';
 import { clients, errorOf, waitFor } from './helpers.js';
 
 const WARM_GROUP = 'openclaw-warm-asg';
@@ -173,6 +171,22 @@ describe('warm pools: PutWarmPool, DescribeWarmPool, DeleteWarmPool', () => {
   });
 });
 
+type Strategy = { capacityProvider: string; base?: number; weight?: number }[];
+const spotOnly = (lc: Localcloud) => ({ capacityProvider: lc.ids.CAPACITY_PROVIDER, weight: 1 });
+
+async function createService(c: Clients, lc: Localcloud, name: string, strategy: Strategy): Promise<void> {
+  await c.ecs.send(
+    new CreateServiceCommand({
+      cluster: lc.ids.ECS_CLUSTER,
+      serviceName: name,
+      taskDefinition: 'gateway',
+      desiredCount: 1,
+      capacityProviderStrategy: strategy,
+      networkConfiguration: { awsvpcConfiguration: { subnets: lc.ids.SUBNET_IDS.split(',') } },
+    }),
+  );
+}
+
 describe('warm pools: scale-out from the pool is faster than cold, for tasks on the openclaw-warm provider', () => {
   let lc: Localcloud;
   let c: Clients;
@@ -203,33 +217,24 @@ describe('warm pools: scale-out from the pool is faster than cold, for tasks on 
     ]);
   });
 
-  it('a task on openclaw-warm waits, managed scaling takes a pool instance, the task runs on it', async () => {
-    await c.ecs.send(
-      new CreateServiceCommand({
-        cluster: lc.ids.ECS_CLUSTER,
-        serviceName: 'warm-user',
-        taskDefinition: 'gateway',
-        desiredCount: 1,
-        capacityProviderStrategy: [
-          { capacityProvider: 'openclaw-warm', base: 1, weight: 0 },
-          { capacityProvider: lc.ids.CAPACITY_PROVIDER, weight: 1 },
-        ],
-        networkConfiguration: { awsvpcConfiguration: { subnets: lc.ids.SUBNET_IDS.split(',') } },
-      }),
-    );
+  it('with the spot fleet full, a task on openclaw-warm runs on a pool instance while a spot one waits for a cold launch', async () => {
+    // The spot base instance holds two gateways; the third spot task waits for a (one-minute) cold launch.
+    for (const name of ['spot-1', 'spot-2', 'spot-3']) await createService(c, lc, name, [spotOnly(lc)]);
+    await waitFor(async () => (await serviceTask(c, lc, 'spot-2'))?.lastStatus === 'RUNNING', {
+      what: 'spot-2 RUNNING on the base instance',
+    });
+    await createService(c, lc, 'warm-user', [
+      { capacityProvider: 'openclaw-warm', base: 1, weight: 0 },
+      { capacityProvider: lc.ids.CAPACITY_PROVIDER, weight: 1 },
+    ]);
     const task = await waitFor(
       async () => {
-        const arns = await c.ecs.send(
-          new ListTasksCommand({ cluster: lc.ids.ECS_CLUSTER, serviceName: 'warm-user' }),
-        );
-        if (!arns.taskArns?.length) return false;
-        const t = (
-          await c.ecs.send(new DescribeTasksCommand({ cluster: lc.ids.ECS_CLUSTER, tasks: arns.taskArns }))
-        ).tasks![0]!;
-        return t.lastStatus === 'RUNNING' && t;
+        const t = await serviceTask(c, lc, 'warm-user');
+        return t?.lastStatus === 'RUNNING' && t;
       },
       { what: 'the warm-user task RUNNING' },
     );
+    expect((await serviceTask(c, lc, 'spot-3'))?.lastStatus).toBe('PROVISIONING');
     expect(task.capacityProviderName).toBe('openclaw-warm');
     const ci = await c.ecs.send(
       new DescribeContainerInstancesCommand({
