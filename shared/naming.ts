@@ -1,4 +1,4 @@
-import { pooledRandomBytes } from './crypto.js';
+import { randomBytes } from 'node:crypto';
 
 /**
  * Deterministic AWS names for an instance: every step finds its resource by name before creating it.
@@ -9,15 +9,14 @@ const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
 export const INSTANCE_ID_PATTERN = /^[a-z2-7]{12}$/;
 
 export function newInstanceId(): string {
-  const bytes = pooledRandomBytes(12);
+  const bytes = randomBytes(12);
   let id = '';
   for (const byte of bytes) id += alphabet[byte & 31];
   return id;
 }
 
 export function newGatewayToken(): string {
-  // From the pooled CSPRNG draw, as the seal's IVs: a per-call randomBytes was ~6% of the API's CPU.
-  return pooledRandomBytes(32).toString('base64url');
+  return randomBytes(32).toString('base64url');
 }
 
 export const INSTANCE_TAG = 'openclaw:instance-id';
