@@ -6,18 +6,17 @@ import { changeDesired, ON_DEMAND_TYPE, SPOT_TYPES } from '../sim/asg.js';
 import { groups } from '../sim/asg-groups.js';
 import { reconcileAll } from '../sim/service-scheduler.js';
 import type { AutoScalingGroup } from '../state.js';
-import { launchTemplateOf, requireGroup, validation } from './autoscaling-common.js';
+import { LAUNCH_TEMPLATE, requireGroup, validation } from './autoscaling-common.js';
 import { warmPoolHandlers, warmPoolView } from './autoscaling-warm-pool.js';
 import type { HandlerMap } from './handler.js';
 
 /** The spot group's mixed instances policy, or the on-demand group's plain launch template. */
 function launchSource(asg: AutoScalingGroup): Record<string, unknown> {
-  const launchTemplate = launchTemplateOf(asg);
-  if (asg.onDemandType) return { LaunchTemplate: launchTemplate };
+  if (asg.onDemandType) return { LaunchTemplate: LAUNCH_TEMPLATE };
   return {
     MixedInstancesPolicy: {
       LaunchTemplate: {
-        LaunchTemplateSpecification: launchTemplate,
+        LaunchTemplateSpecification: LAUNCH_TEMPLATE,
         Overrides: [...new Set([ON_DEMAND_TYPE, ...SPOT_TYPES])].map((t) => ({ InstanceType: t })),
       },
       InstancesDistribution: {
@@ -32,7 +31,6 @@ function launchSource(asg: AutoScalingGroup): Record<string, unknown> {
 
 function groupView(cloud: Cloud, asg: AutoScalingGroup): Record<string, unknown> {
   const subnets = cloud.network.subnets.filter((s) => !s.public);
-  const launchTemplate = launchTemplateOf(asg);
   return {
     AutoScalingGroupName: asg.name,
     AutoScalingGroupARN: asg.arn,
@@ -56,7 +54,7 @@ function groupView(cloud: Cloud, asg: AutoScalingGroup): Record<string, unknown>
           AvailabilityZone: i.az,
           LifecycleState: i.lifecycle,
           HealthStatus: 'Healthy',
-          LaunchTemplate: launchTemplate,
+          LaunchTemplate: LAUNCH_TEMPLATE,
           ProtectedFromScaleIn: i.protectedFromScaleIn,
         },
       ];

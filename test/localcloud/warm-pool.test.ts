@@ -101,6 +101,9 @@ describe('warm pools: PutWarmPool, DescribeWarmPool, DeleteWarmPool', () => {
       InstanceReusePolicy: { ReuseOnScaleIn: false },
     });
     const group = await warmGroup(c);
+    // A plain launch template (terraform's one), no mixed instances policy: the kind of group AWS allows a pool.
+    expect(group.MixedInstancesPolicy).toBeUndefined();
+    expect(group.LaunchTemplate?.LaunchTemplateName).toBe('openclaw-ecs');
     expect(group.WarmPoolSize).toBe(2);
     expect(group.Instances).toEqual([]);
     const ids = pool.Instances!.map((i) => i.InstanceId!);
