@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeInstanceStore } from '../../shared/instance-store.js';
 import { newInstanceId } from '../../shared/naming.js';
 import { makeRedis } from '../../shared/redis.js';
+import { makeInstanceStore } from '../../shared/store/instance-store.js';
 import { makeTestNamespace, TEST_REDIS_URL } from '../support/redis-namespace.js';
 
 const routing = {

@@ -1,6 +1,7 @@
 import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Localcloud } from '../../localcloud/index.js';
+import { failCreate } from '../support/instance-status.js';
 import { failsForGood, jobRun, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
 
 /** Every request of `operation` fails (both of the SDK's tries) the first `times` times. */
@@ -97,7 +98,7 @@ describe('create saga: step errors', () => {
       await w.ctx.aws.secrets.send(new CreateSecretCommand({ Name: name, SecretString: '{}' }));
       await w.ctx.aws.secrets.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }));
       // Not pristine: the instance failed once, so the step looks first.
-      await w.store.transition(id, 'failed', ['queued']);
+      await failCreate(w.store, id);
       await w.resetCalls();
     }
 

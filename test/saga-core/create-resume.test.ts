@@ -39,7 +39,9 @@ describe('create saga, resumed and repeated runs', () => {
     // The reconciler's repair: steps reset to pending, the instance degraded.
     for (const step of STEP_IDS)
       await w.store.recordStep(id, step, { state: 'pending', attempts: 0 }, 'degraded');
-    expect((await w.store.transition(id, 'degraded', ['running'])).ok).toBe(true);
+    expect(
+      (await w.store.markDegraded(id, { instance: first, reason: 'drift', fromStep: 'secret' })).ok,
+    ).toBe(true);
     await w.resetCalls();
 
     await w.createUntilDone(id);
@@ -58,7 +60,11 @@ describe('create saga, resumed and repeated runs', () => {
   it('a degraded instance with every step done is left as it is', async () => {
     const { id } = await w.submit();
     await w.createUntilDone(id);
-    await w.store.transition(id, 'degraded', ['running']);
+    await w.store.markDegraded(id, {
+      instance: (await w.store.get(id))!,
+      reason: 'drift',
+      fromStep: 'secret',
+    });
     await w.resetCalls();
     expect(await w.create(id)).toEqual({ kind: 'done', value: { alreadyRunning: true } });
     expect(await w.calls()).toEqual([]);

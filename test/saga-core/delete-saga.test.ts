@@ -34,7 +34,7 @@ describe('delete saga', () => {
   it('undoes service, secret, rule, target group and task definitions, in that order, by name and checkpoint', async () => {
     const record = await runningInstance();
     const id = record.id;
-    await w.store.transition(id, 'deleting', ['running']);
+    await w.store.markDeleting(id);
     const run = jobRun();
     expect(await w.delete(id, run)).toEqual({
       kind: 'done',
@@ -89,7 +89,7 @@ describe('delete saga', () => {
 
   it('an instance whose create never ran: every undo finds nothing, and it is deleted', async () => {
     const { id } = await w.submit();
-    await w.store.transition(id, 'deleting', ['queued']);
+    await w.store.markDeleting(id);
     const run = jobRun();
     // A forced DeleteSecret of a name that does not exist succeeds ("does not return the error
     // ResourceNotFoundException in order to correctly handle retries"), so only it reads as removed.

@@ -37,7 +37,7 @@ describe('create saga: a delete wins at the next step boundary', () => {
     it(`a delete accepted during ${during} stops the saga before ${next}`, async () => {
       const { id } = await w.submit();
       w.before.set(during, async () => {
-        expect((await w.store.transition(id, 'deleting', ['provisioning'])).ok).toBe(true);
+        expect((await w.store.markDeleting(id)).ok).toBe(true);
       });
       const outcome = await w.create(id);
       expect(outcome).toEqual({ kind: 'done', value: { superseded: true, reason: 'instance is deleting' } });
@@ -56,7 +56,7 @@ describe('create saga: a delete wins at the next step boundary', () => {
   it('a delete accepted during the last step leaves the instance deleting, never running', async () => {
     const { id } = await w.submit();
     w.before.set('GetSecretValue', async () => {
-      await w.store.transition(id, 'deleting', ['provisioning']);
+      await w.store.markDeleting(id);
     });
     expect(await w.createUntilDone(id)).toEqual({ superseded: true, reason: 'instance is deleting' });
     const record = (await w.store.get(id))!;
@@ -66,13 +66,13 @@ describe('create saga: a delete wins at the next step boundary', () => {
 
   it('an instance already deleting or deleted makes no AWS call at all', async () => {
     const { id } = await w.submit();
-    await w.store.transition(id, 'deleting', ['queued']);
+    await w.store.markDeleting(id);
     expect(await w.create(id)).toEqual({
       kind: 'done',
       value: { superseded: true, reason: 'instance is deleting' },
     });
     const { id: gone } = await w.submit();
-    await w.store.transition(gone, 'deleted', ['queued']);
+    await w.store.markDeleted((await w.store.get(gone))!);
     expect(await w.create(gone)).toEqual({
       kind: 'done',
       value: { superseded: true, reason: 'instance is deleted' },

@@ -116,7 +116,7 @@ describe('create and delete sagas: what the job shows', () => {
       rules: [{ operation: 'ecs:RegisterTaskDefinition', errorRate: 1, error: 'unsupported' }],
     });
     w.before.set('RegisterTaskDefinition', async () => {
-      await w.store.transition(id, 'deleting', ['provisioning']);
+      await w.store.markDeleting(id);
     });
     const run = jobRun();
     await expect(w.create(id, run)).rejects.toEqual(failsForGood('task-definition'));

@@ -43,9 +43,7 @@ describe('create saga: steps in their other paths', () => {
   it('restored credentials: a new secret version with its own token, a revision of their own, a redeploy', async () => {
     const first = await running();
     const id = first.id;
-    await w.store.transition(id, 'degraded', ['running'], {
-      error: JSON.stringify({ step: 'secret', code: 'credentials_lost', message: 'gone' }),
-    });
+    await w.store.markCredentialsLost(id, { instance: first, reason: 'gone' });
     const createToken = w.inputsOf('CreateSecret')[0]!.ClientRequestToken;
     const token = 'restored-gateway-token';
     await w.store.restoreCredentials(id, {
@@ -97,7 +95,11 @@ describe('create saga: steps in their other paths', () => {
     );
     for (const step of STEP_IDS)
       await w.store.recordStep(id, step, { state: 'pending', attempts: 0 }, 'degraded');
-    await w.store.transition(id, 'degraded', ['running']);
+    await w.store.markDegraded(id, {
+      instance: (await w.store.get(id))!,
+      reason: 'drift',
+      fromStep: 'secret',
+    });
     await w.resetCalls();
     const run = jobRun();
     await w.createUntilDone(id, run);

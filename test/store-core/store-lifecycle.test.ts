@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InstanceStatus } from '../../shared/domain.js';
-import { makeInstanceStore } from '../../shared/instance-store.js';
 import { newInstanceId } from '../../shared/naming.js';
+import { makeInstanceStore } from '../../shared/store/instance-store.js';
+import { forceStatus } from '../support/instance-status.js';
 import { makeTestNamespace, TEST_REDIS_URL } from '../support/redis-namespace.js';
 
 const routing = {
@@ -82,66 +83,141 @@ describe('instance store lifecycle', () => {
     expect(await store.nextJobSequence(instance.id)).toBe(3);
   });
 
-  it('moves a status only from the allowed ones, and keeps the status indexes true', async () => {
+  /** Each named transition's documented allowed-from set (worker/ARCHITECTURE.md, shared/domain.ts). */
+  const ALLOWED_FROM: Record<string, InstanceStatus[]> = {
+    startProvisioning: ['queued', 'failed', 'provisioning', 'degraded'],
+    markRunning: ['provisioning'],
+    markFailed: ['queued', 'provisioning'],
+    giveUp: ['queued', 'provisioning', 'degraded', 'running'],
+    markDegraded: ['running'],
+    markCredentialsLost: ['running'],
+    startRotation: ['running'],
+    requeue: ['failed'],
+    markDeleting: ['queued', 'provisioning', 'running', 'degraded', 'failed'],
+    markDeleteFailed: ['deleting'],
+  };
+  const TO: Record<string, InstanceStatus> = {
+    startProvisioning: 'provisioning',
+    markRunning: 'running',
+    markFailed: 'failed',
+    giveUp: 'failed',
+    markDegraded: 'degraded',
+    markCredentialsLost: 'degraded',
+    startRotation: 'degraded',
+    requeue: 'queued',
+    markDeleting: 'deleting',
+    markDeleteFailed: 'deleting',
+  };
+  const STATUSES: InstanceStatus[] = [
+    'queued',
+    'provisioning',
+    'running',
+    'degraded',
+    'failed',
+    'deleting',
+    'deleted',
+  ];
+
+  it('makes each named transition from exactly its allowed statuses, keeping the status indexes true', async () => {
     const { instance } = await create();
     const id = instance.id;
-    expect(await store.transition(id, 'running', ['provisioning', 'failed'])).toEqual({
-      ok: false,
-      reason: 'conflict',
-      current: 'queued',
-    });
-    expect((await store.get(id))?.status).toBe('queued');
-    expect(await store.transition(id, 'provisioning', ['failed', 'queued'])).toEqual({
-      ok: true,
-      previous: 'queued',
-    });
-    expect(await ids('queued')).toEqual([]);
-    expect(await ids('provisioning')).toEqual([id]);
-    // '*' allows any status.
-    expect(await store.transition(id, 'failed', '*')).toEqual({ ok: true, previous: 'provisioning' });
-    expect(await ids('provisioning')).toEqual([]);
-    expect(await ids('failed')).toEqual([id]);
-    // The same status again: allowed, and the index keeps one entry.
-    expect(await store.transition(id, 'failed', ['failed'])).toEqual({ ok: true, previous: 'failed' });
-    expect(await ids('failed')).toEqual([id]);
-    expect((await store.list({ limit: 50 })).items.map((i) => i.id)).toEqual([id]);
-    expect(await store.transition('nosuchid', 'failed', '*')).toEqual({ ok: false, reason: 'missing' });
+    const error = { step: 'service' as const, code: 'X', message: 'm' };
+    const args: Record<string, unknown[]> = {
+      markRunning: [{ instance, runningAt: '2026-01-01T00:00:00.000Z' }],
+      markFailed: [{ instance, error }],
+      giveUp: [{ instance, reason: 'r' }],
+      markDegraded: [{ instance, reason: 'r', fromStep: 'service' }],
+      markCredentialsLost: [{ instance, reason: 'r' }],
+      markDeleteFailed: [{ error: { code: 'X', message: 'm' } }],
+    };
+    const wrong: string[] = [];
+    for (const [name, allowed] of Object.entries(ALLOWED_FROM)) {
+      for (const from of STATUSES) {
+        await forceStatus(ns.redis, store, id, from);
+        const move = (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name]!;
+        const result = await move(id, ...(args[name] ?? []));
+        const expected = allowed.includes(from)
+          ? { ok: true, previous: from }
+          : { ok: false, reason: 'conflict', current: from };
+        if (JSON.stringify(result) !== JSON.stringify(expected))
+          wrong.push(`${name} from ${from}: ${JSON.stringify(result)}`);
+        const now = allowed.includes(from) ? TO[name]! : from;
+        if ((await store.get(id))?.status !== now) wrong.push(`${name} from ${from}: status not ${now}`);
+        const indexed = await ids(now);
+        if (!indexed.includes(id)) wrong.push(`${name} from ${from}: not in the ${now} index`);
+        for (const other of STATUSES.filter((s) => s !== now)) {
+          if ((await ids(other)).includes(id))
+            wrong.push(`${name} from ${from}: still in the ${other} index`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(await store.markDeleting('nosuchid')).toEqual({ ok: false, reason: 'missing' });
   });
 
-  it('sets and clears fields with a transition, and moves updatedAt', async () => {
+  it('writes what each transition means: errors set and cleared, runningAt, a delete failure', async () => {
     const { instance } = await create();
     const id = instance.id;
-    await store.transition(id, 'failed', ['queued'], {
-      error: JSON.stringify({ step: 'secret', code: 'X', message: 'm' }),
-    });
+    const error = { step: 'secret' as const, code: 'X', message: 'm' };
+    await store.markFailed(id, { instance, error });
     const failed = (await store.get(id))!;
-    expect(failed.error).toEqual({ step: 'secret', code: 'X', message: 'm' });
+    expect(failed.error).toEqual(error);
     expect(failed.updatedAt > instance.updatedAt).toBe(true);
-    await store.transition(id, 'provisioning', ['failed'], { error: null });
+    await store.requeue(id);
     expect((await store.get(id))!.error).toBeNull();
-    await store.transition(id, 'running', ['provisioning'], { runningAt: '2026-01-01T00:00:00.000Z' });
+    await store.markFailed(id, { instance, error });
+    await store.startProvisioning(id);
+    expect((await store.get(id))!.error).toBeNull();
+    await store.markRunning(id, { instance, runningAt: '2026-01-01T00:00:00.000Z' });
     expect((await store.get(id))!.runningAt).toBe('2026-01-01T00:00:00.000Z');
+    await store.markDegraded(id, { instance, reason: 'drifted', fromStep: 'service' });
+    expect((await store.get(id))!.error).toEqual({ step: 'reconcile', code: 'Drift', message: 'drifted' });
+    await forceStatus(ns.redis, store, id, 'running');
+    await store.markCredentialsLost(id, { instance, reason: 'gone' });
+    expect((await store.get(id))!.error).toEqual({
+      step: 'secret',
+      code: 'credentials_lost',
+      message: 'gone',
+    });
+    await forceStatus(ns.redis, store, id, 'running');
+    await store.startRotation(id);
+    expect((await store.get(id))!.error).toMatchObject({ step: 'secret', code: 'credentials_lost' });
+    await store.giveUp(id, { instance, reason: 'no luck' });
+    expect((await store.get(id))!.error).toEqual({
+      step: 'reconcile',
+      code: 'ReconcileGaveUp',
+      message: 'no luck',
+    });
+    await store.markDeleting(id);
+    await store.markDeleteFailed(id, { error: { code: 'Y', message: 'n' } });
+    const deleting = (await store.get(id))!;
+    expect(deleting.status).toBe('deleting');
+    expect(deleting.error).toEqual({ step: 'delete', code: 'Y', message: 'n' });
   });
 
   it('logs a lifecycle event only when the status really changes, and tells the hook its sequence', async () => {
     const { instance } = await create();
     const id = instance.id;
-    const event = { type: 'instance.running', data: { id } } as never;
-    await store.transition(id, 'provisioning', ['queued']);
+    await store.startProvisioning(id);
     expect(told).toEqual([]);
-    await store.transition(id, 'running', ['provisioning'], {}, event);
-    await store.transition(id, 'running', ['running'], {}, event);
-    expect(told).toEqual([{ id, sequence: 1 }]);
-    const entries = await ns.redis.lrange(store.keys.webhookLog(id), 0, -1);
-    expect(entries.map((e) => JSON.parse(e))).toEqual([
-      {
-        id: `evt_${id}_1`,
-        sequence: 1,
-        type: 'instance.running',
-        timestamp: expect.any(String),
-        data: { id },
-      },
+    await store.markRunning(id, { instance, runningAt: new Date().toISOString() });
+    await forceStatus(ns.redis, store, id, 'provisioning');
+    await store.markFailed(id, { instance, error: { step: 'service', code: 'X', message: 'm' } });
+    await store.markFailed(id, { instance, error: { step: 'service', code: 'X', message: 'm' } });
+    expect(told).toEqual([
+      { id, sequence: 1 },
+      { id, sequence: 2 },
     ]);
+    const entries = (await ns.redis.lrange(store.keys.webhookLog(id), 0, -1)).map((e) => JSON.parse(e));
+    expect(entries.map((e) => [e.sequence, e.type])).toEqual([
+      [1, 'instance.running'],
+      [2, 'instance.failed'],
+    ]);
+    expect(entries[0]).toMatchObject({
+      id: expect.stringContaining(id),
+      timestamp: expect.any(String),
+      data: expect.any(Object),
+    });
   });
 
   it('records a step, its current step and updatedAt, and publishes it on the instance channel', async () => {
@@ -174,7 +250,7 @@ describe('instance store lifecycle', () => {
         at: after.updatedAt,
       });
       // A transition tells its status and the current step.
-      await store.transition(id, 'provisioning', ['queued']);
+      await store.startProvisioning(id);
       await expect.poll(() => events.length).toBe(2);
       expect(events[1]).toEqual({
         id,
@@ -219,16 +295,14 @@ describe('instance store lifecycle', () => {
       await store.recordStep(id, step, { state: 'done', attempts: 1, output: { a: 'b' } }, 'running');
     }
     // Degraded for another reason: nothing to restore.
-    await store.transition(id, 'degraded', '*', {
-      error: JSON.stringify({ step: 'x', code: 'other', message: '' }),
-    });
+    await forceStatus(ns.redis, store, id, 'running');
+    await store.markDegraded(id, { instance, reason: 'other', fromStep: 'service' });
     expect(await store.restoreCredentials(id, { gatewayToken: 't' })).toMatchObject({
       ok: false,
       reason: 'conflict',
     });
-    await store.transition(id, 'degraded', '*', {
-      error: JSON.stringify({ step: 'secret', code: 'credentials_lost', message: 'gone' }),
-    });
+    await forceStatus(ns.redis, store, id, 'running');
+    await store.markCredentialsLost(id, { instance, reason: 'gone' });
     expect(
       await store.restoreCredentials(id, { gatewayToken: 'new-token', anthropicApiKey: 'new-key' }),
     ).toEqual({
