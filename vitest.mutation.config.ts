@@ -28,6 +28,8 @@ const STORE_TESTS = [
   'test/store-core/**/*.test.ts',
   'test/properties/slot-allocation.property.test.ts',
 ];
+/** MUTATION_SCOPE=classifier: the classifier's unit and property tests, as its earlier runs measured. */
+const CLASSIFIER_TESTS = ['shared/errors/**/*.test.ts', 'test/properties/classifier-codes.property.test.ts'];
 const ALL_TESTS = [
   'worker/saga/**/*.test.ts',
   'worker/steps/**/*.test.ts',
@@ -39,6 +41,8 @@ const ALL_TESTS = [
   'test/store-core/**/*.test.ts',
   'test/properties/**/*.test.ts',
 ];
+
+const SCOPES: Record<string, string[]> = { store: STORE_TESTS, classifier: CLASSIFIER_TESTS };
 
 class FastFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -61,7 +65,7 @@ class FastFirst extends BaseSequencer {
  */
 export default defineConfig({
   test: {
-    include: process.env.MUTATION_SCOPE === 'store' ? STORE_TESTS : ALL_TESTS,
+    include: SCOPES[process.env.MUTATION_SCOPE ?? ''] ?? ALL_TESTS,
     exclude: ['node_modules/**', 'dist/**', '.stryker-tmp*/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
