@@ -44,9 +44,15 @@ describe('create saga, resumed and repeated runs', () => {
     ).toBe(true);
     await w.resetCalls();
 
-    await w.createUntilDone(id);
+    const run = jobRun();
+    await w.createUntilDone(id, run);
     const calls = await w.calls();
     expect(calls.filter((c) => CREATES.test(c))).toEqual([]);
+    expect(run.notes).toContain(`service ${first.steps.service.output!.serviceArn} found`);
+    expect(run.notes).toContain(`target group ${first.steps['target-group'].output!.targetGroupArn} found`);
+    expect(run.notes).toContain(
+      `task definition ${first.steps['task-definition'].output!.taskDefinitionArn} found`,
+    );
     expect(calls.slice(0, 2)).toEqual(['DescribeSecret', 'DescribeTaskDefinition']);
     expect(calls).toContain('DescribeTargetGroups');
     expect(calls).toContain('DescribeRules');
