@@ -14,6 +14,8 @@ import { makeBodyLimit } from './middleware/body-limit.js';
 import { PAGE_POLICIES, pageHeaders } from './middleware/page-headers.js';
 import { redisAvailable } from './middleware/redis-available.js';
 import { requestId } from './middleware/request-id.js';
+import { registerRollouts } from './rollouts/rollout-routes.js';
+import { registerRolloutStream } from './rollouts/rollout-stream.js';
 import { registerDocs } from './routes/docs.js';
 import { registerHealth } from './routes/health.js';
 import { registerInstanceEvents } from './routes/instance-events.js';
@@ -91,6 +93,7 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   app.on('DELETE', '/v1/instances/:id', idempotency);
   app.on('POST', '/v1/instances/:id/retry', idempotency);
   app.on('POST', '/v1/instances/:id/token', idempotency);
+  app.on('POST', '/v1/rollouts', idempotency);
   const adminAuth = makeAdminAuth(deps.config, {
     redis: deps.redis,
     prefix: deps.config.QUEUE_PREFIX,
@@ -110,6 +113,8 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   registerInstanceDeliveries(app);
   registerInstanceEvents(app, options.heartbeatMs);
   registerReconcile(app);
+  registerRollouts(app);
+  registerRolloutStream(app, options.heartbeatMs);
   registerInstanceLogs(app, options.heartbeatMs);
   if (deps.config.SIGNUP_PAGE) {
     const kit = registerSignup(app, deps, {

@@ -40,7 +40,7 @@ export const ERROR_CODES = {
     status: 403,
     description: 'An operator page refused a change sent from another site',
   },
-  not_found: { status: 404, description: 'No such instance, or no route at this path' },
+  not_found: { status: 404, description: 'No such instance or rollout, or no route at this path' },
   no_gateway: { status: 404, description: 'The verified address has no gateway to give a new token' },
   method_not_allowed: { status: 405, description: 'The path exists, the method does not; see `Allow`' },
   read_only: { status: 405, description: 'Bull Board is read-only here (BULL_BOARD_READ_ONLY)' },
@@ -58,6 +58,15 @@ export const ERROR_CODES = {
   reconcile_in_progress: {
     status: 409,
     description: 'Another reconcile run holds the reconcile lock; ask again shortly',
+  },
+  rollout_in_progress: {
+    status: 409,
+    description: 'Another rollout is running or paused; abort it or wait for it to finish',
+  },
+  rollout_finished: {
+    status: 409,
+    description:
+      'The rollout has finished (completed, failed or aborted): it can no longer be paused, resumed or aborted',
   },
   idempotency_key_in_use: {
     status: 409,
@@ -85,6 +94,10 @@ export const ERROR_CODES = {
   },
   internal_error: { status: 500, description: 'Something unexpected failed; quote the request id' },
   reconcile_failed: { status: 500, description: "The reconcile run failed; the worker's log has why" },
+  rollouts_unavailable: {
+    status: 503,
+    description: 'This API process cannot reach the rollouts queue',
+  },
   redis_unavailable: {
     status: 503,
     description: 'Redis is not answering; nothing was written; see `Retry-After`',

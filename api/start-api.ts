@@ -9,6 +9,7 @@ import { QUEUE_NAMES } from '../shared/job-catalog.js';
 import { type Logger, makeLogger } from '../shared/logger.js';
 import { makeInstanceQueue, makeQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
+import { makeRolloutQueue } from '../shared/rollouts/rollout-queue.js';
 import { type AppOptions, makeApp } from './app.js';
 import { makeMetricsApp } from './capacity/metrics-route.js';
 import { makeApiLogReader } from './logs/log-clients.js';
@@ -78,11 +79,13 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
   const reconcile = makeReconcileRunner(reconcileQueue, () =>
     makeRedis(config.REDIS_URL, { name: 'api-reconcile-events' }),
   );
+  const rolloutQueue = makeRolloutQueue(queueConnection, config.QUEUE_PREFIX);
   const queues = [
     instanceQueue.queue,
     makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX),
     reconcileQueue,
     makeQueue(QUEUE_NAMES.webhooks, queueConnection, config.QUEUE_PREFIX),
+    rolloutQueue.queue,
   ];
   // Serve only once every queue has finished its handshake (version check, scripts): a close or a Redis
   // outage right after start then never meets a queue half-initialised.
@@ -101,6 +104,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       log,
       prices: await loadPriceBook(config.COST_PRICES_FILE),
       reconcile,
+      rolloutQueue,
       ...(logs ? { logs: logs.reader } : {}),
     },
     overrides,

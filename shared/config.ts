@@ -59,14 +59,19 @@ const webhookSecret = z
   .transform((v) => new Secret(v));
 
 /** An image pinned by tag or digest: `latest` or no tag would let a redeploy change what users run. */
+export const pinnedImageRules = [
+  {
+    test: (image: string) => image.includes('@sha256:') || /:[^/:]+$/.test(image),
+    message: 'must be pinned by tag or digest (repo:tag or repo@sha256:...)',
+  },
+  { test: (image: string) => !image.endsWith(':latest'), message: 'must not use the mutable "latest" tag' },
+] as const;
+
 const pinnedImage = z
   .string()
   .min(1)
-  .refine(
-    (image) => image.includes('@sha256:') || /:[^/:]+$/.test(image),
-    'must be pinned by tag or digest (repo:tag or repo@sha256:...)',
-  )
-  .refine((image) => !image.endsWith(':latest'), 'must not use the mutable "latest" tag');
+  .refine(pinnedImageRules[0].test, pinnedImageRules[0].message)
+  .refine(pinnedImageRules[1].test, pinnedImageRules[1].message);
 
 const common = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -156,6 +161,9 @@ export const workerEnvSchema = z.object({
   // After placement the target is already healthy, so the URL normally answers at the first look; the
   // margin covers a listener rule or a token still propagating, not a task that has to start.
   REACHABLE_DEADLINE_MS: positiveInt.default(2 * 60_000),
+  // A rollout's update: a new task on the new image, placed, healthy, reachable. Failures end sooner
+  // (ECS's circuit breaker); this bounds an update that neither completes nor fails.
+  ROLLOUT_HEALTH_DEADLINE_MS: positiveInt.default(10 * 60_000),
   HEALTH_CHECK_GRACE_SECONDS: positiveInt.default(120),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(25_000),
   HEALTH_FILE: z.string().optional(),

@@ -39,6 +39,14 @@ export function makeKeys(prefix: string) {
     webhookNext: (id: string) => `${prefix}:wh:next:${id}`,
     /** Delivery attempts of an instance's events (list of JSON, oldest first, bounded). */
     webhookAttempts: (id: string) => `${prefix}:wh:tries:${id}`,
+    /** A rollout (hash): `meta` JSON, `control` (run | pause | abort), `i:<instance id>` per-instance checkpoints. */
+    rollout: (id: string) => `${prefix}:rollout:${id}`,
+    /** The id of the one rollout not yet finished (SET NX: a second start is refused). */
+    rolloutActive: `${prefix}:rollout-active`,
+    /** Rollouts by start time (sorted set, score = ms), newest last. */
+    rollouts: `${prefix}:rollouts`,
+    /** The image new instances get (absent: GATEWAY_IMAGE); a rollout sets it to where it is heading. */
+    fleetImage: `${prefix}:fleet-image`,
     /** Instances with events possibly still owed (sorted set, score = newest event ms): the sweep's list. */
     webhookOwed: `${prefix}:wh:owed`,
     /** One delivery job per instance and endpoint at a time: what keeps events in order. */

@@ -10,6 +10,7 @@ import { type Logger, makeLogger } from '../shared/logger.js';
 import { makeInstanceQueue, makeQueue, makeWebhookQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
 import { makeKeys } from '../shared/redis-keys.js';
+import { makeRolloutStore } from '../shared/rollouts/rollout-store.js';
 import { webhookEndpoints } from '../shared/webhooks/endpoints.js';
 import { registerCapacitySampler, startCapacityWorker } from './capacity/capacity-worker.js';
 import { systemClock, type WorkerContext } from './context.js';
@@ -17,6 +18,7 @@ import { startHealthFile } from './health-file.js';
 import { makeInstanceProcessor } from './processors/instances.js';
 import type { ReconcileOptions } from './reconciler/reconcile-context.js';
 import { registerReconciler, startReconcileWorker } from './reconciler/register-reconciler.js';
+import { startRolloutWorker } from './rollouts/start-rollout-worker.js';
 import { makeLifecycleEventHook } from './webhooks/lifecycle-hook.js';
 import { registerWebhookSweep, startWebhookWorker } from './webhooks/start-webhook-worker.js';
 
@@ -138,7 +140,18 @@ export async function startWorker(
     name,
   );
   webhooks.on('error', (error) => log.error({ reason: error.message }, 'webhook worker error'));
-  const workers = [worker, reconciler, sampler, webhooks];
+  // Rollouts (worker/rollouts): one live rollout at a time, run batch by batch.
+  const rollouts = startRolloutWorker(
+    {
+      ...ctx,
+      rollouts: makeRolloutStore(redis, config.QUEUE_PREFIX),
+      log: log.child({ queue: QUEUE_NAMES.rollouts }),
+    },
+    queueConnection,
+    name,
+  );
+  rollouts.on('error', (error) => log.error({ reason: error.message }, 'rollout worker error'));
+  const workers = [worker, reconciler, sampler, webhooks, rollouts];
   // Every worker's connections finish their handshake before start() returns, so a close right after
   // start never races a handshake still in flight.
   await Promise.all(workers.map((w) => w.waitUntilReady()));
