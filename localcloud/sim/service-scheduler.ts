@@ -83,7 +83,10 @@ function reconcileService(cloud: Cloud, svc: Service, hooks: TaskHooks): void {
   const old = live.filter((t) => t.deploymentId !== primary.id);
   const want = svc.status === 'ACTIVE' ? svc.desiredCount : 0;
   // A deployment the circuit breaker failed launches nothing more; with rollback, a new one replaces it.
-  if (tripCircuitBreaker(cloud, svc, isHealthy)) return reconcileService(cloud, svc, hooks);
+  if (tripCircuitBreaker(cloud, svc, isHealthy)) {
+    reconcileService(cloud, svc, hooks);
+    return;
+  }
   if (mine.length < want && primary.rolloutState !== 'FAILED' && launchAllowed(cloud, svc))
     for (let i = mine.length; i < want; i++) createServiceTask(cloud, svc, primary);
   if (mine.length > want) {
