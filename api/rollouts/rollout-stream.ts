@@ -6,7 +6,7 @@ import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { DEFAULT_HEARTBEAT_MS } from '../instance-stream.js';
 import { requestLog } from '../middleware/request-id.js';
-import { bearerSecurity, errorResponse, errors, redisErrors } from '../schemas.js';
+import { bearerSecurity, errorResponse, errors, LastEventIdHeader, redisErrors } from '../schemas.js';
 import { RolloutIdParams } from './rollout-schemas.js';
 import { toRolloutView } from './rollout-view.js';
 
@@ -22,7 +22,7 @@ const route = createRoute({
   description:
     'First event `snapshot` (a `Rollout`), then `progress` (a `Rollout`) each time it changes; a `: heartbeat` comment every 15 s; `error` if the stream fails. The stream ends when the rollout has completed, failed or been aborted.',
   security: bearerSecurity,
-  request: { params: RolloutIdParams },
+  request: { params: RolloutIdParams, headers: LastEventIdHeader },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
     400: errorResponse(400, ['invalid_id']),
