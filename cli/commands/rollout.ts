@@ -96,6 +96,11 @@ export function registerRollout(program: Command): void {
       out.result(body, () => rolloutText(body));
     });
 
+  registerControls(rollout);
+}
+
+/** pause, resume, abort: each asks the API, which the worker reads between two instances. */
+function registerControls(rollout: Command): void {
   const controls = {
     pause: 'pause after the instance being updated',
     resume: 'resume a paused rollout',

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { makeKeys } from '../redis-keys.js';
 import type {
@@ -9,6 +8,7 @@ import type {
   RolloutRequest,
   RolloutState,
 } from './rollout.js';
+import { finishRollout, forgetRollout, startRollout } from './rollout-lifecycle.js';
 
 const INSTANCE_FIELD = 'i:';
 
@@ -39,48 +39,10 @@ export function makeRolloutStore(redis: Redis, prefix: string) {
   return {
     get,
 
-    /**
-     * Records a new rollout and points new instances at its image, unless one is live: then answers its id.
-     * SET NX on the live marker is what makes a second start lose.
-     */
-    async start(
-      request: RolloutRequest,
-      requestId: string,
-    ): Promise<{ ok: true; rollout: Rollout } | { ok: false; activeId: string }> {
-      const id = `ro-${randomBytes(6).toString('hex')}`;
-      if ((await redis.set(keys.rolloutActive, id, 'NX')) !== 'OK')
-        return { ok: false, activeId: (await redis.get(keys.rolloutActive)) ?? 'unknown' };
-      const at = now();
-      const meta: RolloutMeta = {
-        id,
-        ...request,
-        state: 'running',
-        previousFleetImage: await redis.get(keys.fleetImage),
-        batches: null,
-        batchesDone: 0,
-        reason: null,
-        requestId,
-        createdAt: at,
-        updatedAt: at,
-        finishedAt: null,
-      };
-      await redis
-        .multi()
-        .hset(keys.rollout(id), 'meta', JSON.stringify(meta), 'control', 'run')
-        .zadd(keys.rollouts, Date.now(), id)
-        .set(keys.fleetImage, request.image)
-        .exec();
-      return { ok: true, rollout: { ...meta, control: 'run', instances: {} } };
-    },
-
-    /** Undoes a start whose job could not be enqueued, so the next start is not refused for nothing. */
-    async forget(rollout: RolloutMeta): Promise<void> {
-      const multi = redis.multi().del(keys.rollout(rollout.id)).zrem(keys.rollouts, rollout.id);
-      if (rollout.previousFleetImage) multi.set(keys.fleetImage, rollout.previousFleetImage);
-      else multi.del(keys.fleetImage);
-      await multi.exec();
-      if ((await redis.get(keys.rolloutActive)) === rollout.id) await redis.del(keys.rolloutActive);
-    },
+    start: (request: RolloutRequest, requestId: string) => startRollout(redis, keys, request, requestId),
+    forget: (rollout: RolloutMeta) => forgetRollout(redis, keys, rollout),
+    finish: (meta: RolloutMeta, state: RolloutState, reason: string | null) =>
+      finishRollout(redis, keys, meta, state, reason),
 
     /** The live rollout's id, if any. */
     activeId: () => redis.get(keys.rolloutActive),
@@ -105,23 +67,6 @@ export function makeRolloutStore(redis: Redis, prefix: string) {
 
     /** The operator's pause, resume or abort; the processor acts on it between instances. */
     setControl: (id: string, control: RolloutControl) => redis.hset(keys.rollout(id), 'control', control),
-
-    /**
-     * Ends the rollout: its final state, the live marker released, and the fleet image left on the new
-     * image (completed) or put back (failed, aborted).
-     */
-    async finish(meta: RolloutMeta, state: RolloutState, reason: string | null): Promise<RolloutMeta> {
-      const at = now();
-      const saved: RolloutMeta = { ...meta, state, reason, updatedAt: at, finishedAt: at };
-      const multi = redis.multi().hset(keys.rollout(meta.id), 'meta', JSON.stringify(saved));
-      if (state !== 'completed') {
-        if (meta.previousFleetImage) multi.set(keys.fleetImage, meta.previousFleetImage);
-        else multi.del(keys.fleetImage);
-      }
-      await multi.exec();
-      if ((await redis.get(keys.rolloutActive)) === meta.id) await redis.del(keys.rolloutActive);
-      return saved;
-    },
 
     /** The image new instances get, when a rollout set one (otherwise GATEWAY_IMAGE). */
     fleetImage: () => redis.get(keys.fleetImage),

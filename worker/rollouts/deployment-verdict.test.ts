@@ -52,7 +52,7 @@ describe('judgeDeployment', () => {
     const verdict = judgeDeployment(movedBack, NEW);
     expect(verdict).toMatchObject({ kind: 'failed' });
     expect(verdict.kind === 'failed' && verdict.reason).toMatch(
-      /deployment failed: tasks failed to start\. .*rolling back/,
+      /^ECS moved the service back to openclaw-a:1: deployment failed: tasks failed to start\.$/,
     );
   });
 

@@ -24,12 +24,13 @@ export function judgeDeployment(service: Service | null, revisionArn: string): D
   const primary = deployments.find((d) => d.status === 'PRIMARY');
   if (service.taskDefinition !== revisionArn || (primary && primary.taskDefinition !== revisionArn)) {
     // A rolled-back deployment leaves the list once the rollback completes; its events stay (newest first).
-    const said = (pattern: RegExp) => service.events?.find((e) => pattern.test(e.message ?? ''))?.message;
-    const breaker = [said(/deployment failed/), said(/rolling back/)].filter(Boolean);
-    const why = breaker.length > 0 ? ` (ECS: ${breaker.join(' ')})` : '';
+    const said = (pattern: RegExp) =>
+      service.events?.find((e) => pattern.test(e.message ?? ''))?.message?.replace(/^(\([^)]*\) )+/, '');
+    const why = said(/deployment failed/);
+    const to = service.taskDefinition?.split('/').pop() ?? 'another revision';
     return {
       kind: 'failed',
-      reason: `the service moved back to ${service.taskDefinition ?? 'another revision'}${why}`,
+      reason: `ECS moved the service back to ${to}${why ? `: ${why}` : ''}`,
     };
   }
   if (primary?.rolloutState === 'COMPLETED') return { kind: 'completed' };
