@@ -12,13 +12,18 @@ export async function followRollout(api: ApiClient, out: Output, id: string): Pr
   const res = await api.stream(`/v1/rollouts/${encodeURIComponent(id)}/events`);
   const tty = !out.json && process.stderr.isTTY;
   let last: RolloutView | null = null;
+  let drawn = '';
   for await (const event of readSse(res.body as ReadableStream<Uint8Array>)) {
     if (event.event === 'error') throw new CliError(`the event stream of ${id} broke off on the server side`);
     if (event.event !== 'snapshot' && event.event !== 'progress') continue;
     last = JSON.parse(event.data) as RolloutView;
     if (out.json) process.stdout.write(`${JSON.stringify({ event: event.event, data: last })}\n`);
-    else if (tty) process.stderr.write(`\r\x1b[2K${rolloutBar(last)}`);
-    else out.note(rolloutBar(last));
+    else if (rolloutBar(last) !== drawn) {
+      // A change the bar does not show (a checkpoint's revision) draws nothing new.
+      drawn = rolloutBar(last);
+      if (tty) process.stderr.write(`\r\x1b[2K${drawn}`);
+      else out.note(drawn);
+    }
   }
   if (tty) process.stderr.write('\n');
   if (!last || !FINAL_ROLLOUT_STATES.has(last.state))

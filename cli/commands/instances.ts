@@ -17,6 +17,7 @@ interface Instance {
     lastError: { code: string; message: string } | null;
   }[];
   url: string;
+  image: string | null;
   error: { step: string; code: string; message: string } | null;
   createdAt: string;
   runningAt: string | null;
@@ -55,6 +56,7 @@ function detail(i: Instance): string {
     ['status', i.status],
     ['step', i.currentStep],
     ['url', i.url],
+    ['image', i.image],
     ['created', i.createdAt],
     ['running since', i.runningAt],
     ['error', i.error ? `${i.error.step} ${i.error.code}: ${i.error.message}` : null],
