@@ -1,5 +1,5 @@
 import type { Cloud } from '../cloud.js';
-import { purgeExpiredSecrets } from '../services/secrets-manager.js';
+import { purgeExpiredSecrets } from '../services/secrets-manager-records.js';
 import { evaluateScaleOut, reservation } from './managed-scaling.js';
 import { forgetOld } from './retention.js';
 import { evaluateScaleIn } from './scale-in.js';

@@ -78,33 +78,11 @@ export async function applyAction(
         return { applied: true };
       }
       case 'repair': {
-        if (record?.status !== 'running') return skipped(`instance is ${record?.status ?? 'gone'}`);
-        const degraded = await ctx.store.transition(
-          action.instanceId,
-          'degraded',
-          ['running'],
-          { error: JSON.stringify({ step: 'reconcile', code: 'Drift', message: action.reason }) },
-          degradedEvent(record, action.reason, action.fromStep),
-        );
-        if (!degraded.ok) return skipped('instance moved on');
-        for (const step of undoSteps) {
-          if (action.undo.includes(step.id)) await step.undo(stepContext(ctx, log), record);
-        }
-        // Resume the create saga from the missing step: it and every later step run again, each as a
-        // fresh attempt (a new `startedAt`), so a re-created service gets a clientToken of its own.
-        for (const stepId of STEP_IDS.slice(STEP_IDS.indexOf(action.fromStep))) {
-          await ctx.store.recordStep(
-            action.instanceId,
-            stepId,
-            { state: 'pending', attempts: 0 },
-            'degraded',
-          );
-        }
-        await bumpAttempts(ctx, action.instanceId);
-        await ctx.redis.hdel(reconcileKeys(ctx.config.QUEUE_PREFIX).unhealthySince, action.instanceId);
-        enqueue = () =>
-          enqueueCreate(ctx, action.instanceId, runId, `reconcile: repair from ${action.fromStep}`);
-        return { applied: true };
+        const outcome = await repair(ctx, action, record, log);
+        if (outcome.applied)
+          enqueue = () =>
+            enqueueCreate(ctx, action.instanceId, runId, `reconcile: repair from ${action.fromStep}`);
+        return outcome;
       }
       case 'credentials-lost': {
         if (record?.status !== 'running') return skipped(`instance is ${record?.status ?? 'gone'}`);
@@ -127,6 +105,35 @@ export async function applyAction(
     // After the lock is free, so the job does not find it busy.
     if (enqueue) await enqueue();
   }
+}
+
+/** Degrades a running instance, undoes what a new target group invalidates, resets the steps from the missing one. */
+async function repair(
+  ctx: ReconcileContext,
+  action: Extract<PlannedAction, { kind: 'repair' }>,
+  record: InstanceRecord | null,
+  log: Logger,
+): Promise<ActionOutcome> {
+  if (record?.status !== 'running') return skipped(`instance is ${record?.status ?? 'gone'}`);
+  const degraded = await ctx.store.transition(
+    action.instanceId,
+    'degraded',
+    ['running'],
+    { error: JSON.stringify({ step: 'reconcile', code: 'Drift', message: action.reason }) },
+    degradedEvent(record, action.reason, action.fromStep),
+  );
+  if (!degraded.ok) return skipped('instance moved on');
+  for (const step of undoSteps) {
+    if (action.undo.includes(step.id)) await step.undo(stepContext(ctx, log), record);
+  }
+  // Resume the create saga from the missing step: it and every later step run again, each as a
+  // fresh attempt (a new `startedAt`), so a re-created service gets a clientToken of its own.
+  for (const stepId of STEP_IDS.slice(STEP_IDS.indexOf(action.fromStep))) {
+    await ctx.store.recordStep(action.instanceId, stepId, { state: 'pending', attempts: 0 }, 'degraded');
+  }
+  await bumpAttempts(ctx, action.instanceId);
+  await ctx.redis.hdel(reconcileKeys(ctx.config.QUEUE_PREFIX).unhealthySince, action.instanceId);
+  return { applied: true };
 }
 
 async function reenqueue(

@@ -1,6 +1,6 @@
-import { RetryableError } from '../../shared/errors/retryable-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { describeService } from '../aws/describe-service.js';
+import { retryable } from '../errors/classified-error.js';
 import { probeUrl } from '../http/probe-url.js';
 import { healthUrl } from '../steps/reachable.js';
 import { describeAnswer } from '../steps/reachable-verdict.js';
@@ -29,7 +29,7 @@ export async function waitUntilHealthy(
   const deadline = ctx.clock.now() + ctx.config.ROLLOUT_HEALTH_DEADLINE_MS;
   let last = 'not looked at yet';
   for (;;) {
-    if (ctx.stopping?.aborted) throw new RetryableError('WorkerStopping', 'the worker is stopping');
+    if (ctx.stopping?.aborted) throw retryable('WorkerStopping', 'the worker is stopping');
     const verdict = judgeDeployment(await describeService(ctx, serviceName), revisionArn);
     if (verdict.kind === 'gone' || verdict.kind === 'failed') return verdict;
     if (verdict.kind === 'wait') last = verdict.state;

@@ -3,9 +3,9 @@ import {
   RegisterTaskDefinitionCommand,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { FatalError } from '../../shared/errors/fatal-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsValue } from '../aws/aws-call.js';
+import { fatal } from '../errors/classified-error.js';
 import { lowerTags } from '../steps/tags.js';
 import type { RolloutContext } from './rollout-context.js';
 
@@ -20,7 +20,7 @@ export const imageOf = (definition: TaskDefinition | undefined) =>
 /** A task definition, described: its image and everything a new revision copies. */
 export async function describeRevision(ctx: RolloutContext, arn: string) {
   const found = await describe(ctx, arn);
-  if (!found.taskDefinition) throw new FatalError('NoTaskDefinition', `DescribeTaskDefinition ${arn}: none`);
+  if (!found.taskDefinition) throw fatal('NoTaskDefinition', `DescribeTaskDefinition ${arn}: none`);
   return found.taskDefinition;
 }
 
@@ -56,7 +56,6 @@ export async function registerRevision(
     ),
   );
   const arn = registered.taskDefinition?.taskDefinitionArn;
-  if (!arn)
-    throw new FatalError('NoTaskDefinitionArn', `RegisterTaskDefinition for ${taskFamily} gave no ARN`);
+  if (!arn) throw fatal('NoTaskDefinitionArn', `RegisterTaskDefinition for ${taskFamily} gave no ARN`);
   return arn;
 }

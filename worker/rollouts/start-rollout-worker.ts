@@ -10,7 +10,8 @@ import { makeRolloutProcessor } from './rollout-processor.js';
  * taken over within about two leases and resumes from the checkpoints.
  */
 export function startRolloutWorker(ctx: RolloutContext, connection: Redis, name?: string): Worker {
-  return new Worker(QUEUE_NAMES.rollouts, makeRolloutProcessor(ctx), {
+  const log = ctx.log.child({ queue: QUEUE_NAMES.rollouts });
+  const worker = new Worker(QUEUE_NAMES.rollouts, makeRolloutProcessor({ ...ctx, log }), {
     ...(name ? { name } : {}),
     connection,
     prefix: ctx.config.QUEUE_PREFIX,
@@ -19,4 +20,6 @@ export function startRolloutWorker(ctx: RolloutContext, connection: Redis, name?
     stalledInterval: ctx.config.JOB_LOCK_MS,
     maxStalledCount: 5,
   });
+  worker.on('error', (error) => log.error({ reason: error.message }, 'rollout worker error'));
+  return worker;
 }
