@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeKeys } from '../../shared/redis-keys.js';
 import { BAD, type RolloutAnswer, type RolloutWorld, startRolloutWorld, V2 } from '../rollouts/harness.js';
 import { waitFor } from '../support/wait-for.js';
 import { runCli } from './run-cli.js';
@@ -38,6 +39,9 @@ describe('openclaw-fleet rollout', () => {
     const latest = await cli('rollout', 'start', '--image', 'ghcr.io/openclaw/gateway:latest');
     expect(latest.code).toBe(1);
     expect(latest.stderr).toMatch(/image.*latest/);
+    // Refused input changes nothing: no rollout recorded, new instances still get the configured image.
+    expect((await cli('rollout', 'list', '--json')).json()).toEqual([]);
+    expect(await w.p.ns.redis.exists(makeKeys(w.p.ns.prefix).fleetImage)).toBe(0);
     const missing = await cli('rollout', 'status', 'ro-000000000000');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No rollout ro-000000000000');
