@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { BootstrapOptions } from './bootstrap.js';
+import type { BootstrapOptions, WarmGroupOptions } from './bootstrap.js';
 import { createCloud } from './bootstrap.js';
 import { makeConsistency } from './consistency.js';
 import { startDataPlane } from './dataplane/data-plane.js';
@@ -17,12 +17,15 @@ import { type FailingImageRule, parseFailingImages } from './runtime/failing-ima
 import { TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './runtime/task-runtime.js';
 import { makeServer } from './server.js';
 import { DEFAULT_TIME_SCALE, type LocalcloudTiming } from './timing.js';
+import { warmGroupFromEnv } from './warm-group-env.js';
 
+export type { WarmGroupOptions } from './bootstrap.js';
 export type { FaultConfig, FaultRule } from './faults.js';
 export { StateFileError } from './persistence/restore-state.js';
 export type { RateLimitsOption } from './rate-limits/rate-limiter.js';
 export { liveContainerPids } from './runtime/child-container.js';
 export { TASK_RUNTIME_KINDS } from './runtime/task-runtime.js';
+export { WARM_CAPACITY_PROVIDER, WARM_GROUP_NAME } from './sim/asg-groups.js';
 export { AWS_TIMING, DEFAULT_TIME_SCALE } from './timing.js';
 export type { FailingImageRule, LocalcloudIds, LocalcloudTiming, TaskRuntimeKind };
 
@@ -50,6 +53,12 @@ export interface LocalcloudOptions {
   timing?: Partial<LocalcloudTiming>;
   quotas?: Partial<{ rulesPerListener: number; targetGroupsPerAlb: number }>;
   asg?: Partial<{ min: number; max: number }>;
+  /**
+   * The optional on-demand group + capacity provider (`openclaw-warm-asg` / `openclaw-warm`) with a
+   * warm pool. Default: LOCALCLOUD_WARM_POOL_SIZE (a number, 0 allowed) creates it with that pool
+   * (LOCALCLOUD_WARM_POOL_STATE: Stopped, Running or Hibernated; default Stopped); unset, no such group.
+   */
+  warmGroup?: WarmGroupOptions;
   /** Seeds ids and fault injection; the same seed gives the same ids. */
   seed?: number;
   /**
@@ -147,6 +156,7 @@ function bootstrapOptions(
       targetGroupsPerRegion: 3000,
     },
     asg: { min: options.asg?.min ?? 1, max: options.asg?.max ?? 20 },
+    warmGroup: options.warmGroup ?? warmGroupFromEnv(process.env),
   };
 }
 

@@ -5,7 +5,6 @@ import { makeAwsClients } from '../shared/aws-clients.js';
 import { makeAwsRateBudget } from '../shared/aws-rate-budget.js';
 import type { WorkerConfig } from '../shared/config.js';
 import { makeSealer } from '../shared/crypto.js';
-import { makeInstanceStore } from '../shared/instance-store.js';
 import { QUEUE_NAMES } from '../shared/job-catalog.js';
 import { type Logger, makeLogger } from '../shared/logger.js';
 import {
@@ -16,8 +15,9 @@ import {
   type WebhookQueue,
 } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
-import { makeKeys } from '../shared/redis-keys.js';
 import { makeRolloutStore } from '../shared/rollouts/rollout-store.js';
+import { makeInstanceStore } from '../shared/store/instance-store.js';
+import { makeKeys } from '../shared/store/keys.js';
 import { type WebhookEndpoint, webhookEndpoints } from '../shared/webhooks/endpoints.js';
 import { capacitySampler } from './capacity/capacity-job.js';
 import { systemClock, type WorkerContext } from './context.js';

@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 import { Gauge, type Metric, Registry } from 'prom-client';
 import { makeDurationHistograms } from '../../shared/capacity/duration-histograms.js';
 import type { SampleStore } from '../../shared/capacity/sample-store.js';
-import type { InstanceStore } from '../../shared/instance-store.js';
 import { readReconcileReport } from '../../shared/reconcile-report.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 
 /**
  * Prometheus metrics, one registry per app instance (never prom-client's global one), collected on

@@ -37,7 +37,7 @@ export function registerRetryInstance(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     const { store, instanceQueue } = c.var.deps;
-    const result = await store.transition(id, 'queued', ['failed'], { error: null });
+    const result = await store.requeue(id);
     if (!result.ok) {
       if (result.reason === 'missing') throw instanceNotFound(id);
       throw new ApiError(

@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { capacityKeys } from '../store/keys.js';
+import { storeScripts } from '../store/scripts.js';
 
 /**
  * Duration histograms kept in Redis, so every worker and API process adds to the same counts and any
@@ -9,15 +11,6 @@ import type { Redis } from 'ioredis';
 export const DURATION_BUCKETS_SECONDS = [1, 5, 10, 30, 60, 120, 180, 300, 600, 1800] as const;
 const SEEN_RETENTION_MS = 3 * 24 * 3600_000;
 
-const observeScript = `
-if redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('HINCRBY', KEYS[2], 'count', 1)
-redis.call('HINCRBYFLOAT', KEYS[2], 'sum', ARGV[3])
-redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[5])
-return 1
-`;
-
 export interface HistogramSnapshot {
   labels: Record<string, string>;
   /** Cumulative counts per upper bound, +Inf last. */
@@ -27,9 +20,10 @@ export interface HistogramSnapshot {
 }
 
 export function makeDurationHistograms(redis: Redis, prefix: string) {
-  const seenKey = `${prefix}:cap:hist:seen`;
-  const seriesIndex = `${prefix}:cap:hist:series`;
-  const seriesKey = (series: string) => `${prefix}:cap:hist:${series}`;
+  const keys = capacityKeys(prefix);
+  const seriesIndex = keys.histogramSeries;
+  const seriesKey = keys.histogram;
+  const scripts = storeScripts(redis);
 
   return {
     /** Adds one duration to `series` (e.g. `step:placement`) unless `id` was counted before. */
@@ -38,10 +32,8 @@ export function makeDurationHistograms(redis: Redis, prefix: string) {
       const index = DURATION_BUCKETS_SECONDS.findIndex((b) => v <= b);
       const field = index === -1 ? 'b:inf' : `b:${index}`;
       await redis.sadd(seriesIndex, series);
-      const added = (await redis.eval(
-        observeScript,
-        2,
-        seenKey,
+      const added = (await scripts.observeDuration(
+        keys.histogramSeen,
         seriesKey(series),
         String(at),
         `${series}|${id}`,

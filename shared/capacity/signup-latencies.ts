@@ -1,6 +1,6 @@
 import type { SignupLatency } from '../cost/headroom.js';
 import { STEP_IDS } from '../domain.js';
-import type { InstanceStore } from '../instance-store.js';
+import type { InstanceStore } from '../store/instance-store.js';
 import type { DurationHistograms } from './duration-histograms.js';
 
 /**

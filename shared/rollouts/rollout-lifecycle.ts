@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ChainableCommander, Redis } from 'ioredis';
-import type { makeKeys } from '../redis-keys.js';
+import type { makeKeys } from '../store/keys.js';
 import type { Rollout, RolloutMeta, RolloutRequest, RolloutState } from './rollout.js';
 
 type Keys = ReturnType<typeof makeKeys>;

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { makeKeys } from '../redis-keys.js';
+import { makeKeys } from '../store/keys.js';
+import { storeScripts } from '../store/scripts.js';
 import type {
   InstanceRollout,
   Rollout,
@@ -11,9 +12,6 @@ import type {
 import { finishRollout, forgetRollout, startRollout } from './rollout-lifecycle.js';
 
 const INSTANCE_FIELD = 'i:';
-
-/** Sets a field of an instance hash only while the hash exists: an expired (deleted) record stays gone. */
-const SET_IF_EXISTS = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return -1`;
 
 /**
  * Rollouts in Redis: one hash per rollout (its `meta`, the operator's `control`, and one field per instance
@@ -73,7 +71,8 @@ export function makeRolloutStore(redis: Redis, prefix: string) {
 
     /** Records the image an instance runs on its record; nothing when the record is gone. */
     async setInstanceImage(instanceId: string, image: string): Promise<void> {
-      await redis.eval(SET_IF_EXISTS, 1, keys.instance(instanceId), 'image', image);
+      // Only while the record exists: an expired (deleted) instance is not brought back as a fragment.
+      await storeScripts(redis).setIfExists(keys.instance(instanceId), 'image', image);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeKeys } from '../../shared/redis-keys.js';
+import { makeKeys } from '../../shared/store/keys.js';
 import { BAD, type RolloutAnswer, type RolloutWorld, startRolloutWorld, V2 } from '../rollouts/harness.js';
 import { waitFor } from '../support/wait-for.js';
 import { runCli } from './run-cli.js';

@@ -1,4 +1,5 @@
-import type { InstanceRecord, InstanceStatus, StepId } from '../../shared/domain.js';
+import type { InstanceRecord, StepId } from '../../shared/domain.js';
+import { type FromStatus, transitionAllows } from '../../shared/store/transitions.js';
 import { CREDENTIALS_LOST } from '../../shared/webhooks/lifecycle-events.js';
 import type { InstanceResources } from './list-aws-resources.js';
 import type { OrphanFacts } from './orphan-facts.js';
@@ -25,7 +26,7 @@ export type PlannedAction =
   | { kind: 'delete-orphan'; instanceId: string; reason: string; resources: string[]; listenerArns: string[] }
   | { kind: 'delete-abandoned'; instanceId: string; reason: string }
   | { kind: 'repair'; instanceId: string; reason: string; fromStep: StepId; undo: StepId[]; missing?: StepId }
-  | { kind: 'fail'; instanceId: string; reason: string; from: InstanceStatus[]; missing?: StepId }
+  | { kind: 'fail'; instanceId: string; reason: string; from: FromStatus<'giveUp'>[]; missing?: StepId }
   | { kind: 'credentials-lost'; instanceId: string; reason: string; missing: 'secret' }
   | { kind: 'reenqueue'; instanceId: string; reason: string; job: 'create' | 'delete' };
 
@@ -138,12 +139,13 @@ function planLostJob(input: PlanInput, plan: Plan, record: InstanceRecord): void
   }
   // Lost credentials wait for the backend's PUT .../credentials: no job of ours can make them.
   if (record.error?.code === CREDENTIALS_LOST) return;
-  if (outOfAttempts(input, id)) {
+  const { status } = record;
+  if (outOfAttempts(input, id) && transitionAllows('giveUp', status)) {
     plan.actions.push({
       kind: 'fail',
       instanceId: id,
       reason: `its create job was lost or failed ${options.maxAttempts} times`,
-      from: [record.status],
+      from: [status],
     });
   } else {
     plan.actions.push({

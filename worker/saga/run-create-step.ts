@@ -1,5 +1,4 @@
 import type { InstanceRecord, StepId, StepRecord } from '../../shared/domain.js';
-import { failedEvent } from '../../shared/webhooks/lifecycle-events.js';
 import type { WorkerContext } from '../context.js';
 import type { JobRun, SagaOutcome } from '../jobs/job-run.js';
 import type { Step, StepContext } from '../steps/step.js';
@@ -126,13 +125,10 @@ async function failStep(
       { ...record, state: 'failed', endedAt, lastError },
       'failed',
     );
-    const failed = await ctx.store.transition(
-      instanceId,
-      'failed',
-      ['provisioning', 'queued'],
-      { error: JSON.stringify({ step: stepId, ...lastError }) },
-      failedEvent(instance, { step: stepId, ...lastError }),
-    );
+    const failed = await ctx.store.markFailed(instanceId, {
+      instance,
+      error: { step: stepId, ...lastError },
+    });
     log.error({ code: verdict.code, reason: verdict.message, willRetry: false }, 'create failed');
     await run.note(`failed at ${stepId}: ${verdict.code}: ${verdict.message}`);
     if (!failed.ok)

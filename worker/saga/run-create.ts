@@ -1,5 +1,4 @@
 import { type InstanceRecord, STEP_IDS, type StepId } from '../../shared/domain.js';
-import { runningEvent } from '../../shared/webhooks/lifecycle-events.js';
 import type { WorkerContext } from '../context.js';
 import type { JobRun, SagaOutcome } from '../jobs/job-run.js';
 import { createSteps } from '../steps/index.js';
@@ -82,12 +81,7 @@ async function startCreate(
   // An instance already provisioning (a placement poll, a retry, a resumed job) is ours while we hold its
   // lock; only a delete can move it, and the next boundary sees that.
   if (first.status !== 'provisioning') {
-    const started = await store.transition(
-      instanceId,
-      'provisioning',
-      ['queued', 'failed', 'provisioning', 'degraded'],
-      { error: null },
-    );
+    const started = await store.startProvisioning(instanceId);
     if (!started.ok)
       return {
         outcome: superseded(started.reason === 'conflict' ? `instance is ${started.current}` : 'gone'),
@@ -106,13 +100,7 @@ async function finishCreate(
 ): Promise<SagaOutcome> {
   const runningAt = new Date(ctx.clock.now()).toISOString();
   // `first.runningAt`: it ran before (a repair, restored credentials), so this is a recovery.
-  const finished = await ctx.store.transition(
-    first.id,
-    'running',
-    ['provisioning'],
-    { runningAt },
-    runningEvent(first),
-  );
+  const finished = await ctx.store.markRunning(first.id, { instance: first, runningAt });
   if (!finished.ok)
     return superseded(finished.reason === 'conflict' ? `instance is ${finished.current}` : 'gone');
   run.log.info({ placement: outputs.placement }, 'instance running');

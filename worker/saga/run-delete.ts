@@ -1,4 +1,4 @@
-import { type Leftover, LIVE_STATUSES } from '../../shared/domain.js';
+import type { Leftover } from '../../shared/domain.js';
 import type { WorkerContext } from '../context.js';
 import type { JobRun, SagaOutcome } from '../jobs/job-run.js';
 import { undoSteps } from '../steps/index.js';
@@ -21,7 +21,7 @@ export async function runDelete(ctx: WorkerContext, run: JobRun, instanceId: str
   const before = await store.get(instanceId);
   if (!before) return { kind: 'done', value: { missing: true } };
   if (before.status === 'deleted') return { kind: 'done', value: { alreadyDeleted: true } };
-  if (before.status !== 'deleting') await store.transition(instanceId, 'deleting', LIVE_STATUSES);
+  if (before.status !== 'deleting') await store.markDeleting(instanceId);
   // `updatedAt` of a deleting record is when the delete began (nothing else writes it until the end).
   const startedAt =
     before.status === 'deleting' ? Date.parse(before.updatedAt) || ctx.clock.now() : ctx.clock.now();
@@ -62,12 +62,8 @@ export async function runDelete(ctx: WorkerContext, run: JobRun, instanceId: str
         await run.note(`delete ${step.id}: left for the reconciler (${verdict.code}: ${verdict.message})`);
         continue;
       }
-      await store.transition(instanceId, 'deleting', ['deleting'], {
-        error: JSON.stringify({
-          step: 'delete',
-          code: verdict.code,
-          message: `${step.id}: ${verdict.message}`,
-        }),
+      await store.markDeleteFailed(instanceId, {
+        error: { code: verdict.code, message: `${step.id}: ${verdict.message}` },
       });
       log.error({ code: verdict.code, reason: verdict.message, willRetry: false }, 'delete failed');
       await run.note(`delete failed at ${step.id}: ${verdict.code}: ${verdict.message}`);
