@@ -21,10 +21,15 @@ export function makeRolloutQueue(connection: Redis, prefix: string) {
           backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
         },
       ),
-    /** Wakes a paused rollout's delayed job now, so a resume or abort acts at once. */
+    /**
+     * Wakes a paused rollout's delayed job now, so a resume or abort acts at once; a job that ran out of
+     * attempts (a worker that kept failing) is run again, so an abort can still roll back.
+     */
     async wake(rolloutId: string): Promise<void> {
       const job = await queue.getJob(jobIds.rollout(rolloutId));
-      if (job && (await job.isDelayed())) await job.promote().catch(() => {});
+      const state = await job?.getState();
+      if (state === 'delayed') await job?.promote().catch(() => {});
+      if (state === 'failed') await job?.retry('failed').catch(() => {});
     },
     close: () => queue.close(),
   };

@@ -32,7 +32,9 @@ describe('rollouts: a worker killed mid-rollout', () => {
     await waitFor(
       async () => {
         const { body } = await w!.api('GET', `/v1/rollouts/${started.body.id}`);
-        return body.instances.some((i) => i.batch === 1 && i.state === 'updating') && body.state === 'running';
+        return (
+          body.instances.some((i) => i.batch === 1 && i.state === 'updating') && body.state === 'running'
+        );
       },
       { timeoutMs: 60_000, intervalMs: 10, what: 'an instance of the second batch being updated' },
     );
