@@ -51,13 +51,24 @@ export async function runRollout(ctx: RolloutContext, rolloutId: string): Promis
     }
     meta = await ctx.rollouts.saveMeta({ ...meta, batches, batchesDone: b + 1 });
     ctx.log.info({ rolloutId, batch: b, of: batches.length, failures }, 'rollout: batch done');
-    if (b < batches.length - 1 && meta.pauseBetweenMs > 0)
-      await new Promise((r) => setTimeout(r, meta.pauseBetweenMs));
+    if (b < batches.length - 1) await waitBetweenBatches(ctx, meta);
   }
   return finished(await ctx.rollouts.finish(meta, 'completed', null));
 }
 
 const ABORTED = 'aborted by an operator';
+
+/**
+ * `pauseBetweenMs`, cut short by a pause or abort (the next batch then reads it) or a stopping worker, so
+ * a long wait never keeps an operator waiting or a shutdown hanging.
+ */
+async function waitBetweenBatches(ctx: RolloutContext, meta: RolloutMeta): Promise<void> {
+  const until = Date.now() + meta.pauseBetweenMs;
+  while (Date.now() < until && !ctx.stopping?.aborted) {
+    if ((await ctx.rollouts.get(meta.id))?.control !== 'run') return;
+    await new Promise((r) => setTimeout(r, Math.min(1_000, until - Date.now())));
+  }
+}
 const finished = (meta: RolloutMeta): Outcome => ({ state: meta.state });
 
 async function pause(ctx: RolloutContext, meta: RolloutMeta): Promise<Outcome> {

@@ -1,5 +1,6 @@
 import type { InstanceRollout, RolloutControl, RolloutMeta } from '../../shared/rollouts/rollout.js';
 import { readGatewayToken } from '../aws/gateway-token.js';
+import { retryable } from '../errors/classified-error.js';
 import { waitUntilHealthy } from './health-gate.js';
 import { rollBackInstance } from './roll-back-instance.js';
 import type { RolloutContext } from './rollout-context.js';
@@ -23,6 +24,8 @@ export async function runBatch(ctx: RolloutContext, meta: RolloutMeta, batch: nu
     const waiting = ids.filter((id) => isToUpdate(rollout?.instances[id]));
     if (waiting.length === 0) break;
     for (const id of waiting) {
+      // A stopping worker hands the job back between two instances; the next run resumes from here.
+      if (ctx.stopping?.aborted) throw retryable('WorkerStopping', 'the worker is stopping');
       const control = (await ctx.rollouts.get(meta.id))?.control ?? 'abort';
       if (control !== 'run') return { kind: 'stop', control };
       const cp = rollout!.instances[id]!;
