@@ -10,6 +10,7 @@ import { type Logger, makeLogger } from '../shared/logger.js';
 import { makeInstanceQueue, makeQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
 import { type AppOptions, makeApp } from './app.js';
+import { makeApiProcessMetrics } from './capacity/metrics-http.js';
 import { makeMetricsApp } from './capacity/metrics-route.js';
 import { makeApiLogReader } from './logs/log-clients.js';
 import { makeReconcileRunner } from './reconcile/reconcile-runner.js';
@@ -89,6 +90,8 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
   await Promise.all(queues.map((q) => q.waitUntilReady()));
   const store = makeInstanceStore(redis, { prefix: config.QUEUE_PREFIX, routing: config.routing });
   const logs = makeApiLogReader(config);
+  // One per process: the app times requests into it, /metrics (on either port) shows it.
+  const metrics = makeApiProcessMetrics({ processMetrics: true });
   const app = makeApp(
     {
       config,
@@ -102,6 +105,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       prices: await loadPriceBook(config.COST_PRICES_FILE),
       reconcile,
       ...(logs ? { logs: logs.reader } : {}),
+      metrics,
     },
     overrides,
   );
@@ -114,7 +118,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       ? null
       : await listen(
           makeMetricsApp(
-            { redis, prefix: config.QUEUE_PREFIX, queues, store },
+            { redis, prefix: config.QUEUE_PREFIX, queues, store, process: metrics },
             { token: config.METRICS_TOKEN?.reveal(), open: true },
           ).fetch,
           config.HOST,

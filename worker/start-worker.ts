@@ -14,6 +14,8 @@ import { webhookEndpoints } from '../shared/webhooks/endpoints.js';
 import { registerCapacitySampler, startCapacityWorker } from './capacity/capacity-worker.js';
 import { systemClock, type WorkerContext } from './context.js';
 import { startHealthFile } from './health-file.js';
+import { withAwsCallMetrics } from './metrics/aws-call-metrics.js';
+import { startWorkerMetrics } from './metrics/publish-metrics.js';
 import { makeInstanceProcessor } from './processors/instances.js';
 import type { ReconcileOptions } from './reconciler/reconcile-context.js';
 import { registerReconciler, startReconcileWorker } from './reconciler/register-reconciler.js';
@@ -48,11 +50,17 @@ export async function startWorker(
   for (const connection of [redis, queueConnection]) {
     connection.on('error', (error) => log.warn({ reason: error.message }, 'redis connection error'));
   }
-  const aws = makeAwsClients(
-    config,
-    config.AWS_RATE_BUDGET === 'aws'
-      ? { budget: makeAwsRateBudget(redis, makeKeys(config.QUEUE_PREFIX).awsRateBudget) }
-      : {},
+  // Bull Board shows which process ran each job; the metrics snapshot is keyed by it too.
+  const name = `${hostname()}#${process.pid}`;
+  const telemetry = startWorkerMetrics(redis, config.QUEUE_PREFIX, name, log);
+  const aws = withAwsCallMetrics(
+    makeAwsClients(
+      config,
+      config.AWS_RATE_BUDGET === 'aws'
+        ? { budget: makeAwsRateBudget(redis, makeKeys(config.QUEUE_PREFIX).awsRateBudget) }
+        : {},
+    ),
+    telemetry.metrics,
   );
   const stopping = new AbortController();
   // Lifecycle webhooks: each event a transition logs is enqueued for every endpoint right after it.
@@ -72,10 +80,9 @@ export async function startWorker(
     clock: systemClock,
     config,
     stopping: stopping.signal,
+    metrics: telemetry.metrics,
   };
 
-  // Bull Board shows which process ran each job.
-  const name = `${hostname()}#${process.pid}`;
   const worker = new Worker(QUEUE_NAMES.instances, makeInstanceProcessor(ctx), {
     name,
     connection: queueConnection,
@@ -115,7 +122,6 @@ export async function startWorker(
       store: ctx.store,
       config,
       log: log.child({ queue: QUEUE_NAMES.capacity }),
-      queues: [instanceQueue.queue, reconcileQueue, capacityQueue],
     },
     queueConnection,
     name,
@@ -139,6 +145,7 @@ export async function startWorker(
   );
   webhooks.on('error', (error) => log.error({ reason: error.message }, 'webhook worker error'));
   const workers = [worker, reconciler, sampler, webhooks];
+  telemetry.watch(workers);
   // Every worker's connections finish their handshake before start() returns, so a close right after
   // start never races a handshake still in flight.
   await Promise.all(workers.map((w) => w.waitUntilReady()));
@@ -177,6 +184,7 @@ export async function startWorker(
           capacityQueue.close(),
           webhookQueue.close(),
         ]);
+        await telemetry.stop();
         await Promise.allSettled([redis.quit(), queueConnection.quit()]);
         aws.destroy();
         log.info('worker stopped');

@@ -18,6 +18,7 @@ import {
 } from './capacity-api-routes.js';
 import { currentCost, currentHeadroom, options, projection } from './cost-view.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
+import type { ApiProcessMetrics } from './metrics-http.js';
 import { type MetricsAccess, makeMetricsApp } from './metrics-route.js';
 
 /**
@@ -33,6 +34,8 @@ export interface CapacityRoutesDeps {
   queues: readonly Queue[];
   /** The price book (defaults merged with COST_PRICES_FILE); default: us-west-2 defaults. */
   prices?: PriceBook;
+  /** This process's request durations and process metrics, for /metrics. */
+  process?: ApiProcessMetrics;
   /** Default `{}`: /metrics is mounted and answers 401 to every scrape. */
   metrics?: MetricsAccess | 'elsewhere';
   /** How often the dashboard's live stream looks for a new sample (ms); default 5000. */

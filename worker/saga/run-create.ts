@@ -136,6 +136,7 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
     instance = next;
     outputs[step.id] = result.output;
     log.info({ output: result.output, ms: Date.parse(endedAt) - Date.parse(startedAt) }, 'step finished');
+    ctx.metrics?.stepDone(step.id, (Date.parse(endedAt) - Date.parse(startedAt)) / 1000);
   }
 
   const runningAt = new Date(ctx.clock.now()).toISOString();
@@ -150,6 +151,7 @@ export async function runCreate(ctx: WorkerContext, run: JobRun, instanceId: str
   if (!finished.ok)
     return superseded(finished.reason === 'conflict' ? `instance is ${finished.current}` : 'gone');
   run.log.info({ placement: outputs.placement }, 'instance running');
+  if (!first.runningAt) ctx.metrics?.instanceRunning((Date.parse(runningAt) - Date.parse(first.createdAt)) / 1000);
   await run.note('instance running');
   return { kind: 'done', value: { instanceId, status: 'running', ...outputs.placement } };
 }
@@ -175,6 +177,7 @@ async function failStep(
     waitsLeft: withinStepDeadline(ctx, record),
   });
   const lastError = { code: verdict.code, message: verdict.message };
+  ctx.metrics?.stepFailed(stepId, verdict.code, verdict.kind === 'final');
   const log = run.log.child({ step: stepId });
   const instanceId = instance.id;
   if (verdict.kind === 'final') {
