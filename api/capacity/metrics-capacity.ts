@@ -23,7 +23,18 @@ export function capacityGauges(registry: Registry): (sample: Sample | null) => v
   const idleCost = gauge('openclaw_idle_cost_per_month_dollars', 'Cost of idle instances per month');
   const reserved = gauge('openclaw_reserved_ratio', 'Reserved of registered resources', ['resource']);
   const sampleAge = gauge('openclaw_capacity_sample_age_seconds', 'Age of the latest capacity sample');
-  const all = [reservation, target, instances, idle, waiting, signups, costHour, idleCost, reserved, sampleAge];
+  const all = [
+    reservation,
+    target,
+    instances,
+    idle,
+    waiting,
+    signups,
+    costHour,
+    idleCost,
+    reserved,
+    sampleAge,
+  ];
 
   return (s) => {
     for (const g of all) g.reset();

@@ -37,7 +37,9 @@ export function storeGauges(registry: Registry, store: Store): () => Promise<voi
 }
 
 /** The reconciler's report: totals since deployment as a counter, the last run as one gauge per unit. */
-export function reconcileMetrics(registry: Registry): (report: Awaited<ReturnType<typeof readReconcileReport>>) => void {
+export function reconcileMetrics(
+  registry: Registry,
+): (report: Awaited<ReturnType<typeof readReconcileReport>>) => void {
   const registers = [registry];
   const totals = new Counter({
     name: 'openclaw_reconcile_total',
@@ -46,10 +48,16 @@ export function reconcileMetrics(registry: Registry): (report: Awaited<ReturnTyp
     registers,
   });
   const gauge = (name: string, help: string) => new Gauge({ name, help, registers });
-  const lastAt = gauge('openclaw_reconcile_last_run_timestamp_seconds', 'When the last run ended (unix time)');
+  const lastAt = gauge(
+    'openclaw_reconcile_last_run_timestamp_seconds',
+    'When the last run ended (unix time)',
+  );
   const lastDuration = gauge('openclaw_reconcile_last_run_duration_seconds', 'How long the last run took');
   const lastDrift = gauge('openclaw_reconcile_last_run_drift_found', 'Drifted resources the last run found');
-  const lastDryRun = gauge('openclaw_reconcile_last_run_dry_run', 'Whether the last run was a dry run (1) or not (0)');
+  const lastDryRun = gauge(
+    'openclaw_reconcile_last_run_dry_run',
+    'Whether the last run was a dry run (1) or not (0)',
+  );
   return (report) => {
     totals.reset();
     for (const [kind, n] of Object.entries(report.totals)) totals.inc({ kind }, n);

@@ -37,7 +37,11 @@ export async function publishWorkerSnapshot(
 }
 
 /** Every live worker process's snapshot, parsed: what a scrape aggregates. */
-export async function readWorkerSnapshots(redis: Redis, prefix: string, now = Date.now()): Promise<object[][]> {
+export async function readWorkerSnapshots(
+  redis: Redis,
+  prefix: string,
+  now = Date.now(),
+): Promise<object[][]> {
   const keys = workerSnapshotKeys(prefix);
   const ids = await redis.zrangebyscore(keys.index, now - WORKER_METRICS_TTL_MS, '+inf');
   if (ids.length === 0) return [];

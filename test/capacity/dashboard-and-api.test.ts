@@ -7,8 +7,8 @@ import { makeAdminAuth, protectAdminPaths } from '../../api/middleware/admin-aut
 import { PAGE_POLICIES, pageHeaders } from '../../api/middleware/page-headers.js';
 import { Secret } from '../../shared/config.js';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
-import { makeQueue } from '../../shared/queues.js';
 import { publishWorkerSnapshot } from '../../shared/metrics/worker-snapshots.js';
+import { makeQueue } from '../../shared/queues.js';
 import { writeReconcileReport } from '../../shared/reconcile-report.js';
 import { makeWorkerMetrics } from '../../worker/metrics/worker-metrics.js';
 import { checkEveryResponse } from '../api/response-contract.js';
@@ -277,9 +277,9 @@ describe('capacity API, dashboard and metrics', () => {
     expect(value('openclaw_aws_calls_total', { operation: 'CreateSecret' })).toBe(2);
     // Scraping again counts nothing twice.
     const again = parsePrometheusText(await (await app.request('/metrics', scrape)).text());
-    const count = again.get('openclaw_step_duration_seconds')!.samples.find(
-      (s) => s.name.endsWith('_count') && s.labels.step === 'secret',
-    );
+    const count = again
+      .get('openclaw_step_duration_seconds')!
+      .samples.find((s) => s.name.endsWith('_count') && s.labels.step === 'secret');
     expect(count?.value).toBe(2);
   });
 

@@ -1,7 +1,7 @@
 import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { publishWorkerSnapshot, WORKER_METRICS_PUBLISH_MS } from '../../shared/metrics/worker-snapshots.js';
 import type { Logger } from '../../shared/logger.js';
+import { publishWorkerSnapshot, WORKER_METRICS_PUBLISH_MS } from '../../shared/metrics/worker-snapshots.js';
 import { makeWorkerMetrics, type WorkerMetrics } from './worker-metrics.js';
 
 /** Each finished job's duration (this attempt: processedOn to finishedOn), from the process that ran it. */
