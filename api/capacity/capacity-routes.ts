@@ -66,6 +66,28 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): OpenAPIHono<AppEnv
     return spot ? withSpotPrices(base, spot) : base;
   }
 
+  registerCapacity(app, deps, samples, now);
+  registerCost(app, deps, { samples, prices, now });
+  registerDashboardRoutes(app, {
+    samples,
+    store: deps.store,
+    prices,
+    now,
+    pollMs: deps.dashboardPollMs ?? 5000,
+  });
+  if (deps.metrics !== 'elsewhere') app.route('/', makeMetricsApp(deps, deps.metrics ?? {}));
+  return app;
+}
+
+type Samples = ReturnType<typeof makeSampleStore>;
+
+/** GET /v1/capacity and its history. */
+function registerCapacity(
+  app: OpenAPIHono<AppEnv>,
+  deps: CapacityRoutesDeps,
+  samples: Samples,
+  now: () => number,
+): void {
   app.openapi(capacityRoute, async (c) => {
     const [sample, last, routing, reconcile] = await Promise.all([
       samples.latest(),
@@ -107,44 +129,39 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): OpenAPIHono<AppEnv
     }
     return c.json({ from, to, step: step ?? null, points }, 200);
   });
+}
 
-  app.openapi(costRoute, async (c) => {
-    const sample = await samples.latest();
+/** GET /v1/cost, its projection to N users and the price of each design choice. */
+function registerCost(
+  app: OpenAPIHono<AppEnv>,
+  deps: CapacityRoutesDeps,
+  ctx: { samples: Samples; prices: () => Promise<PriceBook>; now: () => number },
+): void {
+  const latest = async () => {
+    const sample = await ctx.samples.latest();
     if (!sample) throw noSample();
-    const book = await prices();
+    return sample;
+  };
+  app.openapi(costRoute, async (c) => {
+    const sample = await latest();
+    const book = await ctx.prices();
     return c.json(
       {
         at: sample.at,
         report: currentCost(book, sample),
-        headroom: await currentHeadroom(book, sample, deps.store, now()),
+        headroom: await currentHeadroom(book, sample, deps.store, ctx.now()),
       },
       200,
     );
   });
-
   app.openapi(projectionRoute, async (c) => {
     const { users } = c.req.valid('query');
-    const sample = await samples.latest();
-    if (!sample) throw noSample();
-    return c.json(projection(await prices(), sample, users), 200);
+    const sample = await latest();
+    return c.json(projection(await ctx.prices(), sample, users), 200);
   });
-
   app.openapi(costOptionsRoute, async (c) => {
     const { users } = c.req.valid('query');
-    const sample = await samples.latest();
-    if (!sample) throw noSample();
-    return c.json({ users, options: options(await prices(), sample, users) }, 200);
+    const sample = await latest();
+    return c.json({ users, options: options(await ctx.prices(), sample, users) }, 200);
   });
-
-  registerDashboardRoutes(app, {
-    samples,
-    store: deps.store,
-    prices,
-    now,
-    pollMs: deps.dashboardPollMs ?? 5000,
-  });
-
-  if (deps.metrics !== 'elsewhere') app.route('/', makeMetricsApp(deps, deps.metrics ?? {}));
-
-  return app;
 }
