@@ -32,44 +32,39 @@ export function makeWorkerMetrics(options: { processMetrics?: boolean } = {}): W
   const registry = new Registry();
   const registers = [registry];
   const buckets = [...DURATION_BUCKETS_SECONDS];
-  const steps = new Histogram({
-    name: 'openclaw_step_duration_seconds',
-    help: 'Create-saga step durations, start of the attempt to done',
-    labelNames: ['step'],
-    buckets,
-    registers,
-  });
-  const failures = new Counter({
-    name: 'openclaw_step_failures_total',
-    help: 'Failed step attempts by step and error code; final="true" when the instance failed with it',
-    labelNames: ['step', 'code', 'final'],
-    registers,
-  });
-  const signupToRunning = new Histogram({
-    name: 'openclaw_signup_to_running_seconds',
-    help: 'Instance created (signup accepted) to running',
-    buckets,
-    registers,
-  });
-  const jobs = new Histogram({
-    name: 'openclaw_job_duration_seconds',
-    help: 'BullMQ job durations (processedOn to finishedOn), this attempt',
-    labelNames: ['queue', 'name'],
-    buckets,
-    registers,
-  });
-  const awsCalls = new Counter({
-    name: 'openclaw_aws_calls_total',
-    help: 'AWS API calls by service and operation (SDK retries included once)',
-    labelNames: ['service', 'operation'],
-    registers,
-  });
-  const awsErrors = new Counter({
-    name: 'openclaw_aws_errors_total',
-    help: 'AWS API calls that failed, by service, operation and error code',
-    labelNames: ['service', 'operation', 'code'],
-    registers,
-  });
+  const histogram = (name: string, help: string, labelNames: string[] = []) =>
+    new Histogram({ name, help, labelNames, buckets, registers });
+  const counter = (name: string, help: string, labelNames: string[]) =>
+    new Counter({ name, help, labelNames, registers });
+  const steps = histogram(
+    'openclaw_step_duration_seconds',
+    'Create-saga step durations, start of the attempt to done',
+    ['step'],
+  );
+  const failures = counter(
+    'openclaw_step_failures_total',
+    'Failed step attempts by step and error code; final="true" when the instance failed with it',
+    ['step', 'code', 'final'],
+  );
+  const signupToRunning = histogram(
+    'openclaw_signup_to_running_seconds',
+    'Instance created (signup accepted) to running',
+  );
+  const jobs = histogram(
+    'openclaw_job_duration_seconds',
+    'BullMQ job durations (processedOn to finishedOn), this attempt',
+    ['queue', 'name'],
+  );
+  const awsCalls = counter(
+    'openclaw_aws_calls_total',
+    'AWS API calls by service and operation (SDK retries included once)',
+    ['service', 'operation'],
+  );
+  const awsErrors = counter(
+    'openclaw_aws_errors_total',
+    'AWS API calls that failed, by service, operation and error code',
+    ['service', 'operation', 'code'],
+  );
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'openclaw_worker_' });
   return {
     registry,
