@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { newGatewayToken } from '../shared/naming.js';
-import { CREDENTIALS_LOST } from '../shared/webhooks/lifecycle-events.js';
 import { transitionRefused } from './api-error.js';
 import type { AppDeps, AppEnv } from './app-env.js';
 import { instanceLinks } from './instance-view.js';
@@ -28,13 +27,7 @@ export async function rotateCredentials(
   const { store, sealer, instanceQueue } = deps;
   const { id } = input;
   if (input.fromRunning) {
-    const moved = await store.transition(id, 'degraded', ['running'], {
-      error: JSON.stringify({
-        step: 'secret',
-        code: CREDENTIALS_LOST,
-        message: 'Its owner asked for a new gateway token',
-      }),
-    });
+    const moved = await store.startRotation(id);
     // Already degraded by a lost secret (or an earlier rotation cut short): restore takes it as it is.
     if (!moved.ok && moved.reason === 'missing') return moved;
   }

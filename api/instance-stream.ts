@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { InstanceRecord, InstanceStatus } from '../shared/domain.js';
-import type { InstanceEvent } from '../shared/instance-store.js';
+import type { InstanceEvent } from '../shared/store/instance-store.js';
 import { instanceNotFound } from './api-error.js';
 import type { AppEnv } from './app-env.js';
 import { requestLog } from './middleware/request-id.js';

@@ -52,3 +52,10 @@ export const jobIds = {
   /** One per event and endpoint: enqueueing an event's delivery twice is a no-op. */
   deliverWebhook: (p: WebhookJobPayload) => `webhook-${p.instanceId}-${p.endpoint}-${p.sequence}`,
 };
+
+/** The instance a `create` or `delete` job id (`jobIds`) belongs to; null for any other id. */
+export function instanceIdOfJob(jobId: string): string | null {
+  const match = /^(?:create-(.+)-\d+|delete-(.+))$/.exec(jobId);
+  const id = match?.[1] ?? match?.[2];
+  return id && INSTANCE_ID_PATTERN.test(id) ? id : null;
+}

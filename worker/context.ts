@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 import type { AwsClients } from '../shared/aws-clients.js';
 import type { WorkerConfig } from '../shared/config.js';
 import type { Sealer } from '../shared/crypto.js';
-import type { InstanceStore } from '../shared/instance-store.js';
 import type { Logger } from '../shared/logger.js';
+import type { InstanceStore } from '../shared/store/instance-store.js';
 import type { SagaMetrics } from './metrics/worker-metrics.js';
 
 /** Wall-clock time, injectable so deadlines can be tested without sleeping. */

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { SampleStore } from '../../shared/capacity/sample-store.js';
 import type { PriceBook } from '../../shared/cost/prices.js';
-import type { InstanceStore } from '../../shared/instance-store.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { currentCost, currentHeadroom } from './cost-view.js';

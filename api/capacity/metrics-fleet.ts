@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { InstanceStore } from '../../shared/instance-store.js';
 import type { readReconcileReport } from '../../shared/reconcile-report.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 
 type Store = Pick<InstanceStore, 'routingUsage' | 'pendingLeftovers'>;
 

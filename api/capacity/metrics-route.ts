@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
-import type { InstanceStore } from '../../shared/instance-store.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 import { errorBody } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { constantTimeEquals } from '../middleware/constant-time.js';

@@ -1,5 +1,4 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { INSTANCE_STATUSES, type InstanceStatus } from '../../shared/domain.js';
 import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
@@ -15,16 +14,11 @@ const route = instanceActionRoute({
   conflict: 'already_deleted',
 });
 
-/** Any live status may move to `deleting`; a delete that lands mid-create wins at the next step boundary. */
-const DELETABLE: readonly InstanceStatus[] = INSTANCE_STATUSES.filter(
-  (s) => s !== 'deleting' && s !== 'deleted',
-);
-
 export function registerDeleteInstance(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     const { store, instanceQueue } = c.var.deps;
-    const result = await store.transition(id, 'deleting', DELETABLE);
+    const result = await store.markDeleting(id);
     if (!result.ok) {
       if (result.reason === 'missing') throw instanceNotFound(id);
       if (result.current === 'deleted') {

@@ -20,7 +20,7 @@ export function registerRetryInstance(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     const { store, instanceQueue } = c.var.deps;
-    const result = await store.transition(id, 'queued', ['failed'], { error: null });
+    const result = await store.requeue(id);
     if (!result.ok) {
       throw transitionRefused(
         id,

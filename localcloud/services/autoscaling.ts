@@ -1,34 +1,22 @@
-import { AwsError } from '../aws-error.js';
 import type { Cloud } from '../cloud.js';
 import { bool, num, str, strList } from '../input.js';
 import { paginate } from '../pagination.js';
 import { iso } from '../protocol/query.js';
 import { changeDesired, ON_DEMAND_TYPE, SPOT_TYPES } from '../sim/asg.js';
+import { groups } from '../sim/asg-groups.js';
 import { reconcileAll } from '../sim/service-scheduler.js';
+import type { AutoScalingGroup } from '../state.js';
+import { LAUNCH_TEMPLATE, requireGroup, validation } from './autoscaling-common.js';
+import { warmPoolHandlers, warmPoolView } from './autoscaling-warm-pool.js';
 import type { HandlerMap } from './handler.js';
 
-/** Auto Scaling (query protocol). All errors are `ValidationError`, as the service returns them. */
-const validation = (message: string) => new AwsError('ValidationError', message);
-
-function requireGroup(cloud: Cloud, name: string | undefined) {
-  if (name !== cloud.state.asg.name) throw validation(`AutoScalingGroup name not found - ${name ?? 'null'}`);
-  return cloud.state.asg;
-}
-
-function groupView(cloud: Cloud): Record<string, unknown> {
-  const asg = cloud.state.asg;
-  const subnets = cloud.network.subnets.filter((s) => !s.public);
-  const launchTemplate = {
-    LaunchTemplateId: 'lt-0a1b2c3d4e5f60718',
-    LaunchTemplateName: 'openclaw-ecs',
-    Version: '$Latest',
-  };
+/** The spot group's mixed instances policy, or the on-demand group's plain launch template. */
+function launchSource(asg: AutoScalingGroup): Record<string, unknown> {
+  if (asg.onDemandType) return { LaunchTemplate: LAUNCH_TEMPLATE };
   return {
-    AutoScalingGroupName: asg.name,
-    AutoScalingGroupARN: asg.arn,
     MixedInstancesPolicy: {
       LaunchTemplate: {
-        LaunchTemplateSpecification: launchTemplate,
+        LaunchTemplateSpecification: LAUNCH_TEMPLATE,
         Overrides: [...new Set([ON_DEMAND_TYPE, ...SPOT_TYPES])].map((t) => ({ InstanceType: t })),
       },
       InstancesDistribution: {
@@ -38,6 +26,15 @@ function groupView(cloud: Cloud): Record<string, unknown> {
         SpotAllocationStrategy: 'capacity-optimized',
       },
     },
+  };
+}
+
+function groupView(cloud: Cloud, asg: AutoScalingGroup): Record<string, unknown> {
+  const subnets = cloud.network.subnets.filter((s) => !s.public);
+  return {
+    AutoScalingGroupName: asg.name,
+    AutoScalingGroupARN: asg.arn,
+    ...launchSource(asg),
     MinSize: asg.min,
     MaxSize: asg.max,
     DesiredCapacity: asg.desired,
@@ -57,7 +54,7 @@ function groupView(cloud: Cloud): Record<string, unknown> {
           AvailabilityZone: i.az,
           LifecycleState: i.lifecycle,
           HealthStatus: 'Healthy',
-          LaunchTemplate: launchTemplate,
+          LaunchTemplate: LAUNCH_TEMPLATE,
           ProtectedFromScaleIn: i.protectedFromScaleIn,
         },
       ];
@@ -78,7 +75,8 @@ function groupView(cloud: Cloud): Record<string, unknown> {
     TerminationPolicies: ['Default'],
     NewInstancesProtectedFromScaleIn: true,
     ServiceLinkedRoleARN: `arn:aws:iam::${cloud.account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
-    CapacityRebalance: true,
+    CapacityRebalance: !asg.onDemandType,
+    ...warmPoolView(cloud, asg),
   };
 }
 
@@ -87,7 +85,9 @@ export const autoscaling: HandlerMap = {
     const names = strList(input, 'AutoScalingGroupNames');
     const max = num(input, 'MaxRecords') ?? 50;
     if (max < 1 || max > 100) throw validation('MaxRecords must be between 1 and 100');
-    const all = names.length === 0 || names.includes(cloud.state.asg.name) ? [groupView(cloud)] : [];
+    const all = groups(cloud)
+      .filter((g) => names.length === 0 || names.includes(g.name))
+      .map((g) => groupView(cloud, g));
     const page = paginate(all, str(input, 'NextToken'), max, 'asg', () => validation('Invalid NextToken'));
     return { AutoScalingGroups: page.items, NextToken: page.next };
   },
@@ -104,26 +104,29 @@ export const autoscaling: HandlerMap = {
       throw validation(
         `New SetDesiredCapacity value ${desired} is below min value ${asg.min} for the AutoScalingGroup.`,
       );
-    changeDesired(cloud, desired, 'a user request explicitly set group desired capacity');
+    changeDesired(cloud, desired, 'a user request explicitly set group desired capacity', asg);
     reconcileAll(cloud, null);
     return undefined;
   },
 
   DescribeScalingActivities(cloud, input) {
     const name = str(input, 'AutoScalingGroupName');
-    if (name !== undefined && name !== cloud.state.asg.name) return { Activities: [] };
+    // Without a name: every group's activities, newest first.
+    const chosen = groups(cloud).filter((g) => name === undefined || g.name === name);
     const ids = new Set(strList(input, 'ActivityIds'));
     const max = num(input, 'MaxRecords') ?? 100;
     if (max < 1 || max > 100) throw validation('MaxRecords must be between 1 and 100');
-    const asg = cloud.state.asg;
-    const all = asg.activities.filter((a) => ids.size === 0 || ids.has(a.id));
-    const page = paginate(all, str(input, 'NextToken'), max, `act:${ids.size}`, () =>
+    const all = chosen
+      .flatMap((g) => g.activities.map((a) => ({ a, g })))
+      .filter(({ a }) => ids.size === 0 || ids.has(a.id))
+      .sort((x, y) => y.a.startedAt - x.a.startedAt);
+    const page = paginate(all, str(input, 'NextToken'), max, `act:${name ?? ''}:${ids.size}`, () =>
       validation('Invalid NextToken'),
     );
     return {
-      Activities: page.items.map((a) => ({
+      Activities: page.items.map(({ a, g }) => ({
         ActivityId: a.id,
-        AutoScalingGroupName: asg.name,
+        AutoScalingGroupName: g.name,
         Description: a.description,
         Cause: a.cause,
         StartTime: iso(a.startedAt),
@@ -131,7 +134,7 @@ export const autoscaling: HandlerMap = {
         StatusCode: a.status,
         Progress: a.status === 'InProgress' ? 30 : 100,
         Details: a.details,
-        AutoScalingGroupARN: asg.arn,
+        AutoScalingGroupARN: g.arn,
       })),
       NextToken: page.next,
     };
@@ -153,4 +156,6 @@ export const autoscaling: HandlerMap = {
     reconcileAll(cloud, null);
     return undefined;
   },
+
+  ...warmPoolHandlers,
 };

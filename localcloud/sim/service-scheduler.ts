@@ -2,6 +2,7 @@ import { arns } from '../arns.js';
 import { type Cloud, uuid } from '../cloud.js';
 import type { Deployment, Service, Task } from '../state.js';
 import { reconcileAsg } from './asg.js';
+import { providerForNextTask } from './capacity-provider-strategy.js';
 import { serviceEvent } from './events.js';
 import { choosePlacement, type Placement } from './placement.js';
 import { index } from './resources.js';
@@ -132,7 +133,7 @@ function createServiceTask(cloud: Cloud, svc: Service, deployment: Deployment): 
   const awsvpc = (svc.networkConfiguration?.awsvpcConfiguration ?? undefined) as
     | { subnets?: string[] }
     | undefined;
-  const cp = svc.capacityProviderStrategy[0]?.capacityProvider;
+  const cp = providerForNextTask(cloud, svc);
   const task: Task = {
     arn: arns.task(cloud.account, cloud.clusterName, id),
     id,
@@ -174,7 +175,8 @@ function placeWaiting(cloud: Cloud, hooks: TaskHooks): void {
   // Placing only ever uses capacity up, so a shape that found no room stays without room this pass.
   const failed = new Map<string, Placement>();
   for (const task of waitingTasks(cloud)) {
-    const shape = `${task.cpu}|${task.memory}|${task.awsvpc}|${task.subnetChoices.join(',')}`;
+    // A shape includes the capacity provider: one provider being full says nothing about another.
+    const shape = `${task.cpu}|${task.memory}|${task.awsvpc}|${task.subnetChoices.join(',')}|${task.capacityProviderName}`;
     let p = failed.get(shape);
     if (!p) {
       const allowedAzs = new Set(

@@ -1,5 +1,5 @@
 import type { SignupLatency } from '../cost/headroom.js';
-import type { InstanceStore } from '../instance-store.js';
+import type { InstanceStore } from '../store/instance-store.js';
 
 /**
  * Signups of a window, newest first from the store's index, with what the worker recorded: createdAt,

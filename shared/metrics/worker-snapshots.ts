@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { workerMetricsKeys } from '../store/keys.js';
 
 /**
  * The worker processes' metrics reach Prometheus through the API's /metrics: each worker process keeps
@@ -11,14 +12,6 @@ export const WORKER_METRICS_PUBLISH_MS = 10_000;
 /** A process silent for three intervals is gone: its snapshot expires and leaves the index. */
 export const WORKER_METRICS_TTL_MS = 3 * WORKER_METRICS_PUBLISH_MS;
 
-export function workerSnapshotKeys(prefix: string) {
-  return {
-    /** Sorted set: process id, scored by its last publish (ms). */
-    index: `${prefix}:metrics:workers`,
-    snapshot: (processId: string) => `${prefix}:metrics:worker:${processId}`,
-  };
-}
-
 /** One worker process's snapshot: written by the worker, never by a scrape. */
 export async function publishWorkerSnapshot(
   redis: Redis,
@@ -27,7 +20,7 @@ export async function publishWorkerSnapshot(
   json: string,
   now = Date.now(),
 ): Promise<void> {
-  const keys = workerSnapshotKeys(prefix);
+  const keys = workerMetricsKeys(prefix);
   await redis
     .multi()
     .set(keys.snapshot(processId), json, 'PX', WORKER_METRICS_TTL_MS)
@@ -42,7 +35,7 @@ export async function readWorkerSnapshots(
   prefix: string,
   now = Date.now(),
 ): Promise<object[][]> {
-  const keys = workerSnapshotKeys(prefix);
+  const keys = workerMetricsKeys(prefix);
   const ids = await redis.zrangebyscore(keys.index, now - WORKER_METRICS_TTL_MS, '+inf');
   if (ids.length === 0) return [];
   const values = await redis.mget(ids.map(keys.snapshot));

@@ -53,7 +53,10 @@ describe('capacity API, dashboard and metrics', () => {
       },
       'provisioning',
     );
-    await h.store.transition(id, 'running', '*', { runningAt: new Date().toISOString() });
+    await h.store.markRunning(id, {
+      instance: (await h.store.get(id))!,
+      runningAt: new Date().toISOString(),
+    });
 
     await h.sample();
     for (const u of ['u1', 'u2', 'u3']) await h.deploy(u);

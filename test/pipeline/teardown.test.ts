@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeMetricsRegistry } from '../../api/capacity/metrics.js';
 import type { CallLogEntry } from '../../localcloud/inspection.js';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
-import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
 import { resourceNames } from '../../shared/naming.js';
+import { ClassifiedError } from '../../worker/errors/classified-error.js';
 import { secretStep } from '../../worker/steps/secret.js';
 import { serviceStep } from '../../worker/steps/service.js';
 import { makeResponseContract } from '../api/response-contract.js';
@@ -84,8 +84,11 @@ describe('teardown: credentials first, housekeeping never blocks', () => {
       () => null,
       (error: unknown) => error,
     );
-    expect(RetryAfterError.is(early)).toBe(true);
-    expect((early as RetryAfterError).code).toBe('SecretStillNeeded');
+    expect(ClassifiedError.is(early)).toBe(true);
+    expect((early as ClassifiedError).verdict).toMatchObject({
+      action: 'retry-after',
+      code: 'SecretStillNeeded',
+    });
     expect(await listedSecretNames(p)).toContain(resourceNames(id).secretName);
 
     // DeleteService tells its task to stop; a long deregistration delay keeps it from STOPPED meanwhile.

@@ -6,10 +6,10 @@ import { type LocalcloudOptions, type LocalcloudTiming, startLocalcloud } from '
 import { loadWorkerConfig, type WorkerConfig } from '../../shared/config.js';
 import { makeSealer } from '../../shared/crypto.js';
 import type { InstanceRecord, InstanceStatus } from '../../shared/domain.js';
-import { makeInstanceStore } from '../../shared/instance-store.js';
 import { redactedPaths } from '../../shared/logger.js';
 import { makeInstanceQueue } from '../../shared/queues.js';
 import { makeRedis } from '../../shared/redis.js';
+import { makeInstanceStore } from '../../shared/store/instance-store.js';
 import { type RunningWorker, startWorker } from '../../worker/start-worker.js';
 import { makeTestNamespace, TEST_REDIS_URL } from './redis-namespace.js';
 
@@ -161,7 +161,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
 
     /** DELETE /v1/instances/:id: mark deleting, enqueue the delete. */
     async remove(id: string) {
-      await store.transition(id, 'deleting', ['queued', 'provisioning', 'running', 'degraded', 'failed']);
+      await store.markDeleting(id);
       await instanceQueue.enqueueDelete({ instanceId: id, requestId: `req-${randomUUID().slice(0, 8)}` });
     },
 

@@ -10,9 +10,9 @@ import type { WorkerConfig } from '../../shared/config.js';
 import { loadPriceBook, type PriceBook } from '../../shared/cost/prices.js';
 import { fetchSpotPrices } from '../../shared/cost/spot-refresh.js';
 import { withSpotPrices } from '../../shared/cost/with-spot-prices.js';
-import type { InstanceStore } from '../../shared/instance-store.js';
 import { jobCatalog } from '../../shared/job-catalog.js';
 import type { Logger } from '../../shared/logger.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 import { collectFleet, type MarketLookup } from './collect-fleet.js';
 
 export type CapacityConfig = Pick<

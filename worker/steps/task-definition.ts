@@ -9,10 +9,9 @@ import {
   type TaskDefinitionStatus,
 } from '@aws-sdk/client-ecs';
 import type { WorkerConfig } from '../../shared/config.js';
-import { FatalError } from '../../shared/errors/fatal-error.js';
-import { RetryableError } from '../../shared/errors/retryable-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsCall, awsValue } from '../aws/aws-call.js';
+import { fatal, retryable } from '../errors/classified-error.js';
 import { withLeftovers } from './leftovers.js';
 import { done, outputOf, type Step, type StepContext } from './step.js';
 import { lowerTags } from './tags.js';
@@ -105,12 +104,12 @@ export function reusable(
 }
 
 /** Task definition family `openclaw-<id>`: EC2, awsvpc, 0.5 vCPU, 1.5 GB, one container. */
-export const taskDefinitionStep: Step = {
+export const taskDefinitionStep: Step<'task-definition'> = {
   id: 'task-definition',
 
   async run(ctx, input) {
     const { instance } = input;
-    const secretArn = outputOf(input, 'secret', 'secretArn');
+    const secretArn = outputOf(input, 'secret').secretArn;
     const { taskFamily } = resourceNames(instance.id);
     const rotation = instance.credentialsRotation ?? 0;
     const latest = input.firstRun
@@ -139,8 +138,7 @@ export const taskDefinitionStep: Step = {
       ),
     );
     const arn = registered.taskDefinition?.taskDefinitionArn;
-    if (!arn)
-      throw new FatalError('NoTaskDefinitionArn', `RegisterTaskDefinition for ${taskFamily} gave no ARN`);
+    if (!arn) throw fatal('NoTaskDefinitionArn', `RegisterTaskDefinition for ${taskFamily} gave no ARN`);
     await ctx.note(`task definition ${arn} registered`);
     return done({ taskDefinitionArn: arn });
   },
@@ -179,7 +177,7 @@ export const taskDefinitionStep: Step = {
         );
         if (failure) {
           // Usually a deregistration not yet visible: another attempt settles it.
-          throw new RetryableError(
+          throw retryable(
             'DeleteTaskDefinitionsFailed',
             `DeleteTaskDefinitions: ${failure.arn ?? ''} ${failure.reason ?? ''} ${failure.detail ?? ''}`.trim(),
           );

@@ -1,4 +1,4 @@
-import type { RoutingConfig } from './config.js';
+import type { RoutingConfig } from '../config.js';
 
 /**
  * Instances one listener can route: each takes one target group and one rule, an ALB holds at most

@@ -1,9 +1,12 @@
 /**
- * Every Redis key the instance store and routing pool write, under the deployment's prefix (QUEUE_PREFIX),
- * so tests and several deployments can share one Redis without seeing each other.
+ * The one registry of our Redis keys (BullMQ's queues keep their own, under `<prefix>:<queue>:`). Every
+ * key is under the deployment's prefix (QUEUE_PREFIX), so tests and several deployments can share one
+ * Redis without seeing each other.
  */
 export function makeKeys(prefix: string) {
   return {
+    reconciler: reconcileKeys(prefix),
+    capacity: capacityKeys(prefix),
     instance: (id: string) => `${prefix}:inst:${id}`,
     user: (userId: string) => `${prefix}:user:${userId}`,
     indexAll: `${prefix}:idx:all`,
@@ -49,4 +52,51 @@ export function makeKeys(prefix: string) {
 /** Index members sort by creation time, then id: `<ms, 15 digits>:<id>`. */
 export function indexMember(createdAtMs: number, id: string): string {
   return `${String(createdAtMs).padStart(15, '0')}:${id}`;
+}
+
+/**
+ * The reconciler's report (the last run, running totals) and its own bookkeeping. `reconciler:` and not
+ * `reconcile:`, which is the BullMQ queue's namespace under the same prefix.
+ */
+export function reconcileKeys(prefix: string) {
+  const base = `${prefix}:reconciler`;
+  return {
+    report: `${base}:report`,
+    counters: `${base}:counters`,
+    /** Target groups and rules carry no creation time (nor, from some implementations, services and task
+     * definitions): when the reconciler first saw each (ms). */
+    firstSeen: `${base}:first-seen`,
+    /** Running instances whose service has no healthy task: since when (ms). */
+    unhealthySince: `${base}:unhealthy-since`,
+    /** Repairs and re-enqueues per instance, to bound them. */
+    attempts: `${base}:attempts`,
+    /** One run at a time across every worker, even when a run outlasts the interval. */
+    lock: `${base}:lock`,
+  };
+}
+
+/** Capacity samples (see sample-store.ts). */
+export function capacityKeys(prefix: string) {
+  const base = `${prefix}:cap`;
+  return {
+    /** SET NX, so of several sampler processes exactly one samples a tick. */
+    claim: (bucket: number) => `${base}:claim:${bucket}`,
+    /** Sorted set of history points (JSON) scored by bucket start, 1-minute resolution. */
+    raw: `${base}:raw`,
+    /** One point per coarse step, folded from raw points past the raw window. */
+    coarse: `${base}:coarse`,
+    /** The latest full sample (every instance and task), overwritten each tick. */
+    latest: `${base}:latest`,
+    spotPrices: `${base}:spot-prices`,
+  };
+}
+
+/** Each worker process's published metrics (see shared/metrics/worker-snapshots.ts). */
+export function workerMetricsKeys(prefix: string) {
+  return {
+    /** Sorted set: process id, scored by its last publish (ms). */
+    index: `${prefix}:metrics:workers`,
+    /** One process's registry as JSON (getMetricsAsJSON), expiring unless renewed. */
+    snapshot: (processId: string) => `${prefix}:metrics:worker:${processId}`,
+  };
 }

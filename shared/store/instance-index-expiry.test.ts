@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestNamespace } from '../test/support/redis-namespace.js';
-import type { InstanceRecord } from './domain.js';
+import { makeTestNamespace } from '../../test/support/redis-namespace.js';
+import type { InstanceRecord } from '../domain.js';
+import { newInstanceId } from '../naming.js';
 import { makeInstanceStore } from './instance-store.js';
-import { newInstanceId } from './naming.js';
 
 const routing = {
   listeners: [{ listenerArn: 'arn:listener/a', dnsName: 'a.example' }],

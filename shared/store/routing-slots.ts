@@ -1,9 +1,7 @@
-import type { Redis } from 'ioredis';
-import type { RoutingConfig } from './config.js';
-import type { InstanceRecord } from './domain.js';
-import type { InstanceScripts } from './instance-scripts.js';
-import type { makeKeys } from './redis-keys.js';
+import type { RoutingConfig } from '../config.js';
+import type { InstanceRecord } from '../domain.js';
 import { routingCapacity } from './routing-capacity.js';
+import type { StoreCore } from './store-core.js';
 
 /** The holder a routing slot gets when another rule on the listener took its priority. */
 const BLOCKED = 'blocked';
@@ -11,18 +9,13 @@ const BLOCKED = 'blocked';
 /**
  * The routing pool's slot operations after a create took a slot (the create script allocates it):
  * give one back, move an instance off a slot whose priority another rule holds, free such a blocked
- * slot later, and count what each listener has left. Layout and invariants: instance-scripts.ts.
+ * slot later, and count what each listener has left. Layout and invariants: lua/includes/slot-functions.lua.
  */
-export function makeRoutingSlots(
-  redis: Redis,
-  keys: ReturnType<typeof makeKeys>,
-  scripts: InstanceScripts,
-  routing: RoutingConfig,
-) {
+export function makeRoutingSlots({ redis, keys, scripts }: StoreCore, routing: RoutingConfig) {
   const capacity = routingCapacity(routing);
   const slotKeys = (listenerArn: string) => [keys.routing(listenerArn), keys.routingNext(listenerArn)];
   const release = async (listenerArn: string, slot: number, holder: string) =>
-    (await scripts.fleetReleaseSlot(
+    (await scripts.releaseSlot(
       ...slotKeys(listenerArn),
       keys.routingFull,
       String(slot),
@@ -39,7 +32,7 @@ export function makeRoutingSlots(
 
     /** Another rule outside the platform holds this slot's priority: block it and take the next free one. */
     async reassign(instance: InstanceRecord): Promise<number> {
-      const slot = (await scripts.fleetReassignSlot(
+      const slot = (await scripts.reassignSlot(
         ...slotKeys(instance.listenerArn),
         String(instance.routingSlot),
         instance.id,

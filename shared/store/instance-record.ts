@@ -5,13 +5,18 @@ import {
   STEP_IDS,
   type StepId,
   type StepRecord,
-} from './domain.js';
+} from '../domain.js';
 
 /** A flat HGETALL-style reply (as Lua scripts return it) as an object. */
 export function pairsToHash(pairs: string[]): Record<string, string> {
   const hash: Record<string, string> = {};
   for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i]!] = pairs[i + 1]!;
   return hash;
+}
+
+/** Where an instance answers: its path on its listener's load balancer. Built here only. */
+export function instanceUrl(albDnsName: string, id: string): string {
+  return `http://${albDnsName}/${id}/`;
 }
 
 /** The instance hash as a typed record; null for a missing or half-written hash. */
@@ -32,7 +37,7 @@ export function parseRecord(hash: Record<string, string>): InstanceRecord | null
     listenerArn: hash.listenerArn ?? '',
     albDnsName: hash.albDnsName ?? '',
     routingSlot: Number(hash.routingSlot ?? -1),
-    url: hash.url ?? '',
+    url: hash.albDnsName ? instanceUrl(hash.albDnsName, hash.id) : '',
     error: hash.error ? JSON.parse(hash.error) : null,
     requestId: hash.requestId ?? '',
     createdAt: hash.createdAt ?? '',
