@@ -2,7 +2,10 @@ import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-/** From a cached read (~1 ms) to a create that waits on Redis under load; SSE streams land in +Inf. */
+/**
+ * From a cached read (~1 ms) to a create that waits on Redis under load. An event stream is timed until
+ * its response starts (Hono returns it then), not for as long as it stays open.
+ */
 const HTTP_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
