@@ -7,6 +7,7 @@ import type { Logger } from '../shared/logger.js';
 import type { InstanceQueue } from '../shared/queues.js';
 import type { RolloutQueue } from '../shared/rollouts/rollout-queue.js';
 import type { InstanceStore } from '../shared/store/instance-store.js';
+import type { ApiProcessMetrics } from './capacity/metrics-http.js';
 import type { EventHub } from './event-hub.js';
 import type { Attempt } from './idempotency/idempotency-store.js';
 import type { LogReader } from './logs/log-reader.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
   rolloutQueue?: RolloutQueue;
   /** Reads gateway logs from CloudWatch Logs; absent when no LOG_GROUP is configured. */
   logs?: LogReader;
+  /** Request durations by route for /metrics, one per process (default: one per app). */
+  metrics?: ApiProcessMetrics;
 }
 
 /**

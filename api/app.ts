@@ -3,6 +3,7 @@ import { ApiError } from './api-error.js';
 import type { AppDeps, AppEnv } from './app-env.js';
 import { BULL_BOARD_PATH, mountBullBoard } from './bull-board.js';
 import { makeCapacityRoutes } from './capacity/capacity-routes.js';
+import { makeApiProcessMetrics } from './capacity/metrics-http.js';
 import { notFound, onError, validationHook } from './error-handler.js';
 import { makeEventHub } from './event-hub.js';
 import { idempotency } from './idempotency/idempotency.js';
@@ -51,8 +52,10 @@ export const ADMIN_PATHS = [BULL_BOARD_PATH, '/dashboard'] as const;
  */
 export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const metrics = deps.metrics ?? makeApiProcessMetrics();
   const events = makeEventHub(deps.subscriber);
 
+  app.use('*', metrics.middleware);
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('events', events);
@@ -73,8 +76,32 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
       );
     }),
   );
+  usePageHeaders(app);
+  useAuth(app, deps);
+  registerRoutes(app, deps, options);
+  app.route(
+    '/',
+    makeCapacityRoutes({
+      redis: deps.redis,
+      prefix: deps.config.QUEUE_PREFIX,
+      store: deps.store,
+      queues: deps.queues,
+      process: metrics,
+      ...(deps.prices ? { prices: deps.prices } : {}),
+      metrics:
+        deps.config.METRICS_PORT !== undefined ? 'elsewhere' : { token: deps.config.METRICS_TOKEN?.reveal() },
+    }),
+  );
+  registerDocs(app);
+  mountBullBoard(app, deps.queues, { readOnly: deps.config.bullBoardReadOnly });
 
-  // Every HTML page, its 401 included: a CSP fitted to the page and no framing.
+  app.onError(onError);
+  app.notFound(withMethodNotAllowed(app, notFound));
+  return app;
+}
+
+/** Every HTML page, its 401 included: a CSP fitted to the page and no framing. */
+function usePageHeaders(app: OpenAPIHono<AppEnv>): void {
   const pages: [string[], keyof typeof PAGE_POLICIES][] = [
     [['/'], 'signup'],
     [['/dashboard', '/dashboard/*'], 'dashboard'],
@@ -85,7 +112,10 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
     const headers = pageHeaders(PAGE_POLICIES[policy]);
     for (const path of paths) app.use(path, headers);
   }
+}
 
+/** Bearer auth on /v1, Redis checks, idempotency on the writes that take a key, admin auth on pages. */
+function useAuth(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
   app.use('/v1', bearerAuth);
   app.use('/v1/*', bearerAuth);
   for (const path of ['/v1', '/v1/*', '/signup', '/signup/*']) app.use(path, redisAvailable);
@@ -102,7 +132,9 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
     trustedProxyHops: deps.config.TRUSTED_PROXY_HOPS,
   });
   protectAdminPaths(app, adminAuth, ADMIN_PATHS);
+}
 
+function registerRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps, options: AppOptions): void {
   registerHealth(app);
   registerCreateInstance(app);
   registerReadInstances(app);
@@ -123,22 +155,4 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
     });
     registerSignupPage(app, kit.outbox);
   }
-  app.route(
-    '/',
-    makeCapacityRoutes({
-      redis: deps.redis,
-      prefix: deps.config.QUEUE_PREFIX,
-      store: deps.store,
-      queues: deps.queues,
-      ...(deps.prices ? { prices: deps.prices } : {}),
-      metrics:
-        deps.config.METRICS_PORT !== undefined ? 'elsewhere' : { token: deps.config.METRICS_TOKEN?.reveal() },
-    }),
-  );
-  registerDocs(app);
-  mountBullBoard(app, deps.queues, { readOnly: deps.config.bullBoardReadOnly });
-
-  app.onError(onError);
-  app.notFound(withMethodNotAllowed(app, notFound));
-  return app;
 }

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../../api/start-api.js';
 import { makeLogger } from '../../shared/logger.js';
-import { makeTestApp, type TestApp, testConfig } from '../../test/api/test-app.js';
+import { auth, makeTestApp, type TestApp, testConfig } from '../../test/api/test-app.js';
 import { makeTestNamespace, TEST_REDIS_URL } from '../../test/support/redis-namespace.js';
 
 const TOKEN = 'metrics-token-0123456789';
@@ -44,6 +44,23 @@ describe('/metrics', () => {
     const ok = await t.app.request('/metrics', bearer(TOKEN));
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('openclaw_queue_jobs');
+  });
+
+  it('times requests by route pattern, never the raw path: one series for every instance id', async () => {
+    t = await makeTestApp({ env: { METRICS_TOKEN: TOKEN } });
+    for (const id of ['aaaaaaaaaaaa', 'bbbbbbbbbbbb']) {
+      expect((await t.app.request(`/v1/instances/${id}`, { headers: auth })).status).toBe(404);
+    }
+    expect((await t.app.request('/healthz')).status).toBe(200);
+    const text = await (await t.app.request('/metrics', bearer(TOKEN))).text();
+    const count = (route: string, status: string) =>
+      new RegExp(
+        `^openclaw_http_request_duration_seconds_count\\{method="GET",route="${route}",status="${status}"\\} (\\d+)$`,
+        'm',
+      ).exec(text)?.[1];
+    expect(count('/v1/instances/:id', '404')).toBe('2');
+    expect(count('/healthz', '200')).toBe('1');
+    expect(text).not.toContain('aaaaaaaaaaaa');
   });
 
   it('a scrape issues no write command to Redis, even with finished jobs to report', async () => {
@@ -104,7 +121,11 @@ describe('/metrics', () => {
       expect(api.metricsUrl).toBeDefined();
       const res = await fetch(`${api.metricsUrl}/metrics`);
       expect(res.status).toBe(200);
-      expect(await res.text()).toContain('openclaw_queue_jobs');
+      const text = await res.text();
+      expect(text).toContain('openclaw_queue_jobs');
+      // The API process's own figures, from prom-client's default metrics.
+      expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+      expect(text).toContain('nodejs_eventloop_lag_seconds');
       // Only /metrics: the API's routes are not reachable through the metrics port.
       expect((await fetch(`${api.metricsUrl}/v1/instances`)).status).toBe(404);
     } finally {

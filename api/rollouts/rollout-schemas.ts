@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { pinnedImageRules } from '../../shared/config.js';
+import { pinnedImageRules } from '../../shared/config/fields.js';
 import {
   INSTANCE_ROLLOUT_STATES,
   ROLLOUT_ID_PATTERN,

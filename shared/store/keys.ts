@@ -83,7 +83,7 @@ export function reconcileKeys(prefix: string) {
   };
 }
 
-/** Capacity samples (see sample-store.ts) and duration histograms (see duration-histograms.ts). */
+/** Capacity samples (see sample-store.ts). */
 export function capacityKeys(prefix: string) {
   const base = `${prefix}:cap`;
   return {
@@ -96,11 +96,15 @@ export function capacityKeys(prefix: string) {
     /** The latest full sample (every instance and task), overwritten each tick. */
     latest: `${base}:latest`,
     spotPrices: `${base}:spot-prices`,
-    /** Histogram observations already counted (sorted set, score = when). */
-    histogramSeen: `${base}:hist:seen`,
-    /** The names of every histogram series. */
-    histogramSeries: `${base}:hist:series`,
-    /** One series' counts (hash: count, sum, one field per bucket). */
-    histogram: (series: string) => `${base}:hist:${series}`,
+  };
+}
+
+/** Each worker process's published metrics (see shared/metrics/worker-snapshots.ts). */
+export function workerMetricsKeys(prefix: string) {
+  return {
+    /** Sorted set: process id, scored by its last publish (ms). */
+    index: `${prefix}:metrics:workers`,
+    /** One process's registry as JSON (getMetricsAsJSON), expiring unless renewed. */
+    snapshot: (processId: string) => `${prefix}:metrics:worker:${processId}`,
   };
 }

@@ -21,7 +21,6 @@ const SCRIPT_NAMES = [
   'restore-credentials',
   'release-lock',
   'renew-lock',
-  'observe-duration',
   'forget-settled-webhooks',
   'swap-value',
   'reserve-place',
