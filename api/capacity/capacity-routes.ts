@@ -5,6 +5,7 @@ import { makeSampleStore } from '../../shared/capacity/sample-store.js';
 import { defaultPriceBook, type PriceBook } from '../../shared/cost/prices.js';
 import { withSpotPrices } from '../../shared/cost/with-spot-prices.js';
 import { readReconcileReport } from '../../shared/reconcile-report.js';
+import { makeRolloutStore } from '../../shared/rollouts/rollout-store.js';
 import type { InstanceStore } from '../../shared/store/instance-store.js';
 import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
@@ -74,6 +75,7 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): OpenAPIHono<AppEnv
     prices,
     now,
     pollMs: deps.dashboardPollMs ?? 5000,
+    rollout: async () => (await makeRolloutStore(deps.redis, deps.prefix).list(1))[0] ?? null,
   });
   if (deps.metrics !== 'elsewhere') app.route('/', makeMetricsApp(deps, deps.metrics ?? {}));
   return app;

@@ -33,6 +33,8 @@ export function renderDashboard(d: DashboardData & { range: RangeId }): Html {
 <h1>OpenClaw Fleet capacity</h1>
 <p class="muted"><span id="live">static page</span> · <span class="badge spot-key">spot</span><span class="badge on-demand-key">on-demand</span><span class="badge idle-badge">idle</span></p>
 <div data-section="summary">${s.summary}</div>
+<h2>Rollout</h2>
+<div data-section="rollout">${s.rollout}</div>
 <div data-section="fleet">${s.fleet}</div>
 <h2>Over time</h2><nav class="ranges" aria-label="Time range">${ranges}</nav>
 <div data-section="charts">${s.charts}</div>

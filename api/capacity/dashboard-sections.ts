@@ -2,7 +2,9 @@ import type { HistoryEntry } from '../../shared/capacity/history-point.js';
 import type { CapacitySample } from '../../shared/capacity/sample-types.js';
 import type { CostReport } from '../../shared/cost/cost-report.js';
 import type { HeadroomTable } from '../../shared/cost/headroom.js';
+import type { Rollout } from '../../shared/rollouts/rollout.js';
 import { type Html, html } from '../html.js';
+import { rolloutSection } from '../rollouts/rollout-section.js';
 import { costJumpMarkers } from './cost-markers.js';
 import { lineChart } from './svg-chart.js';
 
@@ -17,6 +19,8 @@ export interface DashboardData {
   history: HistoryEntry[];
   cost: CostReport | null;
   headroom: HeadroomTable | null;
+  /** The latest rollout (absent: the section says there has been none). */
+  rollout?: Rollout | null;
 }
 
 export const money = (v: number) => `$${v.toFixed(2)}`;
@@ -132,11 +136,14 @@ function cost(d: DashboardData): Html {
 ${stranded}</table></div><p class="muted">Stranded: registered but unusable because another limit binds first; ${st.assumption}.</p></section>`;
 }
 
-export const SECTIONS = { summary, fleet, charts, headroom, cost } as const;
+const rollout = (d: DashboardData): Html => rolloutSection(d.rollout ?? null);
+
+export const SECTIONS = { summary, rollout, fleet, charts, headroom, cost } as const;
 
 export function renderSections(d: DashboardData): Record<keyof typeof SECTIONS, Html> {
   return {
     summary: summary(d),
+    rollout: rollout(d),
     fleet: fleet(d),
     charts: charts(d),
     headroom: headroom(d),

@@ -111,5 +111,14 @@ describe('openclaw-fleet rollout', () => {
     expect(again.stderr).toContain(`Rollout ${id} has finished: aborted`);
     const list = await cli('rollout', 'list', '--json');
     expect(list.json<RolloutAnswer[]>().map((r) => r.state)).toEqual(['aborted', 'failed', 'completed']);
+
+    // The operator dashboard shows the latest rollout.
+    const page = await fetch(`${w.url}/dashboard`, {
+      headers: { authorization: `Basic ${Buffer.from('admin:admin-password-1').toString('base64')}` },
+    });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(
+      new RegExp(`Rollout <code>${id}</code> to <code>${V3}</code>: <b id="rollout-state">aborted</b>`),
+    );
   }, 180_000);
 });
