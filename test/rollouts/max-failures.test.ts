@@ -4,9 +4,10 @@ import { makeAwsClients } from '../../shared/aws-clients.js';
 import { type RolloutWorld, startRolloutWorld, V1, V2 } from './harness.js';
 
 /**
- * maxFailures after the canary: an instance whose listener rule was deleted by hand (its target group no longer
- * on the load balancer, so its new task never turns healthy) fails the gate; with maxFailures 1 the rollout goes on and completes, that instance is put back on its
- * previous revision (its rollback cannot be proven reachable either, and says so), the others reach v2.
+ * maxFailures after the canary: an instance whose listener rule was deleted by hand (its target group is
+ * then on no load balancer, so its new task never turns healthy) fails the gate; with maxFailures 1 the
+ * rollout goes on and completes. That instance is put back on its previous revision (its rollback cannot
+ * be proven reachable either, and says so); the others reach v2.
  */
 describe('rollouts: failures after the canary', () => {
   let w: RolloutWorld;
