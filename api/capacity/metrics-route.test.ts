@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../../api/start-api.js';
 import { makeLogger } from '../../shared/logger.js';
 import { auth, makeTestApp, type TestApp, testConfig } from '../../test/api/test-app.js';
+import { monitorRedis } from '../../test/support/redis-monitor.js';
 import { makeTestNamespace, TEST_REDIS_URL } from '../../test/support/redis-namespace.js';
 
 const TOKEN = 'metrics-token-0123456789';
@@ -80,13 +81,12 @@ describe('/metrics', () => {
     await worker.disconnect();
 
     const ns = makeTestNamespace();
-    const monitor = await ns.redis.monitor();
     const seen: string[][] = [];
     const sources: string[] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    const monitor = await monitorRedis((args) => {
       if (args.some((a) => a.includes(t!.ns.prefix))) {
         seen.push(args);
-        sources.push(`${source} ${args.slice(0, 2).join(' ')}`);
+        sources.push(args.slice(0, 2).join(' '));
       }
     });
     try {
@@ -100,7 +100,7 @@ describe('/metrics', () => {
         await new Promise((r) => setTimeout(r, 10));
       }
     } finally {
-      monitor.disconnect();
+      monitor.close();
     }
     const names = [...new Set(seen.map((args) => args[0]!.toLowerCase()))].filter((n) => n !== 'ping');
     expect(names.length, 'the scrape read something').toBeGreaterThan(0);
