@@ -55,7 +55,9 @@ elasticloadbalancing:modify     20    10     CreateRule DeleteRule ModifyRule Se
                                              CreateTargetGroup DeleteTargetGroup RegisterTargets
                                              DeregisterTargets AddTags RemoveTags
 autoscaling:read                50    20     DescribeAutoScalingGroups DescribeScalingActivities
-autoscaling:modify              20    5      SetDesiredCapacity SetInstanceProtection
+                                             DescribeWarmPool
+autoscaling:modify              20    5      SetDesiredCapacity SetInstanceProtection PutWarmPool
+                                             DeleteWarmPool
 `;
 
 /** Parses TABLE: a line that starts with blanks carries on the operations of the family above it. */

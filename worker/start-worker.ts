@@ -15,6 +15,7 @@ import {
   type WebhookQueue,
 } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
+import { makeRolloutStore } from '../shared/rollouts/rollout-store.js';
 import { makeInstanceStore } from '../shared/store/instance-store.js';
 import { makeKeys } from '../shared/store/keys.js';
 import { type WebhookEndpoint, webhookEndpoints } from '../shared/webhooks/endpoints.js';
@@ -22,9 +23,13 @@ import { capacitySampler } from './capacity/capacity-job.js';
 import { systemClock, type WorkerContext } from './context.js';
 import { startHealthFile } from './health-file.js';
 import { startScheduledWorker } from './jobs/scheduled-worker.js';
+import { withAwsCallMetrics } from './metrics/aws-call-metrics.js';
+import { startWorkerMetrics } from './metrics/publish-metrics.js';
+import type { WorkerMetrics } from './metrics/worker-metrics.js';
 import { makeInstanceProcessor } from './processors/instances.js';
 import type { ReconcileOptions } from './reconciler/reconcile-context.js';
 import { reconciler } from './reconciler/reconciler-job.js';
+import { startRolloutWorker } from './rollouts/start-rollout-worker.js';
 import { makeLifecycleEventHook } from './webhooks/lifecycle-hook.js';
 import { webhookDeliveries } from './webhooks/webhook-job.js';
 
@@ -47,9 +52,10 @@ export async function startWorker(config: WorkerConfig, overrides: Overrides = {
   const endpoints = webhookEndpoints(config.WEBHOOK_URLS);
   const webhookQueue = makeWebhookQueue(queueConnection, config.QUEUE_PREFIX, endpoints);
   const onLifecycleEvent = makeLifecycleEventHook(webhookQueue, endpoints.length, log);
-  const ctx = makeWorkerContext(config, log, redis, onLifecycleEvent, stopping.signal);
-  // Bull Board shows which process ran each job.
+  // Bull Board shows which process ran each job; its metrics snapshot is keyed by it too.
   const name = `${hostname()}#${process.pid}`;
+  const telemetry = startWorkerMetrics(redis, config.QUEUE_PREFIX, name, log);
+  const ctx = makeWorkerContext(config, log, redis, onLifecycleEvent, stopping.signal, telemetry.metrics);
   const concurrency = overrides.concurrency ?? config.WORKER_CONCURRENCY;
   const worker = await startInstanceWorker(ctx, queueConnection, name, concurrency);
   const instanceQueue = makeInstanceQueue(queueConnection, config.QUEUE_PREFIX, {
@@ -60,6 +66,12 @@ export async function startWorker(config: WorkerConfig, overrides: Overrides = {
   const capacityQueue = makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX);
   const workers = [
     worker,
+    // Rollouts (worker/rollouts): one live rollout at a time, run batch by batch.
+    startRolloutWorker(
+      { ...ctx, rollouts: makeRolloutStore(redis, config.QUEUE_PREFIX) },
+      queueConnection,
+      name,
+    ),
     ...(await startScheduledWorkers(
       ctx,
       { instanceQueue, reconcileQueue, capacityQueue, webhookQueue },
@@ -70,6 +82,7 @@ export async function startWorker(config: WorkerConfig, overrides: Overrides = {
       },
     )),
   ];
+  telemetry.watch(workers);
   // Every worker's connections finish their handshake before start() returns, so a close right after
   // start never races a handshake still in flight.
   await Promise.all(workers.map((w) => w.waitUntilReady()));
@@ -93,6 +106,7 @@ export async function startWorker(config: WorkerConfig, overrides: Overrides = {
           webhookQueue,
         ];
         await Promise.allSettled(queues.map((q) => q.close()));
+        await telemetry.stop();
         await Promise.allSettled([redis.quit(), queueConnection.quit()]);
         ctx.aws.destroy();
         log.info('worker stopped');
@@ -136,7 +150,6 @@ async function startScheduledWorkers(
         store: ctx.store,
         config,
         log: log.child({ queue: QUEUE_NAMES.capacity }),
-        queues: [instanceQueue.queue, reconcileQueue, capacityQueue],
       }),
       scheduled,
     ),
@@ -165,13 +178,17 @@ function makeWorkerContext(
   redis: Redis,
   onLifecycleEvent: ReturnType<typeof makeLifecycleEventHook>,
   stopping: AbortSignal,
+  metrics: WorkerMetrics,
 ): WorkerContext {
   return {
-    aws: makeAwsClients(
-      config,
-      config.AWS_RATE_BUDGET === 'aws'
-        ? { budget: makeAwsRateBudget(redis, makeKeys(config.QUEUE_PREFIX).awsRateBudget) }
-        : {},
+    aws: withAwsCallMetrics(
+      makeAwsClients(
+        config,
+        config.AWS_RATE_BUDGET === 'aws'
+          ? { budget: makeAwsRateBudget(redis, makeKeys(config.QUEUE_PREFIX).awsRateBudget) }
+          : {},
+      ),
+      metrics,
     ),
     redis,
     store: makeInstanceStore(redis, {
@@ -184,6 +201,7 @@ function makeWorkerContext(
     clock: systemClock,
     config,
     stopping,
+    metrics,
   };
 }
 

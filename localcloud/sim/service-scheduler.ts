@@ -3,6 +3,7 @@ import { type Cloud, uuid } from '../cloud.js';
 import type { Deployment, Service, Task } from '../state.js';
 import { reconcileAsg } from './asg.js';
 import { providerForNextTask } from './capacity-provider-strategy.js';
+import { tripCircuitBreaker } from './circuit-breaker.js';
 import { serviceEvent } from './events.js';
 import { choosePlacement, type Placement } from './placement.js';
 import { index } from './resources.js';
@@ -82,7 +83,12 @@ function reconcileService(cloud: Cloud, svc: Service, hooks: TaskHooks): void {
   const mine = live.filter((t) => t.deploymentId === primary.id);
   const old = live.filter((t) => t.deploymentId !== primary.id);
   const want = svc.status === 'ACTIVE' ? svc.desiredCount : 0;
-  if (mine.length < want && launchAllowed(cloud, svc))
+  // A deployment the circuit breaker failed launches nothing more; with rollback, a new one replaces it.
+  if (tripCircuitBreaker(cloud, svc, isHealthy)) {
+    reconcileService(cloud, svc, hooks);
+    return;
+  }
+  if (mine.length < want && primary.rolloutState !== 'FAILED' && launchAllowed(cloud, svc))
     for (let i = mine.length; i < want; i++) createServiceTask(cloud, svc, primary);
   if (mine.length > want) {
     const extras = [...mine]
@@ -230,6 +236,7 @@ function checkSteady(cloud: Cloud, svc: Service): void {
   if (svc.steady) return;
   svc.steady = true;
   if (primary.rolloutState === 'IN_PROGRESS') {
+    svc.lastCompletedTaskDefinitionArn = primary.taskDefinitionArn;
     primary.rolloutState = 'COMPLETED';
     primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
     primary.updatedAt = cloud.clock.now();

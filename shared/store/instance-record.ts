@@ -46,5 +46,6 @@ export function parseRecord(hash: Record<string, string>): InstanceRecord | null
     deletedAt: hash.deletedAt || null,
     leftovers: hash.leftovers ? JSON.parse(hash.leftovers) : [],
     ...(hash.credentialsRotation ? { credentialsRotation: Number(hash.credentialsRotation) } : {}),
+    ...(hash.image ? { image: hash.image } : {}),
   };
 }

@@ -42,6 +42,14 @@ export function makeKeys(prefix: string) {
     webhookNext: (id: string) => `${prefix}:wh:next:${id}`,
     /** Delivery attempts of an instance's events (list of JSON, oldest first, bounded). */
     webhookAttempts: (id: string) => `${prefix}:wh:tries:${id}`,
+    /** A rollout (hash): `meta` JSON, `control` (run | pause | abort), `i:<instance id>` per-instance checkpoints. */
+    rollout: (id: string) => `${prefix}:rollout:${id}`,
+    /** The id of the one rollout not yet finished (SET NX: a second start is refused). */
+    rolloutActive: `${prefix}:rollout-active`,
+    /** Rollouts by start time (sorted set, score = ms), newest last. */
+    rollouts: `${prefix}:rollouts`,
+    /** The image new instances get (absent: GATEWAY_IMAGE); a rollout sets it to where it is heading. */
+    fleetImage: `${prefix}:fleet-image`,
     /** Instances with events possibly still owed (sorted set, score = newest event ms): the sweep's list. */
     webhookOwed: `${prefix}:wh:owed`,
     /** One delivery job per instance and endpoint at a time: what keeps events in order. */
@@ -75,7 +83,7 @@ export function reconcileKeys(prefix: string) {
   };
 }
 
-/** Capacity samples (see sample-store.ts) and duration histograms (see duration-histograms.ts). */
+/** Capacity samples (see sample-store.ts). */
 export function capacityKeys(prefix: string) {
   const base = `${prefix}:cap`;
   return {
@@ -88,11 +96,15 @@ export function capacityKeys(prefix: string) {
     /** The latest full sample (every instance and task), overwritten each tick. */
     latest: `${base}:latest`,
     spotPrices: `${base}:spot-prices`,
-    /** Histogram observations already counted (sorted set, score = when). */
-    histogramSeen: `${base}:hist:seen`,
-    /** The names of every histogram series. */
-    histogramSeries: `${base}:hist:series`,
-    /** One series' counts (hash: count, sum, one field per bucket). */
-    histogram: (series: string) => `${base}:hist:${series}`,
+  };
+}
+
+/** Each worker process's published metrics (see shared/metrics/worker-snapshots.ts). */
+export function workerMetricsKeys(prefix: string) {
+  return {
+    /** Sorted set: process id, scored by its last publish (ms). */
+    index: `${prefix}:metrics:workers`,
+    /** One process's registry as JSON (getMetricsAsJSON), expiring unless renewed. */
+    snapshot: (processId: string) => `${prefix}:metrics:worker:${processId}`,
   };
 }

@@ -21,10 +21,10 @@ const SCRIPT_NAMES = [
   'restore-credentials',
   'release-lock',
   'renew-lock',
-  'observe-duration',
   'forget-settled-webhooks',
   'swap-value',
   'reserve-place',
+  'set-if-exists',
 ] as const;
 type FileName = (typeof SCRIPT_NAMES)[number];
 type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;

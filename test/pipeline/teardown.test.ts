@@ -173,10 +173,8 @@ describe('teardown: credentials first, housekeeping never blocks', () => {
       store: p.store,
     });
     const before = await metrics.render();
-    expect(before).toContain('openclaw_delete_leftovers{step="task-definition",unit="instances"} 20');
-    expect(before).toMatch(
-      /openclaw_delete_leftovers\{step="task-definition",unit="resources"\} (2\d|[3-9]\d)/,
-    );
+    expect(before).toContain('openclaw_delete_leftover_instances{step="task-definition"} 20');
+    expect(before).toMatch(/openclaw_delete_leftover_resources\{step="task-definition"\} (2\d|[3-9]\d)/);
 
     // While the operation still fails, a reconciler run keeps them, with the latest reason.
     await p.reconcile();
@@ -191,6 +189,6 @@ describe('teardown: credentials first, housekeeping never blocks', () => {
       expect(liveRevisions(after, id), id).toBe(0);
       expect((await p.store.get(id))?.leftovers).toEqual([]);
     }
-    expect(await metrics.render()).not.toContain('openclaw_delete_leftovers{');
+    expect(await metrics.render()).not.toContain('openclaw_delete_leftover_instances{');
   }, 180_000);
 });

@@ -41,6 +41,8 @@ export interface PipelineOptions {
   taskRuntime?: 'process' | 'in-process';
   /** localcloud keeps its state in this file, so `restartLocalcloud()` can bring the same world back. */
   persistFile?: string;
+  /** Images whose stand-in gateway fails (localcloud's LOCALCLOUD_FAILING_IMAGES), for a bad release. */
+  failingImages?: string;
 }
 
 /** Worker environment for a localcloud: tiny polls and backoffs, short leases. */
@@ -85,6 +87,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     ...(options.quotas ? { quotas: options.quotas } : {}),
     ...(options.taskRuntime ? { taskRuntime: options.taskRuntime } : {}),
     ...(options.persistFile ? { persistFile: options.persistFile } : {}),
+    ...(options.failingImages ? { failingImages: options.failingImages } : {}),
   };
   let cloud = await startLocalcloud(cloudOptions);
   const ns = makeTestNamespace();

@@ -91,6 +91,7 @@ export async function runCreateStep(
     last ? Promise.resolve(current) : ctx.store.get(instanceId),
   ]);
   log.info({ output: result.output, ms: Date.parse(endedAt) - Date.parse(startedAt) }, 'step finished');
+  ctx.metrics?.stepDone(step.id, (Date.parse(endedAt) - Date.parse(startedAt)) / 1000);
   return { kind: 'checkpointed', output: result.output, instance: next };
 }
 
@@ -115,6 +116,7 @@ async function failStep(
     waitsLeft: withinStepDeadline(ctx, record),
   });
   const lastError = { code: verdict.code, message: verdict.message };
+  ctx.metrics?.stepFailed(stepId, verdict.code, verdict.action === 'fatal');
   const log = run.log.child({ step: stepId });
   const instanceId = instance.id;
   if (verdict.action === 'fatal') {

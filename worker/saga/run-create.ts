@@ -104,6 +104,8 @@ async function finishCreate(
   if (!finished.ok)
     return superseded(finished.reason === 'conflict' ? `instance is ${finished.current}` : 'gone');
   run.log.info({ placement: outputs.placement }, 'instance running');
+  if (!first.runningAt)
+    ctx.metrics?.instanceRunning((Date.parse(runningAt) - Date.parse(first.createdAt)) / 1000);
   await run.note('instance running');
   return { kind: 'done', value: { instanceId: first.id, status: 'running', ...outputs.placement } };
 }
