@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newInstanceId } from '../../shared/naming.js';
 import { makeInstanceStore } from '../../shared/store/instance-store.js';
-import { makeKeys } from '../../shared/store/keys.js';
+import { makeKeys, workerMetricsKeys } from '../../shared/store/keys.js';
 import { forceStatus } from '../support/instance-status.js';
 import { makeTestNamespace } from '../support/redis-namespace.js';
 
@@ -69,7 +69,11 @@ describe('instance store edges', () => {
       webhookOwed: k.webhookOwed,
       webhookLock: k.webhookLock('i', 'e'),
       reconciler: k.reconciler,
-      capacity: { ...k.capacity, claim: k.capacity.claim(7), histogram: k.capacity.histogram('s') },
+      rollout: k.rollout('r'),
+      rolloutActive: k.rolloutActive,
+      rollouts: k.rollouts,
+      fleetImage: k.fleetImage,
+      capacity: { ...k.capacity, claim: k.capacity.claim(7) },
     }).toEqual({
       instance: 'p:inst:i',
       user: 'p:user:u',
@@ -94,6 +98,10 @@ describe('instance store edges', () => {
       webhookAttempts: 'p:wh:tries:i',
       webhookOwed: 'p:wh:owed',
       webhookLock: 'p:wh:lock:i:e',
+      rollout: 'p:rollout:r',
+      rolloutActive: 'p:rollout-active',
+      rollouts: 'p:rollouts',
+      fleetImage: 'p:fleet-image',
       reconciler: {
         report: 'p:reconciler:report',
         counters: 'p:reconciler:counters',
@@ -108,10 +116,15 @@ describe('instance store edges', () => {
         coarse: 'p:cap:coarse',
         latest: 'p:cap:latest',
         spotPrices: 'p:cap:spot-prices',
-        histogramSeen: 'p:cap:hist:seen',
-        histogramSeries: 'p:cap:hist:series',
-        histogram: 'p:cap:hist:s',
       },
+    });
+  });
+
+  it('keeps the worker metrics keys where earlier releases wrote them', () => {
+    const k = workerMetricsKeys('p');
+    expect({ index: k.index, snapshot: k.snapshot('w1') }).toEqual({
+      index: 'p:metrics:workers',
+      snapshot: 'p:metrics:worker:w1',
     });
   });
 
