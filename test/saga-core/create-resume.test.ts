@@ -7,6 +7,7 @@ import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secr
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Localcloud } from '../../localcloud/index.js';
 import { STEP_IDS } from '../../shared/domain.js';
+import { failCreate } from '../support/instance-status.js';
 import { jobRun, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
 
 const CREATES = /^(Create|Register|Put|Restore)/;
@@ -175,5 +176,29 @@ describe('create saga, resumed and repeated runs', () => {
     const firstToken = w.inputsOf('CreateService').at(-1)!.clientToken;
     expect(firstToken).not.toBe(serviceTokens[0]);
     expect(w.inputsOf('CreateSecret').at(-1)!.ClientRequestToken).not.toBe(secretTokens[0]);
+  });
+
+  it('a queued instance whose first step had started (a crash) looks first', async () => {
+    const { id } = await w.submit();
+    const at = new Date().toISOString();
+    await w.store.recordStep(id, 'secret', { state: 'running', startedAt: at, attempts: 1 }, 'queued');
+    await w.create(id);
+    expect((await w.calls())[0]).toBe('DescribeSecret');
+  });
+
+  it('a requeued instance (failed, then queued again) looks first', async () => {
+    const { id } = await w.submit();
+    await failCreate(w.store, id);
+    await w.store.requeue(id);
+    expect((await w.store.get(id))!.status).toBe('queued');
+    await w.create(id);
+    expect((await w.calls())[0]).toBe('DescribeSecret');
+  });
+
+  it('a queued record without timestamps is not taken for pristine', async () => {
+    const { id } = await w.submit();
+    await w.ctx.redis.hdel(w.store.keys.instance(id), 'updatedAt', 'createdAt');
+    await w.create(id);
+    expect((await w.calls())[0]).toBe('DescribeSecret');
   });
 });
