@@ -179,4 +179,35 @@ describe('delete saga', () => {
       value: { removed: ['secret', 'target-group', 'task-definition'] },
     });
   });
+
+  it('a throttled undo on the last attempt fails the delete for good, and says it will not retry', async () => {
+    const record = await runningInstance();
+    await w.inspect('faults', {
+      rules: [{ operation: 'elasticloadbalancing:DeleteTargetGroup', errorRate: 1, maxErrors: 2 }],
+    });
+    const run = jobRun(8, true);
+    await expect(w.delete(record.id, run)).rejects.toEqual(failsForGood('delete', 'Throttling'));
+    expect((await w.store.get(record.id))!.error).toMatchObject({ step: 'delete', code: 'Throttling' });
+    expect(run.logs.find((l) => l.msg === 'delete failed')).toMatchObject({
+      level: 50,
+      code: 'Throttling',
+      willRetry: false,
+    });
+    expect(run.notes.at(-1)).toMatch(/^delete failed at target-group: Throttling: /);
+  });
+
+  it('a retried undo logs that it will retry', async () => {
+    const record = await runningInstance();
+    await w.inspect('faults', {
+      rules: [{ operation: 'elasticloadbalancing:DeleteRule', errorRate: 1, maxErrors: 2 }],
+    });
+    const run = jobRun(1);
+    await expect(w.delete(record.id, run)).rejects.toThrow();
+    expect(run.logs.find((l) => l.msg === 'undo failed, will retry')).toMatchObject({
+      level: 40,
+      step: 'listener-rule',
+      code: 'Throttling',
+      willRetry: true,
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Localcloud } from '../../localcloud/index.js';
-import { type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
+import { jobRun, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
 
 const CREATES = /^(Create|Register|Put|Restore|Modify|Update)/;
 
@@ -39,8 +39,10 @@ describe('create saga: a delete wins at the next step boundary', () => {
       w.before.set(during, async () => {
         expect((await w.store.markDeleting(id)).ok).toBe(true);
       });
-      const outcome = await w.create(id);
+      const run = jobRun();
+      const outcome = await w.create(id, run);
       expect(outcome).toEqual({ kind: 'done', value: { superseded: true, reason: 'instance is deleting' } });
+      expect(run.notes.at(-1)).toBe(`stopped before ${next}: a delete won`);
       const calls = await w.calls();
       expect(calls.at(-1), 'the last AWS call is the one in flight when the delete came').toBe(during);
       expect(calls.filter((c) => CREATES.test(c)).length).toBe(
