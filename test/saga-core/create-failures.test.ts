@@ -1,8 +1,7 @@
 import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Localcloud } from '../../localcloud/index.js';
+import { describe, expect, it } from 'vitest';
 import { failCreate } from '../support/instance-status.js';
-import { failsForGood, jobRun, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
+import { failsForGood, jobRun, useSagaWorld } from './saga-bench.js';
 
 /** Every request of `operation` fails (both of the SDK's tries) the first `times` times. */
 const failing = (operation: string, error: string, times = 2) => ({
@@ -15,20 +14,7 @@ const failing = (operation: string, error: string, times = 2) => ({
  * job waits without spending an attempt, until the step's deadline on the injected clock).
  */
 describe('create saga: step errors', () => {
-  let cloud: Localcloud;
-  let w: SagaWorld;
-  beforeAll(async () => {
-    cloud = await startSagaCloud();
-  });
-  afterAll(async () => {
-    await cloud?.close();
-  });
-  beforeEach(async () => {
-    w = await sagaWorld(cloud);
-  });
-  afterEach(async () => {
-    await w?.close();
-  });
+  const w = useSagaWorld();
 
   it('a throttled create is retried: the error goes back to the queue, the step keeps it', async () => {
     const { id } = await w.submit();

@@ -1,8 +1,7 @@
 import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Localcloud } from '../../localcloud/index.js';
-import { type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
+import { describe, expect, it } from 'vitest';
+import { useSagaWorld } from './saga-bench.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -11,20 +10,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * which order, with which parameters, and what each step checkpoints. Fast enough for mutation runs.
  */
 describe('create saga, first run', () => {
-  let cloud: Localcloud;
-  let w: SagaWorld;
-  beforeAll(async () => {
-    cloud = await startSagaCloud();
-  });
-  afterAll(async () => {
-    await cloud?.close();
-  });
-  beforeEach(async () => {
-    w = await sagaWorld(cloud);
-  });
-  afterEach(async () => {
-    await w?.close();
-  });
+  const w = useSagaWorld();
 
   it('creates each resource without looking first, in step order, then polls placement and the gate', async () => {
     const { id } = await w.submit();

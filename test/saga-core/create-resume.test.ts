@@ -4,11 +4,10 @@ import {
   DescribeServicesCommand,
 } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Localcloud } from '../../localcloud/index.js';
+import { describe, expect, it } from 'vitest';
 import { STEP_IDS } from '../../shared/domain.js';
 import { failCreate } from '../support/instance-status.js';
-import { jobRun, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
+import { jobRun, useSagaWorld } from './saga-bench.js';
 
 const CREATES = /^(Create|Register|Put|Restore)/;
 
@@ -18,20 +17,7 @@ const CREATES = /^(Create|Register|Put|Restore)/;
  * else meanwhile ("already exists") is read back and used.
  */
 describe('create saga, resumed and repeated runs', () => {
-  let cloud: Localcloud;
-  let w: SagaWorld;
-  beforeAll(async () => {
-    cloud = await startSagaCloud();
-  });
-  afterAll(async () => {
-    await cloud?.close();
-  });
-  beforeEach(async () => {
-    w = await sagaWorld(cloud);
-  });
-  afterEach(async () => {
-    await w?.close();
-  });
+  const w = useSagaWorld();
 
   it('a repair of every step finds each resource by name and creates nothing', async () => {
     const { id } = await w.submit();

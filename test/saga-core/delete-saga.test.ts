@@ -1,27 +1,13 @@
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Localcloud } from '../../localcloud/index.js';
-import { failsForGood, jobRun, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
+import { describe, expect, it } from 'vitest';
+import { failsForGood, jobRun, useSagaWorld } from './saga-bench.js';
 
 /**
  * The delete saga through runDelete against localcloud: the undo order and calls, "already gone" as done,
  * housekeeping left for the reconciler, and what a failing undo does to the instance.
  */
 describe('delete saga', () => {
-  let cloud: Localcloud;
-  let w: SagaWorld;
-  beforeAll(async () => {
-    cloud = await startSagaCloud();
-  });
-  afterAll(async () => {
-    await cloud?.close();
-  });
-  beforeEach(async () => {
-    w = await sagaWorld(cloud);
-  });
-  afterEach(async () => {
-    await w?.close();
-  });
+  const w = useSagaWorld();
 
   async function runningInstance() {
     const { id } = await w.submit();

@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Localcloud } from '../../localcloud/index.js';
-import { jobRun, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
+import { describe, expect, it } from 'vitest';
+import { jobRun, useSagaWorld } from './saga-bench.js';
 
 const CREATES = /^(Create|Register|Put|Restore|Modify|Update)/;
 
@@ -10,20 +9,7 @@ const CREATES = /^(Create|Register|Put|Restore|Modify|Update)/;
  * job ends quietly as superseded. Read from localcloud's call log, not inferred from an end state.
  */
 describe('create saga: a delete wins at the next step boundary', () => {
-  let cloud: Localcloud;
-  let w: SagaWorld;
-  beforeAll(async () => {
-    cloud = await startSagaCloud();
-  });
-  afterAll(async () => {
-    await cloud?.close();
-  });
-  beforeEach(async () => {
-    w = await sagaWorld(cloud);
-  });
-  afterEach(async () => {
-    await w?.close();
-  });
+  const w = useSagaWorld();
 
   const cases = [
     { during: 'CreateSecret', step: 'secret', next: 'task-definition' },

@@ -1,14 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Localcloud } from '../../localcloud/index.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait-for.js';
-import {
-  failsForGood,
-  jobRun,
-  NEVER_HEALTHY_IMAGE,
-  type SagaWorld,
-  sagaWorld,
-  startSagaCloud,
-} from './saga-bench.js';
+import { failsForGood, jobRun, NEVER_HEALTHY_IMAGE, useSagaWorld } from './saga-bench.js';
 
 /** A log line's level name (pino numbers). */
 const LEVEL: Record<number, string> = { 20: 'debug', 30: 'info', 40: 'warn', 50: 'error' };
@@ -20,20 +12,7 @@ const lines = (run: ReturnType<typeof jobRun>) =>
  * stopping worker does at a step boundary, and what a placement poll that saw nothing new writes.
  */
 describe('create and delete sagas: what the job shows', () => {
-  let cloud: Localcloud;
-  let w: SagaWorld;
-  beforeAll(async () => {
-    cloud = await startSagaCloud();
-  });
-  afterAll(async () => {
-    await cloud?.close();
-  });
-  beforeEach(async () => {
-    w = await sagaWorld(cloud);
-  });
-  afterEach(async () => {
-    await w?.close();
-  });
+  const w = useSagaWorld();
 
   it('a create logs each step once, reports progress step by step, and notes what it made', async () => {
     const { id } = await w.submit();
@@ -141,8 +120,7 @@ describe('create and delete sagas: what the job shows', () => {
   });
 
   it('a placement poll that saw nothing new writes nothing and notes nothing', async () => {
-    await w.close();
-    w = await sagaWorld(cloud, { GATEWAY_IMAGE: NEVER_HEALTHY_IMAGE });
+    await w.restart({ GATEWAY_IMAGE: NEVER_HEALTHY_IMAGE });
     const { id } = await w.submit();
     const run = jobRun();
     // Poll until two polls in a row see the same thing (a target still `initial`, a task pending).

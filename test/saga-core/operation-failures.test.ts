@@ -1,11 +1,10 @@
 import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Localcloud } from '../../localcloud/index.js';
+import { describe, expect, it } from 'vitest';
 import { STEP_IDS } from '../../shared/domain.js';
 import { idempotencyToken } from '../../worker/saga/idempotency-token.js';
 import { failCreate } from '../support/instance-status.js';
-import { jobRun, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.js';
+import { jobRun, useSagaWorld } from './saga-bench.js';
 
 /**
  * Every failure names the AWS operation that failed (an operator reads it off the instance's error), the
@@ -13,20 +12,7 @@ import { jobRun, type SagaWorld, sagaWorld, startSagaCloud } from './saga-bench.
  * deletion restore it first, and the waits for a name still taken use the polling cadence.
  */
 describe('saga failures name their operation; secret tokens and waits', () => {
-  let cloud: Localcloud;
-  let w: SagaWorld;
-  beforeAll(async () => {
-    cloud = await startSagaCloud();
-  });
-  afterAll(async () => {
-    await cloud?.close();
-  });
-  beforeEach(async () => {
-    w = await sagaWorld(cloud);
-  });
-  afterEach(async () => {
-    await w?.close();
-  });
+  const w = useSagaWorld();
 
   const unsupported = (operation: string) => ({ rules: [{ operation, errorRate: 1, error: 'unsupported' }] });
 

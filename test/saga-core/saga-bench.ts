@@ -8,7 +8,7 @@ import {
   DescribeTargetGroupsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { pino } from 'pino';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
 import type { CallLogEntry } from '../../localcloud/inspection.js';
 import { type AwsClients, makeAwsClients } from '../../shared/aws-clients.js';
@@ -261,4 +261,34 @@ async function removeLeftovers(aws: AwsClients, config: WorkerConfig, ids: reado
       if (arn) await quietly(aws.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn })));
     }),
   );
+}
+
+/**
+ * A describe block's saga world: one localcloud for the file (beforeAll), a fresh world per test
+ * (beforeEach), closed after it. The returned object stands for the current test's world; `restart`
+ * replaces it with one on other worker settings (e.g. another GATEWAY_IMAGE).
+ */
+export function useSagaWorld(): SagaWorld & { restart(env: Record<string, string>): Promise<void> } {
+  let cloud: Localcloud | undefined;
+  let current: SagaWorld | undefined;
+  beforeAll(async () => {
+    cloud = await startSagaCloud();
+  });
+  afterAll(async () => {
+    await cloud?.close();
+  });
+  beforeEach(async () => {
+    current = await sagaWorld(cloud!);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const restart = async (env: Record<string, string>) => {
+    await current?.close();
+    current = await sagaWorld(cloud!, env);
+  };
+  return new Proxy({} as SagaWorld & { restart: typeof restart }, {
+    get: (_target, key) => (key === 'restart' ? restart : Reflect.get(current!, key)),
+  });
 }

@@ -1,17 +1,9 @@
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { CreateRuleCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DeleteSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Localcloud } from '../../localcloud/index.js';
+import { describe, expect, it } from 'vitest';
 import { STEP_IDS } from '../../shared/domain.js';
-import {
-  failsForGood,
-  jobRun,
-  NEVER_HEALTHY_IMAGE,
-  type SagaWorld,
-  sagaWorld,
-  startSagaCloud,
-} from './saga-bench.js';
+import { failsForGood, jobRun, NEVER_HEALTHY_IMAGE, useSagaWorld } from './saga-bench.js';
 
 /**
  * What single steps do beyond the first run: restored credentials written as a new secret version and a
@@ -19,20 +11,7 @@ import {
  * placement's deadline, and credentials that cannot be read.
  */
 describe('create saga: steps in their other paths', () => {
-  let cloud: Localcloud;
-  let w: SagaWorld;
-  beforeAll(async () => {
-    cloud = await startSagaCloud();
-  });
-  afterAll(async () => {
-    await cloud?.close();
-  });
-  beforeEach(async () => {
-    w = await sagaWorld(cloud);
-  });
-  afterEach(async () => {
-    await w?.close();
-  });
+  const w = useSagaWorld();
 
   async function running() {
     const { id } = await w.submit();
@@ -153,8 +132,7 @@ describe('create saga: steps in their other paths', () => {
   });
 
   it('placement past its deadline fails the instance with the last thing it saw', async () => {
-    await w.close();
-    w = await sagaWorld(cloud, { GATEWAY_IMAGE: NEVER_HEALTHY_IMAGE });
+    await w.restart({ GATEWAY_IMAGE: NEVER_HEALTHY_IMAGE });
     const { id } = await w.submit();
     // Run until placement waits for its task, then cross the deadline on the injected clock.
     let outcome = await w.create(id);
