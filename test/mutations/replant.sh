@@ -15,15 +15,15 @@ bugs=()
 bug() { bugs+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"$4"); }
 bug throttling-fatal shared/errors/classify-aws-error.ts \
   "s/^  Throttling: 'throttled',/  Throttling: 'invalid',/" shared/errors/classify-aws-error.test.ts
-bug slot-off-by-one shared/instance-scripts.ts \
+bug slot-off-by-one shared/store/lua/includes/slot-functions.lua \
   's/if slot >= capacity then return -1 end/if slot > capacity then return -1 end/' \
-  'shared/instance-store.test.ts test/routing/routing-pool.test.ts'
+  'shared/store/instance-store.test.ts test/routing/routing-pool.test.ts'
 bug seal-without-aad shared/crypto.ts '/\.setAAD(Buffer.from(instanceId));/d' shared/crypto.test.ts
 bug delete-wins-ignores-deleting worker/saga/run-create.ts \
   "s/!instance || instance.status === 'deleting' || instance.status === 'deleted'/!instance || instance.status === 'deleted'/" \
-  test/pipeline/no-create-after-delete.test.ts
+  'test/pipeline/no-create-after-delete.test.ts test/saga-core/delete-wins.test.ts'
 bug no-step-boundary-check worker/saga/run-create.ts '/    if (deleteWins(instance)) {/,+3d' \
-  test/pipeline/no-create-after-delete.test.ts
+  'test/pipeline/no-create-after-delete.test.ts test/saga-core/delete-wins.test.ts'
 bug grace-from-oldest worker/reconciler/orphan-facts.ts 's/youngestAt: Math.max(/youngestAt: Math.min(/' \
   test/reconciler/staggered-orphans.test.ts
 bug reservation-without-pending shared/capacity/compute-sample.ts \
