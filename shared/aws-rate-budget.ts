@@ -29,12 +29,16 @@ export function windowOf(family: Pick<RateFamily, 'burst' | 'refillPerSecond'>):
   return { points, seconds: Math.max(1, Math.ceil(points / family.refillPerSecond)) };
 }
 
-export function makeAwsRateBudget(redis: Redis, keyPrefix: string): AwsRateBudget {
+/** `multiplier` scales every family's refill rate (AWS_RATE_BUDGET_MULTIPLIER): raised quotas, or scaled time. */
+export function makeAwsRateBudget(redis: Redis, keyPrefix: string, multiplier = 1): AwsRateBudget {
   const queues = new Map<string, RateLimiterQueue>();
   const queueOf = (family: RateFamily) => {
     let queue = queues.get(family.name);
     if (!queue) {
-      const { points, seconds } = windowOf(family);
+      const { points, seconds } = windowOf({
+        ...family,
+        refillPerSecond: family.refillPerSecond * multiplier,
+      });
       const limiter = new RateLimiterRedis({
         storeClient: redis,
         keyPrefix: `${keyPrefix}:${family.name}`,

@@ -51,7 +51,13 @@ export async function startWorker(
   const aws = makeAwsClients(
     config,
     config.AWS_RATE_BUDGET === 'aws'
-      ? { budget: makeAwsRateBudget(redis, makeKeys(config.QUEUE_PREFIX).awsRateBudget) }
+      ? {
+          budget: makeAwsRateBudget(
+            redis,
+            makeKeys(config.QUEUE_PREFIX).awsRateBudget,
+            config.AWS_RATE_BUDGET_MULTIPLIER,
+          ),
+        }
       : {},
   );
   const stopping = new AbortController();

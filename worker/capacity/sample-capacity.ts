@@ -17,6 +17,7 @@ import type { InstanceStore } from '../../shared/instance-store.js';
 import { jobCatalog } from '../../shared/job-catalog.js';
 import type { Logger } from '../../shared/logger.js';
 import { collectFleet, type MarketLookup } from './collect-fleet.js';
+import { scaleOutAhead } from './scale-out-ahead.js';
 
 export type CapacityConfig = Pick<
   WorkerConfig,
@@ -26,7 +27,8 @@ export type CapacityConfig = Pick<
   | 'ASG_NAME'
   | 'SAMPLE_INTERVAL_MS'
   | 'COST_PRICES_FILE'
->;
+> &
+  Partial<Pick<WorkerConfig, 'PREDICTIVE_MAX_EXTRA_INSTANCES' | 'PREDICTIVE_LEAD_MS'>>;
 
 export interface CapacityContext {
   aws: AwsClients;
@@ -123,6 +125,9 @@ export function makeCapacityProcessor(ctx: CapacityContext): (job: Job) => Promi
       });
       await samples.writeSample(sample, now);
       log.debug({ reservation: sample.reservation, action: sample.scaling.action }, 'capacity sampled');
+      await scaleOutAhead({ ...ctx, log }, sample, now).catch((err) =>
+        log.warn({ err }, 'predictive scale-out skipped this tick'),
+      );
     } catch (err) {
       const e = err as Error;
       const reason = `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
