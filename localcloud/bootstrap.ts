@@ -6,6 +6,7 @@ import { closeDataPlane, type DataPlaneOptions, makeDataPlane } from './runtime/
 import { launchInstance } from './sim/asg.js';
 import { makeClock } from './sim/clock.js';
 import { startEvaluationLoop } from './sim/evaluation.js';
+import { TARGET_CAPACITY } from './sim/managed-scaling.js';
 import { makeRng } from './sim/rng.js';
 import type { CloudState, Listener, LoadBalancer } from './state.js';
 import { resolveTiming, type TimingConfig } from './timing.js';
@@ -20,6 +21,8 @@ export interface BootstrapOptions {
   timingConfig: TimingConfig;
   quotas: Quotas;
   asg: { min: number; max: number };
+  /** Managed scaling's targetCapacity (%), as terraform sets it; default 100. */
+  targetCapacity?: number;
   /** How tasks' containers run; default none (the simulation alone), as a bare createCloud wants. */
   dataPlane?: DataPlaneOptions;
 }
@@ -95,6 +98,7 @@ function populate(cloud: Cloud, o: BootstrapOptions, restore?: (cloud: Cloud) =>
     account: o.account,
     clusterName: CLUSTER,
     capacityProviderName: 'openclaw-spot',
+    targetCapacity: o.targetCapacity ?? TARGET_CAPACITY,
     logGroup: '/ecs/openclaw',
     executionRoleArn: arns.role(o.account, 'openclaw-ecs-task-execution'),
     taskRoleArn: arns.role(o.account, 'openclaw-ecs-task'),

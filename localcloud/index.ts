@@ -50,6 +50,8 @@ export interface LocalcloudOptions {
   timing?: Partial<LocalcloudTiming>;
   quotas?: Partial<{ rulesPerListener: number; targetGroupsPerAlb: number }>;
   asg?: Partial<{ min: number; max: number }>;
+  /** Managed scaling's targetCapacity (1-100 %); default 100. Below 100 keeps spare instances (headroom). */
+  targetCapacity?: number;
   /** Seeds ids and fault injection; the same seed gives the same ids. */
   seed?: number;
   /**
@@ -135,6 +137,7 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
       targetGroupsPerRegion: 3000,
     },
     asg: { min: options.asg?.min ?? 1, max: options.asg?.max ?? 20 },
+    ...(options.targetCapacity ? { targetCapacity: options.targetCapacity } : {}),
     dataPlane: {
       taskRuntime,
       taskCommand,

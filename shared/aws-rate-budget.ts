@@ -29,14 +29,19 @@ export function windowOf(family: Pick<RateFamily, 'burst' | 'refillPerSecond'>):
   return { points, seconds: Math.max(1, Math.ceil(points / family.refillPerSecond)) };
 }
 
-/** `multiplier` scales every family's refill rate (AWS_RATE_BUDGET_MULTIPLIER): raised quotas, or scaled time. */
+/**
+ * `multiplier` (AWS_RATE_BUDGET_MULTIPLIER) scales every family's burst and refill alike: an account
+ * whose quotas AWS raised, or a simulation running faster than real time. Both, because the window
+ * is whole seconds (rate-limiter-flexible's Redis keys expire in seconds): scaling the refill alone
+ * would need windows shorter than one.
+ */
 export function makeAwsRateBudget(redis: Redis, keyPrefix: string, multiplier = 1): AwsRateBudget {
   const queues = new Map<string, RateLimiterQueue>();
   const queueOf = (family: RateFamily) => {
     let queue = queues.get(family.name);
     if (!queue) {
       const { points, seconds } = windowOf({
-        ...family,
+        burst: family.burst * multiplier,
         refillPerSecond: family.refillPerSecond * multiplier,
       });
       const limiter = new RateLimiterRedis({

@@ -38,7 +38,7 @@ export const envDescriptions = {
   AWS_RATE_BUDGET:
     "aws: all workers share AWS's per-family request rates through Redis, so throttling stays rare; off: no budget",
   AWS_RATE_BUDGET_MULTIPLIER:
-    "multiplies every family's rate in the budget: an account whose quotas AWS raised, or a simulation running faster than real time",
+    "multiplies every family's burst and rate in the budget: an account whose quotas AWS raised, or a simulation running faster than real time",
   PREDICTIVE_MAX_EXTRA_INSTANCES:
     'predictive scale-out: instances beyond what the reservation needs that the sampler may add for signups on their way (0: off)',
   PREDICTIVE_LEAD_MS:

@@ -3,7 +3,6 @@ import { AwsError } from '../aws-error.js';
 import { type Cloud, clusterArn } from '../cloud.js';
 import { num, type Params, str, strList, type Tag } from '../input.js';
 import { paginate } from '../pagination.js';
-import { TARGET_CAPACITY } from '../sim/managed-scaling.js';
 import type { ContainerInstance, Task } from '../state.js';
 import {
   ecsTags,
@@ -79,7 +78,7 @@ function capacityProviderView(cloud: Cloud, withTags: boolean): Record<string, u
       autoScalingGroupArn: cloud.state.asg.arn,
       managedScaling: {
         status: 'ENABLED',
-        targetCapacity: TARGET_CAPACITY,
+        targetCapacity: cloud.targetCapacity,
         minimumScalingStepSize: 1,
         maximumScalingStepSize: 10000,
         instanceWarmupPeriod: 300,

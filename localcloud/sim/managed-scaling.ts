@@ -63,12 +63,12 @@ export function reservation(cloud: Cloud): Reservation {
 /** Scale-out half of the target tracking policy: raise desired so that M / N returns to target. */
 export function evaluateScaleOut(cloud: Cloud, r: Reservation): void {
   const asg = cloud.state.asg;
-  const wanted = Math.min(asg.max, Math.ceil((r.m * 100) / TARGET_CAPACITY) + r.draining);
+  const wanted = Math.min(asg.max, Math.ceil((r.m * 100) / cloud.targetCapacity) + r.draining);
   if (wanted > asg.desired) {
     changeDesired(
       cloud,
       wanted,
-      `a monitor alarm TargetTracking-${asg.name}-AlarmHigh in state ALARM triggered policy ECSManagedAutoScalingPolicy (CapacityProviderReservation ${r.percent} > ${TARGET_CAPACITY})`,
+      `a monitor alarm TargetTracking-${asg.name}-AlarmHigh in state ALARM triggered policy ECSManagedAutoScalingPolicy (CapacityProviderReservation ${r.percent} > ${cloud.targetCapacity})`,
     );
   }
 }
