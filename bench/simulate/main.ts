@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadPriceBook } from '../../shared/cost/prices.js';
-import { burstVerdict, chooseDefault, renderTable } from './report.js';
+import { burstVerdict, chooseDefault, renderSteps, renderTable } from './report.js';
 import { type Cell, runCell } from './run-cell.js';
 import { STRATEGIES } from './strategies.js';
 import { traces } from './traces.js';
@@ -58,6 +58,7 @@ for (const trace of selectedTraces) {
 }
 
 console.log(`\n${renderTable(cells)}\n`);
+console.log(`Median simulated seconds per step:\n${renderSteps(cells)}\n`);
 for (const line of burstVerdict(
   cells,
   selectedTraces.find((t) => t.id === 'burst'),

@@ -67,3 +67,15 @@ export function chooseDefault(cells: readonly Cell[]): string[] {
   lines.push(ok[0] ? `default chosen: ${ok[0].strategy}` : 'default chosen: none meets both targets');
   return lines;
 }
+
+/** Median simulated seconds per step, per cell: where the time went. */
+export function renderSteps(cells: readonly Cell[]): string {
+  const ids = [...new Set(cells.flatMap((c) => Object.keys(c.steps ?? {})))];
+  const rows = [`| trace | strategy | ${ids.join(' | ')} |`, `|---|---|${ids.map(() => '--:').join('|')}|`];
+  for (const c of cells.filter((x) => !x.unavailable)) {
+    rows.push(
+      `| ${c.trace} | ${c.strategy} | ${ids.map((id) => s(c.steps[id] ?? Number.NaN)).join(' | ')} |`,
+    );
+  }
+  return rows.join('\n');
+}

@@ -3,6 +3,7 @@ import { apiCall, instanceTimes, statusCounts } from '../support/pipeline.js';
 import { percentile } from '../support/stats.js';
 import { meterFleet } from './fleet-meter.js';
 import { startScaledPipeline } from './scaled-pipeline.js';
+import { medianStepSeconds } from './step-times.js';
 import type { Strategy } from './strategies.js';
 import type { Trace } from './traces.js';
 
@@ -22,6 +23,8 @@ export interface Cell {
   dollarsPerMonth: number;
   peakInstances: number;
   throttles: number;
+  /** Median simulated seconds per step (step-times.ts). */
+  steps: Record<string, number>;
   /** Calls localcloud received per operation, for the rate bound. */
   calls: Record<string, number>;
   unavailable?: string;
@@ -94,6 +97,7 @@ export async function runCell(trace: Trace, strategy: Strategy, book: PriceBook)
         latencies.length === ids.length ? (lastReachable - t0) / scale / 1000 : Number.POSITIVE_INFINITY,
       ...fleet,
       throttles: throttles.total,
+      steps: await medianStepSeconds(p.ns, ids, scale),
       calls,
     };
   } finally {
