@@ -3,12 +3,13 @@ import { type Cloud, type Network, type Quotas, uuid } from './cloud.js';
 import { emptyLinks, link } from './elb-links.js';
 import { createLogGroup } from './logs/log-store.js';
 import { closeDataPlane, type DataPlaneOptions, makeDataPlane } from './runtime/data-plane.js';
-import { launchInstance } from './sim/asg.js';
+import { launchInstance, newInstance } from './sim/asg.js';
+import { WARM_GROUP_NAME } from './sim/asg-groups.js';
 import { makeClock } from './sim/clock.js';
 import { startEvaluationLoop } from './sim/evaluation.js';
 import { TARGET_CAPACITY } from './sim/managed-scaling.js';
 import { makeRng } from './sim/rng.js';
-import type { CloudState, Listener, LoadBalancer } from './state.js';
+import type { AutoScalingGroup, CloudState, Listener, LoadBalancer, WarmPool } from './state.js';
 import { resolveTiming, type TimingConfig } from './timing.js';
 
 /** What terraform creates on AWS, created here at start (and again on reset, with the same ids). */
@@ -23,11 +24,38 @@ export interface BootstrapOptions {
   asg: { min: number; max: number };
   /** Managed scaling's targetCapacity (%), as terraform sets it; default 100. */
   targetCapacity?: number;
+  /**
+   * terraform's optional on-demand group and capacity provider (`openclaw-warm-asg`, `openclaw-warm`):
+   * created when set, with a warm pool of warmPool.minSize instances when given. Unset: no such group.
+   */
+  warmGroup?: WarmGroupOptions;
   /** How tasks' containers run; default none (the simulation alone), as a bare createCloud wants. */
   dataPlane?: DataPlaneOptions;
 }
 
+export interface WarmGroupOptions {
+  min: number;
+  max: number;
+  warmPool?: { minSize: number; poolState: WarmPool['poolState'] };
+}
+
 const CLUSTER = 'openclaw-cluster';
+
+function emptyGroup(name: string): AutoScalingGroup {
+  return {
+    name,
+    arn: '',
+    min: 1,
+    max: 20,
+    desired: 1,
+    onDemandBase: 1,
+    createdAt: 0,
+    instanceIds: [],
+    activities: [],
+    launches: 0,
+    spotLaunches: 0,
+  };
+}
 
 export function emptyState(): CloudState {
   return {
@@ -42,19 +70,7 @@ export function emptyState(): CloudState {
     loadBalancers: new Map(),
     listeners: new Map(),
     rules: new Map(),
-    asg: {
-      name: 'openclaw-ecs-asg',
-      arn: '',
-      min: 1,
-      max: 20,
-      desired: 1,
-      onDemandBase: 1,
-      createdAt: 0,
-      instanceIds: [],
-      activities: [],
-      launches: 0,
-      spotLaunches: 0,
-    },
+    asg: emptyGroup('openclaw-ecs-asg'),
     clusterTags: [],
     capacityProviderTags: [],
     nextIp: new Map(),
@@ -132,7 +148,37 @@ function populate(cloud: Cloud, o: BootstrapOptions, restore?: (cloud: Cloud) =>
   // No reconcile while bootstrapping: each join would otherwise launch the rest a second time.
   const quiet = { changed: () => {} };
   for (let i = 0; i < asg.desired; i++) launchInstance(cloud, quiet, true);
+  if (o.warmGroup) createWarmGroup(cloud, o.warmGroup, quiet);
   cloud.stopLoops = startEvaluationLoop(cloud);
+}
+
+/** The on-demand group (one instance type, no spot): its min size in service, its warm pool already warmed. */
+function createWarmGroup(cloud: Cloud, o: WarmGroupOptions, quiet: { changed: () => void }): void {
+  const g: AutoScalingGroup = {
+    ...emptyGroup(WARM_GROUP_NAME),
+    arn: arns.autoScalingGroup(cloud.account, uuid(cloud), WARM_GROUP_NAME),
+    min: o.min,
+    max: o.max,
+    desired: o.min,
+    onDemandBase: 0,
+    createdAt: cloud.clock.now(),
+    onDemandType: 'c7i-flex.large',
+  };
+  cloud.state.warmAsg = g;
+  for (let i = 0; i < g.desired; i++) launchInstance(cloud, quiet, true, g);
+  if (!o.warmPool) return;
+  // A deployment that has settled: the pool's instances have booted once and wait, as terraform leaves them.
+  const pool: WarmPool = {
+    ...o.warmPool,
+    maxGroupPreparedCapacity: o.warmPool.minSize,
+    reuseOnScaleIn: false,
+    instanceIds: [],
+  };
+  g.warmPool = pool;
+  for (let i = 0; i < pool.minSize; i++) {
+    const instance = newInstance(cloud, g, `Warmed:${pool.poolState}`);
+    pool.instanceIds.push(instance.id);
+  }
 }
 
 function createAlb(cloud: Cloud, index: number, dnsName: string, now: number): void {

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { BootstrapOptions } from './bootstrap.js';
+import type { BootstrapOptions, WarmGroupOptions } from './bootstrap.js';
 import { createCloud } from './bootstrap.js';
 import { makeConsistency } from './consistency.js';
 import { startDataPlane } from './dataplane/data-plane.js';
@@ -17,12 +17,15 @@ import { type FailingImageRule, parseFailingImages } from './runtime/failing-ima
 import { TASK_RUNTIME_KINDS, type TaskRuntimeKind } from './runtime/task-runtime.js';
 import { makeServer } from './server.js';
 import { DEFAULT_TIME_SCALE, type LocalcloudTiming } from './timing.js';
+import { warmGroupFromEnv } from './warm-group-env.js';
 
+export type { WarmGroupOptions } from './bootstrap.js';
 export type { FaultConfig, FaultRule } from './faults.js';
 export { StateFileError } from './persistence/restore-state.js';
 export type { RateLimitsOption } from './rate-limits/rate-limiter.js';
 export { liveContainerPids } from './runtime/child-container.js';
 export { TASK_RUNTIME_KINDS } from './runtime/task-runtime.js';
+export { WARM_CAPACITY_PROVIDER, WARM_GROUP_NAME } from './sim/asg-groups.js';
 export { AWS_TIMING, DEFAULT_TIME_SCALE } from './timing.js';
 export type { FailingImageRule, LocalcloudIds, LocalcloudTiming, TaskRuntimeKind };
 
@@ -52,6 +55,12 @@ export interface LocalcloudOptions {
   asg?: Partial<{ min: number; max: number }>;
   /** Managed scaling's targetCapacity (1-100 %); default 100. Below 100 keeps spare instances (headroom). */
   targetCapacity?: number;
+  /**
+   * The optional on-demand group + capacity provider (`openclaw-warm-asg` / `openclaw-warm`) with a
+   * warm pool. Default: LOCALCLOUD_WARM_POOL_SIZE (a number, 0 allowed) creates it with that pool
+   * (LOCALCLOUD_WARM_POOL_STATE: Stopped, Running or Hibernated; default Stopped); unset, no such group.
+   */
+  warmGroup?: WarmGroupOptions;
   /** Seeds ids and fault injection; the same seed gives the same ids. */
   seed?: number;
   /**
@@ -88,8 +97,8 @@ export interface Localcloud {
   close(): Promise<void>;
 }
 
-export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<Localcloud> {
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+/** The task runtime settings, from the options or the environment, refused early when they cannot work. */
+function dataPlaneSettings(options: LocalcloudOptions): BootstrapOptions['dataPlane'] {
   const taskRuntime =
     options.taskRuntime ?? (process.env.LOCALCLOUD_TASK_RUNTIME as TaskRuntimeKind | undefined) ?? 'process';
   if (!TASK_RUNTIME_KINDS.includes(taskRuntime))
@@ -101,17 +110,25 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
   const taskCommand = options.taskCommand ?? process.env.LOCALCLOUD_TASK_COMMAND;
   if (taskRuntime === 'command' && !taskCommand)
     throw new Error('the command task runtime needs taskCommand (or LOCALCLOUD_TASK_COMMAND)');
-  const host = options.host ?? '127.0.0.1';
-  const account = { region: options.region ?? 'us-west-2', accountId: options.accountId ?? '000000000000' };
+  return { taskRuntime, taskCommand, failingImages };
+}
+
+/**
+ * Reads a saved world (refused, if it must be, before anything listens) and opens the load balancers'
+ * listeners first, so each ALB's DNSName is an address that opens: on restore, the addresses it had.
+ */
+async function openLoadBalancers(
+  options: LocalcloudOptions,
+  host: string,
+  account: BootstrapOptions['account'],
+) {
   const persistFile = options.persistFile || undefined;
-  // A saved world is read (and refused, if it must be) before anything listens or starts.
   const saved = persistFile ? readWorldFile(persistFile) : undefined;
   const restoring =
     saved && persistFile
       ? savedAlbAddresses(persistFile, saved, { albs: options.albs, albPorts: options.albPorts, account })
       : undefined;
   const albs = restoring?.count ?? Math.max(1, options.albs ?? 1);
-  // Listen first, so each ALB's DNSName is an address that opens.
   const dataPlane = await startDataPlane({
     host,
     count: albs,
@@ -125,11 +142,15 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
       `its load balancers were at ${restoring.dnsNames.join(', ')}, this start listens at ${dataPlane.addresses.join(', ')} (another host?)`,
     );
   }
-  const bootstrap: BootstrapOptions = {
-    account,
-    albs,
-    albAddresses: dataPlane.addresses,
-    seed,
+  return { persistFile, saved, albs, dataPlane };
+}
+
+function bootstrapOptions(
+  options: LocalcloudOptions,
+  base: Pick<BootstrapOptions, 'account' | 'albs' | 'albAddresses' | 'seed' | 'dataPlane'>,
+): BootstrapOptions {
+  return {
+    ...base,
     timingConfig: { timeScale: options.timeScale ?? DEFAULT_TIME_SCALE, overrides: { ...options.timing } },
     quotas: {
       rulesPerListener: options.quotas?.rulesPerListener ?? 100,
@@ -138,29 +159,42 @@ export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<
     },
     asg: { min: options.asg?.min ?? 1, max: options.asg?.max ?? 20 },
     ...(options.targetCapacity ? { targetCapacity: options.targetCapacity } : {}),
-    dataPlane: {
-      taskRuntime,
-      taskCommand,
-      failingImages,
-    },
+    warmGroup: options.warmGroup ?? warmGroupFromEnv(process.env),
   };
+}
+
+function consistencyLagMs(options: LocalcloudOptions): number {
+  const lagMs = options.eventualConsistencyMs ?? Number(process.env.LOCALCLOUD_EVENTUAL_CONSISTENCY_MS || 0);
+  if (!(lagMs >= 0)) throw new Error(`eventualConsistencyMs must be a number of ms >= 0, got ${lagMs}`);
+  return lagMs;
+}
+
+export async function startLocalcloud(options: LocalcloudOptions = {}): Promise<Localcloud> {
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const settings = dataPlaneSettings(options);
+  const host = options.host ?? '127.0.0.1';
+  const account = { region: options.region ?? 'us-west-2', accountId: options.accountId ?? '000000000000' };
+  const { persistFile, saved, albs, dataPlane } = await openLoadBalancers(options, host, account);
+  const bootstrap = bootstrapOptions(options, {
+    account,
+    albs,
+    albAddresses: dataPlane.addresses,
+    seed,
+    dataPlane: settings,
+  });
   const cloud = createCloud(bootstrap, saved ? (c) => restoreWorld(c, saved) : undefined);
   dataPlane.attach(cloud);
   if (saved) resumeWorld(cloud);
-  const faults = makeFaults(seed);
-  const calls = new Map<string, number>();
   const callLog: CallLogEntry[] = [];
   let url = '';
-  const lagMs = options.eventualConsistencyMs ?? Number(process.env.LOCALCLOUD_EVENTUAL_CONSISTENCY_MS || 0);
-  if (!(lagMs >= 0)) throw new Error(`eventualConsistencyMs must be a number of ms >= 0, got ${lagMs}`);
-  const rateLimiter = makeRateLimiter(
-    options.rateLimits ?? parseRateLimitsEnv(process.env.LOCALCLOUD_RATE_LIMITS) ?? 'off',
-  );
+  const lagMs = consistencyLagMs(options);
   const server = makeServer({
     cloud,
-    faults,
-    calls,
-    rateLimiter,
+    faults: makeFaults(seed),
+    calls: new Map<string, number>(),
+    rateLimiter: makeRateLimiter(
+      options.rateLimits ?? parseRateLimitsEnv(process.env.LOCALCLOUD_RATE_LIMITS) ?? 'off',
+    ),
     callLog,
     bootstrap,
     ids: () => idsOf(cloud, url),

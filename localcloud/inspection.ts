@@ -50,6 +50,7 @@ export function snapshot(cloud: Cloud): Record<string, unknown> {
     quotas: cloud.quotas,
     reservation: reservation(cloud),
     asg: { ...s.asg, activities: s.asg.activities.slice(0, 50) },
+    ...(s.warmAsg ? { warmAsg: { ...s.warmAsg, activities: s.warmAsg.activities.slice(0, 50) } } : {}),
     instances: mapValues(s.instances),
     containerInstances: mapValues(s.containerInstances).map((ci) => ({
       ...ci,

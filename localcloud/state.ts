@@ -1,5 +1,9 @@
 import type { ElbLinks } from './elb-links.js';
 import type { Tag } from './input.js';
+import type { AutoScalingGroup, Ec2Instance, InstanceType } from './state-autoscaling.js';
+
+// The Auto Scaling types live beside this file; every importer keeps reading them from here.
+export type * from './state-autoscaling.js';
 
 /**
  * The whole emulated account, in memory. Times are epoch milliseconds; the protocol layer converts
@@ -43,22 +47,6 @@ export interface TaskDefinition {
   tags: Tag[];
 }
 
-export type InstanceType = 'c7i-flex.large' | 'm7i-flex.large';
-
-export interface Ec2Instance {
-  id: string;
-  type: InstanceType;
-  az: string;
-  subnetId: string;
-  market: 'on-demand' | 'spot';
-  lifecycle: 'Pending' | 'InService' | 'Terminating' | 'Terminated';
-  protectedFromScaleIn: boolean;
-  launchedAt: number;
-  terminatedAt?: number;
-  privateIp: string;
-  containerInstanceArn?: string;
-}
-
 export interface ContainerInstance {
   arn: string;
   ec2InstanceId: string;
@@ -76,6 +64,8 @@ export interface ContainerInstance {
   /** When the instance last became free of tasks; undefined while it hosts any. */
   idleSince?: number;
   tags: Tag[];
+  /** The capacity provider whose group launched it; absent = the spot provider (files saved before). */
+  capacityProviderName?: string;
 }
 
 export type TaskStatus =
@@ -239,33 +229,6 @@ export interface Rule {
   tags: Tag[];
 }
 
-export interface ScalingActivity {
-  id: string;
-  description: string;
-  cause: string;
-  startedAt: number;
-  endedAt?: number;
-  status: 'InProgress' | 'Successful' | 'Cancelled' | 'Failed';
-  details: string;
-}
-
-export interface AutoScalingGroup {
-  name: string;
-  arn: string;
-  min: number;
-  max: number;
-  desired: number;
-  onDemandBase: number;
-  createdAt: number;
-  instanceIds: string[];
-  activities: ScalingActivity[];
-  /** Counts launches so instance type and AZ choices are deterministic (alternate). */
-  launches: number;
-  spotLaunches: number;
-  /** Why desired capacity last changed; the next launch activity quotes it. */
-  lastCause?: string;
-}
-
 /** One CloudWatch Logs event; `seq` orders events of equal timestamp in ingestion order. */
 export interface LogEvent {
   timestamp: number;
@@ -305,6 +268,8 @@ export interface CloudState {
   listeners: Map<string, Listener>;
   rules: Map<string, Rule>;
   asg: AutoScalingGroup;
+  /** The on-demand group behind the second capacity provider (`openclaw-warm`), when configured. */
+  warmAsg?: AutoScalingGroup;
   clusterTags: Tag[];
   capacityProviderTags: Tag[];
   /** Next free host number per subnet, for task and instance IPs. */

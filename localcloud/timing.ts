@@ -2,6 +2,12 @@
 export interface LocalcloudTiming {
   /** ASG launch until the container instance registers with the cluster. */
   instanceLaunchMs: number;
+  /** A warm pool instance (Stopped or Hibernated) started into the group until it registers. */
+  warmStartMs: number;
+  /** A warm pool instance kept Running put in service until it registers (no boot). */
+  warmRunningStartMs: number;
+  /** A warm pool instance terminating (scale-in of the pool, DeleteWarmPool) until it is gone. */
+  warmTerminateMs: number;
   /** PROVISIONING -> PENDING once placed (awsvpc ENI attachment). */
   taskProvisioningMs: number;
   /** PENDING -> RUNNING (image pull and container start). */
@@ -27,6 +33,9 @@ export interface LocalcloudTiming {
 /** What AWS takes (documented defaults or typical observations); see README.md for sources. */
 export const AWS_TIMING: LocalcloudTiming = {
   instanceLaunchMs: 180_000,
+  warmStartMs: 40_000,
+  warmRunningStartMs: 10_000,
+  warmTerminateMs: 30_000,
   taskProvisioningMs: 10_000,
   taskStartMs: 30_000,
   healthCheckMs: 150_000,

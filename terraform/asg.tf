@@ -54,6 +54,8 @@ locals {
   # ECS_ENABLE_TASK_ENI: awsvpc mode, one ENI per task (the SG and subnet come from the worker's service).
   # ECS_AWSVPC_BLOCK_IMDS: users' containers must not reach the instance role through instance metadata.
   # ECS_IMAGE_PULL_BEHAVIOR=prefer-cached: tags are immutable, so a cached image is the right image.
+  # ECS_WARM_POOLS_CHECK: an instance in a warm pool does not register until it leaves the pool (needed
+  # by the warm group, harmless in the spot group: its instances go straight to InService).
   ecs_agent_config = <<-EOT
     ECS_CLUSTER=${var.cluster_name}
     ECS_ENABLE_SPOT_INSTANCE_DRAINING=true
@@ -62,6 +64,7 @@ locals {
     ECS_ENABLE_CONTAINER_METADATA=true
     ECS_IMAGE_PULL_BEHAVIOR=prefer-cached
     ECS_CONTAINER_STOP_TIMEOUT=30s
+    ECS_WARM_POOLS_CHECK=true
   EOT
 }
 
@@ -70,6 +73,8 @@ resource "aws_launch_template" "ecs" {
   image_id               = nonsensitive(data.aws_ssm_parameter.ecs_ami.value)
   vpc_security_group_ids = local.compute_public_ipv4 ? null : [aws_security_group.instances.id]
   update_default_version = true
+  # The spot group's overrides replace it; the warm group (one on-demand type, no mixed policy) uses it.
+  instance_type = var.instance_types[0]
 
   # nat_mode = "public": instances sit in the public subnets and reach the internet on their own address.
   dynamic "network_interfaces" {

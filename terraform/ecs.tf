@@ -33,8 +33,9 @@ resource "aws_ecs_capacity_provider" "spot" {
 }
 
 resource "aws_ecs_cluster_capacity_providers" "this" {
-  cluster_name       = aws_ecs_cluster.this.name
-  capacity_providers = [aws_ecs_capacity_provider.spot.name]
+  cluster_name = aws_ecs_cluster.this.name
+  # The warm provider (warm-capacity.tf) is associated when created; the default stays spot-only.
+  capacity_providers = concat([aws_ecs_capacity_provider.spot.name], aws_ecs_capacity_provider.warm[*].name)
 
   default_capacity_provider_strategy {
     capacity_provider = aws_ecs_capacity_provider.spot.name
@@ -44,7 +45,7 @@ resource "aws_ecs_cluster_capacity_providers" "this" {
 
   lifecycle {
     # A replaced capacity provider cannot be deleted while still associated.
-    replace_triggered_by = [aws_ecs_capacity_provider.spot]
+    replace_triggered_by = [aws_ecs_capacity_provider.spot, aws_ecs_capacity_provider.warm]
   }
 }
 

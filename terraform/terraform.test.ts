@@ -121,7 +121,10 @@ describe('seed: ECS on EC2 Spot', () => {
     expect(scaling).toHaveProperty('maximum_scaling_step_size');
 
     const association = resource(tf, 'aws_ecs_cluster_capacity_providers', 'this');
-    expect(association.capacity_providers).toEqual([ref('aws_ecs_capacity_provider.spot.name')]);
+    // The warm provider joins only when warm_pool_size > 0 (warm-capacity.test.ts).
+    expect(association.capacity_providers).toBe(
+      ref('concat([aws_ecs_capacity_provider.spot.name], aws_ecs_capacity_provider.warm[*].name)'),
+    );
     expect(block(association, 'default_capacity_provider_strategy')).toMatchObject({
       capacity_provider: ref('aws_ecs_capacity_provider.spot.name'),
     });

@@ -165,6 +165,40 @@ variable "instance_types" {
   default     = ["c7i-flex.large", "m7i-flex.large"]
 }
 
+variable "warm_pool_size" {
+  description = "Warm capacity: instances kept pre-initialised in the warm pool of an on-demand group behind a second capacity provider. 0 (default) creates neither; see localcloud/README.md, Warm capacity."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.warm_pool_size >= 0 && floor(var.warm_pool_size) == var.warm_pool_size
+    error_message = "warm_pool_size must be a whole number >= 0."
+  }
+}
+
+variable "warm_pool_state" {
+  description = "State of the warm pool's instances: Stopped (EBS billed only), Running (billed as running) or Hibernated."
+  type        = string
+  default     = "Stopped"
+
+  validation {
+    condition     = contains(["Stopped", "Running", "Hibernated"], var.warm_pool_state)
+    error_message = "warm_pool_state must be Stopped, Running or Hibernated."
+  }
+}
+
+variable "warm_asg_name" {
+  description = "Auto Scaling group of the warm capacity (on-demand, one instance type, with the warm pool)."
+  type        = string
+  default     = "openclaw-warm-asg"
+}
+
+variable "warm_capacity_provider_name" {
+  description = "Capacity provider of the warm capacity group."
+  type        = string
+  default     = "openclaw-warm"
+}
+
 variable "capacity_provider_max_step" {
   description = "Most instances managed scaling adds or removes at once."
   type        = number

@@ -92,6 +92,7 @@ export function restoreWorld(cloud: Cloud, saved: SavedWorld): void {
     listeners: new Map(w.listeners),
     rules: new Map(w.rules),
     asg: w.asg,
+    ...(isObject(w.warmAsg) ? { warmAsg: w.warmAsg } : {}),
     clusterTags: w.clusterTags,
     capacityProviderTags: w.capacityProviderTags,
     nextIp: new Map(w.nextIp),

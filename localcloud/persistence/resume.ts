@@ -1,6 +1,8 @@
 import type { Cloud } from '../cloud.js';
 import { launchContainer } from '../runtime/data-plane.js';
 import { completeLaunch } from '../sim/asg.js';
+import { groups } from '../sim/asg-groups.js';
+import { resumeWarmPool } from '../sim/asg-warm-pool.js';
 import { hooksFor, reconcileAll } from '../sim/service-scheduler.js';
 import { scheduleSpotTermination } from '../sim/spot-interruption.js';
 import { checkHealth, forgetAfterDrain } from '../sim/targets.js';
@@ -13,7 +15,7 @@ import {
   type TaskHooks,
   taskTargets,
 } from '../sim/tasks.js';
-import type { Task } from '../state.js';
+import type { AutoScalingGroup, Task } from '../state.js';
 
 /**
  * A restored world has no timers and no processes: every transition that was under way is started
@@ -31,13 +33,23 @@ export function resumeWorld(cloud: Cloud): void {
 }
 
 function resumeInstances(cloud: Cloud, hooks: TaskHooks): void {
-  for (const id of cloud.state.asg.instanceIds) {
+  for (const group of groups(cloud)) {
+    resumeGroup(cloud, group, hooks);
+    resumeWarmPool(cloud, group);
+  }
+}
+
+function resumeGroup(cloud: Cloud, group: AutoScalingGroup, hooks: TaskHooks): void {
+  for (const id of group.instanceIds) {
     const instance = cloud.state.instances.get(id);
     if (instance?.lifecycle === 'Pending') {
-      const act = cloud.state.asg.activities.find(
-        (a) => a.status === 'InProgress' && a.description === `Launching a new EC2 instance: ${id}`,
+      // Cold (`Launching a new EC2 instance: i-…`) or from the warm pool (`… from warm pool: i-…`).
+      const act = group.activities.find(
+        (a) => a.status === 'InProgress' && a.description.endsWith(`: ${id}`),
       );
-      cloud.clock.after(cloud.timing.instanceLaunchMs, () => completeLaunch(cloud, instance, act, hooks));
+      const warm = act?.description.includes('from warm pool') === true;
+      const ms = warm ? cloud.timing.warmStartMs : cloud.timing.instanceLaunchMs;
+      cloud.clock.after(ms, () => completeLaunch(cloud, instance, act, hooks));
     }
     const ci = instance?.containerInstanceArn
       ? cloud.state.containerInstances.get(instance.containerInstanceArn)

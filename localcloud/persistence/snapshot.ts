@@ -65,6 +65,8 @@ export interface SavedWorld {
     listeners: Entries<Listener>;
     rules: Entries<Rule>;
     asg: AutoScalingGroup;
+    /** The on-demand (warm pool) group, when the account has one. */
+    warmAsg?: AutoScalingGroup;
     clusterTags: Tag[];
     capacityProviderTags: Tag[];
     nextIp: Entries<number>;
@@ -103,6 +105,7 @@ export function snapshotWorld(cloud: Cloud): SavedWorld {
       listeners: entries(s.listeners),
       rules: entries(s.rules),
       asg: s.asg,
+      ...(s.warmAsg ? { warmAsg: s.warmAsg } : {}),
       clusterTags: s.clusterTags,
       capacityProviderTags: s.capacityProviderTags,
       nextIp: entries(s.nextIp),

@@ -130,6 +130,18 @@ export const AWS_RATE_FAMILIES: readonly RateFamily[] = [
     ],
     ASSUMED,
   ),
-  other('autoscaling:read', 50, 20, ['DescribeAutoScalingGroups', 'DescribeScalingActivities'], ASSUMED),
-  other('autoscaling:modify', 20, 5, ['SetDesiredCapacity', 'SetInstanceProtection'], ASSUMED),
+  other(
+    'autoscaling:read',
+    50,
+    20,
+    ['DescribeAutoScalingGroups', 'DescribeScalingActivities', 'DescribeWarmPool'],
+    ASSUMED,
+  ),
+  other(
+    'autoscaling:modify',
+    20,
+    5,
+    ['SetDesiredCapacity', 'SetInstanceProtection', 'PutWarmPool', 'DeleteWarmPool'],
+    ASSUMED,
+  ),
 ];

@@ -1,31 +1,20 @@
-import { AwsError } from '../aws-error.js';
 import type { Cloud } from '../cloud.js';
 import { bool, num, str, strList } from '../input.js';
 import { paginate } from '../pagination.js';
 import { iso } from '../protocol/query.js';
 import { changeDesired, ON_DEMAND_TYPE, SPOT_TYPES } from '../sim/asg.js';
+import { groupNamed, groups } from '../sim/asg-groups.js';
 import { reconcileAll } from '../sim/service-scheduler.js';
+import type { AutoScalingGroup } from '../state.js';
+import { launchTemplateOf, requireGroup, validation } from './autoscaling-common.js';
+import { warmPoolHandlers, warmPoolView } from './autoscaling-warm-pool.js';
 import type { HandlerMap } from './handler.js';
 
-/** Auto Scaling (query protocol). All errors are `ValidationError`, as the service returns them. */
-const validation = (message: string) => new AwsError('ValidationError', message);
-
-function requireGroup(cloud: Cloud, name: string | undefined) {
-  if (name !== cloud.state.asg.name) throw validation(`AutoScalingGroup name not found - ${name ?? 'null'}`);
-  return cloud.state.asg;
-}
-
-function groupView(cloud: Cloud): Record<string, unknown> {
-  const asg = cloud.state.asg;
-  const subnets = cloud.network.subnets.filter((s) => !s.public);
-  const launchTemplate = {
-    LaunchTemplateId: 'lt-0a1b2c3d4e5f60718',
-    LaunchTemplateName: 'openclaw-ecs',
-    Version: '$Latest',
-  };
+/** The spot group's mixed instances policy, or the on-demand group's plain launch template. */
+function launchSource(asg: AutoScalingGroup): Record<string, unknown> {
+  const launchTemplate = launchTemplateOf(asg);
+  if (asg.onDemandType) return { LaunchTemplate: launchTemplate };
   return {
-    AutoScalingGroupName: asg.name,
-    AutoScalingGroupARN: asg.arn,
     MixedInstancesPolicy: {
       LaunchTemplate: {
         LaunchTemplateSpecification: launchTemplate,
@@ -38,6 +27,16 @@ function groupView(cloud: Cloud): Record<string, unknown> {
         SpotAllocationStrategy: 'capacity-optimized',
       },
     },
+  };
+}
+
+function groupView(cloud: Cloud, asg: AutoScalingGroup): Record<string, unknown> {
+  const subnets = cloud.network.subnets.filter((s) => !s.public);
+  const launchTemplate = launchTemplateOf(asg);
+  return {
+    AutoScalingGroupName: asg.name,
+    AutoScalingGroupARN: asg.arn,
+    ...launchSource(asg),
     MinSize: asg.min,
     MaxSize: asg.max,
     DesiredCapacity: asg.desired,
@@ -78,7 +77,8 @@ function groupView(cloud: Cloud): Record<string, unknown> {
     TerminationPolicies: ['Default'],
     NewInstancesProtectedFromScaleIn: true,
     ServiceLinkedRoleARN: `arn:aws:iam::${cloud.account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
-    CapacityRebalance: true,
+    CapacityRebalance: !asg.onDemandType,
+    ...warmPoolView(cloud, asg),
   };
 }
 
@@ -87,7 +87,9 @@ export const autoscaling: HandlerMap = {
     const names = strList(input, 'AutoScalingGroupNames');
     const max = num(input, 'MaxRecords') ?? 50;
     if (max < 1 || max > 100) throw validation('MaxRecords must be between 1 and 100');
-    const all = names.length === 0 || names.includes(cloud.state.asg.name) ? [groupView(cloud)] : [];
+    const all = groups(cloud)
+      .filter((g) => names.length === 0 || names.includes(g.name))
+      .map((g) => groupView(cloud, g));
     const page = paginate(all, str(input, 'NextToken'), max, 'asg', () => validation('Invalid NextToken'));
     return { AutoScalingGroups: page.items, NextToken: page.next };
   },
@@ -104,18 +106,18 @@ export const autoscaling: HandlerMap = {
       throw validation(
         `New SetDesiredCapacity value ${desired} is below min value ${asg.min} for the AutoScalingGroup.`,
       );
-    changeDesired(cloud, desired, 'a user request explicitly set group desired capacity');
+    changeDesired(cloud, desired, 'a user request explicitly set group desired capacity', asg);
     reconcileAll(cloud, null);
     return undefined;
   },
 
   DescribeScalingActivities(cloud, input) {
     const name = str(input, 'AutoScalingGroupName');
-    if (name !== undefined && name !== cloud.state.asg.name) return { Activities: [] };
+    const asg = name === undefined ? cloud.state.asg : groupNamed(cloud, name);
+    if (!asg) return { Activities: [] };
     const ids = new Set(strList(input, 'ActivityIds'));
     const max = num(input, 'MaxRecords') ?? 100;
     if (max < 1 || max > 100) throw validation('MaxRecords must be between 1 and 100');
-    const asg = cloud.state.asg;
     const all = asg.activities.filter((a) => ids.size === 0 || ids.has(a.id));
     const page = paginate(all, str(input, 'NextToken'), max, `act:${ids.size}`, () =>
       validation('Invalid NextToken'),
@@ -153,4 +155,6 @@ export const autoscaling: HandlerMap = {
     reconcileAll(cloud, null);
     return undefined;
   },
+
+  ...warmPoolHandlers,
 };

@@ -109,6 +109,13 @@ const STATE: Record<string, { code: number; name: string }> = {
   InService: { code: 16, name: 'running' },
   Terminating: { code: 32, name: 'shutting-down' },
   Terminated: { code: 48, name: 'terminated' },
+  // A warm pool instance is an EC2 instance like any other: billed as running only while it runs.
+  'Warmed:Pending': { code: 0, name: 'pending' },
+  'Warmed:Stopped': { code: 80, name: 'stopped' },
+  'Warmed:Running': { code: 16, name: 'running' },
+  'Warmed:Hibernated': { code: 80, name: 'stopped' },
+  'Warmed:Terminating': { code: 32, name: 'shutting-down' },
+  'Warmed:Terminated': { code: 48, name: 'terminated' },
 };
 
 /** DescribeInstances for the ASG's instances: enough to tell spot from on-demand, type, AZ and state. */
@@ -151,7 +158,7 @@ function describeInstances(cloud: Cloud, input: Params): Record<string, unknown>
           privateIpAddress: i.privateIp,
           instanceLifecycle: i.market === 'spot' ? 'spot' : undefined,
           tagSet: [
-            { key: 'aws:autoscaling:groupName', value: cloud.state.asg.name },
+            { key: 'aws:autoscaling:groupName', value: i.group ?? cloud.state.asg.name },
             { key: 'AmazonECSManaged', value: '' },
           ],
         },

@@ -3,7 +3,8 @@ import { AwsError } from '../aws-error.js';
 import { type Cloud, clusterArn } from '../cloud.js';
 import { num, type Params, str, strList, type Tag } from '../input.js';
 import { paginate } from '../pagination.js';
-import type { ContainerInstance, Task } from '../state.js';
+import { groups, providerOf } from '../sim/asg-groups.js';
+import type { AutoScalingGroup, ContainerInstance, Task } from '../state.js';
 import {
   ecsTags,
   ecsTagsOut,
@@ -63,19 +64,24 @@ function clusterView(cloud: Cloud, input: Params): Record<string, unknown> {
     activeServicesCount: services,
     statistics: [],
     settings: includes(input, 'SETTINGS') ? [{ name: 'containerInsights', value: 'enabled' }] : undefined,
-    capacityProviders: [cloud.capacityProviderName],
+    capacityProviders: groups(cloud).map((g) => providerOf(cloud, g)),
     defaultCapacityProviderStrategy: [{ capacityProvider: cloud.capacityProviderName, weight: 1, base: 0 }],
     tags: includes(input, 'TAGS') ? ecsTagsOut(cloud.state.clusterTags) : undefined,
   };
 }
 
-function capacityProviderView(cloud: Cloud, withTags: boolean): Record<string, unknown> {
+function capacityProviderView(
+  cloud: Cloud,
+  group: AutoScalingGroup,
+  withTags: boolean,
+): Record<string, unknown> {
+  const name = providerOf(cloud, group);
   return {
-    capacityProviderArn: arns.capacityProvider(cloud.account, cloud.capacityProviderName),
-    name: cloud.capacityProviderName,
+    capacityProviderArn: arns.capacityProvider(cloud.account, name),
+    name,
     status: 'ACTIVE',
     autoScalingGroupProvider: {
-      autoScalingGroupArn: cloud.state.asg.arn,
+      autoScalingGroupArn: group.arn,
       managedScaling: {
         status: 'ENABLED',
         targetCapacity: cloud.targetCapacity,
@@ -87,7 +93,7 @@ function capacityProviderView(cloud: Cloud, withTags: boolean): Record<string, u
       managedDraining: 'ENABLED',
     },
     updateStatus: 'UPDATE_COMPLETE',
-    tags: withTags ? ecsTagsOut(cloud.state.capacityProviderTags) : undefined,
+    tags: withTags && group === cloud.state.asg ? ecsTagsOut(cloud.state.capacityProviderTags) : undefined,
   };
 }
 
@@ -230,13 +236,16 @@ export const ecsCluster: HandlerMap = {
 
   DescribeCapacityProviders(cloud, input) {
     const refs = strList(input, 'capacityProviders');
-    const arn = arns.capacityProvider(cloud.account, cloud.capacityProviderName);
     const withTags = includes(input, 'TAGS');
     const found: Record<string, unknown>[] = [];
     const failures: Record<string, unknown>[] = [];
-    for (const ref of refs.length ? refs : [cloud.capacityProviderName]) {
-      if (ref === cloud.capacityProviderName || ref === arn)
-        found.push(capacityProviderView(cloud, withTags));
+    const all = groups(cloud);
+    for (const ref of refs.length ? refs : all.map((g) => providerOf(cloud, g))) {
+      const group = all.find((g) => {
+        const name = providerOf(cloud, g);
+        return ref === name || ref === arns.capacityProvider(cloud.account, name);
+      });
+      if (group) found.push(capacityProviderView(cloud, group, withTags));
       else failures.push(missing(ref));
     }
     return { capacityProviders: found, failures };

@@ -4,6 +4,7 @@ import type { Cloud } from '../cloud.js';
 import { loadBalancersOfTargetGroup } from '../elb-links.js';
 import { bool, num, obj, type Params, records, str, strList } from '../input.js';
 import { paginate } from '../pagination.js';
+import { groupOfProvider } from '../sim/asg-groups.js';
 import { serviceEvent } from '../sim/events.js';
 import { reconcileAll } from '../sim/service-scheduler.js';
 import type { Deployment, LoadBalancerBinding, Service, TaskDefinition } from '../state.js';
@@ -33,7 +34,7 @@ function activeTaskDefinition(cloud: Cloud, ref: string | undefined): TaskDefini
 function strategy(cloud: Cloud, input: Params): Record<string, unknown>[] {
   const given = records(input, 'capacityProviderStrategy');
   for (const s of given) {
-    if (str(s, 'capacityProvider') !== cloud.capacityProviderName) {
+    if (!groupOfProvider(cloud, str(s, 'capacityProvider'))) {
       throw invalid(
         'The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.',
       );

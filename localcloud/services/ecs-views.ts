@@ -195,7 +195,7 @@ export function containerInstanceView(
   return {
     containerInstanceArn: ci.arn,
     ec2InstanceId: ci.ec2InstanceId,
-    capacityProviderName: cloud.capacityProviderName,
+    capacityProviderName: ci.capacityProviderName ?? cloud.capacityProviderName,
     version: ci.version,
     versionInfo: { agentVersion: '1.89.2', agentHash: 'a4e8d9a5', dockerVersion: 'DockerVersion: 25.0.6' },
     remainingResources: [

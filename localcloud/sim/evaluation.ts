@@ -1,5 +1,6 @@
 import type { Cloud } from '../cloud.js';
-import { purgeExpiredSecrets } from '../services/secrets-manager.js';
+import { purgeExpiredSecrets } from '../services/secrets-manager-records.js';
+import { groups } from './asg-groups.js';
 import { evaluateScaleOut, reservation } from './managed-scaling.js';
 import { forgetOld } from './retention.js';
 import { evaluateScaleIn } from './scale-in.js';
@@ -32,9 +33,11 @@ export function startEvaluationLoop(cloud: Cloud): () => void {
       const quiet =
         seenGeneration === cloud.reconcile.generation && cloud.state.waiting.size === 0 && now < nextIdleAt;
       if (quiet) return;
-      const r = reservation(cloud);
-      evaluateScaleOut(cloud, r);
-      evaluateScaleIn(cloud, r);
+      for (const group of groups(cloud)) {
+        const r = reservation(cloud, group);
+        evaluateScaleOut(cloud, r, group);
+        evaluateScaleIn(cloud, r, group);
+      }
       reconcileAll(cloud, null);
       seenGeneration = cloud.reconcile.generation;
       nextIdleAt = nextIdleThreshold(cloud, now);

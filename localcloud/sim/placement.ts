@@ -15,6 +15,9 @@ export function choosePlacement(cloud: Cloud, task: Task, azs?: ReadonlySet<stri
   let closest: { ci: ContainerInstance; memory: number; reason: 'memory' | 'CPU' | 'ENI' } | undefined;
   for (const ci of cloud.state.containerInstances.values()) {
     if (ci.status !== 'ACTIVE' || !ci.agentConnected) continue;
+    // A task assigned to a capacity provider runs only on that provider's instances.
+    const provider = ci.capacityProviderName ?? cloud.capacityProviderName;
+    if (task.capacityProviderName && provider !== task.capacityProviderName) continue;
     // awsvpc tasks only land in the AZs of the service's subnets.
     if (azs && !azs.has(ci.az)) continue;
     const r = remaining(cloud, ci);

@@ -1,4 +1,5 @@
 import type { Cloud } from '../cloud.js';
+import type { AutoScalingGroup } from '../state.js';
 import { changeDesired, liveInstances } from './asg.js';
 import type { Reservation } from './managed-scaling.js';
 
@@ -8,10 +9,9 @@ import type { Reservation } from './managed-scaling.js';
  * removes its scale-in protection and lowers desired capacity, and the ASG terminates it. Busy
  * instances keep their protection; the on-demand base and min size always stay.
  */
-export function evaluateScaleIn(cloud: Cloud, r: Reservation): void {
-  const asg = cloud.state.asg;
+export function evaluateScaleIn(cloud: Cloud, r: Reservation, asg: AutoScalingGroup = cloud.state.asg): void {
   const now = cloud.clock.now();
-  const live = liveInstances(cloud);
+  const live = liveInstances(cloud, asg);
   const onDemandLive = live.filter((i) => i.market === 'on-demand').length;
   const excess = r.n - Math.max(asg.min, Math.ceil((r.m * 100) / cloud.targetCapacity));
   if (excess <= 0) return;
@@ -37,5 +37,6 @@ export function evaluateScaleIn(cloud: Cloud, r: Reservation): void {
     cloud,
     Math.max(asg.min, asg.desired - victims.length),
     `a monitor alarm TargetTracking-${asg.name}-AlarmLow in state ALARM triggered policy ECSManagedAutoScalingPolicy (CapacityProviderReservation ${r.percent} < ${cloud.targetCapacity})`,
+    asg,
   );
 }

@@ -2,6 +2,7 @@ import { arns } from '../arns.js';
 import { type Cloud, uuid } from '../cloud.js';
 import type { Deployment, Service, Task } from '../state.js';
 import { reconcileAsg } from './asg.js';
+import { providerForNextTask } from './capacity-provider-strategy.js';
 import { serviceEvent } from './events.js';
 import { choosePlacement, type Placement } from './placement.js';
 import { index } from './resources.js';
@@ -132,7 +133,7 @@ function createServiceTask(cloud: Cloud, svc: Service, deployment: Deployment): 
   const awsvpc = (svc.networkConfiguration?.awsvpcConfiguration ?? undefined) as
     | { subnets?: string[] }
     | undefined;
-  const cp = svc.capacityProviderStrategy[0]?.capacityProvider;
+  const cp = providerForNextTask(cloud, svc);
   const task: Task = {
     arn: arns.task(cloud.account, cloud.clusterName, id),
     id,

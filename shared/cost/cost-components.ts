@@ -58,47 +58,56 @@ export function publicIpv4Count(book: PriceBook, fleet: FleetShape): number {
   return egress + fleet.albs * u.publicIpv4PerAlb;
 }
 
-export function fixedAndPerUserComponents(book: PriceBook, fleet: FleetShape): CostComponent[] {
+type MonthlyCost = Pick<CostComponent, 'perHour' | 'perMonth'>;
+
+function monthlyOf(book: PriceBook): (perMonth: number) => MonthlyCost {
+  return (perMonth) => ({ perHour: perMonth / book.hoursPerMonth, perMonth });
+}
+
+/** The egress line for the chosen `natMode`: a managed gateway, a NAT instance, or none. */
+function natComponent(book: PriceBook, users: number): CostComponent {
   const h = book.hoursPerMonth;
   const { prices: p, usage: u } = book;
-  const { users, albs } = fleet;
-  const monthly = (perMonth: number) => ({ perHour: perMonth / h, perMonth });
+  const monthly = monthlyOf(book);
   const natGb = u.natGbPerUserMonth * users;
-  const secrets = u.secretsPerUser * users + u.controlPlaneSecrets;
-  const secretCalls = u.secretApiCallsPerUserMonth * users;
-  const logsIn = u.logsGbIngestedPerUserMonth * users;
-  const logsStored = u.logsGbStoredPerUser * users;
-  const lcu = u.albLcuPerUser * users;
+  if (u.natMode === 'gateway') {
+    return {
+      id: 'nat-gateway',
+      label: 'NAT gateway',
+      ...monthly(u.natGateways * p.natGateway.perHour * h + natGb * p.natGateway.perGb),
+      detail: `${u.natGateways} gateway(s) x ${h} h + ${round2(natGb)} GB processed (${u.natGbPerUserMonth} GB per user a month)`,
+    };
+  }
+  if (u.natMode === 'instance') {
+    return {
+      id: 'nat-gateway',
+      label: `NAT instance (${p.natInstance.instanceType})`,
+      ...monthly(u.natGateways * p.natInstance.perHour * h),
+      detail: `${u.natGateways} instance(s) x ${h} h; no per-GB processing charge`,
+    };
+  }
+  return {
+    id: 'nat-gateway',
+    label: 'No NAT (public subnets)',
+    ...monthly(0),
+    detail: 'instances in public subnets, one public IPv4 each',
+  };
+}
+
+/** What the network bills: NAT, the ALBs with their LCUs, and public IPv4 addresses. */
+function networkComponents(book: PriceBook, fleet: FleetShape): CostComponent[] {
+  const h = book.hoursPerMonth;
+  const { prices: p, usage: u } = book;
+  const monthly = monthlyOf(book);
+  const lcu = u.albLcuPerUser * fleet.users;
   const ipv4 = publicIpv4Count(book, fleet);
-  const metrics =
-    u.containerInsightsMetricsFixed + u.containerInsightsMetricsPerService * (users + u.controlPlaneServices);
-  const fargatePerTaskHour =
-    u.controlPlaneTaskVcpu * p.fargate.perVcpuHour + u.controlPlaneTaskGb * p.fargate.perGbHour;
-  const nat =
-    u.natMode === 'gateway'
-      ? {
-          label: 'NAT gateway',
-          ...monthly(u.natGateways * p.natGateway.perHour * h + natGb * p.natGateway.perGb),
-          detail: `${u.natGateways} gateway(s) x ${h} h + ${round2(natGb)} GB processed (${u.natGbPerUserMonth} GB per user a month)`,
-        }
-      : u.natMode === 'instance'
-        ? {
-            label: `NAT instance (${p.natInstance.instanceType})`,
-            ...monthly(u.natGateways * p.natInstance.perHour * h),
-            detail: `${u.natGateways} instance(s) x ${h} h; no per-GB processing charge`,
-          }
-        : {
-            label: 'No NAT (public subnets)',
-            ...monthly(0),
-            detail: 'instances in public subnets, one public IPv4 each',
-          };
   return [
-    { id: 'nat-gateway', ...nat },
+    natComponent(book, fleet.users),
     {
       id: 'alb',
-      label: `Application Load Balancers (${albs})`,
-      ...monthly(albs * p.alb.perHour * h + lcu * p.alb.perLcuHour * h),
-      detail: `${albs} ALB(s) x ${h} h + ${round2(lcu)} LCU (${u.albLcuPerUser} per user)`,
+      label: `Application Load Balancers (${fleet.albs})`,
+      ...monthly(fleet.albs * p.alb.perHour * h + lcu * p.alb.perLcuHour * h),
+      detail: `${fleet.albs} ALB(s) x ${h} h + ${round2(lcu)} LCU (${u.albLcuPerUser} per user)`,
     },
     {
       id: 'public-ipv4',
@@ -106,6 +115,23 @@ export function fixedAndPerUserComponents(book: PriceBook, fleet: FleetShape): C
       ...monthly(ipv4 * p.publicIpv4.perHour * h),
       detail: `${u.publicIpv4PerAlb} per ALB${u.natMode === 'public' ? ', one per instance and control-plane task' : ', one per NAT'}`,
     },
+  ];
+}
+
+/** What the platform around the instances bills: Redis, the control plane, metrics, secrets, logs, images. */
+function platformComponents(book: PriceBook, users: number): CostComponent[] {
+  const h = book.hoursPerMonth;
+  const { prices: p, usage: u } = book;
+  const monthly = monthlyOf(book);
+  const secrets = u.secretsPerUser * users + u.controlPlaneSecrets;
+  const secretCalls = u.secretApiCallsPerUserMonth * users;
+  const logsIn = u.logsGbIngestedPerUserMonth * users;
+  const logsStored = u.logsGbStoredPerUser * users;
+  const metrics =
+    u.containerInsightsMetricsFixed + u.containerInsightsMetricsPerService * (users + u.controlPlaneServices);
+  const fargatePerTaskHour =
+    u.controlPlaneTaskVcpu * p.fargate.perVcpuHour + u.controlPlaneTaskGb * p.fargate.perGbHour;
+  return [
     {
       id: 'elasticache',
       label: `ElastiCache (${u.elasticacheNodes} x ${p.elasticache.nodeType})`,
@@ -140,4 +166,8 @@ export function fixedAndPerUserComponents(book: PriceBook, fleet: FleetShape): C
     },
     { id: 'ecr', label: 'ECR', ...monthly(u.ecrGb * p.ecr.perGbMonth), detail: `${u.ecrGb} GB of images` },
   ];
+}
+
+export function fixedAndPerUserComponents(book: PriceBook, fleet: FleetShape): CostComponent[] {
+  return [...networkComponents(book, fleet), ...platformComponents(book, fleet.users)];
 }

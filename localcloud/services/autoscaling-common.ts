@@ -1,0 +1,24 @@
+import { AwsError } from '../aws-error.js';
+import type { Cloud } from '../cloud.js';
+import { groupNamed } from '../sim/asg-groups.js';
+import type { AutoScalingGroup } from '../state.js';
+
+/** Auto Scaling (query protocol). Its input errors are `ValidationError`, as the service returns them. */
+export const validation = (message: string) => new AwsError('ValidationError', message);
+
+export function requireGroup(cloud: Cloud, name: string | undefined): AutoScalingGroup {
+  const group = groupNamed(cloud, name);
+  if (!group) throw validation(`AutoScalingGroup name not found - ${name ?? 'null'}`);
+  return group;
+}
+
+/** terraform's launch templates: `openclaw-ecs` (spot group), `openclaw-ecs-warm` (on-demand group). */
+export function launchTemplateOf(asg: AutoScalingGroup): Record<string, string> {
+  return asg.onDemandType
+    ? {
+        LaunchTemplateId: 'lt-0b2c3d4e5f6071829',
+        LaunchTemplateName: 'openclaw-ecs-warm',
+        Version: '$Latest',
+      }
+    : { LaunchTemplateId: 'lt-0a1b2c3d4e5f60718', LaunchTemplateName: 'openclaw-ecs', Version: '$Latest' };
+}
