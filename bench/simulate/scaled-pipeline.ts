@@ -1,4 +1,4 @@
-import { AutoScalingClient, PutWarmPoolCommand } from '@aws-sdk/client-auto-scaling';
+import { WARM_CAPACITY_PROVIDER, WARM_GROUP_NAME } from '../../localcloud/index.js';
 import { AWS_RATE_FAMILIES } from '../../localcloud/rate-limits/aws-limits.js';
 import type { BucketLimits } from '../../localcloud/rate-limits/token-bucket.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
@@ -29,19 +29,23 @@ const scaled = (awsMs: number, scale: number, floor: number) =>
  * worker as processes) at AWS's timings scaled by the trace's time scale, AWS's rate limits on, and
  * the worker's own AWS-time settings (placement poll, backoff, sampling, predictive lead) scaled alike.
  */
-export async function startScaledPipeline(trace: Trace, strategy: Strategy): Promise<Pipeline> {
+export function startScaledPipeline(trace: Trace, strategy: Strategy): Promise<Pipeline> {
   const scale = trace.timeScale;
   const speedup = 1 / scale;
   const instances = trace.arrivalsMs.length;
-  const p = await startPipeline({
+  const maxInstances = Math.ceil(instances / 2) + 20;
+  return startPipeline({
     figure: `sim-${trace.id}`,
     instances,
     localcloud: {
       seed: 16,
       timeScale: scale,
       rateLimits: { overrides: scaledBuckets(speedup) },
-      asg: { min: 1, max: Math.ceil(instances / 2) + 20 },
+      asg: { min: 1, max: maxInstances },
       ...(strategy.targetCapacity ? { targetCapacity: strategy.targetCapacity } : {}),
+      // The pool lives on the on-demand group (AWS refuses one on a spot/mixed group): the strategy
+      // sends every service there, as `CAPACITY_PROVIDER=openclaw-warm` would (see strategies.ts).
+      ...(strategy.warmPool ? { warmGroup: { min: 0, max: maxInstances, warmPool: strategy.warmPool } } : {}),
     },
     workerEnv: {
       AWS_RATE_BUDGET: 'aws',
@@ -51,24 +55,7 @@ export async function startScaledPipeline(trace: Trace, strategy: Strategy): Pro
       SAMPLE_INTERVAL_MS: scaled(60_000, scale, 100),
       PREDICTIVE_LEAD_MS: scaled(180_000, scale, 100),
       PREDICTIVE_MAX_EXTRA_INSTANCES: String(strategy.predictiveBudget ?? 0),
+      ...(strategy.warmPool ? { CAPACITY_PROVIDER: WARM_CAPACITY_PROVIDER, ASG_NAME: WARM_GROUP_NAME } : {}),
     },
   });
-  if (strategy.warmPool) {
-    const asg = new AutoScalingClient({ region: 'us-west-2', endpoint: p.cloudUrl });
-    try {
-      await asg.send(
-        new PutWarmPoolCommand({
-          AutoScalingGroupName: p.env.ASG_NAME,
-          MinSize: strategy.warmPool.minSize,
-          PoolState: strategy.warmPool.poolState,
-        }),
-      );
-    } catch (error) {
-      await p.close();
-      throw new Error(`PutWarmPool refused: ${(error as Error).message}`);
-    } finally {
-      asg.destroy();
-    }
-  }
-  return p;
 }

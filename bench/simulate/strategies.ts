@@ -12,7 +12,12 @@ export interface Strategy {
   targetCapacity?: number;
   /** PREDICTIVE_MAX_EXTRA_INSTANCES for the worker; off when unset. */
   predictiveBudget?: number;
-  /** PutWarmPool on the group before the trace starts. */
+  /**
+   * The on-demand warm group (localcloud's `openclaw-warm-asg` / `openclaw-warm`, terraform's
+   * warm-capacity.tf) with this pool, and every service on its capacity provider. The worker's
+   * overflow choice (spot first, warm only for a signup that would wait) is not built, so this is
+   * the "warm provider for everyone" variant: its latency, at on-demand prices.
+   */
   warmPool?: { minSize: number; poolState: 'Stopped' | 'Running' };
 }
 
@@ -26,7 +31,7 @@ export const STRATEGIES: readonly Strategy[] = [
   { id: 'headroom-80', describe: 'static headroom: targetCapacity 80', targetCapacity: 80 },
   {
     id: 'warm-pool',
-    describe: `warm pool: ${WARM_POOL.minSize} ${WARM_POOL.poolState.toLowerCase()} instances kept initialised`,
+    describe: `warm pool: every service on the on-demand warm group, ${WARM_POOL.minSize} ${WARM_POOL.poolState.toLowerCase()} pool instances`,
     warmPool: WARM_POOL,
   },
   {
