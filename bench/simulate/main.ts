@@ -36,8 +36,15 @@ const book = await loadPriceBook(undefined);
 const started = Date.now();
 const cells: Cell[] = [];
 
-console.log('Traces (simulated AWS time; the rate buckets refill at AWS rates in simulated time):');
+console.log('Traces (times in simulated AWS time):');
 for (const t of selectedTraces) console.log(`- ${t.describe}`);
+console.log(
+  [
+    'Scaled time: each trace runs 1/scale times faster than AWS. localcloud buckets refill at AWS rates in simulated',
+    "time and hold 1/scale times AWS's burst (the worker's budget counts whole seconds; see README). The worker's own",
+    'real time is inflated by the same factor, so queued and pre-placement steps grow with the machine load.',
+  ].join('\n'),
+);
 console.log('Strategies:');
 for (const s of selectedStrategies) console.log(`- ${s.id}: ${s.describe}`);
 
