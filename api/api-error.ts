@@ -29,3 +29,17 @@ export const instanceNotFound = (id: string): ApiError => new ApiError(404, 'not
 export function errorBody(code: ErrorCode, message: string, details: unknown, requestId: string) {
   return { error: { code, message, details: details ?? null, requestId } };
 }
+
+/**
+ * A store transition the instance's status refused: 404 when there is no such instance, else a 409
+ * with `code`, the message `explain` gives for its current status, and that status as details.
+ */
+export function transitionRefused<C extends ErrorCode>(
+  id: string,
+  refusal: { reason: 'missing' } | { reason: 'conflict'; current: string },
+  code: C & (StatusOf<C> extends 409 ? C : never),
+  explain: (current: string) => string,
+): ApiError {
+  if (refusal.reason === 'missing') return instanceNotFound(id);
+  return new ApiError(409 as StatusOf<C>, code, explain(refusal.current), { status: refusal.current });
+}

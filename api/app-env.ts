@@ -3,9 +3,11 @@ import type { Redis } from 'ioredis';
 import type { ApiConfig } from '../shared/config.js';
 import type { PriceBook } from '../shared/cost/prices.js';
 import type { Sealer } from '../shared/crypto.js';
-import type { InstanceStore } from '../shared/instance-store.js';
 import type { Logger } from '../shared/logger.js';
 import type { InstanceQueue } from '../shared/queues.js';
+import type { RolloutQueue } from '../shared/rollouts/rollout-queue.js';
+import type { InstanceStore } from '../shared/store/instance-store.js';
+import type { ApiProcessMetrics } from './capacity/metrics-http.js';
 import type { EventHub } from './event-hub.js';
 import type { Attempt } from './idempotency/idempotency-store.js';
 import type { LogReader } from './logs/log-reader.js';
@@ -28,8 +30,12 @@ export interface AppDeps {
   prices?: PriceBook;
   /** POST /v1/reconcile: enqueues a run and waits for it (absent: that route answers 503). */
   reconcile?: ReconcileRunner;
+  /** POST /v1/rollouts enqueues here (absent: that route answers 503). */
+  rolloutQueue?: RolloutQueue;
   /** Reads gateway logs from CloudWatch Logs; absent when no LOG_GROUP is configured. */
   logs?: LogReader;
+  /** Request durations by route for /metrics, one per process (default: one per app). */
+  metrics?: ApiProcessMetrics;
 }
 
 /**

@@ -3,6 +3,7 @@ import { ApiError } from './api-error.js';
 import type { AppDeps, AppEnv } from './app-env.js';
 import { BULL_BOARD_PATH, mountBullBoard } from './bull-board.js';
 import { makeCapacityRoutes } from './capacity/capacity-routes.js';
+import { makeApiProcessMetrics } from './capacity/metrics-http.js';
 import { notFound, onError, validationHook } from './error-handler.js';
 import { makeEventHub } from './event-hub.js';
 import { idempotency } from './idempotency/idempotency.js';
@@ -14,6 +15,8 @@ import { makeBodyLimit } from './middleware/body-limit.js';
 import { PAGE_POLICIES, pageHeaders } from './middleware/page-headers.js';
 import { redisAvailable } from './middleware/redis-available.js';
 import { requestId } from './middleware/request-id.js';
+import { registerRollouts } from './rollouts/rollout-routes.js';
+import { registerRolloutStream } from './rollouts/rollout-stream.js';
 import { registerDocs } from './routes/docs.js';
 import { registerHealth } from './routes/health.js';
 import { registerInstanceEvents } from './routes/instance-events.js';
@@ -49,8 +52,10 @@ export const ADMIN_PATHS = [BULL_BOARD_PATH, '/dashboard'] as const;
  */
 export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const metrics = deps.metrics ?? makeApiProcessMetrics();
   const events = makeEventHub(deps.subscriber);
 
+  app.use('*', metrics.middleware);
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('events', events);
@@ -71,53 +76,9 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
       );
     }),
   );
-
-  // Every HTML page, its 401 included: a CSP fitted to the page and no framing.
-  const pages: [string[], keyof typeof PAGE_POLICIES][] = [
-    [['/'], 'signup'],
-    [['/dashboard', '/dashboard/*'], 'dashboard'],
-    [['/docs', '/docs/*'], 'docs'],
-    [[BULL_BOARD_PATH, `${BULL_BOARD_PATH}/*`], 'bullBoard'],
-  ];
-  for (const [paths, policy] of pages) {
-    const headers = pageHeaders(PAGE_POLICIES[policy]);
-    for (const path of paths) app.use(path, headers);
-  }
-
-  app.use('/v1', bearerAuth);
-  app.use('/v1/*', bearerAuth);
-  for (const path of ['/v1', '/v1/*', '/signup', '/signup/*']) app.use(path, redisAvailable);
-  app.on('POST', '/v1/instances', idempotency);
-  app.on('DELETE', '/v1/instances/:id', idempotency);
-  app.on('POST', '/v1/instances/:id/retry', idempotency);
-  app.on('POST', '/v1/instances/:id/token', idempotency);
-  const adminAuth = makeAdminAuth(deps.config, {
-    redis: deps.redis,
-    prefix: deps.config.QUEUE_PREFIX,
-    maxFailures: deps.config.ADMIN_LOGIN_MAX_FAILURES,
-    lockoutSeconds: deps.config.ADMIN_LOGIN_LOCKOUT_SECONDS,
-    trustedProxyHops: deps.config.TRUSTED_PROXY_HOPS,
-  });
-  protectAdminPaths(app, adminAuth, ADMIN_PATHS);
-
-  registerHealth(app);
-  registerCreateInstance(app);
-  registerReadInstances(app);
-  registerDeleteInstance(app);
-  registerRetryInstance(app);
-  registerRestoreCredentials(app);
-  registerRotateToken(app);
-  registerInstanceDeliveries(app);
-  registerInstanceEvents(app, options.heartbeatMs);
-  registerReconcile(app);
-  registerInstanceLogs(app, options.heartbeatMs);
-  if (deps.config.SIGNUP_PAGE) {
-    const kit = registerSignup(app, deps, {
-      ...options.signup,
-      ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
-    });
-    registerSignupPage(app, kit.outbox);
-  }
+  usePageHeaders(app);
+  useAuth(app, deps);
+  registerRoutes(app, deps, options);
   app.route(
     '/',
     makeCapacityRoutes({
@@ -125,6 +86,7 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
       prefix: deps.config.QUEUE_PREFIX,
       store: deps.store,
       queues: deps.queues,
+      process: metrics,
       ...(deps.prices ? { prices: deps.prices } : {}),
       metrics:
         deps.config.METRICS_PORT !== undefined ? 'elsewhere' : { token: deps.config.METRICS_TOKEN?.reveal() },
@@ -136,4 +98,61 @@ export function makeApp(deps: AppDeps, options: AppOptions = {}): OpenAPIHono<Ap
   app.onError(onError);
   app.notFound(withMethodNotAllowed(app, notFound));
   return app;
+}
+
+/** Every HTML page, its 401 included: a CSP fitted to the page and no framing. */
+function usePageHeaders(app: OpenAPIHono<AppEnv>): void {
+  const pages: [string[], keyof typeof PAGE_POLICIES][] = [
+    [['/'], 'signup'],
+    [['/dashboard', '/dashboard/*'], 'dashboard'],
+    [['/docs', '/docs/*'], 'docs'],
+    [[BULL_BOARD_PATH, `${BULL_BOARD_PATH}/*`], 'bullBoard'],
+  ];
+  for (const [paths, policy] of pages) {
+    const headers = pageHeaders(PAGE_POLICIES[policy]);
+    for (const path of paths) app.use(path, headers);
+  }
+}
+
+/** Bearer auth on /v1, Redis checks, idempotency on the writes that take a key, admin auth on pages. */
+function useAuth(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
+  app.use('/v1', bearerAuth);
+  app.use('/v1/*', bearerAuth);
+  for (const path of ['/v1', '/v1/*', '/signup', '/signup/*']) app.use(path, redisAvailable);
+  app.on('POST', '/v1/instances', idempotency);
+  app.on('DELETE', '/v1/instances/:id', idempotency);
+  app.on('POST', '/v1/instances/:id/retry', idempotency);
+  app.on('POST', '/v1/instances/:id/token', idempotency);
+  app.on('POST', '/v1/rollouts', idempotency);
+  const adminAuth = makeAdminAuth(deps.config, {
+    redis: deps.redis,
+    prefix: deps.config.QUEUE_PREFIX,
+    maxFailures: deps.config.ADMIN_LOGIN_MAX_FAILURES,
+    lockoutSeconds: deps.config.ADMIN_LOGIN_LOCKOUT_SECONDS,
+    trustedProxyHops: deps.config.TRUSTED_PROXY_HOPS,
+  });
+  protectAdminPaths(app, adminAuth, ADMIN_PATHS);
+}
+
+function registerRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps, options: AppOptions): void {
+  registerHealth(app);
+  registerCreateInstance(app);
+  registerReadInstances(app);
+  registerDeleteInstance(app);
+  registerRetryInstance(app);
+  registerRestoreCredentials(app);
+  registerRotateToken(app);
+  registerInstanceDeliveries(app);
+  registerInstanceEvents(app, options.heartbeatMs);
+  registerReconcile(app);
+  registerRollouts(app);
+  registerRolloutStream(app, options.heartbeatMs);
+  registerInstanceLogs(app, options.heartbeatMs);
+  if (deps.config.SIGNUP_PAGE) {
+    const kit = registerSignup(app, deps, {
+      ...options.signup,
+      ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    });
+    registerSignupPage(app, kit.outbox);
+  }
 }

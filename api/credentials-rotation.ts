@@ -1,7 +1,11 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { newGatewayToken } from '../shared/naming.js';
-import { CREDENTIALS_LOST } from '../shared/webhooks/lifecycle-events.js';
-import type { AppDeps } from './app-env.js';
+import { transitionRefused } from './api-error.js';
+import type { AppDeps, AppEnv } from './app-env.js';
 import { instanceLinks } from './instance-view.js';
+import { requestLog } from './middleware/request-id.js';
+import { anthropicKeySchema, Links } from './schemas.js';
 
 export type RotationResult =
   | { ok: true; gatewayToken: string; rotation: number; url: string }
@@ -23,13 +27,7 @@ export async function rotateCredentials(
   const { store, sealer, instanceQueue } = deps;
   const { id } = input;
   if (input.fromRunning) {
-    const moved = await store.transition(id, 'degraded', ['running'], {
-      error: JSON.stringify({
-        step: 'secret',
-        code: CREDENTIALS_LOST,
-        message: 'Its owner asked for a new gateway token',
-      }),
-    });
+    const moved = await store.startRotation(id);
     // Already degraded by a lost secret (or an earlier rotation cut short): restore takes it as it is.
     if (!moved.ok && moved.reason === 'missing') return moved;
   }
@@ -65,5 +63,46 @@ export function rotatedView(id: string, rotated: { url: string; gatewayToken: st
     url: rotated.url,
     gatewayToken: rotated.gatewayToken,
     links: instanceLinks(id),
+  };
+}
+
+/** The request body of a rotation: the Anthropic key to seal with the new token, or none. */
+export const rotationBody = (name: string, keyDescription: string) =>
+  z
+    .strictObject({ anthropicApiKey: anthropicKeySchema.optional().openapi({ description: keyDescription }) })
+    .openapi(name);
+
+/** The 202 body of a rotation (see rotatedView), described for its route. */
+export const rotatedSchema = (name: string, statusNote: string, tokenNote: string) =>
+  z
+    .object({
+      id: z.string(),
+      status: z.literal('degraded').openapi({ description: statusNote }),
+      url: z.string(),
+      gatewayToken: z.string().openapi({ description: tokenNote }),
+      links: Links,
+    })
+    .openapi(name);
+
+/**
+ * The handler of a rotation route: rotate, answer 404 or the route's 409 when the status refuses, log
+ * the rotation (never the token), answer 202 with the new token.
+ */
+export function rotationHandler(options: {
+  fromRunning?: boolean;
+  conflict: 'not_running' | 'credentials_not_lost';
+  explain: (id: string, current: string) => string;
+  logMessage: string;
+}) {
+  return async (c: Context<AppEnv>, id: string, anthropicApiKey: string | undefined) => {
+    const result = await rotateCredentials(c.var.deps, {
+      id,
+      requestId: c.var.requestId,
+      anthropicApiKey,
+      ...(options.fromRunning ? { fromRunning: true } : {}),
+    });
+    if (!result.ok) throw transitionRefused(id, result, options.conflict, (s) => options.explain(id, s));
+    requestLog(c).info({ instanceId: id, rotation: result.rotation }, options.logMessage);
+    return c.json(rotatedView(id, result), 202);
   };
 }

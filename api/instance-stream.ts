@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { InstanceRecord, InstanceStatus } from '../shared/domain.js';
-import type { InstanceEvent } from '../shared/instance-store.js';
+import type { InstanceEvent } from '../shared/store/instance-store.js';
 import { instanceNotFound } from './api-error.js';
 import type { AppEnv } from './app-env.js';
 import { requestLog } from './middleware/request-id.js';
@@ -27,6 +27,37 @@ export interface StreamProjection {
 }
 
 /**
+ * Events waiting to be sent, in arrival order: `next()` resolves with the next one, or with null once
+ * `stop()` was called (the client went away, or the stream's time is up).
+ */
+function makeEventQueue() {
+  const pending: InstanceEvent[] = [];
+  let wake: (() => void) | null = null;
+  let stopped = false;
+  return {
+    push(event: InstanceEvent) {
+      pending.push(event);
+      wake?.();
+    },
+    stop() {
+      stopped = true;
+      wake?.();
+    },
+    async next(): Promise<InstanceEvent | null> {
+      while (!stopped) {
+        const event = pending.shift();
+        if (event) return event;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = null;
+      }
+      return null;
+    },
+  };
+}
+
+/**
  * Server-sent events for one instance: subscribe first, THEN read the snapshot, so no change can fall
  * between the two (a change that lands in between is sent after the snapshot; a repeat is harmless).
  * Events: `snapshot` (first), then `status` or `step` with JSON data; a comment every heartbeat keeps
@@ -46,48 +77,14 @@ export async function streamInstanceEvents(
     closed = true;
     bounds.onClose?.();
   };
-  const { store } = c.var.deps;
   const log = requestLog(c).child({ instanceId: id });
-  const pending: InstanceEvent[] = [];
-  let wake: (() => void) | null = null;
-
-  const unsubscribe = await c.var.events.subscribe(store.keys.events(id), (message) => {
-    try {
-      pending.push(JSON.parse(message) as InstanceEvent);
-    } catch {
-      log.warn('unreadable instance event ignored');
-    }
-    wake?.();
-  });
-
-  let snapshot: InstanceRecord | null;
-  try {
-    snapshot = await store.get(id);
-  } catch (error) {
-    await unsubscribe();
-    close();
-    throw error;
-  }
-  if (!snapshot) {
-    await unsubscribe();
-    close();
-    throw instanceNotFound(id);
-  }
-  const first = snapshot;
+  const queue = makeEventQueue();
+  const { first, unsubscribe } = await subscribeThenRead(c, id, queue, log, close);
 
   return streamSSE(c, async (stream) => {
-    let aborted = false;
-    stream.onAbort(() => {
-      aborted = true;
-      wake?.();
-    });
+    stream.onAbort(() => queue.stop());
     const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), heartbeatMs);
-    const deadline = bounds.maxMs
-      ? setTimeout(() => {
-          aborted = true;
-          wake?.();
-        }, bounds.maxMs)
-      : undefined;
+    const deadline = bounds.maxMs ? setTimeout(() => queue.stop(), bounds.maxMs) : undefined;
     try {
       await stream.writeSSE({
         event: 'snapshot',
@@ -96,15 +93,7 @@ export async function streamInstanceEvents(
         retry: 3000,
       });
       if (endStatuses.has(first.status)) return;
-      while (!aborted) {
-        const next = pending.shift();
-        if (!next) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          wake = null;
-          continue;
-        }
+      for (let next = await queue.next(); next; next = await queue.next()) {
         await stream.writeSSE({
           event: next.step ? 'step' : 'status',
           data: JSON.stringify(projection.event(next)),
@@ -123,4 +112,36 @@ export async function streamInstanceEvents(
       close();
     }
   });
+}
+
+/** Subscribes to the instance's events into `queue`, then reads its snapshot; 404 when there is none. */
+async function subscribeThenRead(
+  c: Context<AppEnv>,
+  id: string,
+  queue: ReturnType<typeof makeEventQueue>,
+  log: ReturnType<typeof requestLog>,
+  close: () => void,
+): Promise<{ first: InstanceRecord; unsubscribe: () => Promise<void> }> {
+  const { store } = c.var.deps;
+  const unsubscribe = await c.var.events.subscribe(store.keys.events(id), (message) => {
+    try {
+      queue.push(JSON.parse(message) as InstanceEvent);
+    } catch {
+      log.warn('unreadable instance event ignored');
+    }
+  });
+  let snapshot: InstanceRecord | null;
+  try {
+    snapshot = await store.get(id);
+  } catch (error) {
+    await unsubscribe();
+    close();
+    throw error;
+  }
+  if (!snapshot) {
+    await unsubscribe();
+    close();
+    throw instanceNotFound(id);
+  }
+  return { first: snapshot, unsubscribe };
 }

@@ -28,6 +28,7 @@ export function toInstanceView(record: InstanceRecord): z.infer<typeof InstanceV
       };
     }),
     url: record.url,
+    image: record.image ?? null,
     error: record.error,
     requestId: record.requestId,
     createdAt: record.createdAt,

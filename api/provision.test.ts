@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeSealer } from '../shared/crypto.js';
-import { makeInstanceStore } from '../shared/instance-store.js';
 import { makeLogger } from '../shared/logger.js';
 import type { InstanceQueue } from '../shared/queues.js';
+import { makeInstanceStore } from '../shared/store/instance-store.js';
 import { makeTestNamespace } from '../test/support/redis-namespace.js';
 import { provisionInstance } from './provision.js';
 

@@ -1,5 +1,5 @@
-import { FIRST_JOB_SEQUENCE } from '../shared/instance-store.js';
 import { newGatewayToken, newInstanceId } from '../shared/naming.js';
+import { FIRST_JOB_SEQUENCE } from '../shared/store/instance-store.js';
 import { ApiError } from './api-error.js';
 import type { AppDeps } from './app-env.js';
 

@@ -26,6 +26,7 @@ export const instanceExample = {
     };
   }),
   url: `http://openclaw-alb.example/${ID}/`,
+  image: 'ghcr.io/openclaw/gateway:2026.11.1',
   error: null,
   requestId: '3f1c5a0e-5b7e-4d4a-9a53-0b8d8f0c2a11',
   createdAt: at(0),

@@ -154,6 +154,10 @@ export const InstanceView = z
     currentStep: z.enum(STEP_IDS).nullable(),
     steps: z.array(StepView),
     url: z.string().openapi({ example: 'http://openclaw-alb.example/k3v7q2mzx4ab/' }),
+    image: z.string().nullable().openapi({
+      description:
+        'The gateway image its task definition runs (null until the create chose one); rollouts move it',
+    }),
     error: StepError.extend({ step: z.string() }).nullable(),
     requestId: z.string(),
     createdAt: z.string(),

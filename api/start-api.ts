@@ -4,12 +4,14 @@ import type { Redis } from 'ioredis';
 import type { ApiConfig } from '../shared/config.js';
 import { loadPriceBook } from '../shared/cost/prices.js';
 import { makeSealer } from '../shared/crypto.js';
-import { makeInstanceStore } from '../shared/instance-store.js';
 import { QUEUE_NAMES } from '../shared/job-catalog.js';
 import { type Logger, makeLogger } from '../shared/logger.js';
 import { makeInstanceQueue, makeQueue } from '../shared/queues.js';
 import { makeRedis } from '../shared/redis.js';
+import { makeRolloutQueue } from '../shared/rollouts/rollout-queue.js';
+import { makeInstanceStore } from '../shared/store/instance-store.js';
 import { type AppOptions, makeApp } from './app.js';
+import { makeApiProcessMetrics } from './capacity/metrics-http.js';
 import { makeMetricsApp } from './capacity/metrics-route.js';
 import { makeApiLogReader } from './logs/log-clients.js';
 import { makeReconcileRunner } from './reconcile/reconcile-runner.js';
@@ -56,39 +58,12 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       name: 'api',
       pretty: config.NODE_ENV === 'development' && process.stdout.isTTY,
     });
-  // Concurrent requests share these two: auto-pipelining turns a burst's commands into a few writes
-  // (in the create path's profile each command was one socket write, ~45-100 us of CPU each).
-  // Every request waits on these, so each fails fast when Redis is away: the client gets a 503 with
-  // Retry-After within REDIS_COMMAND_TIMEOUT_MS instead of a request hanging for the outage.
-  const failFast = { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
-  const redis = makeRedis(config.REDIS_URL, { name: 'api', autoPipelining: true, failFast });
-  const queueConnection = makeRedis(config.REDIS_URL, { name: 'api-queues', autoPipelining: true, failFast });
-  const subscriber = makeRedis(config.REDIS_URL, { name: 'api-events', failFast });
-  const connections: Redis[] = [redis, queueConnection, subscriber];
-  for (const connection of connections) {
-    connection.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
-  }
-
-  const instanceQueue = makeInstanceQueue(queueConnection, config.QUEUE_PREFIX, {
-    attempts: config.JOB_ATTEMPTS,
-    backoffBaseMs: config.BACKOFF_BASE_MS,
-  });
-  const reconcileQueue = makeQueue(QUEUE_NAMES.reconcile, queueConnection, config.QUEUE_PREFIX);
-  // Its QueueEvents blocks on a stream read: a connection of its own, without the fail-fast timeout.
-  const reconcile = makeReconcileRunner(reconcileQueue, () =>
-    makeRedis(config.REDIS_URL, { name: 'api-reconcile-events' }),
-  );
-  const queues = [
-    instanceQueue.queue,
-    makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX),
-    reconcileQueue,
-    makeQueue(QUEUE_NAMES.webhooks, queueConnection, config.QUEUE_PREFIX),
-  ];
-  // Serve only once every queue has finished its handshake (version check, scripts): a close or a Redis
-  // outage right after start then never meets a queue half-initialised.
-  await Promise.all(queues.map((q) => q.waitUntilReady()));
+  const { redis, queueConnection, subscriber, connections } = openConnections(config, log);
+  const { instanceQueue, reconcile, rolloutQueue, queues } = await openQueues(config, queueConnection);
   const store = makeInstanceStore(redis, { prefix: config.QUEUE_PREFIX, routing: config.routing });
   const logs = makeApiLogReader(config);
+  // One per process: the app times requests into it, /metrics (on either port) shows it.
+  const metrics = makeApiProcessMetrics({ processMetrics: true });
   const app = makeApp(
     {
       config,
@@ -101,7 +76,9 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       log,
       prices: await loadPriceBook(config.COST_PRICES_FILE),
       reconcile,
+      rolloutQueue,
       ...(logs ? { logs: logs.reader } : {}),
+      metrics,
     },
     overrides,
   );
@@ -114,7 +91,7 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       ? null
       : await listen(
           makeMetricsApp(
-            { redis, prefix: config.QUEUE_PREFIX, queues, store },
+            { redis, prefix: config.QUEUE_PREFIX, queues, store, process: metrics },
             { token: config.METRICS_TOKEN?.reveal(), open: true },
           ).fetch,
           config.HOST,
@@ -140,4 +117,47 @@ export async function startApi(config: ApiConfig, overrides: StartApiOverrides =
       return closing;
     },
   };
+}
+
+/**
+ * Concurrent requests share the first two: auto-pipelining turns a burst's commands into a few writes
+ * (in the create path's profile each command was one socket write, ~45-100 us of CPU each).
+ * Every request waits on these, so each fails fast when Redis is away: the client gets a 503 with
+ * Retry-After within REDIS_COMMAND_TIMEOUT_MS instead of a request hanging for the outage.
+ */
+function openConnections(config: ApiConfig, log: Logger) {
+  const failFast = { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
+  const redis = makeRedis(config.REDIS_URL, { name: 'api', autoPipelining: true, failFast });
+  const queueConnection = makeRedis(config.REDIS_URL, { name: 'api-queues', autoPipelining: true, failFast });
+  const subscriber = makeRedis(config.REDIS_URL, { name: 'api-events', failFast });
+  const connections: Redis[] = [redis, queueConnection, subscriber];
+  for (const connection of connections) {
+    connection.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
+  }
+  return { redis, queueConnection, subscriber, connections };
+}
+
+/** Every queue the API enqueues on or shows, ready (version check, scripts done) before it serves. */
+async function openQueues(config: ApiConfig, queueConnection: Redis) {
+  const instanceQueue = makeInstanceQueue(queueConnection, config.QUEUE_PREFIX, {
+    attempts: config.JOB_ATTEMPTS,
+    backoffBaseMs: config.BACKOFF_BASE_MS,
+  });
+  const reconcileQueue = makeQueue(QUEUE_NAMES.reconcile, queueConnection, config.QUEUE_PREFIX);
+  // Its QueueEvents blocks on a stream read: a connection of its own, without the fail-fast timeout.
+  const reconcile = makeReconcileRunner(reconcileQueue, () =>
+    makeRedis(config.REDIS_URL, { name: 'api-reconcile-events' }),
+  );
+  const rolloutQueue = makeRolloutQueue(queueConnection, config.QUEUE_PREFIX);
+  const queues = [
+    instanceQueue.queue,
+    makeQueue(QUEUE_NAMES.capacity, queueConnection, config.QUEUE_PREFIX),
+    reconcileQueue,
+    makeQueue(QUEUE_NAMES.webhooks, queueConnection, config.QUEUE_PREFIX),
+    rolloutQueue.queue,
+  ];
+  // Serve only once every queue has finished its handshake (version check, scripts): a close or a Redis
+  // outage right after start then never meets a queue half-initialised.
+  await Promise.all(queues.map((q) => q.waitUntilReady()));
+  return { instanceQueue, reconcile, rolloutQueue, queues };
 }

@@ -3,6 +3,7 @@ import { CliError, EXIT } from './cli-error.js';
 import { registerCapacityAndCost } from './commands/capacity-cost.js';
 import { registerInstances } from './commands/instances.js';
 import { registerReconcile } from './commands/reconcile.js';
+import { registerRollout } from './commands/rollout.js';
 import { DEFAULT_API_URL } from './settings.js';
 
 const HINT = '(add --help for usage)';
@@ -23,6 +24,7 @@ export function makeProgram(): Command {
   registerInstances(program);
   registerCapacityAndCost(program);
   registerReconcile(program);
+  registerRollout(program);
   // Every subcommand: usage errors throw (exit 2), not process.exit(1).
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const c of all(program)) c.exitOverride().showHelpAfterError(HINT);

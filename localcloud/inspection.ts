@@ -33,6 +33,8 @@ export interface CallLogEntry {
   operation: string;
   /** Wall-clock ms when it arrived. */
   at: number;
+  /** What the call names, for ECS calls that name one: the service (`service`, `serviceName`) or family. */
+  resource?: string;
 }
 
 export interface InspectionResponse {

@@ -77,8 +77,10 @@ export interface ServerContext extends InspectionContext {
 /** The order of calls, for tests that assert one (`GET /_localcloud/calls/log`); the latest are kept. */
 const CALL_LOG_SIZE = 20_000;
 
-function recordCall(log: CallLogEntry[], operation: string): void {
-  log.push({ seq: (log.at(-1)?.seq ?? 0) + 1, operation, at: Date.now() });
+function recordCall(log: CallLogEntry[], operation: string, input: Record<string, unknown>): void {
+  const named = input.service ?? input.serviceName ?? input.family;
+  const resource = typeof named === 'string' ? named : undefined;
+  log.push({ seq: (log.at(-1)?.seq ?? 0) + 1, operation, at: Date.now(), ...(resource ? { resource } : {}) });
   if (log.length > CALL_LOG_SIZE) log.splice(0, log.length - CALL_LOG_SIZE);
 }
 
@@ -111,7 +113,7 @@ async function handleAws(
   const requestId = randomUUID();
   const name = `${def.prefix}:${operation}`;
   ctx.calls.set(name, (ctx.calls.get(name) ?? 0) + 1);
-  recordCall(ctx.callLog, name);
+  recordCall(ctx.callLog, name, input);
   const handler = Object.hasOwn(def.handlers, operation) ? def.handlers[operation] : undefined;
   if (!handler) {
     const code = def.protocol === 'json' ? 'UnknownOperationException' : 'InvalidAction';

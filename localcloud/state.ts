@@ -162,6 +162,8 @@ export interface Service {
   tags: Tag[];
   /** True once "has reached a steady state" was said for the current shape of the service. */
   steady: boolean;
+  /** The task definition of the last deployment that reached COMPLETED: where a circuit breaker rolls back to. */
+  lastCompletedTaskDefinitionArn?: string;
 }
 
 export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining';

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
  * AES-256-GCM sealing of credentials before they enter Redis. The instance id is bound as associated
@@ -12,32 +12,12 @@ export interface Sealer {
 
 const IV_BYTES = 12;
 
-/**
- * Bytes from the CSPRNG, drawn 4 KiB at a time: each `randomBytes` call is a trip into OpenSSL with
- * a job object around it, which the API's create profile showed as one of its larger costs (far more
- * under load than a tight loop suggests). Node's own `randomUUID` caches its entropy the same way.
- * Every draw is copied out and its bytes in the pool zeroed, so no two callers ever share a byte.
- */
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
-export function pooledRandomBytes(size: number): Buffer {
-  if (size > pool.length) throw new RangeError(`pooledRandomBytes: at most ${pool.length} bytes`);
-  if (poolOffset + size > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + size));
-  pool.fill(0, poolOffset, poolOffset + size);
-  poolOffset += size;
-  return bytes;
-}
-
 export function makeSealer(base64Key: string): Sealer {
   const key = Buffer.from(base64Key, 'base64');
   if (key.length !== 32) throw new Error('data encryption key must be 32 bytes');
   return {
     seal(plaintext, instanceId) {
-      const iv = pooledRandomBytes(IV_BYTES);
+      const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(Buffer.from(instanceId));
       const head = cipher.update(plaintext, 'utf8');

@@ -99,6 +99,8 @@ export interface InstanceRecord {
    * The secret step writes rotation n's value under a token of its own, so a retry repeats it exactly.
    */
   credentialsRotation?: number;
+  /** The gateway image its task definition runs: set by the create, moved by a rollout once healthy. */
+  image?: string;
 }
 
 export function emptySteps(): Record<StepId, StepRecord> {

@@ -63,6 +63,8 @@ export const envDescriptions = {
   PLACEMENT_DEADLINE_MS: 'how long placement waits before failing the instance',
   REACHABLE_DEADLINE_MS:
     'how long the instance URL may take to answer its health path with the gateway token, after placement',
+  ROLLOUT_HEALTH_DEADLINE_MS:
+    "how long a rollout waits for one instance's update to complete and answer before calling it failed",
   HEALTH_CHECK_GRACE_SECONDS: 'ECS health-check grace period of gateway services',
   SHUTDOWN_TIMEOUT_MS: 'how long a stopping worker lets running steps finish',
   HEALTH_FILE: 'file the worker touches every 10 s while its queues run, for container health checks',

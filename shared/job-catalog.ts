@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INSTANCE_ID_PATTERN } from './naming.js';
+import { ROLLOUT_ID_PATTERN } from './rollouts/rollout.js';
 
 /**
  * Every job the system runs: its queue, payload schema and retry policy. The worker's handler map is
@@ -23,8 +24,12 @@ const webhookJob = z.object({
   sequence: z.number().int().positive(),
 });
 
+/** One rollout, run batch by batch (worker/rollouts); its progress lives in Redis, not in the job. */
+const rolloutJob = z.object({ rolloutId: z.string().regex(ROLLOUT_ID_PATTERN) });
+
 export const QUEUE_NAMES = {
   instances: 'instances',
+  rollouts: 'rollouts',
   capacity: 'capacity',
   reconcile: 'reconcile',
   webhooks: 'webhooks',
@@ -38,6 +43,7 @@ export const jobCatalog = {
   reconcile: { queue: QUEUE_NAMES.reconcile, schema: z.object({}).passthrough() },
   'deliver-webhook': { queue: QUEUE_NAMES.webhooks, schema: webhookJob },
   'sweep-webhooks': { queue: QUEUE_NAMES.webhooks, schema: z.object({}).passthrough() },
+  rollout: { queue: QUEUE_NAMES.rollouts, schema: rolloutJob },
 } as const;
 
 export type JobName = keyof typeof jobCatalog;
@@ -49,6 +55,15 @@ export type WebhookJobPayload = z.infer<typeof webhookJob>;
 export const jobIds = {
   create: (instanceId: string, sequence: number) => `create-${instanceId}-${sequence}`,
   delete: (instanceId: string) => `delete-${instanceId}`,
+  /** One job per rollout: starting it twice enqueues once. */
+  rollout: (rolloutId: string) => `rollout-${rolloutId}`,
   /** One per event and endpoint: enqueueing an event's delivery twice is a no-op. */
   deliverWebhook: (p: WebhookJobPayload) => `webhook-${p.instanceId}-${p.endpoint}-${p.sequence}`,
 };
+
+/** The instance a `create` or `delete` job id (`jobIds`) belongs to; null for any other id. */
+export function instanceIdOfJob(jobId: string): string | null {
+  const match = /^(?:create-(.+)-\d+|delete-(.+))$/.exec(jobId);
+  const id = match?.[1] ?? match?.[2];
+  return id && INSTANCE_ID_PATTERN.test(id) ? id : null;
+}

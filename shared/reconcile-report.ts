@@ -1,27 +1,12 @@
 import type { Redis } from 'ioredis';
+import { reconcileKeys } from './store/keys.js';
 
 /**
  * The reconciler's report in Redis: the last run (one JSON value) and running totals (one hash), written
- * by the worker after every run and read by the API for /v1/capacity and /metrics. The reconciler's own
- * bookkeeping (first-seen times, unhealthy-since, repair attempts, the run lock) sits beside it.
- * `reconciler:` and not `reconcile:`, which is the BullMQ queue's namespace under the same prefix.
+ * by the worker after every run and read by the API for /v1/capacity and /metrics. Its keys, and the
+ * reconciler's own bookkeeping beside them, are in the store's key registry.
  */
-export function reconcileKeys(prefix: string) {
-  const base = `${prefix}:reconciler`;
-  return {
-    report: `${base}:report`,
-    counters: `${base}:counters`,
-    /** Target groups and rules carry no creation time (nor, from some implementations, services and task
-     * definitions): when the reconciler first saw each (ms). */
-    firstSeen: `${base}:first-seen`,
-    /** Running instances whose service has no healthy task: since when (ms). */
-    unhealthySince: `${base}:unhealthy-since`,
-    /** Repairs and re-enqueues per instance, to bound them. */
-    attempts: `${base}:attempts`,
-    /** One run at a time across every worker, even when a run outlasts the interval. */
-    lock: `${base}:lock`,
-  };
-}
+export { reconcileKeys } from './store/keys.js';
 
 export type ReconcileActionKind =
   /** Resources of an unknown or deleted instance, past the grace period: removed. */

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiEnvSchema, envSpec } from '../shared/config.js';
 import { defaultPriceBook, NAT_MODES } from '../shared/cost/prices.js';
-import { DELETED_RETENTION_SECONDS } from '../shared/instance-store.js';
+import { DELETED_RETENTION_SECONDS } from '../shared/store/instance-store.js';
 import { awsActionsInCode, type SourceText } from './checks/aws-calls-in-code.js';
 import { impliedPermissions, requiredActions } from './checks/implied-permissions.js';
 import {

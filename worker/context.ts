@@ -2,8 +2,9 @@ import type { Redis } from 'ioredis';
 import type { AwsClients } from '../shared/aws-clients.js';
 import type { WorkerConfig } from '../shared/config.js';
 import type { Sealer } from '../shared/crypto.js';
-import type { InstanceStore } from '../shared/instance-store.js';
 import type { Logger } from '../shared/logger.js';
+import type { InstanceStore } from '../shared/store/instance-store.js';
+import type { SagaMetrics } from './metrics/worker-metrics.js';
 
 /** Wall-clock time, injectable so deadlines can be tested without sleeping. */
 export interface Clock {
@@ -27,4 +28,6 @@ export interface WorkerContext {
   /** Aborted when the process is stopping: a create ends its attempt at the next step boundary. Optional so
    * other processors (reconcile, capacity) can build a context without one. */
   stopping?: AbortSignal;
+  /** Step durations and failures for /metrics (worker/metrics); absent in tests that do not look. */
+  metrics?: SagaMetrics;
 }

@@ -81,30 +81,40 @@ export const costRoute = createRoute({
   responses: { 200: json('The current cost report', CostResponse), ...failures, ...noSample },
 });
 
-export const projectionRoute = createRoute({
-  ...common,
+/** An answer about N users (`?users=`), priced from the latest sample. */
+const perUsersRoute = <T extends z.ZodType>(spec: {
+  path: string;
+  operationId: string;
+  summary: string;
+  answer: string;
+  schema: T;
+}) =>
+  createRoute({
+    ...common,
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    request: { query: projectionQuery },
+    responses: {
+      200: json(spec.answer, spec.schema),
+      400: errorResponse(400, ['invalid_query']),
+      ...failures,
+      ...noSample,
+    },
+  });
+
+export const projectionRoute = perUsersRoute({
   path: '/v1/cost/projection',
   operationId: 'getCostProjection',
   summary: 'What N users need, never capped: instances by type, ASG max_size, ALBs, quotas and cost',
-  request: { query: projectionQuery },
-  responses: {
-    200: json('The projection, with the quota that binds first', ProjectionResponse),
-    400: errorResponse(400, ['invalid_query']),
-    ...failures,
-    ...noSample,
-  },
+  answer: 'The projection, with the quota that binds first',
+  schema: ProjectionResponse,
 });
 
-export const costOptionsRoute = createRoute({
-  ...common,
+export const costOptionsRoute = perUsersRoute({
   path: '/v1/cost/options',
   operationId: 'getCostOptions',
   summary: 'The price of each design choice at N users: egress, ENI trunking, instance mix, Savings Plan',
-  request: { query: projectionQuery },
-  responses: {
-    200: json('One row per option of each choice, against the current setting', CostOptionsResponse),
-    400: errorResponse(400, ['invalid_query']),
-    ...failures,
-    ...noSample,
-  },
+  answer: 'One row per option of each choice, against the current setting',
+  schema: CostOptionsResponse,
 });

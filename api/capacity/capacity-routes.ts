@@ -4,8 +4,9 @@ import type { Redis } from 'ioredis';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
 import { defaultPriceBook, type PriceBook } from '../../shared/cost/prices.js';
 import { withSpotPrices } from '../../shared/cost/with-spot-prices.js';
-import type { InstanceStore } from '../../shared/instance-store.js';
 import { readReconcileReport } from '../../shared/reconcile-report.js';
+import { makeRolloutStore } from '../../shared/rollouts/rollout-store.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { onError, validationHook } from '../error-handler.js';
@@ -18,6 +19,7 @@ import {
 } from './capacity-api-routes.js';
 import { currentCost, currentHeadroom, options, projection } from './cost-view.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
+import type { ApiProcessMetrics } from './metrics-http.js';
 import { type MetricsAccess, makeMetricsApp } from './metrics-route.js';
 
 /**
@@ -33,6 +35,8 @@ export interface CapacityRoutesDeps {
   queues: readonly Queue[];
   /** The price book (defaults merged with COST_PRICES_FILE); default: us-west-2 defaults. */
   prices?: PriceBook;
+  /** This process's request durations and process metrics, for /metrics. */
+  process?: ApiProcessMetrics;
   /** Default `{}`: /metrics is mounted and answers 401 to every scrape. */
   metrics?: MetricsAccess | 'elsewhere';
   /** How often the dashboard's live stream looks for a new sample (ms); default 5000. */
@@ -63,6 +67,29 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): OpenAPIHono<AppEnv
     return spot ? withSpotPrices(base, spot) : base;
   }
 
+  registerCapacity(app, deps, samples, now);
+  registerCost(app, deps, { samples, prices, now });
+  registerDashboardRoutes(app, {
+    samples,
+    store: deps.store,
+    prices,
+    now,
+    pollMs: deps.dashboardPollMs ?? 5000,
+    rollout: async () => (await makeRolloutStore(deps.redis, deps.prefix).list(1))[0] ?? null,
+  });
+  if (deps.metrics !== 'elsewhere') app.route('/', makeMetricsApp(deps, deps.metrics ?? {}));
+  return app;
+}
+
+type Samples = ReturnType<typeof makeSampleStore>;
+
+/** GET /v1/capacity and its history. */
+function registerCapacity(
+  app: OpenAPIHono<AppEnv>,
+  deps: CapacityRoutesDeps,
+  samples: Samples,
+  now: () => number,
+): void {
   app.openapi(capacityRoute, async (c) => {
     const [sample, last, routing, reconcile] = await Promise.all([
       samples.latest(),
@@ -104,44 +131,39 @@ export function makeCapacityRoutes(deps: CapacityRoutesDeps): OpenAPIHono<AppEnv
     }
     return c.json({ from, to, step: step ?? null, points }, 200);
   });
+}
 
-  app.openapi(costRoute, async (c) => {
-    const sample = await samples.latest();
+/** GET /v1/cost, its projection to N users and the price of each design choice. */
+function registerCost(
+  app: OpenAPIHono<AppEnv>,
+  deps: CapacityRoutesDeps,
+  ctx: { samples: Samples; prices: () => Promise<PriceBook>; now: () => number },
+): void {
+  const latest = async () => {
+    const sample = await ctx.samples.latest();
     if (!sample) throw noSample();
-    const book = await prices();
+    return sample;
+  };
+  app.openapi(costRoute, async (c) => {
+    const sample = await latest();
+    const book = await ctx.prices();
     return c.json(
       {
         at: sample.at,
         report: currentCost(book, sample),
-        headroom: await currentHeadroom(book, sample, deps.store, now()),
+        headroom: await currentHeadroom(book, sample, deps.store, ctx.now()),
       },
       200,
     );
   });
-
   app.openapi(projectionRoute, async (c) => {
     const { users } = c.req.valid('query');
-    const sample = await samples.latest();
-    if (!sample) throw noSample();
-    return c.json(projection(await prices(), sample, users), 200);
+    const sample = await latest();
+    return c.json(projection(await ctx.prices(), sample, users), 200);
   });
-
   app.openapi(costOptionsRoute, async (c) => {
     const { users } = c.req.valid('query');
-    const sample = await samples.latest();
-    if (!sample) throw noSample();
-    return c.json({ users, options: options(await prices(), sample, users) }, 200);
+    const sample = await latest();
+    return c.json({ users, options: options(await ctx.prices(), sample, users) }, 200);
   });
-
-  registerDashboardRoutes(app, {
-    samples,
-    store: deps.store,
-    prices,
-    now,
-    pollMs: deps.dashboardPollMs ?? 5000,
-  });
-
-  if (deps.metrics !== 'elsewhere') app.route('/', makeMetricsApp(deps, deps.metrics ?? {}));
-
-  return app;
 }

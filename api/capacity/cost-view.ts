@@ -5,7 +5,7 @@ import { type HeadroomTable, headroomTable } from '../../shared/cost/headroom.js
 import { type CostOption, costOptions } from '../../shared/cost/options.js';
 import { instancePricePerHour, type PriceBook } from '../../shared/cost/prices.js';
 import { type Projection, type ProjectionInput, projectCost } from '../../shared/cost/projection.js';
-import type { InstanceStore } from '../../shared/instance-store.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 
 export const HEADROOM_TARGETS = [100, 90, 80] as const;
 const DAY = 24 * 3600_000;

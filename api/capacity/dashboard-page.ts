@@ -1,5 +1,5 @@
+import { type Html, html } from '../html.js';
 import { type DashboardData, renderSections } from './dashboard-sections.js';
-import { esc } from './svg-chart.js';
 
 /**
  * The operator dashboard: one server-rendered page whose sections a small external script replaces
@@ -20,19 +20,21 @@ export function rangeOf(value: string | undefined): RangeId | null {
   return Object.hasOwn(RANGES, value) ? (value as RangeId) : null;
 }
 
-export function renderDashboard(d: DashboardData & { range: RangeId }): string {
+export function renderDashboard(d: DashboardData & { range: RangeId }): Html {
   const s = renderSections(d);
-  const ranges = (Object.keys(RANGES) as RangeId[])
-    .map((r) => `<a href="?range=${r}" data-range="${r}" aria-current="${r === d.range}">${r}</a>`)
-    .join('');
-  return `<!doctype html>
+  const ranges = (Object.keys(RANGES) as RangeId[]).map(
+    (r) => html`<a href="?range=${r}" data-range="${r}" aria-current="${String(r === d.range)}">${r}</a>`,
+  );
+  return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>OpenClaw Fleet capacity</title>
 <link rel="stylesheet" href="/dashboard/app.css"><script src="/dashboard/app.js" defer></script>
-</head><body data-range="${esc(d.range)}" data-updates="0">
+</head><body data-range="${d.range}" data-updates="0">
 <h1>OpenClaw Fleet capacity</h1>
 <p class="muted"><span id="live">static page</span> · <span class="badge spot-key">spot</span><span class="badge on-demand-key">on-demand</span><span class="badge idle-badge">idle</span></p>
 <div data-section="summary">${s.summary}</div>
+<h2>Rollout</h2>
+<div data-section="rollout">${s.rollout}</div>
 <div data-section="fleet">${s.fleet}</div>
 <h2>Over time</h2><nav class="ranges" aria-label="Time range">${ranges}</nav>
 <div data-section="charts">${s.charts}</div>

@@ -2,9 +2,11 @@ import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { SampleStore } from '../../shared/capacity/sample-store.js';
 import type { PriceBook } from '../../shared/cost/prices.js';
-import type { InstanceStore } from '../../shared/instance-store.js';
+import type { Rollout } from '../../shared/rollouts/rollout.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
+import { rolloutProgressKey } from '../rollouts/rollout-section.js';
 import { currentCost, currentHeadroom } from './cost-view.js';
 import {
   DASHBOARD_CSS,
@@ -28,6 +30,8 @@ export interface DashboardRouteDeps {
   prices: () => Promise<PriceBook>;
   now: () => number;
   pollMs: number;
+  /** The latest rollout, for its section (absent: no section content). */
+  rollout?: () => Promise<Rollout | null>;
 }
 
 const MAX_POINTS = 360;
@@ -44,6 +48,7 @@ export function registerDashboardRoutes(app: Hono<AppEnv>, deps: DashboardRouteD
     const book = await deps.prices();
     return {
       now: t,
+      rollout: (await deps.rollout?.()) ?? null,
       sample,
       lastEntry,
       history: history.slice(-MAX_POINTS),
@@ -83,7 +88,9 @@ export function registerDashboardRoutes(app: Hono<AppEnv>, deps: DashboardRouteD
       let quietMs = 0;
       while (open) {
         const entry = await deps.samples.lastEntry();
-        const key = entry ? `${entry.bucket}:${entry.at}:${entry.gap ? 'gap' : 'ok'}` : 'none';
+        // A rollout's progress changes the page between samples too.
+        const rolled = rolloutProgressKey((await deps.rollout?.()) ?? null);
+        const key = `${entry ? `${entry.bucket}:${entry.at}:${entry.gap ? 'gap' : 'ok'}` : 'none'}:${rolled}`;
         if (key !== last) {
           last = key;
           quietMs = 0;

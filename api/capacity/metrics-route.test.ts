@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../../api/start-api.js';
 import { makeLogger } from '../../shared/logger.js';
-import { makeTestApp, type TestApp, testConfig } from '../../test/api/test-app.js';
+import { auth, makeTestApp, type TestApp, testConfig } from '../../test/api/test-app.js';
+import { monitorRedis } from '../../test/support/redis-monitor.js';
 import { makeTestNamespace, TEST_REDIS_URL } from '../../test/support/redis-namespace.js';
 
 const TOKEN = 'metrics-token-0123456789';
@@ -46,6 +47,23 @@ describe('/metrics', () => {
     expect(await ok.text()).toContain('openclaw_queue_jobs');
   });
 
+  it('times requests by route pattern, never the raw path: one series for every instance id', async () => {
+    t = await makeTestApp({ env: { METRICS_TOKEN: TOKEN } });
+    for (const id of ['aaaaaaaaaaaa', 'bbbbbbbbbbbb']) {
+      expect((await t.app.request(`/v1/instances/${id}`, { headers: auth })).status).toBe(404);
+    }
+    expect((await t.app.request('/healthz')).status).toBe(200);
+    const text = await (await t.app.request('/metrics', bearer(TOKEN))).text();
+    const count = (route: string, status: string) =>
+      new RegExp(
+        `^openclaw_http_request_duration_seconds_count\\{method="GET",route="${route}",status="${status}"\\} (\\d+)$`,
+        'm',
+      ).exec(text)?.[1];
+    expect(count('/v1/instances/:id', '404')).toBe('2');
+    expect(count('/healthz', '200')).toBe('1');
+    expect(text).not.toContain('aaaaaaaaaaaa');
+  });
+
   it('a scrape issues no write command to Redis, even with finished jobs to report', async () => {
     t = await makeTestApp({ env: { METRICS_TOKEN: TOKEN } });
     // A finished job: before, each scrape recorded every finished job's duration (SADD + EVAL).
@@ -63,13 +81,12 @@ describe('/metrics', () => {
     await worker.disconnect();
 
     const ns = makeTestNamespace();
-    const monitor = await ns.redis.monitor();
     const seen: string[][] = [];
     const sources: string[] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    const monitor = await monitorRedis((args) => {
       if (args.some((a) => a.includes(t!.ns.prefix))) {
         seen.push(args);
-        sources.push(`${source} ${args.slice(0, 2).join(' ')}`);
+        sources.push(args.slice(0, 2).join(' '));
       }
     });
     try {
@@ -83,7 +100,7 @@ describe('/metrics', () => {
         await new Promise((r) => setTimeout(r, 10));
       }
     } finally {
-      monitor.disconnect();
+      monitor.close();
     }
     const names = [...new Set(seen.map((args) => args[0]!.toLowerCase()))].filter((n) => n !== 'ping');
     expect(names.length, 'the scrape read something').toBeGreaterThan(0);
@@ -104,7 +121,11 @@ describe('/metrics', () => {
       expect(api.metricsUrl).toBeDefined();
       const res = await fetch(`${api.metricsUrl}/metrics`);
       expect(res.status).toBe(200);
-      expect(await res.text()).toContain('openclaw_queue_jobs');
+      const text = await res.text();
+      expect(text).toContain('openclaw_queue_jobs');
+      // The API process's own figures, from prom-client's default metrics.
+      expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+      expect(text).toContain('nodejs_eventloop_lag_seconds');
       // Only /metrics: the API's routes are not reachable through the metrics port.
       expect((await fetch(`${api.metricsUrl}/v1/instances`)).status).toBe(404);
     } finally {

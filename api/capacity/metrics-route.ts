@@ -3,11 +3,12 @@ import type { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
-import type { InstanceStore } from '../../shared/instance-store.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 import { errorBody } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { constantTimeEquals } from '../middleware/constant-time.js';
 import { makeMetricsRegistry } from './metrics.js';
+import type { ApiProcessMetrics } from './metrics-http.js';
 
 /**
  * Who may scrape. `token`: `Authorization: Bearer <METRICS_TOKEN>` (Prometheus' `authorization`
@@ -24,6 +25,8 @@ export interface MetricsAppDeps {
   prefix: string;
   queues: readonly Queue[];
   store: Pick<InstanceStore, 'routingUsage' | 'pendingLeftovers'>;
+  /** This process's request durations and process metrics, when it measures them. */
+  process?: ApiProcessMetrics;
 }
 
 const challenge = { 'WWW-Authenticate': 'Bearer realm="openclaw-fleet metrics"' };
@@ -61,7 +64,7 @@ export function makeMetricsApp(deps: MetricsAppDeps, access: MetricsAccess): Hon
       });
     }
     const body = await metrics.render();
-    return c.body(body, 200, { 'content-type': metrics.registry.contentType });
+    return c.body(body, 200, { 'content-type': metrics.contentType });
   });
   return app;
 }

@@ -30,13 +30,15 @@ describe('chart ticks and labels', () => {
   });
   it('every point is focusable with its time and value; gaps break the line', () => {
     const t0 = Date.UTC(2026, 0, 1, 10, 0);
-    const svg = lineChart({
-      id: 'c',
-      title: 'Instances',
-      times: [t0, t0 + 60_000, t0 + 120_000],
-      scale: 'count',
-      series: [{ name: 'instances', color: '#000', values: [1, null, 3] }],
-    });
+    const svg = String(
+      lineChart({
+        id: 'c',
+        title: 'Instances',
+        times: [t0, t0 + 60_000, t0 + 120_000],
+        scale: 'count',
+        series: [{ name: 'instances', color: '#000', values: [1, null, 3] }],
+      }),
+    );
     expect(svg.match(/tabindex="0"/g)).toHaveLength(2);
     expect(svg).toContain('data-label="10:02 UTC · instances: 3"');
     expect(svg).toMatch(/d="M[\d.]+,[\d.]+ M[\d.]+,[\d.]+"/);

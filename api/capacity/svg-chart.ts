@@ -1,3 +1,5 @@
+import { type Html, html } from '../html.js';
+
 /**
  * A line chart as inline SVG, server-rendered and small enough to test: readable ticks (whole numbers
  * for counts, 0-100 for percentages, 1-2-5 steps for money), time labels suited to the range, every
@@ -20,9 +22,6 @@ export interface ChartMarker {
   label: string;
   text: string;
 }
-
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** 1-2-5 steps up to `max`; whole steps for counts; always 0..100 by 25 for percentages. */
 export function niceTicks(max: number, scale: Scale, target = 4): number[] {
@@ -59,7 +58,7 @@ export function lineChart(options: {
   markers?: ChartMarker[];
   width?: number;
   height?: number;
-}): string {
+}): Html {
   const w = options.width ?? 360;
   const h = options.height ?? 200;
   const pad = { l: 44, r: 12, t: 26, b: 24 };
@@ -82,44 +81,36 @@ export function lineChart(options: {
       d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)} `;
       pen = true;
     });
-    const dots = s.values
-      .map((v, i) => {
-        if (v === null) return '';
-        const label = `${formatTime(times[i]!, 0)} UTC · ${s.name}: ${formatValue(v, scale)}`;
-        return `<circle class="pt" tabindex="0" cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.color}" data-label="${esc(label)}"><title>${esc(label)}</title></circle>`;
-      })
-      .join('');
-    return `<path d="${d.trim()}" fill="none" stroke="${s.color}" stroke-width="2" data-series="${esc(s.name)}"/>${dots}`;
+    const dots = s.values.map((v, i) => {
+      if (v === null) return null;
+      const label = `${formatTime(times[i]!, 0)} UTC · ${s.name}: ${formatValue(v, scale)}`;
+      return html`<circle class="pt" tabindex="0" cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.color}" data-label="${label}"><title>${label}</title></circle>`;
+    });
+    return html`<path d="${d.trim()}" fill="none" stroke="${s.color}" stroke-width="2" data-series="${s.name}"/>${dots}`;
   });
   const yTicks = ticks.map(
     (v) =>
-      `<text x="${pad.l - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" class="axis">${formatValue(v, scale)}</text><line x1="${pad.l}" x2="${w - pad.r}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/>`,
+      html`<text x="${pad.l - 4}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" class="axis">${formatValue(v, scale)}</text><line x1="${pad.l}" x2="${w - pad.r}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/>`,
   );
   const xCount = n > 1 ? Math.min(3, n) : n;
   const xTicks = Array.from({ length: xCount }, (_, k) =>
     xCount === 1 ? 0 : Math.round((k * (n - 1)) / (xCount - 1)),
-  )
-    .map((i, k) => {
-      const anchor = k === 0 ? 'start' : k === xCount - 1 ? 'end' : 'middle';
-      return `<text x="${x(i).toFixed(1)}" y="${h - 6}" text-anchor="${anchor}" class="axis">${formatTime(times[i]!, span)}</text>`;
-    })
-    .join('');
+  ).map((i, k) => {
+    const anchor = k === 0 ? 'start' : k === xCount - 1 ? 'end' : 'middle';
+    return html`<text x="${x(i).toFixed(1)}" y="${h - 6}" text-anchor="${anchor}" class="axis">${formatTime(times[i]!, span)}</text>`;
+  });
   const empty =
-    n === 0 ? `<text x="${w / 2}" y="${h / 2}" text-anchor="middle" class="axis">no samples yet</text>` : '';
+    n === 0
+      ? html`<text x="${w / 2}" y="${h / 2}" text-anchor="middle" class="axis">no samples yet</text>`
+      : '';
   const markers = (options.markers ?? [])
     .filter((m) => m.index >= 0 && m.index < n)
     .map(
       (m) =>
-        `<g class="marker" data-marker="${esc(m.label)}"><line x1="${x(m.index).toFixed(1)}" x2="${x(m.index).toFixed(1)}" y1="${pad.t}" y2="${h - pad.b}"/><text x="${x(m.index).toFixed(1)}" y="${pad.t - 2}" text-anchor="middle" class="marker-label">${esc(m.label)}</text><title>${esc(m.text)}</title></g>`,
-    )
-    .join('');
-  const legend = options.series
-    .map(
-      (s, i) =>
-        `<text x="${pad.l + i * 130}" y="14" fill="${s.color}" class="legend">■ ${esc(s.name)}</text>`,
-    )
-    .join('');
-  return `<figure class="chart"><svg id="${esc(options.id)}" role="img" aria-label="${esc(options.title)}" viewBox="0 0 ${w} ${h}" data-points="${n}">${yTicks.join('')}${markers}${paths.join('')}${xTicks}${empty}${legend}</svg><figcaption class="readout" aria-live="polite">${esc(options.title)}</figcaption></figure>`;
+        html`<g class="marker" data-marker="${m.label}"><line x1="${x(m.index).toFixed(1)}" x2="${x(m.index).toFixed(1)}" y1="${pad.t}" y2="${h - pad.b}"/><text x="${x(m.index).toFixed(1)}" y="${pad.t - 2}" text-anchor="middle" class="marker-label">${m.label}</text><title>${m.text}</title></g>`,
+    );
+  const legend = options.series.map(
+    (s, i) => html`<text x="${pad.l + i * 130}" y="14" fill="${s.color}" class="legend">■ ${s.name}</text>`,
+  );
+  return html`<figure class="chart"><svg id="${options.id}" role="img" aria-label="${options.title}" viewBox="0 0 ${w} ${h}" data-points="${n}">${yTicks}${markers}${paths}${xTicks}${empty}${legend}</svg><figcaption class="readout" aria-live="polite">${options.title}</figcaption></figure>`;
 }
-
-export { esc };

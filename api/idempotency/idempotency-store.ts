@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Sealer } from '../../shared/crypto.js';
+import { storeScripts } from '../../shared/store/scripts.js';
 
 /** Stripe keeps a key's result 24 hours; a retry after that runs again. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -40,14 +41,6 @@ export type BeginResult =
   | { kind: 'in_flight'; sameBody: boolean }
   | { kind: 'done'; sameBody: boolean; response: StoredResponse };
 
-/** Replaces the key's value only while it still holds ARGV[1]; deletes it when ARGV[2] is empty. */
-const swapScript = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[2] == '' then return redis.call('DEL', KEYS[1]) end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-return 1
-`;
-
 /**
  * Idempotency keys in Redis, so every API process sees the same ones. `begin` takes the key atomically
  * (SET NX GET: one command, no window between looking and taking); `finish` stores the response, its
@@ -56,8 +49,10 @@ return 1
  * exact value this attempt wrote, so a mark that expired and was taken by another attempt is left alone.
  */
 export function makeIdempotencyStore(redis: Redis, sealer: Sealer) {
+  const scripts = storeScripts(redis);
+  /** Replaces the key's value only while it still holds `from`; deletes it when `to` is empty. */
   const swap = async (key: string, from: string, to: string, ttlMs: number) =>
-    (await redis.eval(swapScript, 1, key, from, to, ttlMs)) === 1;
+    (await scripts.swapValue(key, from, to, ttlMs)) === 1;
 
   function attempt(key: string, fingerprint: string, mark: string, carry?: string): Attempt {
     let current = mark;
@@ -96,9 +91,7 @@ export function makeIdempotencyStore(redis: Redis, sealer: Sealer) {
   return {
     async begin(key: string, fingerprint: string): Promise<BeginResult> {
       const mark = JSON.stringify({ s: 'in_flight', fp: fingerprint, o: randomUUID() } satisfies Entry);
-      const previous = (await redis.call('SET', key, mark, 'PX', IN_FLIGHT_TTL_MS, 'NX', 'GET')) as
-        | string
-        | null;
+      const previous = await redis.set(key, mark, 'PX', IN_FLIGHT_TTL_MS, 'NX', 'GET');
       if (previous === null) return attempt(key, fingerprint, mark);
       const entry = JSON.parse(previous) as Entry;
       const sameBody = entry.fp === fingerprint;

@@ -7,6 +7,7 @@ import {
   read,
   type TestApp,
 } from '../../test/api/test-app.js';
+import { failCreate } from '../../test/support/instance-status.js';
 import { makeApp } from '../app.js';
 import { IDEMPOTENCY_TTL_SECONDS } from './idempotency-store.js';
 
@@ -103,7 +104,7 @@ describe('Idempotency-Key', () => {
 
   it('replays a retry of a failed create', async () => {
     const { id } = await read<CreatedBody>(await create(ada));
-    await t.store.transition(id, 'failed', '*');
+    await failCreate(t.store, id);
     const retry = () =>
       t.app.request(`/v1/instances/${id}/retry`, {
         method: 'POST',

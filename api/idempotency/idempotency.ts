@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { makeKeys } from '../../shared/redis-keys.js';
+import { makeKeys } from '../../shared/store/keys.js';
 import { ApiError } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { requestLog } from '../middleware/request-id.js';

@@ -3,7 +3,7 @@ import { basicAuth } from 'hono/basic-auth';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ApiConfig } from '../../shared/config.js';
-import { makeKeys } from '../../shared/redis-keys.js';
+import { makeKeys } from '../../shared/store/keys.js';
 import { ApiError } from '../api-error.js';
 import { clientAddress } from './client-address.js';
 import { constantTimeEquals } from './constant-time.js';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sseReader } from '../../test/api/sse-reader.js';
 import { type CreatedBody, json, makeTestApp, read, type TestApp } from '../../test/api/test-app.js';
+import { failCreate } from '../../test/support/instance-status.js';
 
 describe('GET /v1/instances/:id/events', () => {
   let t: TestApp;
@@ -40,7 +41,7 @@ describe('GET /v1/instances/:id/events', () => {
     expect(snapshot).toMatchObject({ event: 'snapshot', data: { id, status: 'queued', currentStep: null } });
     await subscribed(id);
 
-    await t.store.transition(id, 'provisioning', ['queued']);
+    await t.store.startProvisioning(id);
     expect(await events.nextEvent()).toMatchObject({
       event: 'status',
       data: { id, status: 'provisioning' },
@@ -69,7 +70,7 @@ describe('GET /v1/instances/:id/events', () => {
     while (frame && !frame.comment) frame = await events.next();
     expect(frame?.data).toBe(': heartbeat');
 
-    await t.store.transition(id, 'running', ['provisioning']);
+    await t.store.markRunning(id, { instance: (await t.store.get(id))!, runningAt: 'now' });
     expect(await events.nextEvent()).toMatchObject({ event: 'status', data: { status: 'running' } });
     expect(await events.nextEvent()).toBeNull();
     // The process let go of the channel once its last listener left.
@@ -79,7 +80,7 @@ describe('GET /v1/instances/:id/events', () => {
 
   it('closes right after the snapshot when the instance has already settled', async () => {
     const { id } = await create('bob');
-    await t.store.transition(id, 'failed', '*');
+    await failCreate(t.store, id);
     const events = sseReader(await t.app.request(`/v1/instances/${id}/events`, { headers: json }));
     expect(await events.nextEvent()).toMatchObject({ event: 'snapshot', data: { status: 'failed' } });
     expect(await events.nextEvent()).toBeNull();

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STEP_IDS } from '../../shared/domain.js';
-import { credentialsLostEvent } from '../../shared/webhooks/lifecycle-events.js';
 import {
   auth,
   type CreatedBody,
@@ -10,6 +9,7 @@ import {
   read,
   type TestApp,
 } from '../../test/api/test-app.js';
+import { runToRunning } from '../../test/support/instance-status.js';
 
 const ownKey = `sk-ant-api03-${'r'.repeat(30)}`;
 
@@ -33,15 +33,9 @@ describe('restoring lost credentials', () => {
     t.app.request(`/v1/instances/${instanceId}/credentials`, { method: 'PUT', headers, body });
   /** What the reconciler does when it finds the secret gone. */
   const loseCredentials = async () => {
-    await t.store.transition(id, 'running', '*');
+    await runToRunning(t.store, id);
     const record = (await t.store.get(id))!;
-    await t.store.transition(
-      id,
-      'degraded',
-      ['running'],
-      { error: JSON.stringify({ step: 'secret', code: 'credentials_lost', message: 'secret gone' }) },
-      credentialsLostEvent(record),
-    );
+    await t.store.markCredentialsLost(id, { instance: record, reason: 'secret gone' });
   };
 
   it('refuses an instance whose credentials are not lost, and bad input, changing nothing', async () => {
@@ -104,9 +98,10 @@ describe('restoring lost credentials', () => {
       instanceId: id,
       endpoints: [],
       events: [
+        expect.objectContaining({ sequence: 1, type: 'instance.running' }),
         {
-          id: `evt_${id}_1`,
-          sequence: 1,
+          id: `evt_${id}_2`,
+          sequence: 2,
           type: 'instance.credentials_lost',
           timestamp: expect.any(String),
           data: {

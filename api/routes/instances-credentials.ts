@@ -1,39 +1,26 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { CREDENTIALS_LOST } from '../../shared/webhooks/lifecycle-events.js';
-import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
-import { rotateCredentials, rotatedView } from '../credentials-rotation.js';
-import { requestLog } from '../middleware/request-id.js';
+import { rotatedSchema, rotationBody, rotationHandler } from '../credentials-rotation.js';
 import {
-  anthropicKeySchema,
   bearerSecurity,
   errorResponse,
   errors,
   InstanceIdParams,
   instanceErrors,
   jsonBody,
-  Links,
 } from '../schemas.js';
 
-const RestoreCredentialsBody = z
-  .strictObject({
-    anthropicApiKey: anthropicKeySchema.optional().openapi({
-      description: "The user's new Anthropic key; absent: the platform key (DEFAULT_ANTHROPIC_API_KEY)",
-    }),
-  })
-  .openapi('RestoreCredentialsRequest');
+const RestoreCredentialsBody = rotationBody(
+  'RestoreCredentialsRequest',
+  "The user's new Anthropic key; absent: the platform key (DEFAULT_ANTHROPIC_API_KEY)",
+);
 
-const RestoredCredentials = z
-  .object({
-    id: z.string(),
-    status: z.literal('degraded').openapi({ description: 'Until the saga has run again: then `running`' }),
-    url: z.string(),
-    gatewayToken: z
-      .string()
-      .openapi({ description: 'The new gateway token, shown this once; the old one stops working' }),
-    links: Links,
-  })
-  .openapi('RestoredCredentials');
+const RestoredCredentials = rotatedSchema(
+  'RestoredCredentials',
+  'Until the saga has run again: then `running`',
+  'The new gateway token, shown this once; the old one stops working',
+);
 
 const route = createRoute({
   method: 'put',
@@ -60,25 +47,13 @@ const route = createRoute({
   },
 });
 
+const restore = rotationHandler({
+  conflict: 'credentials_not_lost',
+  explain: (id, current) =>
+    `Only an instance degraded by ${CREDENTIALS_LOST} takes new credentials; ${id} is ${current}`,
+  logMessage: 'credentials restored',
+});
+
 export function registerRestoreCredentials(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid('param');
-    const body = c.req.valid('json');
-    const result = await rotateCredentials(c.var.deps, {
-      id,
-      requestId: c.var.requestId,
-      anthropicApiKey: body.anthropicApiKey,
-    });
-    if (!result.ok) {
-      if (result.reason === 'missing') throw instanceNotFound(id);
-      throw new ApiError(
-        409,
-        'credentials_not_lost',
-        `Only an instance degraded by ${CREDENTIALS_LOST} takes new credentials; ${id} is ${result.current}`,
-        { status: result.current },
-      );
-    }
-    requestLog(c).info({ instanceId: id, rotation: result.rotation }, 'credentials restored');
-    return c.json(rotatedView(id, result), 202);
-  });
+  app.openapi(route, (c) => restore(c, c.req.valid('param').id, c.req.valid('json').anthropicApiKey));
 }

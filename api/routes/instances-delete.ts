@@ -1,47 +1,24 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { INSTANCE_STATUSES, type InstanceStatus } from '../../shared/domain.js';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { ApiError, instanceNotFound } from '../api-error.js';
 import type { AppEnv } from '../app-env.js';
 import { instanceLinks } from '../instance-view.js';
 import { requestLog } from '../middleware/request-id.js';
-import {
-  Accepted,
-  bearerSecurity,
-  errorResponse,
-  errors,
-  IdempotencyHeaders,
-  InstanceIdParams,
-  idErrors,
-  instanceErrors,
-} from '../schemas.js';
+import { instanceActionRoute } from './instance-action-route.js';
 
-const route = createRoute({
+const route = instanceActionRoute({
   method: 'delete',
   path: '/v1/instances/{id}',
   operationId: 'deleteInstance',
-  tags: ['instances'],
   summary: 'Delete an instance and every AWS resource it has (idempotent while deleting)',
-  security: bearerSecurity,
-  request: { params: InstanceIdParams, headers: IdempotencyHeaders },
-  responses: {
-    202: { description: 'Deletion queued', content: { 'application/json': { schema: Accepted } } },
-    ...idErrors,
-    ...instanceErrors,
-    409: errorResponse(409, ['already_deleted', 'idempotency_key_in_use']),
-    422: errors[422],
-  },
+  accepted: 'Deletion queued',
+  conflict: 'already_deleted',
 });
-
-/** Any live status may move to `deleting`; a delete that lands mid-create wins at the next step boundary. */
-const DELETABLE: readonly InstanceStatus[] = INSTANCE_STATUSES.filter(
-  (s) => s !== 'deleting' && s !== 'deleted',
-);
 
 export function registerDeleteInstance(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     const { store, instanceQueue } = c.var.deps;
-    const result = await store.transition(id, 'deleting', DELETABLE);
+    const result = await store.markDeleting(id);
     if (!result.ok) {
       if (result.reason === 'missing') throw instanceNotFound(id);
       if (result.current === 'deleted') {

@@ -1,10 +1,7 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { ApiError, instanceNotFound } from '../api-error.js';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
-import { rotateCredentials, rotatedView } from '../credentials-rotation.js';
-import { requestLog } from '../middleware/request-id.js';
+import { rotatedSchema, rotationBody, rotationHandler } from '../credentials-rotation.js';
 import {
-  anthropicKeySchema,
   bearerSecurity,
   errorResponse,
   errors,
@@ -12,29 +9,18 @@ import {
   InstanceIdParams,
   instanceErrors,
   jsonBody,
-  Links,
 } from '../schemas.js';
 
-const RotateTokenBody = z
-  .strictObject({
-    anthropicApiKey: anthropicKeySchema.optional().openapi({
-      description:
-        "The user's Anthropic key to keep using; absent: the platform key (the platform keeps no copy of the old one)",
-    }),
-  })
-  .openapi('RotateTokenRequest');
+const RotateTokenBody = rotationBody(
+  'RotateTokenRequest',
+  "The user's Anthropic key to keep using; absent: the platform key (the platform keeps no copy of the old one)",
+);
 
-const RotatedToken = z
-  .object({
-    id: z.string(),
-    status: z.literal('degraded').openapi({ description: 'Until the new token is live: then `running`' }),
-    url: z.string(),
-    gatewayToken: z.string().openapi({
-      description: 'The new gateway token, shown this once; the old one stops working once it is live',
-    }),
-    links: Links,
-  })
-  .openapi('RotatedToken');
+const RotatedToken = rotatedSchema(
+  'RotatedToken',
+  'Until the new token is live: then `running`',
+  'The new gateway token, shown this once; the old one stops working once it is live',
+);
 
 const route = createRoute({
   method: 'post',
@@ -69,26 +55,13 @@ const route = createRoute({
   },
 });
 
+const rotate = rotationHandler({
+  fromRunning: true,
+  conflict: 'not_running',
+  explain: (id, current) => `Only a running instance gets a new token; ${id} is ${current}`,
+  logMessage: 'gateway token rotated',
+});
+
 export function registerRotateToken(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid('param');
-    const body = c.req.valid('json');
-    const result = await rotateCredentials(c.var.deps, {
-      id,
-      requestId: c.var.requestId,
-      anthropicApiKey: body.anthropicApiKey,
-      fromRunning: true,
-    });
-    if (!result.ok) {
-      if (result.reason === 'missing') throw instanceNotFound(id);
-      throw new ApiError(
-        409,
-        'not_running',
-        `Only a running instance gets a new token; ${id} is ${result.current}`,
-        { status: result.current },
-      );
-    }
-    requestLog(c).info({ instanceId: id, rotation: result.rotation }, 'gateway token rotated');
-    return c.json(rotatedView(id, result), 202);
-  });
+  app.openapi(route, (c) => rotate(c, c.req.valid('param').id, c.req.valid('json').anthropicApiKey));
 }

@@ -11,6 +11,7 @@ import {
   read,
   type TestApp,
 } from '../../test/api/test-app.js';
+import { failCreate } from '../../test/support/instance-status.js';
 
 const KEY = 'sk-ant-api03-THISISAPLAINTEXTKEY_0123456789';
 
@@ -136,7 +137,7 @@ describe('instances routes', () => {
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
 
-    await t.store.transition(ids[0]!, 'failed', '*');
+    await failCreate(t.store, ids[0]!);
     const failed = await read<PageBody>(
       await t.app.request('/v1/instances?status=failed', { headers: json }),
     );
@@ -178,9 +179,7 @@ describe('instances routes', () => {
       error: { code: 'not_failed', details: { status: 'queued' } },
     });
 
-    await t.store.transition(id, 'failed', '*', {
-      error: JSON.stringify({ step: 'service', code: 'InvalidParameterException', message: 'nope' }),
-    });
+    await failCreate(t.store, id, { step: 'service', code: 'InvalidParameterException', message: 'nope' });
     const res = await retry();
     expect(res.status).toBe(202);
     const record = await t.store.get(id);

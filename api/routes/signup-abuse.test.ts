@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeSignupApp, type SignupApp } from '../../test/api/signup-harness.js';
 import { type ErrorBody, json, read } from '../../test/api/test-app.js';
+import { forceStatus, runToRunning } from '../../test/support/instance-status.js';
 
 interface Opened {
   id: string;
@@ -146,7 +147,7 @@ describe('signup progress streams', () => {
 
     const events = sseReader(await t.app.request(ada.links.events));
     expect((await events.nextEvent())?.event).toBe('snapshot');
-    await t.store.transition(ada.id, 'degraded', '*');
+    await forceStatus(t.ns.redis, t.store, ada.id, 'degraded');
     expect(await events.nextEvent()).toMatchObject({ event: 'status', data: { status: 'degraded' } });
     expect(await events.nextEvent()).toBeNull();
   });
@@ -163,7 +164,7 @@ describe('lost token', () => {
       await t.open((await t.inbox.next('ada@example.com')).link),
     );
     await t.store.dropSealedCredentials(created.id);
-    await t.store.transition(created.id, 'running', '*');
+    await runToRunning(t.store, created.id);
 
     const known = await t.lostToken('ada@example.com');
     const unknown = await t.lostToken('nobody@example.com');
@@ -201,7 +202,7 @@ describe('lost token', () => {
     const early = await post(id);
     expect(early.status).toBe(409);
     expect((await read<ErrorBody>(early)).error.code).toBe('not_running');
-    await t.store.transition(id, 'running', '*');
+    await runToRunning(t.store, id);
     const res = await post(id);
     expect(res.status).toBe(202);
     expect(await read<{ status: string; gatewayToken: string }>(res)).toMatchObject({

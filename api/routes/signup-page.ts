@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
+import { html } from '../html.js';
 import { PAGE_POLICIES, pageHeaders } from '../middleware/page-headers.js';
 import type { Outbox } from '../signup/mailer.js';
 
@@ -47,8 +48,6 @@ export function registerSignupPage(app: OpenAPIHono<AppEnv>, outbox?: Outbox): v
   if (outbox) registerOutboxPage(app, outbox);
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-
 /**
  * `npm run dev`'s outbox: the mails the API would have sent, newest first. Only exists when there is no
  * SMTP_URL outside production (see makeSignupKit), so it never lists a real user's mail.
@@ -56,14 +55,12 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.ch
 function registerOutboxPage(app: OpenAPIHono<AppEnv>, outbox: Outbox): void {
   app.use('/dev/outbox', pageHeaders(PAGE_POLICIES.dashboard));
   app.get('/dev/outbox', (c) => {
-    const rows = outbox.mails
-      .map(
-        (m) =>
-          `<li><p><strong>${escapeHtml(m.subject)}</strong> to ${escapeHtml(m.to)} at ${escapeHtml(m.at)}</p><p><a href="${escapeHtml(m.link)}">Open the link</a></p></li>`,
-      )
-      .join('');
+    const rows = outbox.mails.map(
+      (m) =>
+        html`<li><p><strong>${m.subject}</strong> to ${m.to} at ${m.at}</p><p><a href="${m.link}">Open the link</a></p></li>`,
+    );
     return c.html(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dev outbox</title></head><body><main><h1>Dev outbox</h1><p>Mails the signup page sent while no SMTP_URL is set (development only).</p><ol>${rows || '<li>No mail yet.</li>'}</ol></main></body></html>`,
+      html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dev outbox</title></head><body><main><h1>Dev outbox</h1><p>Mails the signup page sent while no SMTP_URL is set (development only).</p><ol>${rows.length > 0 ? rows : html`<li>No mail yet.</li>`}</ol></main></body></html>`,
       200,
       { 'Cache-Control': 'no-store' },
     );

@@ -3,6 +3,7 @@ import { ConfigError, loadApiConfig } from '../../shared/config.js';
 import { INSTANCE_ID_PATTERN } from '../../shared/naming.js';
 import { makeSignupApp, type SignupApp } from '../../test/api/signup-harness.js';
 import { type ErrorBody, read } from '../../test/api/test-app.js';
+import { failCreate } from '../../test/support/instance-status.js';
 
 const KEY = 'sk-ant-api03-SIGNUPPAGEKEY_0123456789abcdef';
 
@@ -159,9 +160,7 @@ describe('signup: verified owners only', () => {
     t = await makeSignupApp();
     await t.signup('fay@example.com');
     const created = await read<Opened>(await t.open((await t.inbox.next('fay@example.com')).link));
-    await t.store.transition(created.id, 'failed', '*', {
-      error: JSON.stringify({ step: 'placement', code: 'X', message: 'no capacity' }),
-    });
+    await failCreate(t.store, created.id, { step: 'placement', code: 'X', message: 'no capacity' });
     await t.signup('fay@example.com');
     const res = await t.open((await t.inbox.next('fay@example.com', 1)).link);
     expect(res.status).toBe(200);

@@ -59,26 +59,30 @@ const mailResponses = {
   503: errorResponse(503, ['mail_unavailable', 'redis_unavailable']),
 };
 
-const signupRoute = createRoute({
-  method: 'post',
-  path: '/signup',
-  operationId: 'signUp',
-  tags: ['signup'],
-  security: publicSecurity,
-  summary: 'Ask for a signup link by mail (proof of work, rate limited)',
-  request: { body: jsonBody(SignupBody) },
-  responses: mailResponses,
-});
-const lostTokenRoute = createRoute({
-  method: 'post',
-  path: '/signup/lost-token',
-  operationId: 'requestLostTokenLink',
-  tags: ['signup'],
-  security: publicSecurity,
-  summary: 'Ask for a link that issues a new gateway token, mailed to the verified address',
-  request: { body: jsonBody(LostTokenBody) },
-  responses: mailResponses,
-});
+/** A public form that mails a link: the same answer whatever the address (see mailResponses). */
+const mailRoute = <B extends z.ZodType>(path: string, operationId: string, summary: string, body: B) =>
+  createRoute({
+    method: 'post',
+    path,
+    operationId,
+    tags: ['signup'],
+    security: publicSecurity,
+    summary,
+    request: { body: jsonBody(body) },
+    responses: mailResponses,
+  });
+const signupRoute = mailRoute(
+  '/signup',
+  'signUp',
+  'Ask for a signup link by mail (proof of work, rate limited)',
+  SignupBody,
+);
+const lostTokenRoute = mailRoute(
+  '/signup/lost-token',
+  'requestLostTokenLink',
+  'Ask for a link that issues a new gateway token, mailed to the verified address',
+  LostTokenBody,
+);
 const challengeRoute = createRoute({
   method: 'get',
   path: '/signup-challenge',

@@ -1,13 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { InstanceStore } from '../../shared/instance-store.js';
-
-/** Takes a place in the set while it holds fewer than the limit. KEYS: set. ARGV: limit, id. */
-const RESERVE = `
-if redis.call('SISMEMBER', KEYS[1], ARGV[2]) == 1 then return 1 end
-if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
-redis.call('SADD', KEYS[1], ARGV[2])
-return 1
-`;
+import type { InstanceStore } from '../../shared/store/instance-store.js';
+import { storeScripts } from '../../shared/store/scripts.js';
 
 /**
  * The public page's share of the routing pool (SIGNUP_CAPACITY_SHARE of every listener's slots, which
@@ -37,7 +30,7 @@ export function makeCapacityShare(redis: Redis, store: InstanceStore, share: num
     /** A place for a new instance `id`, or false when the page's share is full. */
     async reserve(id: string): Promise<boolean> {
       await prune();
-      return (await redis.eval(RESERVE, 1, key, String(await limit()), id)) === 1;
+      return (await storeScripts(redis).reservePlace(key, String(await limit()), id)) === 1;
     },
     release: (id: string) => redis.srem(key, id).then(() => undefined),
     async full(): Promise<boolean> {

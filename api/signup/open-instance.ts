@@ -60,7 +60,7 @@ export async function findLive(deps: Pick<AppDeps, 'redis' | 'store'>, email: st
 /** The retry route's transition: a failed create runs again from its failed step. */
 async function retryIfFailed(deps: AppDeps, instance: InstanceRecord, requestId: string) {
   if (instance.status !== 'failed') return instance;
-  const moved = await deps.store.transition(instance.id, 'queued', ['failed'], { error: null });
+  const moved = await deps.store.requeue(instance.id);
   if (!moved.ok) return (await deps.store.get(instance.id)) ?? instance;
   const sequence = await deps.store.nextJobSequence(instance.id);
   await deps.instanceQueue.enqueueCreate({ instanceId: instance.id, requestId, reason: 'retry' }, sequence);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Sealer } from '../../shared/crypto.js';
-import type { makeKeys } from '../../shared/redis-keys.js';
+import type { makeKeys } from '../../shared/store/keys.js';
 import type { TokenSigner } from './signed-token.js';
 
 /** What a link opens: sealed in Redis under the hash of the link's nonce, never in the link itself. */

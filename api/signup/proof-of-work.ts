@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createChallenge, type Payload, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { Redis } from 'ioredis';
-import type { makeKeys } from '../../shared/redis-keys.js';
+import type { makeKeys } from '../../shared/store/keys.js';
 
 export interface PowOptions {
   /** SHA-256 rounds per try. */

@@ -57,12 +57,14 @@ export const pipeline: Figure = {
     try {
       const workerCpu = () => Promise.all(p.workers.map((w) => readCpuMs(w.pid)));
       const cpuBefore = await workerCpu();
+      const apiCpuBefore = await readCpuMs(p.api.pid);
       const t0 = Date.now();
       const ids = await submitCreates(p.api.url, PIPELINE_INSTANCES, `f2r${runIndex}`);
       const submittedMs = Date.now() - t0;
       const running = await waitForStatus(p.ns, 'running', ids.length, TIMEOUT_MS);
       const cpuAfter = await workerCpu();
       const workerCpuMs = cpuAfter.reduce((sum, ms, i) => sum + ms - cpuBefore[i]!, 0);
+      const apiCpuMs = (await readCpuMs(p.api.pid)) - apiCpuBefore;
       const times = (await instanceTimes(p.ns, ids, ['createdAt', 'runningAt'])).filter((t) =>
         Number.isFinite(t.runningAt),
       );
@@ -92,6 +94,8 @@ export const pipeline: Figure = {
           { label: 'e2e latency p99', unit: 'ms', value: stats.p99, baseline: baseline.p99Ms },
           // What a worker spends per instance (all its processes), whatever else shares the cores.
           { label: 'worker CPU per instance', unit: 'ms', value: workerCpuMs / Math.max(1, running) },
+          // The API's share: the signup itself (ids, tokens, sealing) and the status reads while waiting.
+          { label: 'API CPU per instance', unit: 'ms', value: apiCpuMs / Math.max(1, running) },
         ],
         notes,
       };

@@ -1,4 +1,4 @@
-import { makeKeys } from '../../shared/redis-keys.js';
+import { makeKeys } from '../../shared/store/keys.js';
 import { missing } from '../support/components.js';
 import type { Figure, FigureRun } from '../support/figure.js';
 import { startPipeline, submitCreates } from '../support/pipeline.js';

@@ -1,5 +1,5 @@
 import { STEP_IDS } from '../../shared/domain.js';
-import { makeKeys } from '../../shared/redis-keys.js';
+import { makeKeys } from '../../shared/store/keys.js';
 import type { BenchNamespace } from '../support/redis-namespace.js';
 import { percentile } from '../support/stats.js';
 

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { type LocalcloudOptions, startLocalcloud } from '../../localcloud/index.js';
-import { makeKeys } from '../../shared/redis-keys.js';
+import { makeKeys } from '../../shared/store/keys.js';
 import { BENCH_API_TOKEN, benchEnv } from './bench-env.js';
 import type { RunningChild } from './child-process.js';
 import { startApiProcess, startWorkerProcess } from './components.js';

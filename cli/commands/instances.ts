@@ -17,6 +17,7 @@ interface Instance {
     lastError: { code: string; message: string } | null;
   }[];
   url: string;
+  image: string | null;
   error: { step: string; code: string; message: string } | null;
   createdAt: string;
   runningAt: string | null;
@@ -55,6 +56,7 @@ function detail(i: Instance): string {
     ['status', i.status],
     ['step', i.currentStep],
     ['url', i.url],
+    ['image', i.image],
     ['created', i.createdAt],
     ['running since', i.runningAt],
     ['error', i.error ? `${i.error.step} ${i.error.code}: ${i.error.message}` : null],
@@ -75,7 +77,14 @@ export function registerInstances(program: Command): void {
   const instances = program
     .command('instances')
     .description('list, inspect, follow, retry and delete instances');
+  registerList(instances);
+  registerReads(instances);
+  registerInstanceLogs(instances);
+  registerActions(instances);
+  registerRotateToken(instances);
+}
 
+function registerList(instances: Command): void {
   instances
     .command('list')
     .description('instances, newest first')
@@ -97,62 +106,74 @@ export function registerInstances(program: Command): void {
       out.result(items, () => (items.length === 0 ? 'No instances.' : listTable(items)));
       if (cursor) out.note(`(more instances: add --all, or a larger --limit)`);
     });
+}
 
+/** `get` and `events` (without --follow) print the same: the instance, its steps and error. */
+async function showInstance(cmd: Command, id: string): Promise<void> {
+  const { api, out } = contextOf(cmd);
+  const { body } = await api.request<Instance>('GET', path(id));
+  out.result(body, () => detail(body));
+}
+
+function registerReads(instances: Command): void {
   instances
     .command('get <id>')
     .description('one instance: status, steps, URL, error')
-    .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const { api, out } = contextOf(cmd);
-      const { body } = await api.request<Instance>('GET', path(id));
-      out.result(body, () => detail(body));
-    });
+    .action((id: string, _opts: unknown, cmd: Command) => showInstance(cmd, id));
 
   instances
     .command('events <id>')
     .description("an instance's state; with --follow, its live events until it is running, failed or deleted")
     .option('-f, --follow', 'stream events (progress bar on a terminal); exit 1 if it ends failed')
     .action(async (id: string, opts: { follow?: boolean }, cmd: Command) => {
+      if (!opts.follow) return showInstance(cmd, id);
       const { api, out } = contextOf(cmd);
-      if (opts.follow) {
-        await followInstance(api, out, id);
-        return;
-      }
-      const { body } = await api.request<Instance>('GET', path(id));
-      out.result(body, () => detail(body));
+      await followInstance(api, out, id);
     });
+}
 
-  registerInstanceLogs(instances);
+/** retry and delete: queue the job, then print its answer or, with --follow, follow the instance. */
+const ACTIONS = [
+  {
+    name: 'retry',
+    description: 'resume a failed create from its failed step',
+    follow: 'then follow it until it is running or failed',
+    method: 'POST',
+    suffix: '/retry',
+    doing: 'retrying',
+    queued: 'retry queued',
+  },
+  {
+    name: 'delete',
+    description: 'delete an instance and every AWS resource it holds',
+    follow: 'then follow it until it is deleted',
+    method: 'DELETE',
+    suffix: '',
+    doing: 'deleting',
+    queued: 'delete queued',
+  },
+] as const;
 
-  instances
-    .command('retry <id>')
-    .description('resume a failed create from its failed step')
-    .option('-f, --follow', 'then follow it until it is running or failed')
-    .action(async (id: string, opts: { follow?: boolean }, cmd: Command) => {
-      const { api, out } = contextOf(cmd);
-      const { body } = await api.request<{ id: string; status: string }>('POST', path(id, '/retry'));
-      if (opts.follow) {
-        out.note(`retrying ${id}`);
+function registerActions(instances: Command): void {
+  for (const action of ACTIONS) {
+    instances
+      .command(`${action.name} <id>`)
+      .description(action.description)
+      .option('-f, --follow', action.follow)
+      .action(async (id: string, opts: { follow?: boolean }, cmd: Command) => {
+        const { api, out } = contextOf(cmd);
+        const { body } = await api.request<{ id: string; status: string }>(
+          action.method,
+          path(id, action.suffix),
+        );
+        if (!opts.follow) return out.result(body, () => `${body.id} ${body.status}: ${action.queued}`);
+        out.note(`${action.doing} ${id}`);
         await followInstance(api, out, id);
-        return;
-      }
-      out.result(body, () => `${body.id} ${body.status}: retry queued`);
-    });
+      });
+  }
+}
 
-  instances
-    .command('delete <id>')
-    .description('delete an instance and every AWS resource it holds')
-    .option('-f, --follow', 'then follow it until it is deleted')
-    .action(async (id: string, opts: { follow?: boolean }, cmd: Command) => {
-      const { api, out } = contextOf(cmd);
-      const { body } = await api.request<{ id: string; status: string }>('DELETE', path(id));
-      if (opts.follow) {
-        out.note(`deleting ${id}`);
-        await followInstance(api, out, id);
-        return;
-      }
-      out.result(body, () => `${body.id} ${body.status}: delete queued`);
-    });
-
+function registerRotateToken(instances: Command): void {
   instances
     .command('rotate-token <id>')
     .description('new gateway token for an instance whose credentials were lost (PUT .../credentials)')

@@ -4,20 +4,15 @@ import { CliError } from '../cli-error.js';
 import { contextOf } from '../context.js';
 import { keyValues, table } from '../table.js';
 
-interface Report {
+/** The report's counts, as GET /v1/reconcile/runs/{id} answers them. */
+type Count = 'driftFound' | 'repaired' | 'deleted' | 'reenqueued' | 'failed' | 'errors' | 'waitingForGrace';
+type Report = Record<Count, number> & {
   jobId: string;
   dryRun: boolean;
   durationMs: number;
   scanned: Record<string, number>;
-  driftFound: number;
-  repaired: number;
-  deleted: number;
-  reenqueued: number;
-  failed: number;
-  errors: number;
-  waitingForGrace: number;
   actions: { kind: string; instanceId: string; reason: string; applied: boolean; error?: string }[];
-}
+};
 type Answer = Report | { jobId: string; status: 'running'; links: { self: string } };
 
 const POLL_MS = 1000;

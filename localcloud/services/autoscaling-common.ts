@@ -12,13 +12,9 @@ export function requireGroup(cloud: Cloud, name: string | undefined): AutoScalin
   return group;
 }
 
-/** terraform's launch templates: `openclaw-ecs` (spot group), `openclaw-ecs-warm` (on-demand group). */
-export function launchTemplateOf(asg: AutoScalingGroup): Record<string, string> {
-  return asg.onDemandType
-    ? {
-        LaunchTemplateId: 'lt-0b2c3d4e5f6071829',
-        LaunchTemplateName: 'openclaw-ecs-warm',
-        Version: '$Latest',
-      }
-    : { LaunchTemplateId: 'lt-0a1b2c3d4e5f60718', LaunchTemplateName: 'openclaw-ecs', Version: '$Latest' };
-}
+/** terraform's one launch template: the spot group's overrides pick the type, the warm group uses its own. */
+export const LAUNCH_TEMPLATE = {
+  LaunchTemplateId: 'lt-0a1b2c3d4e5f60718',
+  LaunchTemplateName: 'openclaw-ecs',
+  Version: '$Latest',
+} as const;

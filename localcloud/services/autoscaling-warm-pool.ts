@@ -4,7 +4,7 @@ import { paginate } from '../pagination.js';
 import { maintainWarmPool, poolInstances, terminatePoolInstance } from '../sim/asg-warm-pool.js';
 import { reconcileAll } from '../sim/service-scheduler.js';
 import type { AutoScalingGroup, WarmPool } from '../state.js';
-import { launchTemplateOf, requireGroup, validation } from './autoscaling-common.js';
+import { LAUNCH_TEMPLATE, requireGroup, validation } from './autoscaling-common.js';
 import type { HandlerMap } from './handler.js';
 
 /**
@@ -99,7 +99,7 @@ export const warmPoolHandlers: HandlerMap = {
         AvailabilityZone: i.az,
         LifecycleState: i.lifecycle,
         HealthStatus: 'Healthy',
-        LaunchTemplate: launchTemplateOf(asg),
+        LaunchTemplate: LAUNCH_TEMPLATE,
         ProtectedFromScaleIn: false,
       })),
       NextToken: page.next,

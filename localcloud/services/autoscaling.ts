@@ -3,21 +3,20 @@ import { bool, num, str, strList } from '../input.js';
 import { paginate } from '../pagination.js';
 import { iso } from '../protocol/query.js';
 import { changeDesired, ON_DEMAND_TYPE, SPOT_TYPES } from '../sim/asg.js';
-import { groupNamed, groups } from '../sim/asg-groups.js';
+import { groups } from '../sim/asg-groups.js';
 import { reconcileAll } from '../sim/service-scheduler.js';
 import type { AutoScalingGroup } from '../state.js';
-import { launchTemplateOf, requireGroup, validation } from './autoscaling-common.js';
+import { LAUNCH_TEMPLATE, requireGroup, validation } from './autoscaling-common.js';
 import { warmPoolHandlers, warmPoolView } from './autoscaling-warm-pool.js';
 import type { HandlerMap } from './handler.js';
 
 /** The spot group's mixed instances policy, or the on-demand group's plain launch template. */
 function launchSource(asg: AutoScalingGroup): Record<string, unknown> {
-  const launchTemplate = launchTemplateOf(asg);
-  if (asg.onDemandType) return { LaunchTemplate: launchTemplate };
+  if (asg.onDemandType) return { LaunchTemplate: LAUNCH_TEMPLATE };
   return {
     MixedInstancesPolicy: {
       LaunchTemplate: {
-        LaunchTemplateSpecification: launchTemplate,
+        LaunchTemplateSpecification: LAUNCH_TEMPLATE,
         Overrides: [...new Set([ON_DEMAND_TYPE, ...SPOT_TYPES])].map((t) => ({ InstanceType: t })),
       },
       InstancesDistribution: {
@@ -32,7 +31,6 @@ function launchSource(asg: AutoScalingGroup): Record<string, unknown> {
 
 function groupView(cloud: Cloud, asg: AutoScalingGroup): Record<string, unknown> {
   const subnets = cloud.network.subnets.filter((s) => !s.public);
-  const launchTemplate = launchTemplateOf(asg);
   return {
     AutoScalingGroupName: asg.name,
     AutoScalingGroupARN: asg.arn,
@@ -56,7 +54,7 @@ function groupView(cloud: Cloud, asg: AutoScalingGroup): Record<string, unknown>
           AvailabilityZone: i.az,
           LifecycleState: i.lifecycle,
           HealthStatus: 'Healthy',
-          LaunchTemplate: launchTemplate,
+          LaunchTemplate: LAUNCH_TEMPLATE,
           ProtectedFromScaleIn: i.protectedFromScaleIn,
         },
       ];
@@ -113,19 +111,22 @@ export const autoscaling: HandlerMap = {
 
   DescribeScalingActivities(cloud, input) {
     const name = str(input, 'AutoScalingGroupName');
-    const asg = name === undefined ? cloud.state.asg : groupNamed(cloud, name);
-    if (!asg) return { Activities: [] };
+    // Without a name: every group's activities, newest first.
+    const chosen = groups(cloud).filter((g) => name === undefined || g.name === name);
     const ids = new Set(strList(input, 'ActivityIds'));
     const max = num(input, 'MaxRecords') ?? 100;
     if (max < 1 || max > 100) throw validation('MaxRecords must be between 1 and 100');
-    const all = asg.activities.filter((a) => ids.size === 0 || ids.has(a.id));
-    const page = paginate(all, str(input, 'NextToken'), max, `act:${ids.size}`, () =>
+    const all = chosen
+      .flatMap((g) => g.activities.map((a) => ({ a, g })))
+      .filter(({ a }) => ids.size === 0 || ids.has(a.id))
+      .sort((x, y) => y.a.startedAt - x.a.startedAt);
+    const page = paginate(all, str(input, 'NextToken'), max, `act:${name ?? ''}:${ids.size}`, () =>
       validation('Invalid NextToken'),
     );
     return {
-      Activities: page.items.map((a) => ({
+      Activities: page.items.map(({ a, g }) => ({
         ActivityId: a.id,
-        AutoScalingGroupName: asg.name,
+        AutoScalingGroupName: g.name,
         Description: a.description,
         Cause: a.cause,
         StartTime: iso(a.startedAt),
@@ -133,7 +134,7 @@ export const autoscaling: HandlerMap = {
         StatusCode: a.status,
         Progress: a.status === 'InProgress' ? 30 : 100,
         Details: a.details,
-        AutoScalingGroupARN: asg.arn,
+        AutoScalingGroupARN: g.arn,
       })),
       NextToken: page.next,
     };

@@ -35,4 +35,8 @@ export function forgetOld(cloud: Cloud): void {
     s.tasksByInstance.delete(arn);
     s.instances.delete(ec2.id);
   }
+  // Warm pool instances that never left the pool never registered: nothing else forgets them.
+  for (const [id, i] of s.instances) {
+    if (i.lifecycle === 'Warmed:Terminated' && (i.terminatedAt ?? now) <= cutoff) s.instances.delete(id);
+  }
 }

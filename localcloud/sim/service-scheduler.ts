@@ -3,6 +3,7 @@ import { type Cloud, uuid } from '../cloud.js';
 import type { Deployment, Service, Task } from '../state.js';
 import { reconcileAsg } from './asg.js';
 import { providerForNextTask } from './capacity-provider-strategy.js';
+import { tripCircuitBreaker } from './circuit-breaker.js';
 import { serviceEvent } from './events.js';
 import { choosePlacement, type Placement } from './placement.js';
 import { index } from './resources.js';
@@ -82,7 +83,12 @@ function reconcileService(cloud: Cloud, svc: Service, hooks: TaskHooks): void {
   const mine = live.filter((t) => t.deploymentId === primary.id);
   const old = live.filter((t) => t.deploymentId !== primary.id);
   const want = svc.status === 'ACTIVE' ? svc.desiredCount : 0;
-  if (mine.length < want && launchAllowed(cloud, svc))
+  // A deployment the circuit breaker failed launches nothing more; with rollback, a new one replaces it.
+  if (tripCircuitBreaker(cloud, svc, isHealthy)) {
+    reconcileService(cloud, svc, hooks);
+    return;
+  }
+  if (mine.length < want && primary.rolloutState !== 'FAILED' && launchAllowed(cloud, svc))
     for (let i = mine.length; i < want; i++) createServiceTask(cloud, svc, primary);
   if (mine.length > want) {
     const extras = [...mine]
@@ -175,7 +181,8 @@ function placeWaiting(cloud: Cloud, hooks: TaskHooks): void {
   // Placing only ever uses capacity up, so a shape that found no room stays without room this pass.
   const failed = new Map<string, Placement>();
   for (const task of waitingTasks(cloud)) {
-    const shape = `${task.cpu}|${task.memory}|${task.awsvpc}|${task.subnetChoices.join(',')}`;
+    // A shape includes the capacity provider: one provider being full says nothing about another.
+    const shape = `${task.cpu}|${task.memory}|${task.awsvpc}|${task.subnetChoices.join(',')}|${task.capacityProviderName}`;
     let p = failed.get(shape);
     if (!p) {
       const allowedAzs = new Set(
@@ -229,6 +236,7 @@ function checkSteady(cloud: Cloud, svc: Service): void {
   if (svc.steady) return;
   svc.steady = true;
   if (primary.rolloutState === 'IN_PROGRESS') {
+    svc.lastCompletedTaskDefinitionArn = primary.taskDefinitionArn;
     primary.rolloutState = 'COMPLETED';
     primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
     primary.updatedAt = cloud.clock.now();

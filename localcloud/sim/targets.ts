@@ -10,15 +10,10 @@ export const targetKey = (id: string, port: number): string => `${id}:${port}`;
  * else the simulated timer (`initial` -> `healthy` after healthCheckMs), for `none` and for targets
  * registered by hand, which have no process here.
  */
-export function checkHealth(
-  cloud: Cloud,
-  tg: TargetGroup,
-  key: string,
-  target: Target,
-  onChange?: () => void,
-): void {
+export function checkHealth(...args: Parameters<typeof startHealthChecks>): void {
+  const [cloud, tg, key, target, onChange] = args;
   if (target.endpoint && cloud.dataPlane.kind !== 'none') {
-    startHealthChecks(cloud, tg, key, target, onChange);
+    startHealthChecks(...args);
     return;
   }
   cloud.clock.after(cloud.timing.healthCheckMs, () => {

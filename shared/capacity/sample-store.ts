@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { capacityKeys } from '../store/keys.js';
 import { type HistoryEntry, type HistoryPoint, historyPointOf } from './history-point.js';
 import type { CapacitySample } from './sample-types.js';
 
@@ -24,13 +25,7 @@ export function makeSampleStore(redis: Redis, options: SampleStoreOptions) {
   const rawRetention = options.rawRetentionMs ?? 7 * DAY;
   const coarseStep = options.coarseStepMs ?? 15 * 60_000;
   const coarseRetention = options.coarseRetentionMs ?? 90 * DAY;
-  const keys = {
-    claim: (bucket: number) => `${options.prefix}:cap:claim:${bucket}`,
-    raw: `${options.prefix}:cap:raw`,
-    coarse: `${options.prefix}:cap:coarse`,
-    latest: `${options.prefix}:cap:latest`,
-    spotPrices: `${options.prefix}:cap:spot-prices`,
-  };
+  const keys = capacityKeys(options.prefix);
 
   async function add(entry: HistoryEntry, now: number): Promise<void> {
     // The claim makes one writer per bucket; removing first keeps a retried tick from doubling it.
@@ -47,14 +42,8 @@ export function makeSampleStore(redis: Redis, options: SampleStoreOptions) {
     const cutoff = Math.floor((now - rawRetention) / coarseStep) * coarseStep;
     const old = await redis.zrangebyscore(keys.raw, '-inf', `(${cutoff}`);
     if (old.length > 0) {
-      const windows = new Map<number, HistoryEntry[]>();
-      for (const raw of old) {
-        const e = JSON.parse(raw) as HistoryEntry;
-        const w = Math.floor(e.bucket / coarseStep) * coarseStep;
-        windows.set(w, [...(windows.get(w) ?? []), e]);
-      }
       const multi = redis.multi();
-      for (const [w, entries] of windows) {
+      for (const [w, entries] of byWindow(old, coarseStep)) {
         const folded = fold(w, coarseStep, entries);
         multi.zremrangebyscore(keys.coarse, w, w).zadd(keys.coarse, w, JSON.stringify(folded));
       }
@@ -96,27 +85,7 @@ export function makeSampleStore(redis: Redis, options: SampleStoreOptions) {
     },
 
     /** Entries with bucket in [from, to], coarse then raw, thinned to one per `stepMs` (the last). */
-    async history(from: number, to: number, stepMs?: number): Promise<HistoryEntry[]> {
-      const [coarse, raw] = await Promise.all([
-        redis.zrangebyscore(keys.coarse, from, to),
-        redis.zrangebyscore(keys.raw, from, to),
-      ]);
-      const rawEntries = raw.map((r) => JSON.parse(r) as HistoryEntry);
-      const firstRaw = rawEntries[0]?.bucket ?? Number.POSITIVE_INFINITY;
-      const entries = [
-        ...coarse.map((r) => JSON.parse(r) as HistoryEntry).filter((e) => e.bucket < firstRaw),
-        ...rawEntries,
-      ];
-      if (!stepMs) return entries;
-      const thinned = new Map<number, HistoryEntry>();
-      for (const e of entries) {
-        const slot = Math.floor(e.bucket / stepMs) * stepMs;
-        const kept = thinned.get(slot);
-        // Prefer a real point over a gap inside one step.
-        if (!kept || kept.gap || !e.gap) thinned.set(slot, e);
-      }
-      return [...thinned.values()];
-    },
+    history: (from: number, to: number, stepMs?: number) => readHistory(redis, keys, { from, to, stepMs }),
 
     async cachedSpotPrices(): Promise<Record<string, number> | null> {
       const raw = await redis.get(keys.spotPrices);
@@ -130,6 +99,47 @@ export function makeSampleStore(redis: Redis, options: SampleStoreOptions) {
 }
 
 export type SampleStore = ReturnType<typeof makeSampleStore>;
+
+/** Entries with bucket in [from, to], coarse then raw (raw wins where both are), thinned when asked. */
+async function readHistory(
+  redis: Redis,
+  keys: ReturnType<typeof capacityKeys>,
+  range: { from: number; to: number; stepMs?: number | undefined },
+): Promise<HistoryEntry[]> {
+  const [coarse, raw] = await Promise.all([
+    redis.zrangebyscore(keys.coarse, range.from, range.to),
+    redis.zrangebyscore(keys.raw, range.from, range.to),
+  ]);
+  const rawEntries = raw.map((r) => JSON.parse(r) as HistoryEntry);
+  const firstRaw = rawEntries[0]?.bucket ?? Number.POSITIVE_INFINITY;
+  const entries = [
+    ...coarse.map((r) => JSON.parse(r) as HistoryEntry).filter((e) => e.bucket < firstRaw),
+    ...rawEntries,
+  ];
+  return range.stepMs ? thin(entries, range.stepMs) : entries;
+}
+
+/** Raw history entries (JSON) grouped by the coarse window they fall in. */
+function byWindow(raw: readonly string[], stepMs: number): Map<number, HistoryEntry[]> {
+  const windows = new Map<number, HistoryEntry[]>();
+  for (const line of raw) {
+    const e = JSON.parse(line) as HistoryEntry;
+    const w = Math.floor(e.bucket / stepMs) * stepMs;
+    windows.set(w, [...(windows.get(w) ?? []), e]);
+  }
+  return windows;
+}
+
+/** One entry per `stepMs` (the last), a real point preferred over a gap inside one step. */
+function thin(entries: readonly HistoryEntry[], stepMs: number): HistoryEntry[] {
+  const thinned = new Map<number, HistoryEntry>();
+  for (const e of entries) {
+    const slot = Math.floor(e.bucket / stepMs) * stepMs;
+    const kept = thinned.get(slot);
+    if (!kept || kept.gap || !e.gap) thinned.set(slot, e);
+  }
+  return [...thinned.values()];
+}
 
 /** A coarse point: the window's last real point, stamped with the coarse resolution; all gaps stay a gap. */
 export function fold(window: number, stepMs: number, entries: readonly HistoryEntry[]): HistoryEntry {

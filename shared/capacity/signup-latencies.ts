@@ -1,7 +1,5 @@
 import type { SignupLatency } from '../cost/headroom.js';
-import { STEP_IDS } from '../domain.js';
-import type { InstanceStore } from '../instance-store.js';
-import type { DurationHistograms } from './duration-histograms.js';
+import type { InstanceStore } from '../store/instance-store.js';
 
 /**
  * Signups of a window, newest first from the store's index, with what the worker recorded: createdAt,
@@ -46,26 +44,4 @@ export function signupLatencyOf(r: {
     waitedForCapacity: out.waitedForCapacity === 'true',
     placementWaitMs: Number(out.placementWaitMs ?? 0) || 0,
   };
-}
-
-/** Feeds the step and signup-to-running histograms from step records; each is counted once. */
-export async function observeStepDurations(
-  histograms: DurationHistograms,
-  records: Awaited<ReturnType<typeof recentSignups>>,
-): Promise<number> {
-  let added = 0;
-  for (const r of records) {
-    for (const id of STEP_IDS) {
-      const s = r.steps[id];
-      if (s.state !== 'done' || !s.startedAt || !s.endedAt) continue;
-      const ms = Date.parse(s.endedAt) - Date.parse(s.startedAt);
-      if (Number.isNaN(ms)) continue;
-      if (await histograms.observe(`step:${id}`, `${r.id}:${s.startedAt}`, ms / 1000)) added++;
-    }
-    if (r.runningAt) {
-      const ms = Date.parse(r.runningAt) - Date.parse(r.createdAt);
-      if (!Number.isNaN(ms) && (await histograms.observe('signup-to-running', r.id, ms / 1000))) added++;
-    }
-  }
-  return added;
 }

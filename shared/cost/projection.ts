@@ -1,4 +1,4 @@
-import { routingCapacity } from '../routing-capacity.js';
+import { routingCapacity } from '../store/routing-capacity.js';
 import { type CostedInstance, type CostReport, costReport } from './cost-report.js';
 import { factsFor, type Packing, packingOf } from './instance-catalog.js';
 import { instancePricePerHour, type NatMode, type PriceBook } from './prices.js';

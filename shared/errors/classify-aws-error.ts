@@ -16,14 +16,18 @@ import { assertNever } from './assert-never.js';
 export type OperationKind = 'create' | 'read' | 'delete';
 export type AwsErrorAction = 'retry' | 'retry-after' | 'fatal' | 'already-done' | 'gone';
 
-export interface AwsErrorClass {
-  action: AwsErrorAction;
-  /** The AWS error code as the service named it (e.g. `PriorityInUse`), for records and logs. */
-  code: string;
-  message: string;
-  /** Set for `retry-after`. */
-  afterMs?: number;
-}
+/**
+ * The verdict on an error: the one vocabulary for failures, from the classifier through the thrown error
+ * (worker/errors/classified-error.ts) to the saga's decision. `A` narrows it to some actions.
+ */
+export type ErrorVerdict<A extends AwsErrorAction = AwsErrorAction> = A extends 'retry-after'
+  ? { action: A; code: string; message: string; afterMs: number }
+  : {
+      action: A;
+      /** The AWS error code as the service named it (e.g. `PriorityInUse`), for records and logs. */
+      code: string;
+      message: string;
+    };
 
 /** How long to wait for something draining (a service, a secret scheduled for deletion). */
 export const DRAINING_WAIT_MS = 5_000;
@@ -241,7 +245,7 @@ function classifyUnparsed(answer: { status: number; body: string }, operation: s
  * `operation` names the call (`DeleteTaskDefinitions`) in reasons the error itself cannot explain, such
  * as an answer that does not parse.
  */
-export function classifyAwsError(error: unknown, kind: OperationKind, operation?: string): AwsErrorClass {
+export function classifyAwsError(error: unknown, kind: OperationKind, operation?: string): ErrorVerdict {
   const shape = (typeof error === 'object' && error !== null ? error : {}) as ErrorShape;
   const rawMessage = typeof shape.message === 'string' ? shape.message : String(error);
   const unparsed = unparsedAnswer(shape, rawMessage);

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { makeKeys } from '../redis-keys.js';
+import type { makeKeys } from '../store/keys.js';
+import { storeScripts } from '../store/scripts.js';
 import type { WebhookEndpoint } from './endpoints.js';
 
 /** One try at sending one event to one endpoint, as `GET /v1/instances/{id}/deliveries` shows it. */
@@ -32,24 +33,11 @@ const MAX_ATTEMPTS_KEPT = 500;
 type Keys = ReturnType<typeof makeKeys>;
 
 /**
- * Drops an instance from the owed set when every endpoint has settled its whole log, atomically, so an
- * event appended meanwhile (which adds it again) is never lost from the set.
- * KEYS: log, next hash, owed set. ARGV: instance id, then the endpoint keys. Returns 1 when dropped.
- */
-const forgetScript = `
-local length = redis.call('LLEN', KEYS[1])
-for i = 2, #ARGV do
-  if tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '1') <= length then return 0 end
-end
-redis.call('ZREM', KEYS[3], ARGV[1])
-return 1
-`;
-
-/**
  * The webhook side of an instance in Redis: its event log (written by the store's transition script),
  * each endpoint's next owed sequence, and the attempts. The worker appends and advances; the API reads.
  */
 export function makeDeliveryLog(redis: Redis, keys: Keys) {
+  const scripts = storeScripts(redis);
   return {
     /** Every event body of the instance, oldest first (event n at index n - 1). */
     events: (instanceId: string) => redis.lrange(keys.webhookLog(instanceId), 0, -1),
@@ -90,7 +78,7 @@ export function makeDeliveryLog(redis: Redis, keys: Keys) {
     /** Forgets the instance in the owed set once every endpoint is past its last event. */
     async forgetIfSettled(instanceId: string, endpoints: readonly string[]): Promise<boolean> {
       const keysOf = [keys.webhookLog(instanceId), keys.webhookNext(instanceId), keys.webhookOwed];
-      return (await redis.eval(forgetScript, 3, ...keysOf, instanceId, ...endpoints)) === 1;
+      return (await scripts.forgetSettledWebhooks(...keysOf, instanceId, ...endpoints)) === 1;
     },
 
     /** Instances whose newest event is older than `beforeMs` and that may still be owed something. */
@@ -107,50 +95,60 @@ export function makeDeliveryLog(redis: Redis, keys: Keys) {
     },
 
     /** Every event with its delivery state and attempts per endpoint (configured ones, and any seen). */
-    async read(instanceId: string, configured: readonly WebhookEndpoint[]) {
-      const [bodies, nextByEndpoint, attemptLines] = await Promise.all([
-        redis.lrange(keys.webhookLog(instanceId), 0, -1),
-        redis.hgetall(keys.webhookNext(instanceId)),
-        redis.lrange(keys.webhookAttempts(instanceId), 0, -1),
-      ]);
-      const attempts = attemptLines.map((line) => JSON.parse(line) as DeliveryAttempt);
-      const endpoints = configured.map((e) => ({ key: e.key, origin: e.origin as string | null }));
-      for (const key of new Set([...attempts.map((a) => a.endpoint), ...Object.keys(nextByEndpoint)])) {
-        if (!key.includes(':') && !endpoints.some((e) => e.key === key))
-          endpoints.push({ key, origin: null });
-      }
-      const events = bodies.map((body) => {
-        const event = JSON.parse(body) as LoggedEvent;
-        return {
-          ...event,
-          deliveries: endpoints.map((endpoint) => {
-            const tries = attempts.filter(
-              (a) => a.endpoint === endpoint.key && a.sequence === event.sequence,
-            );
-            const settled = Number(nextByEndpoint[endpoint.key] ?? 1) > event.sequence;
-            const last = tries[tries.length - 1];
-            const state: 'pending' | 'delivered' | 'expired' = !settled
-              ? 'pending'
-              : last?.outcome === 'expired'
-                ? 'expired'
-                : 'delivered';
-            return {
-              endpoint: endpoint.key,
-              state,
-              attempts: tries.map(({ attempt, at, durationMs, outcome, statusCode, error }) => ({
-                attempt,
-                at,
-                durationMs,
-                outcome,
-                statusCode,
-                error,
-              })),
-            };
-          }),
-        };
-      });
-      return { endpoints, events };
-    },
+    read: (instanceId: string, configured: readonly WebhookEndpoint[]) =>
+      readDeliveries(redis, keys, instanceId, configured),
   };
 }
 export type DeliveryLog = ReturnType<typeof makeDeliveryLog>;
+
+/** The events of one instance as `GET /v1/instances/{id}/deliveries` shows them. */
+async function readDeliveries(
+  redis: Redis,
+  keys: Keys,
+  instanceId: string,
+  configured: readonly WebhookEndpoint[],
+) {
+  const [bodies, nextByEndpoint, attemptLines] = await Promise.all([
+    redis.lrange(keys.webhookLog(instanceId), 0, -1),
+    redis.hgetall(keys.webhookNext(instanceId)),
+    redis.lrange(keys.webhookAttempts(instanceId), 0, -1),
+  ]);
+  const attempts = attemptLines.map((line) => JSON.parse(line) as DeliveryAttempt);
+  const endpoints = configured.map((e) => ({ key: e.key, origin: e.origin as string | null }));
+  for (const key of new Set([...attempts.map((a) => a.endpoint), ...Object.keys(nextByEndpoint)])) {
+    if (!key.includes(':') && !endpoints.some((e) => e.key === key)) endpoints.push({ key, origin: null });
+  }
+  const events = bodies.map((body) => {
+    const event = JSON.parse(body) as LoggedEvent;
+    return {
+      ...event,
+      deliveries: endpoints.map((endpoint) => {
+        const tries = attempts.filter((a) => a.endpoint === endpoint.key && a.sequence === event.sequence);
+        const settled = Number(nextByEndpoint[endpoint.key] ?? 1) > event.sequence;
+        return {
+          endpoint: endpoint.key,
+          state: deliveryState(settled, tries),
+          attempts: tries.map(attemptView),
+        };
+      }),
+    };
+  });
+  return { endpoints, events };
+}
+
+function deliveryState(
+  settled: boolean,
+  tries: readonly DeliveryAttempt[],
+): 'pending' | 'delivered' | 'expired' {
+  if (!settled) return 'pending';
+  return tries[tries.length - 1]?.outcome === 'expired' ? 'expired' : 'delivered';
+}
+
+const attemptView = ({ attempt, at, durationMs, outcome, statusCode, error }: DeliveryAttempt) => ({
+  attempt,
+  at,
+  durationMs,
+  outcome,
+  statusCode,
+  error,
+});

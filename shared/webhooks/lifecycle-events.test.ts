@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestNamespace } from '../../test/support/redis-namespace.js';
-import { makeInstanceStore } from '../instance-store.js';
 import { newInstanceId } from '../naming.js';
+import { makeInstanceStore } from '../store/instance-store.js';
 import { makeDeliveryLog } from './delivery-log.js';
-import { degradedEvent, failedEvent, runningEvent } from './lifecycle-events.js';
+import { runningEvent } from './lifecycle-events.js';
 
 const routing = {
   listeners: [{ listenerArn: 'arn:listener/a', dnsName: 'a.example' }],
@@ -41,27 +41,13 @@ describe('lifecycle events in the store', () => {
     if (created.kind !== 'created') throw new Error(created.kind);
     const instance = created.instance;
     const id = instance.id;
-    await store.transition(id, 'provisioning', ['queued']);
-    const running = await store.transition(id, 'running', ['provisioning'], {}, runningEvent(instance));
+    await store.startProvisioning(id);
+    const running = await store.markRunning(id, { instance, runningAt: 'now' });
     expect(running.ok).toBe(true);
     // A retried job repeating the transition is refused and logs nothing.
-    const again = await store.transition(id, 'running', ['provisioning'], {}, runningEvent(instance));
+    const again = await store.markRunning(id, { instance, runningAt: 'now' });
     expect(again.ok).toBe(false);
-    await store.transition(
-      id,
-      'degraded',
-      ['running'],
-      {},
-      degradedEvent(instance, 'service missing', 'service'),
-    );
-    // Same status again ('*' allows it): no change, no event.
-    await store.transition(
-      id,
-      'degraded',
-      '*',
-      {},
-      failedEvent(instance, { step: 'service', code: 'X', message: 'y' }),
-    );
+    await store.markDegraded(id, { instance, reason: 'service missing', fromStep: 'service' });
     const record = (await store.get(id))!;
     await store.markDeleted(record);
     await store.markDeleted(record);

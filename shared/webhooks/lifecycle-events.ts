@@ -70,4 +70,8 @@ export function deletedEvent(instance: Pick<InstanceRecord, 'id' | 'userId'>): L
 }
 
 /** A webhook id the receiver deduplicates on: the instance and its event's sequence, stable across retries. */
-export const webhookEventId = (instanceId: string, sequence: number) => `evt_${instanceId}_${sequence}`;
+export const webhookEventId = (instanceId: string, sequence: number) =>
+  `${webhookEventIdPrefix(instanceId)}${sequence}`;
+
+/** The id's part before the sequence: the transition script, which assigns the sequence, appends it. */
+export const webhookEventIdPrefix = (instanceId: string) => `evt_${instanceId}_`;

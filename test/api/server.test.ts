@@ -4,8 +4,9 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../../api/start-api.js';
 import type { ApiConfig } from '../../shared/config.js';
-import { makeInstanceStore } from '../../shared/instance-store.js';
 import { redactedPaths } from '../../shared/logger.js';
+import { makeInstanceStore } from '../../shared/store/instance-store.js';
+import { runToRunning } from '../support/instance-status.js';
 import { makeTestNamespace } from '../support/redis-namespace.js';
 import { settles, waitFor } from '../support/wait-for.js';
 import { sseReader } from './sse-reader.js';
@@ -53,7 +54,8 @@ describe('the API through a real listening server', () => {
     const store = makeInstanceStore(ns.redis, { prefix: ns.prefix, routing: config.routing });
     await store.recordStep(created.id, 'secret', { state: 'running', attempts: 1 }, 'provisioning');
     expect(await events.nextEvent()).toMatchObject({ event: 'step', data: { step: { id: 'secret' } } });
-    await store.transition(created.id, 'running', '*');
+    await runToRunning(store, created.id);
+    expect(await events.nextEvent()).toMatchObject({ event: 'status', data: { status: 'provisioning' } });
     expect(await events.nextEvent()).toMatchObject({ event: 'status', data: { status: 'running' } });
     expect(await events.nextEvent()).toBeNull();
 

@@ -7,11 +7,11 @@ import { makeApp } from '../../api/app.js';
 import type { CreatedInstance, ErrorSchema, InstancePage, InstanceView } from '../../api/schemas.js';
 import { type ApiConfig, loadApiConfig } from '../../shared/config.js';
 import { makeSealer } from '../../shared/crypto.js';
-import { makeInstanceStore } from '../../shared/instance-store.js';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
 import { makeLogger } from '../../shared/logger.js';
 import { makeInstanceQueue, makeQueue } from '../../shared/queues.js';
 import { makeRedis } from '../../shared/redis.js';
+import { makeInstanceStore } from '../../shared/store/instance-store.js';
 import { makeTestNamespace, TEST_REDIS_URL } from '../support/redis-namespace.js';
 import { checkEveryResponse } from './response-contract.js';
 

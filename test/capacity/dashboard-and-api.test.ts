@@ -7,8 +7,10 @@ import { makeAdminAuth, protectAdminPaths } from '../../api/middleware/admin-aut
 import { PAGE_POLICIES, pageHeaders } from '../../api/middleware/page-headers.js';
 import { Secret } from '../../shared/config.js';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
+import { publishWorkerSnapshot } from '../../shared/metrics/worker-snapshots.js';
 import { makeQueue } from '../../shared/queues.js';
 import { writeReconcileReport } from '../../shared/reconcile-report.js';
+import { makeWorkerMetrics } from '../../worker/metrics/worker-metrics.js';
 import { checkEveryResponse } from '../api/response-contract.js';
 import { launchChromium, runBrowserTests, screenshotPath } from '../support/browser.js';
 import { startFleetHarness } from './fleet-harness.js';
@@ -51,7 +53,10 @@ describe('capacity API, dashboard and metrics', () => {
       },
       'provisioning',
     );
-    await h.store.transition(id, 'running', '*', { runningAt: new Date().toISOString() });
+    await h.store.markRunning(id, {
+      instance: (await h.store.get(id))!,
+      runningAt: new Date().toISOString(),
+    });
 
     await h.sample();
     for (const u of ['u1', 'u2', 'u3']) await h.deploy(u);
@@ -103,6 +108,19 @@ describe('capacity API, dashboard and metrics', () => {
       waitingForGrace: 0,
       actions: [{ kind: 'repair', instanceId: 'abcdefghijkl', reason: 'service missing', applied: true }],
     });
+    // What two worker processes publish: their registries, summed by /metrics.
+    for (const processId of ['worker-a', 'worker-b']) {
+      const metrics = makeWorkerMetrics();
+      metrics.stepDone('secret', 0.3);
+      metrics.awsCall('secretsmanager', 'CreateSecret');
+      if (processId === 'worker-a') {
+        metrics.stepDone('placement', 180);
+        metrics.instanceRunning(240);
+        metrics.stepFailed('service', 'Throttling', false);
+      }
+      const json = JSON.stringify(await metrics.registry.getMetricsAsJSON());
+      await publishWorkerSnapshot(h.ns.redis, h.ns.prefix, processId, json);
+    }
     app = makeCapacityRoutes({
       redis: h.ns.redis,
       prefix: h.ns.prefix,
@@ -242,23 +260,30 @@ describe('capacity API, dashboard and metrics', () => {
       families.get(family)!.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))
         ?.value;
     expect(value('openclaw_queue_jobs', { queue: 'capacity', state: 'waiting' })).toBe(1);
-    expect(value('openclaw_capacity_provider_reservation_percent')).toBe(50);
+    expect(value('openclaw_capacity_provider_reservation_ratio')).toBe(0.5);
     expect(value('openclaw_instances', { purchase_option: 'spot' })).toBe(1);
     expect(value('openclaw_instances', { purchase_option: 'on-demand' })).toBe(1);
     expect(value('openclaw_idle_instances')).toBe(1);
     expect(value('openclaw_cost_per_hour_dollars')).toBeGreaterThan(0);
     expect(value('openclaw_routing_slots', { state: 'used' })).toBe(2);
+    expect(families.get('openclaw_reconcile_total')!.type).toBe('counter');
     expect(value('openclaw_reconcile_total', { kind: 'repaired' })).toBe(1);
-    expect(value('openclaw_reconcile_last_run', { field: 'duration_ms' })).toBe(42);
+    expect(value('openclaw_reconcile_last_run_duration_seconds')).toBe(0.042);
+    // The two worker processes' snapshots, summed: one 0.3 s step each, one 180 s placement.
     expect(families.get('openclaw_step_duration_seconds')!.type).toBe('histogram');
-    expect(value('openclaw_step_duration_seconds', { step: 'placement', le: '180' })).toBe(1);
+    expect(value('openclaw_step_duration_seconds', { step: 'secret', le: '0.5' })).toBe(2);
+    expect(value('openclaw_step_duration_seconds', { step: 'secret', le: '0.25' })).toBe(0);
+    expect(value('openclaw_step_duration_seconds', { step: 'placement', le: '300' })).toBe(1);
     expect(value('openclaw_step_duration_seconds', { step: 'placement', le: '120' })).toBe(0);
     expect(value('openclaw_signup_to_running_seconds', { le: '300' })).toBe(1);
+    expect(value('openclaw_step_failures_total', { step: 'service', code: 'Throttling' })).toBe(1);
+    expect(value('openclaw_aws_calls_total', { operation: 'CreateSecret' })).toBe(2);
     // Scraping again counts nothing twice.
     const again = parsePrometheusText(await (await app.request('/metrics', scrape)).text());
-    expect(
-      again.get('openclaw_step_duration_seconds')!.samples.find((s) => s.name.endsWith('_count'))!.value,
-    ).toBe(1);
+    const count = again
+      .get('openclaw_step_duration_seconds')!
+      .samples.find((s) => s.name.endsWith('_count') && s.labels.step === 'secret');
+    expect(count?.value).toBe(2);
   });
 
   it('/dashboard and its stream answer 400 invalid_query to a range outside 1h, 24h, 7d', async () => {

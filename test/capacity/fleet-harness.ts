@@ -5,9 +5,9 @@ import { makeAwsClients } from '../../shared/aws-clients.js';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
 import type { CapacitySample } from '../../shared/capacity/sample-types.js';
 import type { RoutingConfig } from '../../shared/config.js';
-import { makeInstanceStore } from '../../shared/instance-store.js';
 import { makeLogger } from '../../shared/logger.js';
 import { newInstanceId } from '../../shared/naming.js';
+import { makeInstanceStore } from '../../shared/store/instance-store.js';
 import { type CapacityConfig, makeCapacityProcessor } from '../../worker/capacity/sample-capacity.js';
 import { deployUser, registerGateway } from '../localcloud/capacity-helpers.js';
 import { clients, inspect, waitFor } from '../localcloud/helpers.js';
@@ -95,7 +95,7 @@ export async function startFleetHarness(seed = 7, settings: Partial<CapacityConf
         requestId: 'r',
         sealed: { gatewayToken: 'x' },
       });
-      await store.transition(id, 'provisioning', '*');
+      await store.startProvisioning(id);
       await store.recordStep(
         id,
         'placement',

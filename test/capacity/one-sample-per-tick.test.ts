@@ -3,8 +3,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../shared/job-catalog.js';
 import { makeQueue } from '../../shared/queues.js';
-import { registerCapacitySampler, startCapacityWorker } from '../../worker/capacity/capacity-worker.js';
+import { CAPACITY_SCHEDULER_ID, capacitySampler } from '../../worker/capacity/capacity-job.js';
 import { makeCapacityProcessor, type SampleOutcome } from '../../worker/capacity/sample-capacity.js';
+import { registerSchedule, startScheduledWorker } from '../../worker/jobs/scheduled-worker.js';
 import { TEST_REDIS_URL } from '../support/redis-namespace.js';
 import { startFleetHarness } from './fleet-harness.js';
 
@@ -54,18 +55,21 @@ describe('several sampler processes produce exactly one sample per tick', () => 
       COST_PRICES_FILE: undefined,
     };
     const outcomes: SampleOutcome[][] = [[], []];
-    const workers: Worker[] = [0, 1].map((i) => {
-      const w = startCapacityWorker(
-        { aws: h.aws, redis: h.ns.redis, store: h.store, config, log: h.log },
-        connections[2 + i]!,
-      );
-      w.on('completed', (_job, result: SampleOutcome) => outcomes[i]!.push(result));
-      return w;
-    });
+    const ctx = { aws: h.aws, redis: h.ns.redis, store: h.store, config, log: h.log };
+    const workers: Worker[] = [];
     try {
-      // Both processes register at boot: the schedule is upserted, not duplicated.
-      await Promise.all(queues.map((q) => registerCapacitySampler(q, INTERVAL)));
-      await registerCapacitySampler(queues[0]!, INTERVAL);
+      // Both processes register at boot, as each worker process does: the schedule is upserted, not
+      // duplicated, and registering it once more still leaves one.
+      for (const i of [0, 1]) {
+        // Each process has its own sampler, as two worker processes do.
+        const w = await startScheduledWorker(queues[i]!, capacitySampler(ctx), {
+          connection: connections[2 + i]!,
+          log: h.log,
+        });
+        w.on('completed', (_job: Job, result: SampleOutcome) => outcomes[i]!.push(result));
+        workers.push(w);
+      }
+      await registerSchedule(queues[0]!, capacitySampler(ctx).schedule);
       expect(await queues[0]!.getJobSchedulersCount()).toBe(1);
       await h.waitFor(async () => outcomes.flat().filter((o) => o.result === 'sampled').length >= 8, {
         what: 'eight samples',
@@ -73,7 +77,7 @@ describe('several sampler processes produce exactly one sample per tick', () => 
       });
     } finally {
       await Promise.all(workers.map((w) => w.close()));
-      await queues[0]!.removeJobScheduler('sample-capacity');
+      await queues[0]!.removeJobScheduler(CAPACITY_SCHEDULER_ID);
       await Promise.all(queues.map((q) => q.close()));
       await Promise.all(connections.map((c) => c.quit()));
     }

@@ -46,7 +46,10 @@ export async function startGatewayWorld(options: LocalcloudOptions) {
   const secretArn = secret.ARN!;
   let priority = 0;
 
-  async function deploy(name: string, o: { image?: string; tokenKey?: string } = {}): Promise<string> {
+  async function deploy(
+    name: string,
+    o: { image?: string; tokenKey?: string; circuitBreaker?: boolean } = {},
+  ): Promise<string> {
     priority += 1;
     const tg = await c.elb.send(
       new CreateTargetGroupCommand({
@@ -107,6 +110,13 @@ export async function startGatewayWorld(options: LocalcloudOptions) {
         capacityProviderStrategy: [{ capacityProvider: lc.ids.CAPACITY_PROVIDER, weight: 1, base: 0 }],
         networkConfiguration: { awsvpcConfiguration: { subnets: lc.ids.SUBNET_IDS.split(',') } },
         loadBalancers: [{ targetGroupArn: tgArn, containerName: 'gateway', containerPort: 8080 }],
+        ...(o.circuitBreaker === undefined
+          ? {}
+          : {
+              deploymentConfiguration: {
+                deploymentCircuitBreaker: { enable: o.circuitBreaker, rollback: o.circuitBreaker },
+              },
+            }),
       }),
     );
     return tgArn;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DeleteWarmPoolCommand,
   DescribeAutoScalingGroupsCommand,
@@ -12,12 +15,10 @@ import {
   DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
-  DescribeTasksCommand,
-  ListTasksCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
-import { FAST, registerGateway } from './capacity-helpers.js';
+import { FAST, registerGateway, serviceTask } from './capacity-helpers.js';
 import { clients, errorOf, waitFor } from './helpers.js';
 
 const WARM_GROUP = 'openclaw-warm-asg';
@@ -93,12 +94,16 @@ describe('warm pools: PutWarmPool, DescribeWarmPool, DeleteWarmPool', () => {
       },
       { what: 'two Warmed:Stopped instances' },
     );
-    expect(pool.WarmPoolConfiguration).toMatchObject({
+    expect(pool.WarmPoolConfiguration).toEqual({
       MinSize: 2,
       MaxGroupPreparedCapacity: 2,
       PoolState: 'Stopped',
+      InstanceReusePolicy: { ReuseOnScaleIn: false },
     });
     const group = await warmGroup(c);
+    // A plain launch template (terraform's one), no mixed instances policy: the kind of group AWS allows a pool.
+    expect(group.MixedInstancesPolicy).toBeUndefined();
+    expect(group.LaunchTemplate?.LaunchTemplateName).toBe('openclaw-ecs');
     expect(group.WarmPoolSize).toBe(2);
     expect(group.Instances).toEqual([]);
     const ids = pool.Instances!.map((i) => i.InstanceId!);
@@ -124,6 +129,12 @@ describe('warm pools: PutWarmPool, DescribeWarmPool, DeleteWarmPool', () => {
     expect(activities.Activities!.map((a) => a.Description)).toContain(
       `Launching a new EC2 instance from warm pool: ${inService.InstanceId}`,
     );
+    // Without a group name, every group's activities, each naming its group.
+    const everyGroup = await c.asg.send(new DescribeScalingActivitiesCommand({}));
+    expect(
+      everyGroup.Activities!.find((a) => a.Description?.endsWith(`from warm pool: ${inService.InstanceId}`))
+        ?.AutoScalingGroupName,
+    ).toBe(WARM_GROUP);
     const refilled = await waitFor(
       async () => {
         const p = await warmPool(c);
@@ -163,6 +174,22 @@ describe('warm pools: PutWarmPool, DescribeWarmPool, DeleteWarmPool', () => {
   });
 });
 
+type Strategy = { capacityProvider: string; base?: number; weight?: number }[];
+const spotOnly = (lc: Localcloud) => ({ capacityProvider: lc.ids.CAPACITY_PROVIDER, weight: 1 });
+
+async function createService(c: Clients, lc: Localcloud, name: string, strategy: Strategy): Promise<void> {
+  await c.ecs.send(
+    new CreateServiceCommand({
+      cluster: lc.ids.ECS_CLUSTER,
+      serviceName: name,
+      taskDefinition: 'gateway',
+      desiredCount: 1,
+      capacityProviderStrategy: strategy,
+      networkConfiguration: { awsvpcConfiguration: { subnets: lc.ids.SUBNET_IDS.split(',') } },
+    }),
+  );
+}
+
 describe('warm pools: scale-out from the pool is faster than cold, for tasks on the openclaw-warm provider', () => {
   let lc: Localcloud;
   let c: Clients;
@@ -193,33 +220,24 @@ describe('warm pools: scale-out from the pool is faster than cold, for tasks on 
     ]);
   });
 
-  it('a task on openclaw-warm waits, managed scaling takes a pool instance, the task runs on it', async () => {
-    await c.ecs.send(
-      new CreateServiceCommand({
-        cluster: lc.ids.ECS_CLUSTER,
-        serviceName: 'warm-user',
-        taskDefinition: 'gateway',
-        desiredCount: 1,
-        capacityProviderStrategy: [
-          { capacityProvider: 'openclaw-warm', base: 1, weight: 0 },
-          { capacityProvider: lc.ids.CAPACITY_PROVIDER, weight: 1 },
-        ],
-        networkConfiguration: { awsvpcConfiguration: { subnets: lc.ids.SUBNET_IDS.split(',') } },
-      }),
-    );
+  it('with the spot fleet full, a task on openclaw-warm runs on a pool instance while a spot one waits for a cold launch', async () => {
+    // The spot base instance holds two gateways; the third spot task waits for a (one-minute) cold launch.
+    for (const name of ['spot-1', 'spot-2', 'spot-3']) await createService(c, lc, name, [spotOnly(lc)]);
+    await waitFor(async () => (await serviceTask(c, lc, 'spot-2'))?.lastStatus === 'RUNNING', {
+      what: 'spot-2 RUNNING on the base instance',
+    });
+    await createService(c, lc, 'warm-user', [
+      { capacityProvider: 'openclaw-warm', base: 1, weight: 0 },
+      { capacityProvider: lc.ids.CAPACITY_PROVIDER, weight: 1 },
+    ]);
     const task = await waitFor(
       async () => {
-        const arns = await c.ecs.send(
-          new ListTasksCommand({ cluster: lc.ids.ECS_CLUSTER, serviceName: 'warm-user' }),
-        );
-        if (!arns.taskArns?.length) return false;
-        const t = (
-          await c.ecs.send(new DescribeTasksCommand({ cluster: lc.ids.ECS_CLUSTER, tasks: arns.taskArns }))
-        ).tasks![0]!;
-        return t.lastStatus === 'RUNNING' && t;
+        const t = await serviceTask(c, lc, 'warm-user');
+        return t?.lastStatus === 'RUNNING' && t;
       },
       { what: 'the warm-user task RUNNING' },
     );
+    expect((await serviceTask(c, lc, 'spot-3'))?.lastStatus).toBe('PROVISIONING');
     expect(task.capacityProviderName).toBe('openclaw-warm');
     const ci = await c.ecs.send(
       new DescribeContainerInstancesCommand({
@@ -259,5 +277,49 @@ describe('warm pools: scale-out from the pool is faster than cold, for tasks on 
     const pool = await warmPool(c);
     expect(pool.Instances!.length).toBe(2);
     expect(states(pool)).toEqual(['Warmed:Pending', 'Warmed:Pending']);
+  });
+});
+
+describe('warm pools: kept across a restart on the state file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'localcloud-warm-'));
+  const persistFile = join(dir, 'state.json');
+  let second: Localcloud | undefined;
+  afterAll(async () => {
+    await second?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the group, its pool and a pool instance still warming come back; the warming one finishes', async () => {
+    const options = {
+      port: 0,
+      seed: 63,
+      taskRuntime: 'none' as const,
+      persistFile,
+      // Warming takes a minute before the restart (so it is still under way), 300 ms after it.
+      timing: { ...FAST, instanceLaunchMs: 60_000 },
+      warmGroup: { min: 0, max: 10, warmPool: { minSize: 1, poolState: 'Stopped' as const } },
+    };
+    const first = await startLocalcloud(options);
+    const c1 = clients(first);
+    await c1.asg.send(
+      new PutWarmPoolCommand({ AutoScalingGroupName: WARM_GROUP, MinSize: 2, MaxGroupPreparedCapacity: 2 }),
+    );
+    const before = await warmPool(c1);
+    expect(states(before)).toEqual(['Warmed:Pending', 'Warmed:Stopped']);
+    await first.close();
+
+    second = await startLocalcloud({ ...options, timing: { ...FAST, instanceLaunchMs: 300 } });
+    const c2 = clients(second);
+    const after = await waitFor(
+      async () => {
+        const p = await warmPool(c2);
+        return states(p).join() === 'Warmed:Stopped,Warmed:Stopped' && p;
+      },
+      { what: 'the restored pool instance that was warming to finish (Warmed:Stopped)' },
+    );
+    expect(after.Instances!.map((i) => i.InstanceId).sort()).toEqual(
+      before.Instances!.map((i) => i.InstanceId).sort(),
+    );
+    expect(after.WarmPoolConfiguration).toMatchObject({ MinSize: 2, MaxGroupPreparedCapacity: 2 });
   });
 });

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeMetricsRegistry } from '../../api/capacity/metrics.js';
 import type { CallLogEntry } from '../../localcloud/inspection.js';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
-import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
 import { resourceNames } from '../../shared/naming.js';
+import { ClassifiedError } from '../../worker/errors/classified-error.js';
 import { secretStep } from '../../worker/steps/secret.js';
 import { serviceStep } from '../../worker/steps/service.js';
 import { makeResponseContract } from '../api/response-contract.js';
@@ -84,8 +84,11 @@ describe('teardown: credentials first, housekeeping never blocks', () => {
       () => null,
       (error: unknown) => error,
     );
-    expect(RetryAfterError.is(early)).toBe(true);
-    expect((early as RetryAfterError).code).toBe('SecretStillNeeded');
+    expect(ClassifiedError.is(early)).toBe(true);
+    expect((early as ClassifiedError).verdict).toMatchObject({
+      action: 'retry-after',
+      code: 'SecretStillNeeded',
+    });
     expect(await listedSecretNames(p)).toContain(resourceNames(id).secretName);
 
     // DeleteService tells its task to stop; a long deregistration delay keeps it from STOPPED meanwhile.
@@ -170,10 +173,8 @@ describe('teardown: credentials first, housekeeping never blocks', () => {
       store: p.store,
     });
     const before = await metrics.render();
-    expect(before).toContain('openclaw_delete_leftovers{step="task-definition",unit="instances"} 20');
-    expect(before).toMatch(
-      /openclaw_delete_leftovers\{step="task-definition",unit="resources"\} (2\d|[3-9]\d)/,
-    );
+    expect(before).toContain('openclaw_delete_leftover_instances{step="task-definition"} 20');
+    expect(before).toMatch(/openclaw_delete_leftover_resources\{step="task-definition"\} (2\d|[3-9]\d)/);
 
     // While the operation still fails, a reconciler run keeps them, with the latest reason.
     await p.reconcile();
@@ -188,6 +189,6 @@ describe('teardown: credentials first, housekeeping never blocks', () => {
       expect(liveRevisions(after, id), id).toBe(0);
       expect((await p.store.get(id))?.leftovers).toEqual([]);
     }
-    expect(await metrics.render()).not.toContain('openclaw_delete_leftovers{');
+    expect(await metrics.render()).not.toContain('openclaw_delete_leftover_instances{');
   }, 180_000);
 });

@@ -32,7 +32,10 @@ describe('reconciler: dry run (RECONCILE_DRY_RUN)', () => {
     const service = resourceNames(broken).serviceName;
     await p.aws.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
     await p.aws.ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
-    await p.store.transition(lost, 'provisioning', ['running']);
+    // Its create job lost mid-repair: degraded, then provisioning again, with no job.
+    const lostRecord = (await p.store.get(lost))!;
+    await p.store.markDegraded(lost, { instance: lostRecord, reason: 'tested by hand', fromStep: 'service' });
+    await p.store.startProvisioning(lost);
     await (await p.instanceQueue.queue.getJob(jobIds.create(lost, 1)))?.remove();
     // Let the deleted service drain, so localcloud holds still while we compare.
     await waitFor(

@@ -6,10 +6,10 @@ import { type LocalcloudOptions, type LocalcloudTiming, startLocalcloud } from '
 import { loadWorkerConfig, type WorkerConfig } from '../../shared/config.js';
 import { makeSealer } from '../../shared/crypto.js';
 import type { InstanceRecord, InstanceStatus } from '../../shared/domain.js';
-import { makeInstanceStore } from '../../shared/instance-store.js';
 import { redactedPaths } from '../../shared/logger.js';
 import { makeInstanceQueue } from '../../shared/queues.js';
 import { makeRedis } from '../../shared/redis.js';
+import { makeInstanceStore } from '../../shared/store/instance-store.js';
 import { type RunningWorker, startWorker } from '../../worker/start-worker.js';
 import { makeTestNamespace, TEST_REDIS_URL } from './redis-namespace.js';
 
@@ -41,6 +41,8 @@ export interface PipelineOptions {
   taskRuntime?: 'process' | 'in-process';
   /** localcloud keeps its state in this file, so `restartLocalcloud()` can bring the same world back. */
   persistFile?: string;
+  /** Images whose stand-in gateway fails (localcloud's LOCALCLOUD_FAILING_IMAGES), for a bad release. */
+  failingImages?: string;
 }
 
 /** Worker environment for a localcloud: tiny polls and backoffs, short leases. */
@@ -85,6 +87,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     ...(options.quotas ? { quotas: options.quotas } : {}),
     ...(options.taskRuntime ? { taskRuntime: options.taskRuntime } : {}),
     ...(options.persistFile ? { persistFile: options.persistFile } : {}),
+    ...(options.failingImages ? { failingImages: options.failingImages } : {}),
   };
   let cloud = await startLocalcloud(cloudOptions);
   const ns = makeTestNamespace();
@@ -161,7 +164,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
 
     /** DELETE /v1/instances/:id: mark deleting, enqueue the delete. */
     async remove(id: string) {
-      await store.transition(id, 'deleting', ['queued', 'provisioning', 'running', 'degraded', 'failed']);
+      await store.markDeleting(id);
       await instanceQueue.enqueueDelete({ instanceId: id, requestId: `req-${randomUUID().slice(0, 8)}` });
     },
 

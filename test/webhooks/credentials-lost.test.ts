@@ -11,9 +11,9 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceRecord } from '../../shared/domain.js';
-import { makeInstanceStore } from '../../shared/instance-store.js';
 import { resourceNames } from '../../shared/naming.js';
 import { makeWebhookQueue } from '../../shared/queues.js';
+import { makeInstanceStore } from '../../shared/store/instance-store.js';
 import { webhookEndpoints } from '../../shared/webhooks/endpoints.js';
 import { instancesWithLiveJobs } from '../../worker/reconciler/live-jobs.js';
 import { runReconcile } from '../../worker/reconciler/run-reconcile.js';

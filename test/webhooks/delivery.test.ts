@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { degradedEvent } from '../../shared/webhooks/lifecycle-events.js';
 import { apiOnPipeline } from '../routing/api-on-pipeline.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
 import { newWebhookSecret, type Receiver, startReceiver, waitUntil } from './receiver.js';
@@ -177,13 +176,11 @@ describe('lifecycle webhooks', () => {
     await waitUntil(() => eventsOf(steady, id).length >= 1, 10_000, 'the running event');
     // The test's own store has no onLifecycleEvent: its transition logs the event and enqueues nothing,
     // exactly what a worker that died between the two leaves behind.
-    const moved = await p.store.transition(
-      id,
-      'degraded',
-      ['running'],
-      {},
-      degradedEvent(record!, 'tested by hand', 'service'),
-    );
+    const moved = await p.store.markDegraded(id, {
+      instance: record!,
+      reason: 'tested by hand',
+      fromStep: 'service',
+    });
     expect(moved.ok).toBe(true);
     for (const r of [steady, flaky]) {
       await waitUntil(() => eventsOf(r, id).length >= 2, 10_000, 'the swept event at each receiver');

@@ -1,5 +1,5 @@
 import { DescribeRulesCommand, type Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { resourceNames } from '../../shared/naming.js';
+import { routedInstanceIds } from '../../shared/naming.js';
 import type { StepContext } from '../steps/step.js';
 import { awsCall } from './aws-call.js';
 
@@ -13,11 +13,7 @@ export function isInstanceRule(rule: Rule, instanceId: string, targetGroupArn: s
         (tg) => targetGroupArn !== null && tg.TargetGroupArn === targetGroupArn,
       ),
   );
-  const { basePath } = resourceNames(instanceId);
-  const routes = (rule.Conditions ?? []).some((condition) =>
-    [...(condition.Values ?? []), ...(condition.PathPatternConfig?.Values ?? [])].includes(`${basePath}/*`),
-  );
-  return forwards || routes;
+  return forwards || routedInstanceIds(rule).includes(instanceId);
 }
 
 /**

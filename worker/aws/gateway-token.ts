@@ -1,6 +1,6 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { FatalError } from '../../shared/errors/fatal-error.js';
 import type { WorkerContext } from '../context.js';
+import { fatal } from '../errors/classified-error.js';
 import { awsCall } from './aws-call.js';
 
 /** The secret's JSON key the gateway reads its token from (the task definition maps it by `valueFrom`). */
@@ -17,16 +17,16 @@ export async function readGatewayToken(ctx: WorkerContext, secretArn: string): P
     ctx.aws.secrets.send(new GetSecretValueCommand({ SecretId: secretArn })),
   );
   if (!read.ok) {
-    throw new FatalError('SecretGone', `secret ${secretArn} is gone: the gateway token cannot be read`);
+    throw fatal('SecretGone', `secret ${secretArn} is gone: the gateway token cannot be read`);
   }
   let token: unknown;
   try {
     token = (JSON.parse(read.value.SecretString ?? '') as Record<string, unknown>)?.[GATEWAY_TOKEN_KEY];
   } catch {
-    throw new FatalError('SecretUnreadable', `secret ${secretArn} does not hold JSON`);
+    throw fatal('SecretUnreadable', `secret ${secretArn} does not hold JSON`);
   }
   if (typeof token !== 'string' || token === '') {
-    throw new FatalError('GatewayTokenMissing', `secret ${secretArn} has no ${GATEWAY_TOKEN_KEY} key`);
+    throw fatal('GatewayTokenMissing', `secret ${secretArn} has no ${GATEWAY_TOKEN_KEY} key`);
   }
   return token;
 }

@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AwsClients } from '../../shared/aws-clients.js';
 import { computeSample } from '../../shared/capacity/compute-sample.js';
-import { makeDurationHistograms } from '../../shared/capacity/duration-histograms.js';
-import { observeJobDurations } from '../../shared/capacity/job-durations.js';
 import { makeSampleStore } from '../../shared/capacity/sample-store.js';
-import { observeStepDurations, recentSignups } from '../../shared/capacity/signup-latencies.js';
 import { findWaitingSignups } from '../../shared/capacity/waiting-signups.js';
 import type { WorkerConfig } from '../../shared/config.js';
 import { loadPriceBook, type PriceBook } from '../../shared/cost/prices.js';
 import { fetchSpotPrices } from '../../shared/cost/spot-refresh.js';
 import { withSpotPrices } from '../../shared/cost/with-spot-prices.js';
-import type { InstanceStore } from '../../shared/instance-store.js';
 import { jobCatalog } from '../../shared/job-catalog.js';
 import type { Logger } from '../../shared/logger.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 import { collectFleet, type MarketLookup } from './collect-fleet.js';
 import { scaleOutAhead } from './scale-out-ahead.js';
 
@@ -37,12 +34,9 @@ export interface CapacityContext {
   config: CapacityConfig;
   log: Logger;
   clock?: { now(): number };
-  /** Queues whose finished jobs feed the job-duration histograms (the API's /metrics only reads them). */
-  queues?: readonly Queue[];
 }
 
 const SPOT_PRICE_TTL_MS = 3600_000;
-const HISTOGRAM_WINDOW_MS = 2 * 24 * 3600_000;
 /**
  * A bucket's claim outlives any late duplicate of its tick: a second process's scheduler upsert can
  * make one, and on a loaded machine it ran after a claim of 3 intervals (1.5 s in a test) had expired,
@@ -71,7 +65,6 @@ export function makeCapacityProcessor(ctx: CapacityContext): (job: Job) => Promi
   const clock = ctx.clock ?? { now: () => Date.now() };
   const interval = ctx.config.SAMPLE_INTERVAL_MS;
   const samples = makeSampleStore(ctx.redis, { prefix: ctx.config.QUEUE_PREFIX });
-  const histograms = makeDurationHistograms(ctx.redis, ctx.config.QUEUE_PREFIX);
   const owner = randomUUID();
   const lookup: MarketLookup = { describeInstancesWorks: null };
   let book: Promise<PriceBook> | undefined;
@@ -134,12 +127,6 @@ export function makeCapacityProcessor(ctx: CapacityContext): (job: Job) => Promi
       await samples.writeGap(bucket, reason, interval, now);
       log.warn({ err: e }, 'capacity sample failed; recorded a gap');
       return { bucket, result: 'gap', reason };
-    }
-    try {
-      await observeStepDurations(histograms, await recentSignups(ctx.store, now - HISTOGRAM_WINDOW_MS));
-      await observeJobDurations(histograms, ctx.queues ?? []);
-    } catch (err) {
-      log.warn({ err }, 'step duration histograms not updated');
     }
     return { bucket, result: 'sampled' };
   };

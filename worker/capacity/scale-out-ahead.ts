@@ -10,8 +10,8 @@ import type { CapacitySample } from '../../shared/capacity/sample-types.js';
 import { recentSignups } from '../../shared/capacity/signup-latencies.js';
 import type { WorkerConfig } from '../../shared/config.js';
 import type { InstanceRecord } from '../../shared/domain.js';
-import type { InstanceStore } from '../../shared/instance-store.js';
 import type { Logger } from '../../shared/logger.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 import { TASK_CPU, TASK_MEMORY } from '../steps/task-definition.js';
 
 /** Unset budget: off (the capacity tests' config has no predictive settings). */

@@ -1,5 +1,5 @@
-import type { InstanceStore } from '../../shared/instance-store.js';
 import type { Logger } from '../../shared/logger.js';
+import type { InstanceStore } from '../../shared/store/instance-store.js';
 
 /**
  * Runs `fn` holding the instance's lock, renewing the lease every third of it so a long step never

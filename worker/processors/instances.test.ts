@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../shared/config.js';
-import { makeInstanceStore } from '../../shared/instance-store.js';
 import { makeLogger } from '../../shared/logger.js';
 import { newInstanceId } from '../../shared/naming.js';
 import { makeInstanceQueue } from '../../shared/queues.js';
 import { makeRedis } from '../../shared/redis.js';
+import { makeInstanceStore } from '../../shared/store/instance-store.js';
 import { makeTestNamespace, TEST_REDIS_URL } from '../../test/support/redis-namespace.js';
 import { type RunningWorker, startWorker } from '../start-worker.js';
 

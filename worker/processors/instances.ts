@@ -1,8 +1,7 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import { FatalError } from '../../shared/errors/fatal-error.js';
-import { SagaFailedError } from '../../shared/errors/saga-failed-error.js';
 import { type JobName, type JobPayload, jobCatalog, type QUEUE_NAMES } from '../../shared/job-catalog.js';
 import type { WorkerContext } from '../context.js';
+import { ClassifiedError } from '../errors/classified-error.js';
 import type { JobRun, SagaOutcome } from '../jobs/job-run.js';
 import { withInstanceLock } from '../jobs/with-instance-lock.js';
 import { runCreate } from '../saga/run-create.js';
@@ -88,7 +87,9 @@ export function makeInstanceProcessor(ctx: WorkerContext) {
       );
     } catch (error) {
       await flush();
-      if (SagaFailedError.is(error) || FatalError.is(error)) {
+      // The sagas end a failed instance with UnrecoverableError themselves; a fatal verdict that escaped
+      // them (outside any step) ends the job the same way: no attempt can fix it.
+      if (ClassifiedError.is(error) && error.verdict.action === 'fatal') {
         throw Object.assign(new UnrecoverableError(error.message), { cause: error });
       }
       throw error;

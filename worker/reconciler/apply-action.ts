@@ -3,12 +3,6 @@ import { assertNever } from '../../shared/errors/assert-never.js';
 import { jobIds } from '../../shared/job-catalog.js';
 import type { Logger } from '../../shared/logger.js';
 import { reconcileKeys } from '../../shared/reconcile-report.js';
-import {
-  CREDENTIALS_LOST,
-  credentialsLostEvent,
-  degradedEvent,
-  failedEvent,
-} from '../../shared/webhooks/lifecycle-events.js';
 import { undoSteps } from '../steps/index.js';
 import type { StepContext } from '../steps/step.js';
 import { hasLiveJob } from './live-jobs.js';
@@ -59,63 +53,35 @@ export async function applyAction(
         return { applied: true, removed };
       }
       case 'delete-abandoned': {
-        const moved = await ctx.store.transition(action.instanceId, 'deleting', ['failed']);
+        const moved = await ctx.store.markDeleting(action.instanceId, { onlyFrom: ['failed'] });
         if (!moved.ok) return skipped(moved.reason === 'conflict' ? `instance is ${moved.current}` : 'gone');
         enqueue = () => enqueueDelete(ctx, action.instanceId, runId, action.reason);
         return { applied: true };
       }
       case 'fail': {
-        const error = { step: 'reconcile', code: 'ReconcileGaveUp', message: action.reason } as const;
-        const failed = await ctx.store.transition(
+        const failed = await ctx.store.giveUp(
           action.instanceId,
-          'failed',
-          action.from,
-          { error: JSON.stringify(error) },
-          failedEvent(record ?? { id: action.instanceId, userId: '' }, error),
+          { instance: record ?? { id: action.instanceId, userId: '' }, reason: action.reason },
+          { onlyFrom: action.from },
         );
         if (!failed.ok)
           return skipped(failed.reason === 'conflict' ? `instance is ${failed.current}` : 'gone');
         return { applied: true };
       }
       case 'repair': {
-        if (record?.status !== 'running') return skipped(`instance is ${record?.status ?? 'gone'}`);
-        const degraded = await ctx.store.transition(
-          action.instanceId,
-          'degraded',
-          ['running'],
-          { error: JSON.stringify({ step: 'reconcile', code: 'Drift', message: action.reason }) },
-          degradedEvent(record, action.reason, action.fromStep),
-        );
-        if (!degraded.ok) return skipped('instance moved on');
-        for (const step of undoSteps) {
-          if (action.undo.includes(step.id)) await step.undo(stepContext(ctx, log), record);
-        }
-        // Resume the create saga from the missing step: it and every later step run again, each as a
-        // fresh attempt (a new `startedAt`), so a re-created service gets a clientToken of its own.
-        for (const stepId of STEP_IDS.slice(STEP_IDS.indexOf(action.fromStep))) {
-          await ctx.store.recordStep(
-            action.instanceId,
-            stepId,
-            { state: 'pending', attempts: 0 },
-            'degraded',
-          );
-        }
-        await bumpAttempts(ctx, action.instanceId);
-        await ctx.redis.hdel(reconcileKeys(ctx.config.QUEUE_PREFIX).unhealthySince, action.instanceId);
-        enqueue = () =>
-          enqueueCreate(ctx, action.instanceId, runId, `reconcile: repair from ${action.fromStep}`);
-        return { applied: true };
+        const outcome = await repair(ctx, action, record, log);
+        if (outcome.applied)
+          enqueue = () =>
+            enqueueCreate(ctx, action.instanceId, runId, `reconcile: repair from ${action.fromStep}`);
+        return outcome;
       }
       case 'credentials-lost': {
         if (record?.status !== 'running') return skipped(`instance is ${record?.status ?? 'gone'}`);
         // No job: the steps stay done until PUT .../credentials resets them from the secret step.
-        const lost = await ctx.store.transition(
-          action.instanceId,
-          'degraded',
-          ['running'],
-          { error: JSON.stringify({ step: 'secret', code: CREDENTIALS_LOST, message: action.reason }) },
-          credentialsLostEvent(record),
-        );
+        const lost = await ctx.store.markCredentialsLost(action.instanceId, {
+          instance: record,
+          reason: action.reason,
+        });
         if (!lost.ok) return skipped('instance moved on');
         return { applied: true };
       }
@@ -127,6 +93,33 @@ export async function applyAction(
     // After the lock is free, so the job does not find it busy.
     if (enqueue) await enqueue();
   }
+}
+
+/** Degrades a running instance, undoes what a new target group invalidates, resets the steps from the missing one. */
+async function repair(
+  ctx: ReconcileContext,
+  action: Extract<PlannedAction, { kind: 'repair' }>,
+  record: InstanceRecord | null,
+  log: Logger,
+): Promise<ActionOutcome> {
+  if (record?.status !== 'running') return skipped(`instance is ${record?.status ?? 'gone'}`);
+  const degraded = await ctx.store.markDegraded(action.instanceId, {
+    instance: record,
+    reason: action.reason,
+    fromStep: action.fromStep,
+  });
+  if (!degraded.ok) return skipped('instance moved on');
+  for (const step of undoSteps) {
+    if (action.undo.includes(step.id)) await step.undo(stepContext(ctx, log), record);
+  }
+  // Resume the create saga from the missing step: it and every later step run again, each as a
+  // fresh attempt (a new `startedAt`), so a re-created service gets a clientToken of its own.
+  for (const stepId of STEP_IDS.slice(STEP_IDS.indexOf(action.fromStep))) {
+    await ctx.store.recordStep(action.instanceId, stepId, { state: 'pending', attempts: 0 }, 'degraded');
+  }
+  await bumpAttempts(ctx, action.instanceId);
+  await ctx.redis.hdel(reconcileKeys(ctx.config.QUEUE_PREFIX).unhealthySince, action.instanceId);
+  return { applied: true };
 }
 
 async function reenqueue(

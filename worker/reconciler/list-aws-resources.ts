@@ -3,13 +3,16 @@ import {
   ListServicesCommand,
   ListTaskDefinitionFamiliesCommand,
 } from '@aws-sdk/client-ecs';
-import {
-  DescribeRulesCommand,
-  DescribeTargetGroupsCommand,
-  type Rule,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
-import { INSTANCE_ID_PATTERN, INSTANCE_TAG, resourceNames } from '../../shared/naming.js';
+import {
+  INSTANCE_TAG,
+  instanceIdFromName,
+  NAME_PREFIX,
+  resourceNames,
+  routedInstanceIds,
+  SECRET_PREFIX,
+} from '../../shared/naming.js';
 import { awsValue } from '../aws/aws-call.js';
 import type { WorkerContext } from '../context.js';
 
@@ -51,26 +54,23 @@ export interface AwsInventory {
   scanned: { secrets: number; taskFamilies: number; targetGroups: number; rules: number; services: number };
 }
 
-const NAME_PREFIX = 'openclaw-';
-const SECRET_PREFIX = 'openclaw/instances/';
+type Scanned = AwsInventory['scanned'];
+/** The resources of one id, made on first use: each lister adds what it finds. */
+type ResourcesOf = (id: string) => InstanceResources;
 
-/** The instance id a name carries, when it is one of ours. */
-function idFromName(name: string | undefined, prefix: string): string | null {
-  if (!name?.startsWith(prefix)) return null;
-  const id = name.slice(prefix.length);
-  return INSTANCE_ID_PATTERN.test(id) ? id : null;
-}
-
-/** A rule is an instance's when it routes `/<id>/*` (what the listener-rule step creates). */
-export function ruleInstanceId(rule: Rule): string | null {
-  if (rule.IsDefault) return null;
-  for (const condition of rule.Conditions ?? []) {
-    for (const value of [...(condition.Values ?? []), ...(condition.PathPatternConfig?.Values ?? [])]) {
-      const match = /^\/([a-z2-7]{12})\/\*$/.exec(value);
-      if (match) return match[1]!;
-    }
-  }
-  return null;
+/** Sends one paged read (`operation`) after the other until an answer carries no next token or marker. */
+async function eachPage<P>(
+  operation: string,
+  read: (token: string | undefined) => Promise<P>,
+  next: (page: P) => string | undefined,
+  visit: (page: P) => void,
+): Promise<void> {
+  let token: string | undefined;
+  do {
+    const page = await awsValue('read', operation, () => read(token));
+    visit(page);
+    token = next(page);
+  } while (token);
 }
 
 /**
@@ -80,7 +80,7 @@ export function ruleInstanceId(rule: Rule): string | null {
  */
 export async function listAwsResources(ctx: WorkerContext): Promise<AwsInventory> {
   const byInstance = new Map<string, InstanceResources>();
-  const of = (id: string) => {
+  const of: ResourcesOf = (id) => {
     let found = byInstance.get(id);
     if (!found) {
       found = { rules: [] };
@@ -88,108 +88,129 @@ export async function listAwsResources(ctx: WorkerContext): Promise<AwsInventory
     }
     return found;
   };
-  const scanned = { secrets: 0, taskFamilies: 0, targetGroups: 0, rules: 0, services: 0 };
+  const scanned: Scanned = { secrets: 0, taskFamilies: 0, targetGroups: 0, rules: 0, services: 0 };
+  await listSecrets(ctx, of, scanned);
+  await listTaskFamilies(ctx, of, scanned);
+  await listTargetGroups(ctx, of, scanned);
+  const prioritiesInUse = await listRules(ctx, of, scanned);
+  await listServices(ctx, of, scanned);
+  return { byInstance, prioritiesInUse, scanned };
+}
 
-  let token: string | undefined;
-  do {
-    const page = await awsValue('read', 'ListSecrets', () =>
+async function listSecrets(ctx: WorkerContext, of: ResourcesOf, scanned: Scanned): Promise<void> {
+  await eachPage(
+    'ListSecrets',
+    (NextToken) =>
       ctx.aws.secrets.send(
         new ListSecretsCommand({
           Filters: [{ Key: 'name', Values: [SECRET_PREFIX] }],
           MaxResults: 100,
-          NextToken: token,
+          NextToken,
         }),
       ),
-    );
-    for (const s of page.SecretList ?? []) {
-      const id = idFromName(s.Name, SECRET_PREFIX);
-      if (!id || s.DeletedDate) continue;
-      scanned.secrets++;
-      of(id).secret = {
-        name: s.Name!,
-        createdAt: s.CreatedDate ? s.CreatedDate.getTime() : null,
-        tag: s.Tags?.find((t) => t.Key === INSTANCE_TAG)?.Value ?? null,
-      };
-    }
-    token = page.NextToken;
-  } while (token);
+    (page) => page.NextToken,
+    (page) => {
+      for (const s of page.SecretList ?? []) {
+        const id = instanceIdFromName(s.Name, SECRET_PREFIX);
+        if (!id || s.DeletedDate) continue;
+        scanned.secrets++;
+        of(id).secret = {
+          name: s.Name!,
+          createdAt: s.CreatedDate ? s.CreatedDate.getTime() : null,
+          tag: s.Tags?.find((t) => t.Key === INSTANCE_TAG)?.Value ?? null,
+        };
+      }
+    },
+  );
+}
 
-  token = undefined;
-  do {
-    const page = await awsValue('read', 'ListTaskDefinitionFamilies', () =>
+async function listTaskFamilies(ctx: WorkerContext, of: ResourcesOf, scanned: Scanned): Promise<void> {
+  await eachPage(
+    'ListTaskDefinitionFamilies',
+    (nextToken) =>
       ctx.aws.ecs.send(
-        new ListTaskDefinitionFamiliesCommand({
-          familyPrefix: NAME_PREFIX,
-          status: 'ACTIVE',
-          nextToken: token,
-        }),
+        new ListTaskDefinitionFamiliesCommand({ familyPrefix: NAME_PREFIX, status: 'ACTIVE', nextToken }),
       ),
-    );
-    for (const family of page.families ?? []) {
-      const id = idFromName(family, NAME_PREFIX);
-      if (!id) continue;
-      scanned.taskFamilies++;
-      of(id).taskFamily = family;
-    }
-    token = page.nextToken;
-  } while (token);
+    (page) => page.nextToken,
+    (page) => {
+      for (const family of page.families ?? []) {
+        const id = instanceIdFromName(family, NAME_PREFIX);
+        if (!id) continue;
+        scanned.taskFamilies++;
+        of(id).taskFamily = family;
+      }
+    },
+  );
+}
 
-  let marker: string | undefined;
-  do {
-    const page = await awsValue('read', 'DescribeTargetGroups', () =>
-      ctx.aws.elbv2.send(new DescribeTargetGroupsCommand({ Marker: marker, PageSize: 400 })),
-    );
-    for (const tg of page.TargetGroups ?? []) {
-      const id = idFromName(tg.TargetGroupName, NAME_PREFIX);
-      if (!id || !tg.TargetGroupArn) continue;
-      scanned.targetGroups++;
-      of(id).targetGroup = { arn: tg.TargetGroupArn, name: tg.TargetGroupName! };
-    }
-    marker = page.NextMarker;
-  } while (marker);
+async function listTargetGroups(ctx: WorkerContext, of: ResourcesOf, scanned: Scanned): Promise<void> {
+  await eachPage(
+    'DescribeTargetGroups',
+    (Marker) => ctx.aws.elbv2.send(new DescribeTargetGroupsCommand({ Marker, PageSize: 400 })),
+    (page) => page.NextMarker,
+    (page) => {
+      for (const tg of page.TargetGroups ?? []) {
+        const id = instanceIdFromName(tg.TargetGroupName, NAME_PREFIX);
+        if (!id || !tg.TargetGroupArn) continue;
+        scanned.targetGroups++;
+        of(id).targetGroup = { arn: tg.TargetGroupArn, name: tg.TargetGroupName! };
+      }
+    },
+  );
+}
 
+/** Every rule of each configured listener: ours by the path they route, and every priority taken. */
+async function listRules(
+  ctx: WorkerContext,
+  of: ResourcesOf,
+  scanned: Scanned,
+): Promise<Map<string, Set<number>>> {
   const prioritiesInUse = new Map<string, Set<number>>();
   for (const { listenerArn } of ctx.config.routing.listeners) {
     const taken = new Set<number>();
     prioritiesInUse.set(listenerArn, taken);
-    marker = undefined;
-    do {
-      const page = await awsValue('read', 'DescribeRules', () =>
-        ctx.aws.elbv2.send(
-          new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker, PageSize: 400 }),
-        ),
-      );
-      for (const rule of page.Rules ?? []) {
-        if (!rule.IsDefault && rule.Priority) taken.add(Number(rule.Priority));
-        const id = ruleInstanceId(rule);
-        if (!id || !rule.RuleArn) continue;
-        scanned.rules++;
-        of(id).rules.push({ arn: rule.RuleArn, listenerArn });
-      }
-      marker = page.NextMarker;
-    } while (marker);
-  }
-
-  const serviceArns: string[] = [];
-  token = undefined;
-  do {
-    const page = await awsValue('read', 'ListServices', () =>
-      ctx.aws.ecs.send(
-        new ListServicesCommand({ cluster: ctx.config.ECS_CLUSTER, maxResults: 100, nextToken: token }),
-      ),
+    await eachPage(
+      'DescribeRules',
+      (Marker) =>
+        ctx.aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker, PageSize: 400 })),
+      (page) => page.NextMarker,
+      (page) => {
+        for (const rule of page.Rules ?? []) {
+          if (!rule.IsDefault && rule.Priority) taken.add(Number(rule.Priority));
+          const id = routedInstanceIds(rule)[0];
+          if (!id || !rule.RuleArn) continue;
+          scanned.rules++;
+          of(id).rules.push({ arn: rule.RuleArn, listenerArn });
+        }
+      },
     );
-    for (const arn of page.serviceArns ?? []) {
-      if (idFromName(arn.split('/').pop(), NAME_PREFIX)) serviceArns.push(arn);
-    }
-    token = page.nextToken;
-  } while (token);
+  }
+  return prioritiesInUse;
+}
+
+/** Services named like ours, then described in batches of 10 (the API's limit) for status and counts. */
+async function listServices(ctx: WorkerContext, of: ResourcesOf, scanned: Scanned): Promise<void> {
+  const serviceArns: string[] = [];
+  await eachPage(
+    'ListServices',
+    (nextToken) =>
+      ctx.aws.ecs.send(
+        new ListServicesCommand({ cluster: ctx.config.ECS_CLUSTER, maxResults: 100, nextToken }),
+      ),
+    (page) => page.nextToken,
+    (page) => {
+      for (const arn of page.serviceArns ?? []) {
+        if (instanceIdFromName(arn.split('/').pop(), NAME_PREFIX)) serviceArns.push(arn);
+      }
+    },
+  );
   for (let i = 0; i < serviceArns.length; i += 10) {
     const batch = serviceArns.slice(i, i + 10);
     const described = await awsValue('read', 'DescribeServices', () =>
       ctx.aws.ecs.send(new DescribeServicesCommand({ cluster: ctx.config.ECS_CLUSTER, services: batch })),
     );
     for (const svc of described.services ?? []) {
-      const id = idFromName(svc.serviceName, NAME_PREFIX);
+      const id = instanceIdFromName(svc.serviceName, NAME_PREFIX);
       if (!id || svc.status !== 'ACTIVE' || svc.serviceName !== resourceNames(id).serviceName) continue;
       scanned.services++;
       of(id).service = {
@@ -200,5 +221,4 @@ export async function listAwsResources(ctx: WorkerContext): Promise<AwsInventory
       };
     }
   }
-  return { byInstance, prioritiesInUse, scanned };
 }

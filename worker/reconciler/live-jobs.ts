@@ -1,10 +1,8 @@
 import type { Queue } from 'bullmq';
-import { jobIds } from '../../shared/job-catalog.js';
+import { instanceIdOfJob, jobIds } from '../../shared/job-catalog.js';
 
 /** States in which a job will still run: waiting, running, or delayed (a placement poll, a backoff). */
 const LIVE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
-
-const INSTANCE_JOB_ID = /^(?:create-([a-z2-7]{12})-\d+|delete-([a-z2-7]{12}))$/;
 
 /**
  * Instance ids with a live job in the `instances` queue, read in one call (job ids only, no job data):
@@ -14,8 +12,7 @@ export async function instancesWithLiveJobs(queue: Queue): Promise<Set<string>> 
   const ids = await queue.getRanges([...LIVE_STATES], 0, -1);
   const live = new Set<string>();
   for (const jobId of ids) {
-    const match = INSTANCE_JOB_ID.exec(jobId);
-    const instanceId = match?.[1] ?? match?.[2];
+    const instanceId = instanceIdOfJob(jobId);
     if (instanceId) live.add(instanceId);
   }
   return live;

@@ -1,4 +1,5 @@
-import type { InstanceRecord, InstanceStatus, StepId } from '../../shared/domain.js';
+import type { InstanceRecord, StepId } from '../../shared/domain.js';
+import { type FromStatus, transitionAllows } from '../../shared/store/transitions.js';
 import { CREDENTIALS_LOST } from '../../shared/webhooks/lifecycle-events.js';
 import type { InstanceResources } from './list-aws-resources.js';
 import type { OrphanFacts } from './orphan-facts.js';
@@ -25,7 +26,7 @@ export type PlannedAction =
   | { kind: 'delete-orphan'; instanceId: string; reason: string; resources: string[]; listenerArns: string[] }
   | { kind: 'delete-abandoned'; instanceId: string; reason: string }
   | { kind: 'repair'; instanceId: string; reason: string; fromStep: StepId; undo: StepId[]; missing?: StepId }
-  | { kind: 'fail'; instanceId: string; reason: string; from: InstanceStatus[]; missing?: StepId }
+  | { kind: 'fail'; instanceId: string; reason: string; from: FromStatus<'giveUp'>[]; missing?: StepId }
   | { kind: 'credentials-lost'; instanceId: string; reason: string; missing: 'secret' }
   | { kind: 'reenqueue'; instanceId: string; reason: string; job: 'create' | 'delete' };
 
@@ -66,90 +67,110 @@ const age = (now: number, iso: string) => now - (Date.parse(iso) || now);
  * the instance its name does.
  */
 export function planReconcile(input: PlanInput): Plan {
-  const { now, options } = input;
   const plan: Plan = { actions: [], waitingForGrace: 0, stuck: [], markUnhealthy: [], markHealthy: [] };
-  const outOfAttempts = (id: string) => (input.attempts.get(id) ?? 0) >= options.maxAttempts;
-
   for (const [id, record] of input.records) {
     const found = input.aws.get(id) ?? EMPTY;
-    const status = record?.status ?? null;
-
-    if (status === null || status === 'deleted') {
-      const facts = input.orphans.get(id);
-      if (!hasAnything(found) || !facts?.tagged || !hasAnythingLeft(facts)) continue;
-      if (now - facts.youngestAt < options.graceMs) {
-        plan.waitingForGrace++;
-        continue;
-      }
-      plan.actions.push({
-        kind: 'delete-orphan',
-        instanceId: id,
-        reason: status === null ? 'resources of an unknown instance' : 'resources of a deleted instance',
-        resources: facts.resources,
-        listenerArns: [
-          ...new Set([...found.rules.map((r) => r.listenerArn), record?.listenerArn ?? '']),
-        ].filter(Boolean),
-      });
+    if (record === null || record.status === 'deleted') {
+      planOrphan(input, plan, id, record, found);
       continue;
     }
-    if (!record || input.liveJobs.has(id)) continue;
-    const stale = age(now, record.updatedAt) >= options.staleJobMs;
-
+    if (input.liveJobs.has(id)) continue;
     switch (record.status) {
       case 'queued':
       case 'provisioning':
-      case 'degraded': {
-        // Lost credentials wait for the backend's PUT .../credentials: no job of ours can make them.
-        if (!stale || record.error?.code === CREDENTIALS_LOST) break;
-        if (outOfAttempts(id)) {
-          plan.actions.push({
-            kind: 'fail',
-            instanceId: id,
-            reason: `its create job was lost or failed ${options.maxAttempts} times`,
-            from: [record.status],
-          });
-        } else {
-          plan.actions.push({
-            kind: 'reenqueue',
-            instanceId: id,
-            reason: `${record.status} with no create job`,
-            job: 'create',
-          });
-        }
+      case 'degraded':
+      case 'deleting':
+        planLostJob(input, plan, record);
         break;
-      }
-      case 'deleting': {
-        if (!stale) break;
-        if (outOfAttempts(id)) plan.stuck.push(id);
-        else
-          plan.actions.push({
-            kind: 'reenqueue',
-            instanceId: id,
-            reason: 'deleting with no delete job',
-            job: 'delete',
-          });
+      case 'failed':
+        planAbandoned(input, plan, record, found);
         break;
-      }
-      case 'failed': {
-        const facts = input.orphans.get(id);
-        if (!hasAnything(found) || !facts?.tagged || !hasAnythingLeft(facts)) break;
-        if (age(now, record.updatedAt) < options.graceMs || now - facts.youngestAt < options.graceMs) {
-          plan.waitingForGrace++;
-          break;
-        }
-        plan.actions.push({
-          kind: 'delete-abandoned',
-          instanceId: id,
-          reason: `failed and untouched for ${Math.round(age(now, record.updatedAt) / 1000)} s`,
-        });
-        break;
-      }
       case 'running':
-        planRunning(input, plan, record, found, outOfAttempts(id));
+        planRunning(input, plan, record, found, outOfAttempts(input, id));
         break;
     }
   }
   return plan;
+}
+
+const outOfAttempts = (input: PlanInput, id: string) =>
+  (input.attempts.get(id) ?? 0) >= input.options.maxAttempts;
+
+/** Resources of an unknown or deleted instance, tagged as its own: deleted once past the grace period. */
+function planOrphan(
+  input: PlanInput,
+  plan: Plan,
+  id: string,
+  record: InstanceRecord | null,
+  found: InstanceResources,
+): void {
+  const facts = input.orphans.get(id);
+  if (!hasAnything(found) || !facts?.tagged || !hasAnythingLeft(facts)) return;
+  if (input.now - facts.youngestAt < input.options.graceMs) {
+    plan.waitingForGrace++;
+    return;
+  }
+  plan.actions.push({
+    kind: 'delete-orphan',
+    instanceId: id,
+    reason: record === null ? 'resources of an unknown instance' : 'resources of a deleted instance',
+    resources: facts.resources,
+    listenerArns: [...new Set([...found.rules.map((r) => r.listenerArn), record?.listenerArn ?? ''])].filter(
+      Boolean,
+    ),
+  });
+}
+
+/** An instance on its way (queued, provisioning, degraded, deleting) whose job is gone: enqueued again. */
+function planLostJob(input: PlanInput, plan: Plan, record: InstanceRecord): void {
+  const { now, options } = input;
+  const id = record.id;
+  if (age(now, record.updatedAt) < options.staleJobMs) return;
+  if (record.status === 'deleting') {
+    if (outOfAttempts(input, id)) plan.stuck.push(id);
+    else
+      plan.actions.push({
+        kind: 'reenqueue',
+        instanceId: id,
+        reason: 'deleting with no delete job',
+        job: 'delete',
+      });
+    return;
+  }
+  // Lost credentials wait for the backend's PUT .../credentials: no job of ours can make them.
+  if (record.error?.code === CREDENTIALS_LOST) return;
+  const { status } = record;
+  if (outOfAttempts(input, id) && transitionAllows('giveUp', status)) {
+    plan.actions.push({
+      kind: 'fail',
+      instanceId: id,
+      reason: `its create job was lost or failed ${options.maxAttempts} times`,
+      from: [status],
+    });
+  } else {
+    plan.actions.push({
+      kind: 'reenqueue',
+      instanceId: id,
+      reason: `${record.status} with no create job`,
+      job: 'create',
+    });
+  }
+}
+
+/** A failed instance untouched for the grace period, with resources left: its delete is enqueued. */
+function planAbandoned(input: PlanInput, plan: Plan, record: InstanceRecord, found: InstanceResources): void {
+  const { now, options } = input;
+  const facts = input.orphans.get(record.id);
+  if (!hasAnything(found) || !facts?.tagged || !hasAnythingLeft(facts)) return;
+  if (age(now, record.updatedAt) < options.graceMs || now - facts.youngestAt < options.graceMs) {
+    plan.waitingForGrace++;
+    return;
+  }
+  plan.actions.push({
+    kind: 'delete-abandoned',
+    instanceId: record.id,
+    reason: `failed and untouched for ${Math.round(age(now, record.updatedAt) / 1000)} s`,
+  });
 }
 
 function planRunning(

@@ -1,16 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
-import { isOnDemandReconcile, reconcileKeys } from '../../shared/reconcile-report.js';
+import { isOnDemandReconcile } from '../../shared/reconcile-report.js';
+import { reconcileKeys } from '../../shared/store/keys.js';
+import { acquireLock } from '../../shared/store/lock.js';
 import type { ReconcileContext } from './reconcile-context.js';
 import { runReconcile } from './run-reconcile.js';
 
 /** Longest a run may hold the run lock before another worker may start one (a crashed holder's lease). */
 const RUN_LEASE_MS = 10 * 60_000;
-
-const releaseScript = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
 
 /**
  * The `reconcile` queue's processor. The job scheduler makes one job per interval across all workers;
@@ -18,9 +14,8 @@ return 0
  */
 export function makeReconcileProcessor(ctx: ReconcileContext) {
   return async function processReconcile(job: Job): Promise<unknown> {
-    const lockKey = reconcileKeys(ctx.config.QUEUE_PREFIX).lock;
-    const token = randomUUID();
-    if ((await ctx.redis.set(lockKey, token, 'PX', RUN_LEASE_MS, 'NX')) !== 'OK') {
+    const release = await acquireLock(ctx.redis, reconcileKeys(ctx.config.QUEUE_PREFIX).lock, RUN_LEASE_MS);
+    if (!release) {
       ctx.log.info({ jobId: job.id }, 'reconcile skipped: another run is in progress');
       return { skipped: true };
     }
@@ -41,7 +36,7 @@ export function makeReconcileProcessor(ctx: ReconcileContext) {
         ms: report.durationMs,
       };
     } finally {
-      await ctx.redis.eval(releaseScript, 1, lockKey, token);
+      await release();
     }
   };
 }

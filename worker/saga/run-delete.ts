@@ -1,11 +1,10 @@
-import { type Leftover, LIVE_STATUSES } from '../../shared/domain.js';
-import { SagaFailedError } from '../../shared/errors/saga-failed-error.js';
+import type { Leftover } from '../../shared/domain.js';
 import type { WorkerContext } from '../context.js';
 import type { JobRun, SagaOutcome } from '../jobs/job-run.js';
 import { undoSteps } from '../steps/index.js';
 import { leftoversOf } from '../steps/leftovers.js';
 import type { StepContext } from '../steps/step.js';
-import { judgeStepError } from './step-failure.js';
+import { judgeStepError, sagaFailed } from './step-failure.js';
 
 /**
  * The delete saga: undoes every step in `undoSteps` order (service, secret, rule, target group, task
@@ -22,7 +21,7 @@ export async function runDelete(ctx: WorkerContext, run: JobRun, instanceId: str
   const before = await store.get(instanceId);
   if (!before) return { kind: 'done', value: { missing: true } };
   if (before.status === 'deleted') return { kind: 'done', value: { alreadyDeleted: true } };
-  if (before.status !== 'deleting') await store.transition(instanceId, 'deleting', LIVE_STATUSES);
+  if (before.status !== 'deleting') await store.markDeleting(instanceId);
   // `updatedAt` of a deleting record is when the delete began (nothing else writes it until the end).
   const startedAt =
     before.status === 'deleting' ? Date.parse(before.updatedAt) || ctx.clock.now() : ctx.clock.now();
@@ -40,12 +39,12 @@ export async function runDelete(ctx: WorkerContext, run: JobRun, instanceId: str
       await run.note(`delete ${step.id}: ${result === 'deleted' ? 'removed' : 'already gone'}`);
     } catch (error) {
       const verdict = judgeStepError(error, { isLastAttempt: run.isLastAttempt, waitsLeft });
-      if (verdict.kind === 'retry-after') {
+      if (verdict.action === 'retry-after') {
         log.info({ code: verdict.code, reason: verdict.message, afterMs: verdict.afterMs }, 'undo waits');
         await run.note(`delete ${step.id}: ${verdict.message}, looking again in ${verdict.afterMs} ms`);
         return { kind: 'wait', afterMs: verdict.afterMs };
       }
-      if (verdict.kind === 'retry') {
+      if (verdict.action === 'retry') {
         log.warn({ code: verdict.code, reason: verdict.message, willRetry: true }, 'undo failed, will retry');
         await run.note(
           `delete ${step.id}: ${verdict.code}: ${verdict.message} (attempt ${run.attempt}, will retry)`,
@@ -63,16 +62,12 @@ export async function runDelete(ctx: WorkerContext, run: JobRun, instanceId: str
         await run.note(`delete ${step.id}: left for the reconciler (${verdict.code}: ${verdict.message})`);
         continue;
       }
-      await store.transition(instanceId, 'deleting', ['deleting'], {
-        error: JSON.stringify({
-          step: 'delete',
-          code: verdict.code,
-          message: `${step.id}: ${verdict.message}`,
-        }),
+      await store.markDeleteFailed(instanceId, {
+        error: { code: verdict.code, message: `${step.id}: ${verdict.message}` },
       });
       log.error({ code: verdict.code, reason: verdict.message, willRetry: false }, 'delete failed');
       await run.note(`delete failed at ${step.id}: ${verdict.code}: ${verdict.message}`);
-      throw new SagaFailedError('delete', verdict.code, `${step.id}: ${verdict.message}`, { cause: error });
+      throw sagaFailed('delete', { ...verdict, message: `${step.id}: ${verdict.message}` }, error);
     }
   }
 

@@ -1,69 +1,57 @@
+import { UnrecoverableError } from 'bullmq';
 import { classifyAwsError } from '../../shared/errors/classify-aws-error.js';
-import { FatalError } from '../../shared/errors/fatal-error.js';
-import { isErrorNamed } from '../../shared/errors/is-error-named.js';
-import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
-import { RetryableError } from '../../shared/errors/retryable-error.js';
+import { ClassifiedError, type JobVerdict } from '../errors/classified-error.js';
+import { isErrorNamed } from '../errors/is-error-named.js';
 
 /**
  * What a step's error means for the job: `retry` (spend an attempt, back off), `retry-after` (delay
- * without spending one), or `final` (fail the instance now). AWS errors were classified where they were
- * thrown (worker/aws/aws-call.ts); anything else that escapes a step is sorted here.
+ * without spending one), or `fatal` (fail the instance now). An error thrown through `awsCall` or by a
+ * step carries its verdict already (a ClassifiedError); anything else that escapes a step is judged here,
+ * once.
  */
-export type StepVerdict =
-  | { kind: 'retry'; code: string; message: string }
-  | { kind: 'retry-after'; code: string; message: string; afterMs: number }
-  | { kind: 'final'; code: string; message: string };
-
 export function judgeStepError(
   error: unknown,
   options: { isLastAttempt: boolean; waitsLeft: boolean },
-): StepVerdict {
+): JobVerdict {
   const base = verdictOf(error);
   // Out of free waits, a wait becomes an ordinary retry: it spends attempts, so it ends.
-  const verdict: StepVerdict =
-    base.kind === 'retry-after' && !options.waitsLeft
-      ? { kind: 'retry', code: base.code, message: base.message }
+  const verdict: JobVerdict =
+    base.action === 'retry-after' && !options.waitsLeft
+      ? { action: 'retry', code: base.code, message: base.message }
       : base;
-  if (verdict.kind === 'retry' && options.isLastAttempt) return { ...verdict, kind: 'final' };
+  if (verdict.action === 'retry' && options.isLastAttempt) return { ...verdict, action: 'fatal' };
   return verdict;
 }
 
-function verdictOf(error: unknown): StepVerdict {
-  if (FatalError.is(error)) return { kind: 'final', code: error.code, message: error.message };
+/**
+ * Ends a saga's job for good once the instance carries the failure: BullMQ's own error, so no attempt is
+ * spent again. The message reads `<step>: <code>: <reason>`, as the job's failed reason in Bull Board.
+ */
+export function sagaFailed(step: string, verdict: JobVerdict, cause: unknown): UnrecoverableError {
+  return Object.assign(new UnrecoverableError(`${step}: ${verdict.code}: ${verdict.message}`), { cause });
+}
+
+function verdictOf(error: unknown): JobVerdict {
+  if (ClassifiedError.is(error)) return error.verdict;
   if (isErrorNamed(error, 'UnrecoverableError')) {
-    return { kind: 'final', code: 'Unrecoverable', message: (error as Error).message };
+    return { action: 'fatal', code: 'Unrecoverable', message: (error as Error).message };
   }
-  if (RetryAfterError.is(error)) {
-    return { kind: 'retry-after', code: error.code, message: error.message, afterMs: error.afterMs };
-  }
-  if (RetryableError.is(error)) return { kind: 'retry', code: error.code, message: error.message };
   // A plain bug: retrying the same code cannot fix it.
   if (error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError) {
-    return { kind: 'final', code: error.name, message: error.message };
+    return { action: 'fatal', code: error.name, message: error.message };
   }
   // Not from AWS (a Redis reconnect, a lost lock): transient as far as we can tell, bounded by attempts.
   if (!isAwsShaped(error)) {
     return {
-      kind: 'retry',
+      action: 'retry',
       code: 'Internal',
       message: error instanceof Error ? error.message : String(error),
     };
   }
-  // An SDK error that escaped awsCall: classify it the same way as every other.
+  // An SDK error sent without awsCall: its first and only classification.
   const verdict = classifyAwsError(error, 'create');
-  switch (verdict.action) {
-    case 'retry':
-      return { kind: 'retry', code: verdict.code, message: verdict.message };
-    case 'retry-after':
-      return {
-        kind: 'retry-after',
-        code: verdict.code,
-        message: verdict.message,
-        afterMs: verdict.afterMs ?? 5_000,
-      };
-    default:
-      return { kind: 'final', code: verdict.code, message: verdict.message };
-  }
+  if (verdict.action === 'gone' || verdict.action === 'already-done') return { ...verdict, action: 'fatal' };
+  return verdict;
 }
 
 function isAwsShaped(error: unknown): boolean {

@@ -1,11 +1,11 @@
 import { CreateRuleCommand, DeleteRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { awsErrorCode } from '../../shared/errors/classify-aws-error.js';
-import { FatalError } from '../../shared/errors/fatal-error.js';
-import { RetryableError } from '../../shared/errors/retryable-error.js';
 import { RULE_PRIORITY_BASE, resourceNames } from '../../shared/naming.js';
 import { awsCall } from '../aws/aws-call.js';
 import { findInstanceRule } from '../aws/find-instance-rule.js';
+import { fatal, retryable } from '../errors/classified-error.js';
 import { done, outputOf, type Step } from './step.js';
+import { checkpointOf } from './step-outputs.js';
 import { upperTags } from './tags.js';
 import { findTargetGroup } from './target-group.js';
 
@@ -18,13 +18,13 @@ const PRIORITY_TRIES = 5;
  * atomically, so concurrent workers never pick the same one; a priority taken by anything else on the
  * listener (PriorityInUse) blocks that slot and takes the next free one.
  */
-export const listenerRuleStep: Step = {
+export const listenerRuleStep: Step<'listener-rule'> = {
   id: 'listener-rule',
 
   async run(ctx, input) {
-    const targetGroupArn = outputOf(input, 'target-group', 'targetGroupArn');
+    const targetGroupArn = outputOf(input, 'target-group').targetGroupArn;
     const { instance } = input;
-    const { basePath } = resourceNames(instance.id);
+    const { basePath, rulePath } = resourceNames(instance.id);
     // The look-up reads every rule on the listener (up to 100, as XML): skipped when none can be ours yet.
     const existing = input.firstRun
       ? null
@@ -43,9 +43,7 @@ export const listenerRuleStep: Step = {
             new CreateRuleCommand({
               ListenerArn: current.listenerArn,
               Priority: priority,
-              Conditions: [
-                { Field: 'path-pattern', PathPatternConfig: { Values: [basePath, `${basePath}/*`] } },
-              ],
+              Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: [basePath, rulePath] } }],
               Actions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
               Tags: upperTags(instance.id),
             }),
@@ -61,10 +59,10 @@ export const listenerRuleStep: Step = {
         await ctx.note(`listener rule ${ruleArn} created at priority ${priority}`);
         return done({ ruleArn, priority: String(priority) });
       }
-      if (!taken) throw new RetryableError('NoRuleArn', 'CreateRule answered without a rule');
+      if (!taken) throw retryable('NoRuleArn', 'CreateRule answered without a rule');
       const slot = await ctx.store.reassignRoutingSlot(current);
       if (slot < 0) {
-        throw new FatalError(
+        throw fatal(
           'NoRoutingSlot',
           `priority ${priority} is taken on ${current.listenerArn} and the listener has no free routing slot`,
         );
@@ -73,7 +71,7 @@ export const listenerRuleStep: Step = {
       await ctx.note(`priority ${priority} in use on the listener: moved to slot ${slot}`);
       current = { ...current, routingSlot: slot };
     }
-    throw new RetryableError('PriorityInUse', `no free priority after ${PRIORITY_TRIES} tries`);
+    throw retryable('PriorityInUse', `no free priority after ${PRIORITY_TRIES} tries`);
   },
 
   /**
@@ -83,7 +81,7 @@ export const listenerRuleStep: Step = {
    */
   async undo(ctx, instance) {
     if (!instance.listenerArn) return 'absent';
-    const checkpointed = instance.steps['listener-rule'].output?.ruleArn;
+    const checkpointed = checkpointOf(instance, 'listener-rule')?.ruleArn;
     if (checkpointed) {
       const deleted = await awsCall('delete', 'DeleteRule', () =>
         ctx.aws.elbv2.send(new DeleteRuleCommand({ RuleArn: checkpointed })),

@@ -7,13 +7,14 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { FatalError } from '../../shared/errors/fatal-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsValue } from '../aws/aws-call.js';
 import { describeService } from '../aws/describe-service.js';
 import { isServiceTask } from '../aws/service-tasks.js';
+import { fatal } from '../errors/classified-error.js';
 import { findStartFailure } from './start-failure.js';
 import { done, outputOf, type Step, type StepContext } from './step.js';
+import { seenWhileWaiting } from './step-outputs.js';
 
 /** How long a service the saga just made may stay missing from DescribeServices (eventual consistency). */
 const NOT_YET_VISIBLE_MS = 30_000;
@@ -28,51 +29,36 @@ const CAPACITY_EVENT = /unable to place|insufficient (memory|cpu)|no container i
  * deployments say all there is to say), then ListTasks, DescribeTasks and DescribeTargetHealth once a
  * task runs. Past PLACEMENT_DEADLINE_MS from the step's start the instance fails with the latest event.
  */
-export const placementStep: Step = {
+export const placementStep: Step<'placement'> = {
   id: 'placement',
 
   async run(ctx, input) {
     const { instance, record } = input;
-    const targetGroupArn = outputOf(input, 'target-group', 'targetGroupArn');
-    const taskDefinitionArn = input.outputs['task-definition']?.taskDefinitionArn;
+    const targetGroupArn = outputOf(input, 'target-group').targetGroupArn;
+    const taskDefinitionArn = outputOf(input, 'task-definition').taskDefinitionArn;
+    const seen = seenWhileWaiting('placement', record);
     const { serviceName } = resourceNames(instance.id);
     const startedAt = record.startedAt ? Date.parse(record.startedAt) : ctx.clock.now();
     const waitedMs = Math.max(0, ctx.clock.now() - startedAt);
 
-    const service = await describeService(ctx, serviceName);
+    const described = await describeService(ctx, serviceName);
     // ECS is eventually consistent ("the result of an API command ... might not be immediately visible to
     // all subsequent commands"): the service made by the step before may not be described yet. Missing is
     // looked at again for a while; INACTIVE or DRAINING is final.
-    if (!service && waitedMs < Math.min(NOT_YET_VISIBLE_MS, ctx.config.PLACEMENT_DEADLINE_MS)) {
+    if (!described && waitedMs < Math.min(NOT_YET_VISIBLE_MS, ctx.config.PLACEMENT_DEADLINE_MS)) {
       return {
         kind: 'wait',
         afterMs: ctx.config.PLACEMENT_POLL_MS,
         output: {
-          waitedForCapacity: record.output?.waitedForCapacity ?? 'false',
+          waitedForCapacity: seen?.waitedForCapacity ?? 'false',
           state: 'service not described yet',
           lastEvent: '',
         },
         note: `waiting: service ${serviceName} not described yet`,
       };
     }
-    if (service?.status !== 'ACTIVE') {
-      throw new FatalError(
-        'ServiceGone',
-        `service ${serviceName} is ${service?.status ?? 'missing'} while placing`,
-      );
-    }
+    const service = await placeableService(ctx, serviceName, described);
     const lastEvent = service.events?.[0]?.message ?? '';
-    const rollout = service.deployments?.find((d) => d.status === 'PRIMARY');
-    if (rollout?.rolloutState === 'FAILED') {
-      throw new FatalError(
-        'DeploymentFailed',
-        rollout.rolloutStateReason ?? (lastEvent || 'deployment failed'),
-      );
-    }
-    // ECS counts the deployment's tasks that never ran; a secret or image they cannot get fails the
-    // instance now with ECS's own reason, rather than at the deadline after endless replacements.
-    const cannotStart = (rollout?.failedTasks ?? 0) > 0 ? await findStartFailure(ctx, serviceName) : null;
-    if (cannotStart) throw new FatalError('TaskFailedToStart', cannotStart);
     // Nothing runs yet: tasks and target health cannot add anything, so this poll is one call.
     const anyRunning = (service.runningCount ?? 0) > 0;
     const tasks = anyRunning ? await serviceTasks(ctx, serviceName) : [];
@@ -85,7 +71,7 @@ export const placementStep: Step = {
     );
     const health = running ? await targetHealth(ctx, targetGroupArn, taskIp(running)) : null;
     const waitedForCapacity =
-      record.output?.waitedForCapacity === 'true' ||
+      seen?.waitedForCapacity === 'true' ||
       // PROVISIONING alone is normal (ENI attachment); without a container instance it waits for capacity.
       tasks.some((t) => t.lastStatus === 'PROVISIONING' && !t.containerInstanceArn) ||
       capacityEvent(service);
@@ -96,13 +82,13 @@ export const placementStep: Step = {
       const waited = waitedForCapacity || (await landedOnNewInstance(ctx, running));
       return done({
         taskArn: running.taskArn,
-        waitedForCapacity: String(waited),
+        waitedForCapacity: waited ? 'true' : 'false',
         placementWaitMs: String(waitedMs),
       });
     }
     const state = describeWait(service, tasks, health);
     if (waitedMs > ctx.config.PLACEMENT_DEADLINE_MS) {
-      throw new FatalError(
+      throw fatal(
         'PlacementTimeout',
         `no healthy task after ${Math.round(waitedMs / 1000)} s (${state}): ${lastEvent || 'no service event'}`,
       );
@@ -110,11 +96,39 @@ export const placementStep: Step = {
     return {
       kind: 'wait',
       afterMs: ctx.config.PLACEMENT_POLL_MS,
-      output: { waitedForCapacity: String(waitedForCapacity), state, lastEvent: lastEvent.slice(0, 300) },
+      output: {
+        waitedForCapacity: waitedForCapacity ? 'true' : 'false',
+        state,
+        lastEvent: lastEvent.slice(0, 300),
+      },
       note: `waiting: ${state}${lastEvent ? `; ${lastEvent}` : ''}`,
     };
   },
 };
+
+/**
+ * The service, when a task of it can still become healthy. Otherwise the instance fails now: the service
+ * is gone, its rollout FAILED, or its tasks cannot start (ECS counts the deployment's tasks that never
+ * ran; a secret or image they cannot get fails with ECS's own reason, not at the deadline after endless
+ * replacements).
+ */
+async function placeableService(
+  ctx: StepContext,
+  serviceName: string,
+  service: Service | null,
+): Promise<Service> {
+  if (service?.status !== 'ACTIVE') {
+    throw fatal('ServiceGone', `service ${serviceName} is ${service?.status ?? 'missing'} while placing`);
+  }
+  const rollout = service.deployments?.find((d) => d.status === 'PRIMARY');
+  if (rollout?.rolloutState === 'FAILED') {
+    const lastEvent = service.events?.[0]?.message ?? '';
+    throw fatal('DeploymentFailed', rollout.rolloutStateReason ?? (lastEvent || 'deployment failed'));
+  }
+  const cannotStart = (rollout?.failedTasks ?? 0) > 0 ? await findStartFailure(ctx, serviceName) : null;
+  if (cannotStart) throw fatal('TaskFailedToStart', cannotStart);
+  return service;
+}
 
 /**
  * Any capacity event the service reports, not only the latest (a "has started 1 tasks" buries it). The

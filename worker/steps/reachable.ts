@@ -1,5 +1,5 @@
-import { FatalError } from '../../shared/errors/fatal-error.js';
 import { readGatewayToken } from '../aws/gateway-token.js';
+import { fatal } from '../errors/classified-error.js';
 import { probeUrl } from '../http/probe-url.js';
 import { judgeReachable } from './reachable-verdict.js';
 import { done, outputOf, type Step } from './step.js';
@@ -22,14 +22,14 @@ export const healthUrl = (instanceUrl: string) =>
  * the step's start the instance fails with the last answer. The token is read from the instance's secret on
  * each look, since Redis keeps no copy of it.
  */
-export const reachableStep: Step = {
+export const reachableStep: Step<'reachable'> = {
   id: 'reachable',
 
   async run(ctx, input) {
     const { instance, record } = input;
     const startedAt = record.startedAt ? Date.parse(record.startedAt) : ctx.clock.now();
     const url = healthUrl(instance.url);
-    const token = await readGatewayToken(ctx, outputOf(input, 'secret', 'secretArn'));
+    const token = await readGatewayToken(ctx, outputOf(input, 'secret').secretArn);
     const answer = await probeUrl(url, token, REQUEST_TIMEOUT_MS);
     const waitedMs = Math.max(0, ctx.clock.now() - startedAt);
     const verdict = judgeReachable(answer, { waitedMs, deadlineMs: ctx.config.REACHABLE_DEADLINE_MS, url });
@@ -45,7 +45,7 @@ export const reachableStep: Step = {
           note: `waiting: ${url} answered ${verdict.answer}`,
         };
       case 'fail':
-        throw new FatalError(verdict.code, verdict.reason);
+        throw fatal(verdict.code, verdict.reason);
     }
   },
 };

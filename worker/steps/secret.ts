@@ -5,12 +5,11 @@ import {
   PutSecretValueCommand,
   RestoreSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { FatalError } from '../../shared/errors/fatal-error.js';
-import { RetryAfterError } from '../../shared/errors/retry-after-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsCall, awsValue } from '../aws/aws-call.js';
 import { describeService } from '../aws/describe-service.js';
 import { tasksStillWanted } from '../aws/service-tasks.js';
+import { fatal, retryAfter } from '../errors/classified-error.js';
 import { idempotencyToken } from '../saga/idempotency-token.js';
 import { done, type Step, type StepContext } from './step.js';
 import { upperTags } from './tags.js';
@@ -25,7 +24,7 @@ import { upperTags } from './tags.js';
  * retry repeat the same version instead of adding another. The service step then redeploys, since ECS
  * reads a secret only when a task starts.
  */
-export const secretStep: Step = {
+export const secretStep: Step<'secret'> = {
   id: 'secret',
 
   async run(ctx, { instance, firstRun }) {
@@ -68,7 +67,7 @@ export const secretStep: Step = {
             ctx.aws.secrets.send(new DescribeSecretCommand({ SecretId: secretName })),
           )
         ).ARN;
-    if (!arn) throw new FatalError('NoSecretArn', `secret ${secretName} has no ARN`);
+    if (!arn) throw fatal('NoSecretArn', `secret ${secretName} has no ARN`);
     await ctx.store.dropSealedCredentials(instance.id);
     await ctx.note(`secret ${arn} ${created.ok ? 'created' : 'found'}`);
     return done({ secretArn: arn });
@@ -88,7 +87,7 @@ export const secretStep: Step = {
       tasksStillWanted(ctx, serviceName),
     ]);
     if (service?.status === 'ACTIVE' || wanted.length > 0) {
-      throw new RetryAfterError(
+      throw retryAfter(
         'SecretStillNeeded',
         service?.status === 'ACTIVE'
           ? `service ${serviceName} is still ACTIVE: a task it starts would read the secret`
@@ -121,7 +120,7 @@ async function findSecret(
     // Deleted and not gone yet: a forced delete finishes "after a short delay" (AWS advises back off and
     // retry before re-creating the name). Bounded like every wait; a recovery window outlasts it and fails.
     // Restored credentials instead restore the secret and write themselves into it (putRotated).
-    throw new RetryAfterError(
+    throw retryAfter(
       'SecretScheduledForDeletion',
       `secret ${secretName} is scheduled for deletion: waiting for the name to be free`,
       ctx.config.PLACEMENT_POLL_MS,
@@ -164,7 +163,7 @@ async function putRotated(
 async function secretValue(ctx: StepContext, instanceId: string): Promise<string> {
   const sealed = await ctx.store.sealedCredentials(instanceId);
   if (!sealed) {
-    throw new FatalError(
+    throw fatal(
       'CredentialsMissing',
       'no secret exists and the sealed credentials are gone: the instance must be created again',
     );
@@ -177,7 +176,7 @@ async function secretValue(ctx: StepContext, instanceId: string): Promise<string
       OPENCLAW_GATEWAY_TOKEN: ctx.sealer.open(sealed.gatewayToken, instanceId),
     });
   } catch (error) {
-    throw new FatalError(
+    throw fatal(
       'CredentialsUnreadable',
       'sealed credentials do not open with DATA_ENCRYPTION_KEY (was the key changed?)',
       { cause: error },

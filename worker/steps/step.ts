@@ -1,13 +1,12 @@
 import type { InstanceRecord, StepId, StepRecord } from '../../shared/domain.js';
 import type { WorkerContext } from '../context.js';
-
-/** A step's output: the ARNs and names it made, checkpointed on the instance record. */
-export type StepOutput = Record<string, string>;
+import { fatal } from '../errors/classified-error.js';
+import { type Checkpoints, parseCheckpoint, type WaitOutputs } from './step-outputs.js';
 
 export interface StepInput {
   instance: InstanceRecord;
-  /** Outputs of the steps before this one, by step id. */
-  outputs: Partial<Record<StepId, StepOutput>>;
+  /** Checkpoints of the steps before this one, by step id, as recorded: read them with `outputOf`. */
+  outputs: Partial<Record<StepId, Record<string, string>>>;
   /** This step's record as it stands (a waiting step keeps what earlier polls saw). */
   record: StepRecord;
   /**
@@ -18,10 +17,11 @@ export interface StepInput {
   firstRun: boolean;
 }
 
-export type StepResult =
-  | { kind: 'done'; output: StepOutput }
+/** A step's answer: its checkpoint (`Checkpoints[K]`), or a wait with what this poll saw. */
+export type StepResult<K extends StepId = StepId> =
+  | { kind: 'done'; output: Checkpoints[K] }
   /** Not finished, nothing wrong: look again after `afterMs` without holding a slot or spending an attempt. */
-  | { kind: 'wait'; afterMs: number; output: StepOutput; note: string };
+  | { kind: 'wait'; afterMs: number; output: WaitOutputs[K]; note: string };
 
 export interface StepContext extends WorkerContext {
   /** A line in the job's log (Bull Board): ids, states, reasons, never secrets. Buffered: the job writes
@@ -32,10 +32,10 @@ export interface StepContext extends WorkerContext {
 /** Removes what a step made, found by deterministic name: `deleted`, or `absent` when nothing was there. */
 export type UndoResult = 'deleted' | 'absent';
 
-export interface Step {
+export interface Step<K extends StepId = StepId> {
   /** A persisted contract (`step:<id>` on the instance record): never rename one. */
-  id: StepId;
-  run(ctx: StepContext, input: StepInput): Promise<StepResult>;
+  id: K;
+  run(ctx: StepContext, input: StepInput): Promise<StepResult<K>>;
   undo?(ctx: StepContext, instance: InstanceRecord): Promise<UndoResult>;
   /**
    * Its undo is housekeeping: nothing depends on what it removes (INACTIVE task-definition revisions),
@@ -44,11 +44,11 @@ export interface Step {
   housekeeping?: true;
 }
 
-export const done = (output: StepOutput): StepResult => ({ kind: 'done', output });
+export const done = <O extends Record<string, string>>(output: O) => ({ kind: 'done' as const, output });
 
-/** The output of an earlier step, or a clear failure when a checkpoint lacks it (a code bug, not AWS). */
-export function outputOf(input: StepInput, step: StepId, key: string): string {
-  const value = input.outputs[step]?.[key];
-  if (!value) throw new Error(`checkpoint of step ${step} has no ${key}`);
-  return value;
+/** The checkpoint of an earlier step, typed and checked; a missing one is a clear failure (a code bug). */
+export function outputOf<K extends StepId>(input: StepInput, step: K): Checkpoints[K] {
+  const output = input.outputs[step];
+  if (!output) throw fatal('CheckpointMissing', `step ${step} has no checkpoint`);
+  return parseCheckpoint(step, output);
 }

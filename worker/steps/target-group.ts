@@ -3,10 +3,11 @@ import {
   DeleteTargetGroupCommand,
   DescribeTargetGroupsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { FatalError } from '../../shared/errors/fatal-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsCall, awsValue } from '../aws/aws-call.js';
+import { fatal } from '../errors/classified-error.js';
 import { done, type Step, type StepContext } from './step.js';
+import { checkpointOf } from './step-outputs.js';
 import { upperTags } from './tags.js';
 import { GATEWAY_PORT } from './task-definition.js';
 
@@ -18,7 +19,7 @@ import { GATEWAY_PORT } from './task-definition.js';
 export const TARGET_HEALTH_PATH = '/health';
 
 /** Target group `openclaw-<id>`: HTTP 8080 to the task's awsvpc IP. */
-export const targetGroupStep: Step = {
+export const targetGroupStep: Step<'target-group'> = {
   id: 'target-group',
 
   async run(ctx, { instance, firstRun }) {
@@ -56,7 +57,7 @@ export const targetGroupStep: Step = {
             ctx.aws.elbv2.send(new DescribeTargetGroupsCommand({ Names: [targetGroupName] })),
           )
         ).TargetGroups?.find((tg) => tg.TargetGroupName === targetGroupName)?.TargetGroupArn;
-    if (!arn) throw new FatalError('NoTargetGroupArn', `target group ${targetGroupName} has no ARN`);
+    if (!arn) throw fatal('NoTargetGroupArn', `target group ${targetGroupName} has no ARN`);
     await ctx.note(`target group ${arn} ${created.ok ? 'created' : 'found'}`);
     return done({ targetGroupArn: arn });
   },
@@ -68,7 +69,7 @@ export const targetGroupStep: Step = {
    */
   async undo(ctx, instance) {
     const arn =
-      instance.steps['target-group'].output?.targetGroupArn ??
+      checkpointOf(instance, 'target-group')?.targetGroupArn ??
       (await findTargetGroup(ctx, resourceNames(instance.id).targetGroupName));
     if (!arn) return 'absent';
     const deleted = await awsCall('delete', 'DeleteTargetGroup', () =>

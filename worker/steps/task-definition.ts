@@ -9,10 +9,10 @@ import {
   type TaskDefinitionStatus,
 } from '@aws-sdk/client-ecs';
 import type { WorkerConfig } from '../../shared/config.js';
-import { FatalError } from '../../shared/errors/fatal-error.js';
-import { RetryableError } from '../../shared/errors/retryable-error.js';
 import { resourceNames } from '../../shared/naming.js';
 import { awsCall, awsValue } from '../aws/aws-call.js';
+import { fatal, retryable } from '../errors/classified-error.js';
+import { instanceImage } from '../rollouts/instance-image.js';
 import { withLeftovers } from './leftovers.js';
 import { done, outputOf, type Step, type StepContext } from './step.js';
 import { lowerTags } from './tags.js';
@@ -40,11 +40,12 @@ export function gatewayContainer(
   instanceId: string,
   secretArn: string,
   rotation = 0,
+  image = config.GATEWAY_IMAGE,
 ): ContainerDefinition {
   const names = resourceNames(instanceId);
   return {
     name: names.containerName,
-    image: config.GATEWAY_IMAGE,
+    image,
     essential: true,
     portMappings: [{ containerPort: GATEWAY_PORT, protocol: 'tcp' }],
     secrets: [
@@ -87,6 +88,7 @@ export function reusable(
   instanceId: string,
   secretArn: string,
   rotation = 0,
+  image = config.GATEWAY_IMAGE,
 ): boolean {
   const names = resourceNames(instanceId);
   const container = definition?.containerDefinitions?.[0];
@@ -96,7 +98,7 @@ export function reusable(
     // The answer is checked, not trusted to be the family asked for.
     definition?.family === names.taskFamily &&
     definition.status === 'ACTIVE' &&
-    container?.image === config.GATEWAY_IMAGE &&
+    container?.image === image &&
     (container.secrets ?? []).every((s) => s.valueFrom?.startsWith(`${secretArn}:`)) &&
     (revisionRotation ?? '0') === String(rotation) &&
     logs['awslogs-group'] === config.LOG_GROUP &&
@@ -105,20 +107,25 @@ export function reusable(
 }
 
 /** Task definition family `openclaw-<id>`: EC2, awsvpc, 0.5 vCPU, 1.5 GB, one container. */
-export const taskDefinitionStep: Step = {
+export const taskDefinitionStep: Step<'task-definition'> = {
   id: 'task-definition',
 
   async run(ctx, input) {
     const { instance } = input;
-    const secretArn = outputOf(input, 'secret', 'secretArn');
+    const secretArn = outputOf(input, 'secret').secretArn;
     const { taskFamily } = resourceNames(instance.id);
     const rotation = instance.credentialsRotation ?? 0;
+    // The record's image (a rollout moves it), else the fleet's: worker/rollouts/instance-image.ts.
+    const image = await instanceImage(ctx, instance);
     const latest = input.firstRun
       ? null
       : await awsCall('read', 'DescribeTaskDefinition', () =>
           ctx.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskFamily })),
         );
-    if (latest?.ok && reusable(latest.value.taskDefinition, ctx.config, instance.id, secretArn, rotation)) {
+    if (
+      latest?.ok &&
+      reusable(latest.value.taskDefinition, ctx.config, instance.id, secretArn, rotation, image)
+    ) {
       const arn = latest.value.taskDefinition!.taskDefinitionArn!;
       await ctx.note(`task definition ${arn} found`);
       return done({ taskDefinitionArn: arn });
@@ -133,14 +140,13 @@ export const taskDefinitionStep: Step = {
           memory: TASK_MEMORY,
           executionRoleArn: ctx.config.EXECUTION_ROLE_ARN,
           taskRoleArn: ctx.config.TASK_ROLE_ARN,
-          containerDefinitions: [gatewayContainer(ctx.config, instance.id, secretArn, rotation)],
+          containerDefinitions: [gatewayContainer(ctx.config, instance.id, secretArn, rotation, image)],
           tags: lowerTags(instance.id),
         }),
       ),
     );
     const arn = registered.taskDefinition?.taskDefinitionArn;
-    if (!arn)
-      throw new FatalError('NoTaskDefinitionArn', `RegisterTaskDefinition for ${taskFamily} gave no ARN`);
+    if (!arn) throw fatal('NoTaskDefinitionArn', `RegisterTaskDefinition for ${taskFamily} gave no ARN`);
     await ctx.note(`task definition ${arn} registered`);
     return done({ taskDefinitionArn: arn });
   },
@@ -179,7 +185,7 @@ export const taskDefinitionStep: Step = {
         );
         if (failure) {
           // Usually a deregistration not yet visible: another attempt settles it.
-          throw new RetryableError(
+          throw retryable(
             'DeleteTaskDefinitionsFailed',
             `DeleteTaskDefinitions: ${failure.arn ?? ''} ${failure.reason ?? ''} ${failure.detail ?? ''}`.trim(),
           );

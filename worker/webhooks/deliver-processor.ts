@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerConfig } from '../../shared/config.js';
 import { jobCatalog } from '../../shared/job-catalog.js';
 import type { Logger } from '../../shared/logger.js';
 import type { WebhookQueue } from '../../shared/queues.js';
-import type { makeKeys } from '../../shared/redis-keys.js';
+import type { makeKeys } from '../../shared/store/keys.js';
+import { acquireLock } from '../../shared/store/lock.js';
 import { type DeliveryLog, type LoggedEvent, makeDeliveryLog } from '../../shared/webhooks/delivery-log.js';
 import type { WebhookEndpoint } from '../../shared/webhooks/endpoints.js';
 import type { Clock } from '../context.js';
@@ -26,8 +26,6 @@ export interface WebhookContext {
 
 /** The lock outlives one send (bounded by WEBHOOK_TIMEOUT_MS) by this much, and is renewed per event. */
 const LOCK_MARGIN_MS = 10_000;
-
-const releaseScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
  * Delivers an instance's events to one endpoint, oldest first. Order comes from the per-instance event
@@ -50,10 +48,9 @@ export function makeWebhookProcessor(ctx: WebhookContext) {
     const endpoint = ctx.endpoints.find((e) => e.key === endpointKey);
     if (!endpoint || !key) return { skipped: 'endpoint no longer configured' };
 
-    const lockKey = ctx.keys.webhookLock(instanceId, endpointKey);
-    const lockToken = randomUUID();
     const lockMs = ctx.config.WEBHOOK_TIMEOUT_MS + LOCK_MARGIN_MS;
-    if ((await ctx.redis.set(lockKey, lockToken, 'PX', lockMs, 'NX')) !== 'OK') {
+    const lock = await acquireLock(ctx.redis, ctx.keys.webhookLock(instanceId, endpointKey), lockMs);
+    if (!lock) {
       await job.moveToDelayed(Date.now() + 250 + Math.floor(Math.random() * 750), token);
       throw new DelayedError();
     }
@@ -63,7 +60,7 @@ export function makeWebhookProcessor(ctx: WebhookContext) {
       const bodies = await log.events(instanceId);
       let sent = 0;
       for (; next <= bodies.length; next++) {
-        await ctx.redis.pexpire(lockKey, lockMs);
+        await lock.renew();
         const delivered = await deliverOne(ctx, log, {
           instanceId,
           endpoint,
@@ -80,7 +77,7 @@ export function makeWebhookProcessor(ctx: WebhookContext) {
       );
       return { sent, through: next - 1 };
     } finally {
-      await ctx.redis.eval(releaseScript, 1, lockKey, lockToken);
+      await lock();
     }
   };
 }
