@@ -7,6 +7,7 @@ import { launchInstance, newInstance } from './sim/asg.js';
 import { WARM_GROUP_NAME } from './sim/asg-groups.js';
 import { makeClock } from './sim/clock.js';
 import { startEvaluationLoop } from './sim/evaluation.js';
+import { TARGET_CAPACITY } from './sim/managed-scaling.js';
 import { makeRng } from './sim/rng.js';
 import type { AutoScalingGroup, CloudState, Listener, LoadBalancer, WarmPool } from './state.js';
 import { resolveTiming, type TimingConfig } from './timing.js';
@@ -21,6 +22,8 @@ export interface BootstrapOptions {
   timingConfig: TimingConfig;
   quotas: Quotas;
   asg: { min: number; max: number };
+  /** Managed scaling's targetCapacity (%), as terraform sets it; default 100. */
+  targetCapacity?: number;
   /**
    * terraform's optional on-demand group and capacity provider (`openclaw-warm-asg`, `openclaw-warm`):
    * created when set, with a warm pool of warmPool.minSize instances when given. Unset: no such group.
@@ -111,6 +114,7 @@ function populate(cloud: Cloud, o: BootstrapOptions, restore?: (cloud: Cloud) =>
     account: o.account,
     clusterName: CLUSTER,
     capacityProviderName: 'openclaw-spot',
+    targetCapacity: o.targetCapacity ?? TARGET_CAPACITY,
     logGroup: '/ecs/openclaw',
     executionRoleArn: arns.role(o.account, 'openclaw-ecs-task-execution'),
     taskRoleArn: arns.role(o.account, 'openclaw-ecs-task'),

@@ -35,6 +35,8 @@ export interface Cloud {
   account: Account;
   clusterName: string;
   capacityProviderName: string;
+  /** The capacity provider's managed scaling targetCapacity (%): below 100 keeps spare instances. */
+  targetCapacity: number;
   logGroup: string;
   executionRoleArn: string;
   taskRoleArn: string;

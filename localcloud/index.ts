@@ -53,6 +53,8 @@ export interface LocalcloudOptions {
   timing?: Partial<LocalcloudTiming>;
   quotas?: Partial<{ rulesPerListener: number; targetGroupsPerAlb: number }>;
   asg?: Partial<{ min: number; max: number }>;
+  /** Managed scaling's targetCapacity (1-100 %); default 100. Below 100 keeps spare instances (headroom). */
+  targetCapacity?: number;
   /**
    * The optional on-demand group + capacity provider (`openclaw-warm-asg` / `openclaw-warm`) with a
    * warm pool. Default: LOCALCLOUD_WARM_POOL_SIZE (a number, 0 allowed) creates it with that pool
@@ -156,6 +158,7 @@ function bootstrapOptions(
       targetGroupsPerRegion: 3000,
     },
     asg: { min: options.asg?.min ?? 1, max: options.asg?.max ?? 20 },
+    ...(options.targetCapacity ? { targetCapacity: options.targetCapacity } : {}),
     warmGroup: options.warmGroup ?? warmGroupFromEnv(process.env),
   };
 }

@@ -29,12 +29,21 @@ export function windowOf(family: Pick<RateFamily, 'burst' | 'refillPerSecond'>):
   return { points, seconds: Math.max(1, Math.ceil(points / family.refillPerSecond)) };
 }
 
-export function makeAwsRateBudget(redis: Redis, keyPrefix: string): AwsRateBudget {
+/**
+ * `multiplier` (AWS_RATE_BUDGET_MULTIPLIER) scales every family's burst and refill alike: an account
+ * whose quotas AWS raised, or a simulation running faster than real time. Both, because the window
+ * is whole seconds (rate-limiter-flexible's Redis keys expire in seconds): scaling the refill alone
+ * would need windows shorter than one.
+ */
+export function makeAwsRateBudget(redis: Redis, keyPrefix: string, multiplier = 1): AwsRateBudget {
   const queues = new Map<string, RateLimiterQueue>();
   const queueOf = (family: RateFamily) => {
     let queue = queues.get(family.name);
     if (!queue) {
-      const { points, seconds } = windowOf(family);
+      const { points, seconds } = windowOf({
+        burst: family.burst * multiplier,
+        refillPerSecond: family.refillPerSecond * multiplier,
+      });
       const limiter = new RateLimiterRedis({
         storeClient: redis,
         keyPrefix: `${keyPrefix}:${family.name}`,

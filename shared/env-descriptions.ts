@@ -37,6 +37,12 @@ export const envDescriptions = {
   AWS_ENDPOINT_URL: 'AWS endpoint override (localcloud or another emulator); unset for real AWS',
   AWS_RATE_BUDGET:
     "aws: all workers share AWS's per-family request rates through Redis, so throttling stays rare; off: no budget",
+  AWS_RATE_BUDGET_MULTIPLIER:
+    "multiplies every family's burst and rate in the budget: an account whose quotas AWS raised, or a simulation running faster than real time",
+  PREDICTIVE_MAX_EXTRA_INSTANCES:
+    'predictive scale-out: instances beyond what the reservation needs that the sampler may add for signups on their way (0: off)',
+  PREDICTIVE_LEAD_MS:
+    'predictive scale-out: how far ahead it plans, about one instance launch; arrivals of the last such span predict the next',
   ECS_CLUSTER: 'ECS cluster that runs the gateways',
   CAPACITY_PROVIDER: 'capacity provider the gateway services use',
   ASG_NAME: 'Auto Scaling group behind the capacity provider',

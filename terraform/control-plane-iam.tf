@@ -254,6 +254,13 @@ data "aws_iam_policy_document" "worker" {
     resources = ["*"]
   }
 
+  # Predictive scale-out (PREDICTIVE_MAX_EXTRA_INSTANCES > 0) raises the gateway groups' desired capacity.
+  statement {
+    sid       = "AutoScalingScaleOutAhead"
+    actions   = ["autoscaling:SetDesiredCapacity"]
+    resources = [aws_autoscaling_group.ecs.arn]
+  }
+
   statement {
     sid       = "FleetPricesAndLifecycle"
     actions   = ["ec2:DescribeInstances", "ec2:DescribeSpotPriceHistory"]

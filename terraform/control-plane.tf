@@ -23,6 +23,8 @@ locals {
     LOG_GROUP          = aws_cloudwatch_log_group.gateways.name
     HEALTH_FILE        = "/tmp/openclaw-worker.health"
     WEBHOOK_URLS       = join(",", var.webhook_urls)
+    # Predictive scale-out's budget (0: off); SetDesiredCapacity is allowed on the group in control-plane-iam.tf.
+    PREDICTIVE_MAX_EXTRA_INSTANCES = tostring(var.predictive_max_extra_instances)
   }
 
   api_environment = {

@@ -199,6 +199,17 @@ variable "warm_capacity_provider_name" {
   default     = "openclaw-warm"
 }
 
+variable "predictive_max_extra_instances" {
+  description = "Predictive scale-out: instances beyond what the reservation needs that the worker's sampler may add for signups on their way (PREDICTIVE_MAX_EXTRA_INSTANCES; 0 = off). Bounded by asg_max_size. 100: chosen from npm run simulate (README, Warm capacity and predictive scale-out)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.predictive_max_extra_instances >= 0 && floor(var.predictive_max_extra_instances) == var.predictive_max_extra_instances
+    error_message = "predictive_max_extra_instances must be a whole number >= 0."
+  }
+}
+
 variable "capacity_provider_max_step" {
   description = "Most instances managed scaling adds or removes at once."
   type        = number

@@ -185,7 +185,13 @@ function makeWorkerContext(
       makeAwsClients(
         config,
         config.AWS_RATE_BUDGET === 'aws'
-          ? { budget: makeAwsRateBudget(redis, makeKeys(config.QUEUE_PREFIX).awsRateBudget) }
+          ? {
+              budget: makeAwsRateBudget(
+                redis,
+                makeKeys(config.QUEUE_PREFIX).awsRateBudget,
+                config.AWS_RATE_BUDGET_MULTIPLIER,
+              ),
+            }
           : {},
       ),
       metrics,

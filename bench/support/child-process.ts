@@ -25,6 +25,8 @@ export function buildOnce(): void {
     { cwd: REPO_ROOT, stdio: 'inherit' },
   );
   cpSync(join(REPO_ROOT, 'api/public'), join(BUILD_DIR, 'api/public'), { recursive: true });
+  // The store's Lua scripts are files read at run time (shared/store/scripts.ts), not compiled.
+  cpSync(join(REPO_ROOT, 'shared/store/lua'), join(BUILD_DIR, 'shared/store/lua'), { recursive: true });
   process.once('exit', () => rmSync(BUILD_DIR, { recursive: true, force: true }));
   built = true;
 }

@@ -2,6 +2,7 @@ import { AwsError } from '../aws-error.js';
 import type { Cloud } from '../cloud.js';
 import { groupNamed } from '../sim/asg-groups.js';
 import type { AutoScalingGroup } from '../state.js';
+import type { Ec2Instance } from '../state-autoscaling.js';
 
 /** Auto Scaling (query protocol). Its input errors are `ValidationError`, as the service returns them. */
 export const validation = (message: string) => new AwsError('ValidationError', message);
@@ -18,3 +19,16 @@ export const LAUNCH_TEMPLATE = {
   LaunchTemplateName: 'openclaw-ecs',
   Version: '$Latest',
 } as const;
+
+/** An instance as DescribeAutoScalingGroups and DescribeWarmPool list it. */
+export function instanceView(i: Ec2Instance, protectedFromScaleIn: boolean) {
+  return {
+    InstanceId: i.id,
+    InstanceType: i.type,
+    AvailabilityZone: i.az,
+    LifecycleState: i.lifecycle,
+    HealthStatus: 'Healthy',
+    LaunchTemplate: LAUNCH_TEMPLATE,
+    ProtectedFromScaleIn: protectedFromScaleIn,
+  };
+}

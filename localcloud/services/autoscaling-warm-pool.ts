@@ -4,7 +4,7 @@ import { paginate } from '../pagination.js';
 import { maintainWarmPool, poolInstances, terminatePoolInstance } from '../sim/asg-warm-pool.js';
 import { reconcileAll } from '../sim/service-scheduler.js';
 import type { AutoScalingGroup, WarmPool } from '../state.js';
-import { LAUNCH_TEMPLATE, requireGroup, validation } from './autoscaling-common.js';
+import { instanceView, requireGroup, validation } from './autoscaling-common.js';
 import type { HandlerMap } from './handler.js';
 
 /**
@@ -93,15 +93,8 @@ export const warmPoolHandlers: HandlerMap = {
     );
     return {
       WarmPoolConfiguration: pool ? configView(pool) : undefined,
-      Instances: page.items.map((i) => ({
-        InstanceId: i.id,
-        InstanceType: i.type,
-        AvailabilityZone: i.az,
-        LifecycleState: i.lifecycle,
-        HealthStatus: 'Healthy',
-        LaunchTemplate: LAUNCH_TEMPLATE,
-        ProtectedFromScaleIn: false,
-      })),
+      // Pool instances are not in service, so nothing protects them from scale-in yet.
+      Instances: page.items.map((i) => instanceView(i, false)),
       NextToken: page.next,
     };
   },

@@ -6,7 +6,7 @@ import { changeDesired, ON_DEMAND_TYPE, SPOT_TYPES } from '../sim/asg.js';
 import { groups } from '../sim/asg-groups.js';
 import { reconcileAll } from '../sim/service-scheduler.js';
 import type { AutoScalingGroup } from '../state.js';
-import { LAUNCH_TEMPLATE, requireGroup, validation } from './autoscaling-common.js';
+import { instanceView, LAUNCH_TEMPLATE, requireGroup, validation } from './autoscaling-common.js';
 import { warmPoolHandlers, warmPoolView } from './autoscaling-warm-pool.js';
 import type { HandlerMap } from './handler.js';
 
@@ -47,17 +47,7 @@ function groupView(cloud: Cloud, asg: AutoScalingGroup): Record<string, unknown>
     Instances: asg.instanceIds.flatMap((id) => {
       const i = cloud.state.instances.get(id);
       if (!i) return [];
-      return [
-        {
-          InstanceId: i.id,
-          InstanceType: i.type,
-          AvailabilityZone: i.az,
-          LifecycleState: i.lifecycle,
-          HealthStatus: 'Healthy',
-          LaunchTemplate: LAUNCH_TEMPLATE,
-          ProtectedFromScaleIn: i.protectedFromScaleIn,
-        },
-      ];
+      return [instanceView(i, i.protectedFromScaleIn)];
     }),
     CreatedTime: iso(asg.createdAt),
     SuspendedProcesses: [],

@@ -4,7 +4,6 @@ import { type Cloud, clusterArn } from '../cloud.js';
 import { num, type Params, str, strList, type Tag } from '../input.js';
 import { paginate } from '../pagination.js';
 import { groups, providerOf } from '../sim/asg-groups.js';
-import { TARGET_CAPACITY } from '../sim/managed-scaling.js';
 import type { AutoScalingGroup, ContainerInstance, Task } from '../state.js';
 import {
   ecsTags,
@@ -85,7 +84,7 @@ function capacityProviderView(
       autoScalingGroupArn: group.arn,
       managedScaling: {
         status: 'ENABLED',
-        targetCapacity: TARGET_CAPACITY,
+        targetCapacity: cloud.targetCapacity,
         minimumScalingStepSize: 1,
         maximumScalingStepSize: 10000,
         instanceWarmupPeriod: 300,

@@ -71,12 +71,12 @@ export function evaluateScaleOut(
   r: Reservation,
   asg: AutoScalingGroup = cloud.state.asg,
 ): void {
-  const wanted = Math.min(asg.max, Math.ceil((r.m * 100) / TARGET_CAPACITY) + r.draining);
+  const wanted = Math.min(asg.max, Math.ceil((r.m * 100) / cloud.targetCapacity) + r.draining);
   if (wanted > asg.desired) {
     changeDesired(
       cloud,
       wanted,
-      `a monitor alarm TargetTracking-${asg.name}-AlarmHigh in state ALARM triggered policy ECSManagedAutoScalingPolicy (CapacityProviderReservation ${r.percent} > ${TARGET_CAPACITY})`,
+      `a monitor alarm TargetTracking-${asg.name}-AlarmHigh in state ALARM triggered policy ECSManagedAutoScalingPolicy (CapacityProviderReservation ${r.percent} > ${cloud.targetCapacity})`,
       asg,
     );
   }

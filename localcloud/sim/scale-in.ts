@@ -2,7 +2,6 @@ import type { Cloud } from '../cloud.js';
 import type { AutoScalingGroup } from '../state.js';
 import { changeDesired, liveInstances } from './asg.js';
 import type { Reservation } from './managed-scaling.js';
-import { TARGET_CAPACITY } from './managed-scaling.js';
 
 /**
  * Scale-in half of managed scaling. AWS scales in after the reservation stays below target for
@@ -14,7 +13,7 @@ export function evaluateScaleIn(cloud: Cloud, r: Reservation, asg: AutoScalingGr
   const now = cloud.clock.now();
   const live = liveInstances(cloud, asg);
   const onDemandLive = live.filter((i) => i.market === 'on-demand').length;
-  const excess = r.n - Math.max(asg.min, Math.ceil((r.m * 100) / TARGET_CAPACITY));
+  const excess = r.n - Math.max(asg.min, Math.ceil((r.m * 100) / cloud.targetCapacity));
   if (excess <= 0) return;
   const idle = live
     .filter((i) => i.lifecycle === 'InService' && i.containerInstanceArn)
@@ -37,7 +36,7 @@ export function evaluateScaleIn(cloud: Cloud, r: Reservation, asg: AutoScalingGr
   changeDesired(
     cloud,
     Math.max(asg.min, asg.desired - victims.length),
-    `a monitor alarm TargetTracking-${asg.name}-AlarmLow in state ALARM triggered policy ECSManagedAutoScalingPolicy (CapacityProviderReservation ${r.percent} < ${TARGET_CAPACITY})`,
+    `a monitor alarm TargetTracking-${asg.name}-AlarmLow in state ALARM triggered policy ECSManagedAutoScalingPolicy (CapacityProviderReservation ${r.percent} < ${cloud.targetCapacity})`,
     asg,
   );
 }

@@ -79,6 +79,7 @@ export const workerEnvSchema = z.object({
   ...aws,
   // 'aws': every worker process together stays under AWS's request buckets (shared/aws-rate-budget.ts).
   AWS_RATE_BUDGET: z.enum(['aws', 'off']).default('off'),
+  AWS_RATE_BUDGET_MULTIPLIER: z.coerce.number().positive().max(1000).default(1),
   ECS_CLUSTER: z.string().min(1),
   CAPACITY_PROVIDER: z.string().min(1),
   ASG_NAME: z.string().min(1),
@@ -107,6 +108,9 @@ export const workerEnvSchema = z.object({
   HEALTH_FILE: z.string().optional(),
   JOB_LOCK_MS: positiveInt.default(30_000),
   SAMPLE_INTERVAL_MS: positiveInt.default(60_000),
+  // Predictive scale-out (shared/capacity/predictive-scale-out.ts): 0 leaves scale-out to managed scaling.
+  PREDICTIVE_MAX_EXTRA_INSTANCES: z.coerce.number().int().min(0).max(1000).default(0),
+  PREDICTIVE_LEAD_MS: positiveInt.default(180_000),
   RECONCILE_INTERVAL_MS: positiveInt.default(5 * 60_000),
   RECONCILE_GRACE_MS: positiveInt.default(15 * 60_000),
   // Longer than a spot scale-up (2-4 min) and ECS's own replacement of a task failing its health check.

@@ -30,7 +30,7 @@ export const TIMING: Partial<LocalcloudTiming> = {
 };
 
 /** A localcloud, a Redis namespace, the instance store and the sampler, driven tick by tick. */
-export async function startFleetHarness(seed = 7) {
+export async function startFleetHarness(seed = 7, settings: Partial<CapacityConfig> = {}) {
   const lc: Localcloud = await startLocalcloud({ port: 0, seed, timing: TIMING });
   const ns = makeTestNamespace();
   const routing: RoutingConfig = {
@@ -51,6 +51,7 @@ export async function startFleetHarness(seed = 7) {
     ASG_NAME: lc.ids.ASG_NAME,
     SAMPLE_INTERVAL_MS: interval,
     COST_PRICES_FILE: undefined,
+    ...settings,
   };
   const log = makeLogger({ level: 'silent', name: 'test' });
   const processor = makeCapacityProcessor({ aws, redis: ns.redis, store, config, log });

@@ -14,6 +14,7 @@ import { jobCatalog } from '../../shared/job-catalog.js';
 import type { Logger } from '../../shared/logger.js';
 import type { InstanceStore } from '../../shared/store/instance-store.js';
 import { collectFleet, type MarketLookup } from './collect-fleet.js';
+import { scaleOutAhead } from './scale-out-ahead.js';
 
 export type CapacityConfig = Pick<
   WorkerConfig,
@@ -23,7 +24,8 @@ export type CapacityConfig = Pick<
   | 'ASG_NAME'
   | 'SAMPLE_INTERVAL_MS'
   | 'COST_PRICES_FILE'
->;
+> &
+  Partial<Pick<WorkerConfig, 'PREDICTIVE_MAX_EXTRA_INSTANCES' | 'PREDICTIVE_LEAD_MS'>>;
 
 export interface CapacityContext {
   aws: AwsClients;
@@ -116,6 +118,9 @@ export function makeCapacityProcessor(ctx: CapacityContext): (job: Job) => Promi
       });
       await samples.writeSample(sample, now);
       log.debug({ reservation: sample.reservation, action: sample.scaling.action }, 'capacity sampled');
+      await scaleOutAhead({ ...ctx, log }, sample, now).catch((err) =>
+        log.warn({ err }, 'predictive scale-out skipped this tick'),
+      );
     } catch (err) {
       const e = err as Error;
       const reason = `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
