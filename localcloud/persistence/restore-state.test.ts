@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { routedTargetGroup } from '../../test/support/localcloud-routed-target-group.js';
 import { type BootstrapOptions, createCloud } from '../bootstrap.js';
 import type { Cloud } from '../cloud.js';
 import { ecsAccountSettings } from '../services/ecs-account-settings.js';
 import { ecsServices } from '../services/ecs-services.js';
 import { ecsTaskDefinitions } from '../services/ecs-task-definitions.js';
-import { elbv2Rules } from '../services/elbv2-rules.js';
-import { elbv2TargetGroups } from '../services/elbv2-target-groups.js';
 import { logsGroups } from '../services/logs-groups.js';
 import { secretsManager } from '../services/secrets-manager.js';
 import { accountSettings } from '../sim/account-settings.js';
@@ -44,20 +43,7 @@ function world(): Cloud {
       { name: 'gateway', image: 'gw:1', essential: true, portMappings: [{ containerPort: 8080 }] },
     ],
   });
-  const tg = elbv2TargetGroups.CreateTargetGroup?.(cloud, {
-    Name: 'oc-a',
-    Protocol: 'HTTP',
-    Port: 8080,
-    TargetType: 'ip',
-    VpcId: cloud.network.vpcId,
-  }) as { TargetGroups: { TargetGroupArn: string }[] };
-  const tgArn = tg.TargetGroups[0]?.TargetGroupArn ?? '';
-  elbv2Rules.CreateRule?.(cloud, {
-    ListenerArn: [...cloud.state.listeners.keys()][0],
-    Priority: 1,
-    Conditions: [{ Field: 'path-pattern', Values: ['/a/*'] }],
-    Actions: [{ Type: 'forward', TargetGroupArn: tgArn }],
-  });
+  const tgArn = routedTargetGroup(cloud, 'oc-a', 'a');
   ecsServices.CreateService?.(cloud, {
     cluster: 'openclaw-cluster',
     serviceName: 'a',

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { routedTargetGroup } from '../../test/support/localcloud-routed-target-group.js';
 import { type BootstrapOptions, createCloud } from '../bootstrap.js';
 import type { Cloud } from '../cloud.js';
 import { ecsServices } from '../services/ecs-services.js';
 import { ecsTaskDefinitions } from '../services/ecs-task-definitions.js';
-import { elbv2Rules } from '../services/elbv2-rules.js';
-import { elbv2TargetGroups } from '../services/elbv2-target-groups.js';
 import { launchInstance } from '../sim/asg.js';
 import { hooksFor } from '../sim/service-scheduler.js';
 import { parseWorld, restoreWorld } from './restore-state.js';
@@ -57,20 +56,7 @@ describe('a world restored in motion', () => {
       memory: '512',
       containerDefinitions: [{ name: 'gw', image: 'gw:1', portMappings: [{ containerPort: 8080 }] }],
     });
-    const tg = elbv2TargetGroups.CreateTargetGroup?.(cloud, {
-      Name: 'gw',
-      Protocol: 'HTTP',
-      Port: 8080,
-      TargetType: 'ip',
-      VpcId: cloud.network.vpcId,
-    }) as { TargetGroups: { TargetGroupArn: string }[] };
-    const tgArn = tg.TargetGroups[0]?.TargetGroupArn ?? '';
-    elbv2Rules.CreateRule?.(cloud, {
-      ListenerArn: [...cloud.state.listeners.keys()][0],
-      Priority: 1,
-      Conditions: [{ Field: 'path-pattern', Values: ['/gw/*'] }],
-      Actions: [{ Type: 'forward', TargetGroupArn: tgArn }],
-    });
+    const tgArn = routedTargetGroup(cloud, 'gw');
     ecsServices.CreateService?.(cloud, {
       cluster: 'openclaw-cluster',
       serviceName: 'gw',
