@@ -145,6 +145,38 @@ describe('create and delete sagas: what the job shows', () => {
       step: 'placement',
       afterMs: w.config.PLACEMENT_POLL_MS,
     });
+    // A crash in the middle of a poll leaves the step `running` with what it saw: the attempt that
+    // resumes it records `waiting` again, even when it sees nothing new.
+    await w.store.recordStep(
+      id,
+      'placement',
+      { ...seen.after.steps.placement, state: 'running' },
+      'provisioning',
+    );
+    expect((await w.create(id, run)).kind).toBe('wait');
+    expect((await w.store.get(id))!.steps.placement.state).toBe('waiting');
+  });
+
+  it('a placement poll that saw something new writes it and notes it', async () => {
+    await w.restart({ GATEWAY_IMAGE: NEVER_HEALTHY_IMAGE });
+    const { id } = await w.submit();
+    const run = jobRun();
+    // Poll until a poll of a waiting step sees another state (a task pending, then running, its target
+    // initial, then unhealthy): the step's answer is in the log line, its record must say the same.
+    const seen = await waitFor(
+      async () => {
+        const before = (await w.store.get(id))!.steps.placement;
+        const notes = run.notes.length;
+        expect((await w.create(id, run)).kind).toBe('wait');
+        const state = run.logs.at(-1)!.state as string;
+        const changed = before.state === 'waiting' && before.output?.state !== state;
+        return changed && { state, notes, after: (await w.store.get(id))!.steps.placement };
+      },
+      { what: 'a placement poll that saw another state' },
+    );
+    expect(seen.after).toMatchObject({ state: 'waiting', output: { state: seen.state } });
+    expect(run.notes).toHaveLength(seen.notes + 1);
+    expect(run.notes.at(-1)!.startsWith(`waiting: ${seen.state}`)).toBe(true);
   });
 
   it('a delete notes each undo, reports its progress and logs the end', async () => {

@@ -1,0 +1,124 @@
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { describe, expect, it } from 'vitest';
+import { STEP_IDS } from '../../shared/domain.js';
+import { idempotencyToken, serviceTokenScope } from '../../worker/saga/idempotency-token.js';
+import { runDelete } from '../../worker/saga/run-delete.js';
+import { jobRun, useSagaWorld } from './saga-bench.js';
+
+/**
+ * The AWS calls of the secret and service steps that only their other paths make (a read-back after
+ * ResourceExists, restored credentials, a drift repair): when one fails, the instance's error names it.
+ * Also: a cluster that is gone counts as the service gone on a delete, and the service's token is the
+ * documented derivation (instance, attempt start, parameters).
+ */
+describe('secret and service steps: the calls of their other paths', () => {
+  const w = useSagaWorld();
+
+  const unsupported = (operation: string) => ({ rules: [{ operation, errorRate: 1, error: 'unsupported' }] });
+
+  async function running() {
+    const { id } = await w.submit();
+    await w.createUntilDone(id);
+    return (await w.store.get(id))!;
+  }
+
+  /** Create attempts until one throws: the error the instance records is then the test's to read. */
+  async function createUntilFailed(id: string) {
+    for (let i = 0; i < 50; i++) {
+      const failed = await w.create(id).then(
+        () => false,
+        () => true,
+      );
+      if (failed) return (await w.store.get(id))!;
+    }
+    throw new Error(`create of ${id} did not fail`);
+  }
+
+  it('a read-back after ResourceExists that fails names DescribeSecret', async () => {
+    const { id } = await w.submit();
+    w.before.set('CreateSecret', async () => {
+      await w.ctx.aws.secrets.send(
+        new CreateSecretCommand({ Name: `openclaw/instances/${id}`, SecretString: '{}' }),
+      );
+      await w.inspect('faults', unsupported('secretsmanager:DescribeSecret'));
+    });
+    const failed = await createUntilFailed(id);
+    expect(failed.error).toMatchObject({
+      step: 'secret',
+      message: expect.stringMatching(/^DescribeSecret: \S/),
+    });
+  });
+
+  async function restoring(scheduleDeletion: boolean) {
+    const first = await running();
+    await w.store.markCredentialsLost(first.id, { instance: first, reason: 'gone' });
+    if (scheduleDeletion) {
+      await w.ctx.aws.secrets.send(
+        new DeleteSecretCommand({ SecretId: `openclaw/instances/${first.id}`, RecoveryWindowInDays: 7 }),
+      );
+    }
+    await w.store.restoreCredentials(first.id, { gatewayToken: w.sealer.seal('t2', first.id) });
+    return first;
+  }
+
+  it('restoring a secret scheduled for deletion that fails names RestoreSecret', async () => {
+    const first = await restoring(true);
+    await w.inspect('faults', unsupported('secretsmanager:RestoreSecret'));
+    const failed = await createUntilFailed(first.id);
+    expect(failed.error).toMatchObject({
+      step: 'secret',
+      message: expect.stringMatching(/^RestoreSecret: \S/),
+    });
+  });
+
+  it('writing restored credentials that fails names PutSecretValue', async () => {
+    const first = await restoring(false);
+    await w.inspect('faults', unsupported('secretsmanager:PutSecretValue'));
+    const failed = await createUntilFailed(first.id);
+    expect(failed.error).toMatchObject({
+      step: 'secret',
+      message: expect.stringMatching(/^PutSecretValue: \S/),
+    });
+  });
+
+  it('a drift repair whose UpdateService fails names it', async () => {
+    const first = await running();
+    const id = first.id;
+    await w.ctx.aws.ecs.send(
+      new UpdateServiceCommand({ cluster: w.config.ECS_CLUSTER, service: `openclaw-${id}`, desiredCount: 0 }),
+    );
+    for (const step of STEP_IDS)
+      await w.store.recordStep(id, step, { state: 'pending', attempts: 0 }, 'degraded');
+    await w.store.markDegraded(id, {
+      instance: (await w.store.get(id))!,
+      reason: 'drift',
+      fromStep: 'secret',
+    });
+    await w.inspect('faults', unsupported('ecs:UpdateService'));
+    const failed = await createUntilFailed(id);
+    expect(failed.error).toMatchObject({
+      step: 'service',
+      message: expect.stringMatching(/^UpdateService: \S/),
+    });
+  });
+
+  it('on a delete, a cluster that is gone (ClusterNotFound) counts as the service gone', async () => {
+    const first = await running();
+    const missing = { ...w.ctx, config: { ...w.config, ECS_CLUSTER: 'cluster-that-is-gone' } };
+    await expect(runDelete(missing, jobRun(), first.id)).rejects.toThrow();
+    // The service's undo took the cluster's absence for the service's; the secret's look at the service
+    // (is anything still able to read it?) is where the delete stops, not at UpdateService.
+    expect((await w.store.get(first.id))!.error).toMatchObject({
+      step: 'delete',
+      message: expect.stringMatching(/^secret: DescribeServices: /),
+    });
+  });
+
+  it("the service's token derives from the instance, the step's start and the parameters sent", async () => {
+    const first = await running();
+    const [{ clientToken, ...parameters }] = w.inputsOf('CreateService') as [Record<string, unknown>];
+    const scope = serviceTokenScope(first.steps.service.startedAt, parameters);
+    expect(clientToken).toBe(idempotencyToken(first.id, 'service', scope));
+  });
+});
