@@ -1,0 +1,87 @@
+import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { describe, expect, it } from 'vitest';
+import { failsForGood, jobRun, useSagaWorld } from './saga-bench.js';
+
+/**
+ * Placement's answers other than a healthy task: a service not described yet (eventual consistency) is
+ * waited for a while, then taken for missing; a service deleted under it fails at once; tasks that cannot
+ * read their secret fail with ECS's own reason, not at the deadline.
+ */
+describe('placement step: its other answers', () => {
+  const w = useSagaWorld();
+
+  /** Create attempts until the saga has reached placement (its first poll has run). */
+  async function atPlacement(id: string, run = jobRun()) {
+    let outcome = await w.create(id, run);
+    while (outcome.kind === 'wait' && (await w.store.get(id))!.currentStep !== 'placement')
+      outcome = await w.create(id, run);
+    expect(outcome.kind).toBe('wait');
+    return run;
+  }
+
+  it('a service not described yet is waited for, then, past 30 s, taken for missing', async () => {
+    const { id } = await w.submit();
+    const run = await atPlacement(id);
+    // DescribeServices answers without the service, as ECS may right after CreateService.
+    await w.inspect('faults', { rules: [{ operation: 'ecs:DescribeServices', omitFields: ['services'] }] });
+    expect(await w.create(id, run)).toEqual({ kind: 'wait', afterMs: w.config.PLACEMENT_POLL_MS });
+    expect((await w.store.get(id))!.steps.placement.output).toEqual({
+      waitedForCapacity: 'false',
+      state: 'service not described yet',
+      lastEvent: '',
+    });
+    expect(run.notes.at(-1)).toBe(`waiting: service openclaw-${id} not described yet`);
+    // Still within 30 s of the step's start: looked at again.
+    w.clock.offsetMs = 29_000;
+    expect((await w.create(id, run)).kind).toBe('wait');
+    w.clock.offsetMs = 31_000;
+    await expect(w.create(id, run)).rejects.toEqual(failsForGood('placement', 'ServiceGone'));
+    expect((await w.store.get(id))!.error).toEqual({
+      step: 'placement',
+      code: 'ServiceGone',
+      message: `service openclaw-${id} is missing while placing`,
+    });
+  });
+
+  it('a service deleted while placing fails the instance at once', async () => {
+    const { id } = await w.submit();
+    const run = await atPlacement(id);
+    const cluster = w.config.ECS_CLUSTER;
+    await w.ctx.aws.ecs.send(
+      new UpdateServiceCommand({ cluster, service: `openclaw-${id}`, desiredCount: 0 }),
+    );
+    await w.ctx.aws.ecs.send(new DeleteServiceCommand({ cluster, service: `openclaw-${id}`, force: true }));
+    await expect(w.create(id, run)).rejects.toEqual(failsForGood('placement', 'ServiceGone'));
+    expect((await w.store.get(id))!.error?.message).toMatch(
+      new RegExp(`^service openclaw-${id} is (DRAINING|INACTIVE) while placing$`),
+    );
+  });
+
+  it("tasks that cannot read their secret's key fail placement with ECS's reason", async () => {
+    const { id } = await w.submit();
+    // The secret loses its keys before the service's first task starts.
+    w.before.set('CreateService', async () => {
+      await w.ctx.aws.secrets.send(
+        new PutSecretValueCommand({ SecretId: `openclaw/instances/${id}`, SecretString: '{}' }),
+      );
+    });
+    const run = jobRun();
+    let outcome: unknown;
+    for (let i = 0; i < 200 && outcome === undefined; i++) {
+      outcome = await w.create(id, run).then(
+        (o) => (o.kind === 'wait' ? undefined : o),
+        (error: unknown) => error,
+      );
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(outcome).toEqual(failsForGood('placement', 'TaskFailedToStart'));
+    expect((await w.store.get(id))!.error).toEqual({
+      step: 'placement',
+      code: 'TaskFailedToStart',
+      message: expect.stringMatching(
+        /^ResourceInitializationError: .* did not contain json key ANTHROPIC_API_KEY$/,
+      ),
+    });
+  });
+});
