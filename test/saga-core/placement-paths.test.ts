@@ -1,12 +1,13 @@
 import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { failsForGood, jobRun, useSagaWorld } from './saga-bench.js';
+import { failsForGood, jobRun, NEVER_HEALTHY_IMAGE, useSagaWorld } from './saga-bench.js';
 
 /**
  * Placement's answers other than a healthy task: a service not described yet (eventual consistency) is
  * waited for a while, then taken for missing; a service deleted under it fails at once; tasks that cannot
- * read their secret fail with ECS's own reason, not at the deadline.
+ * read their secret fail with ECS's own reason, not at the deadline; and a placement retried after the
+ * instance failed starts afresh.
  */
 describe('placement step: its other answers', () => {
   const w = useSagaWorld();
@@ -83,5 +84,28 @@ describe('placement step: its other answers', () => {
         /^ResourceInitializationError: .* did not contain json key ANTHROPIC_API_KEY$/,
       ),
     });
+  });
+
+  it('a placement retried after the instance failed starts afresh: a new deadline, nothing it saw before', async () => {
+    await w.restart({ GATEWAY_IMAGE: NEVER_HEALTHY_IMAGE });
+    const { id } = await w.submit();
+    const run = await atPlacement(id);
+    w.clock.offsetMs = w.config.PLACEMENT_DEADLINE_MS + 1_000;
+    await expect(w.create(id, run)).rejects.toEqual(failsForGood('placement', 'PlacementTimeout'));
+    const failed = (await w.store.get(id))!.steps.placement;
+    // What the failed attempt saw, made to say it waited for capacity: the new attempt must not inherit it.
+    await w.store.recordStep(
+      id,
+      'placement',
+      { ...failed, output: { ...failed.output!, waitedForCapacity: 'true' } },
+      'failed',
+    );
+    await w.store.requeue(id);
+    expect(await w.create(id, jobRun(2))).toMatchObject({ kind: 'wait' });
+    const again = (await w.store.get(id))!.steps.placement;
+    expect(again.state).toBe('waiting');
+    expect(Date.parse(again.startedAt!)).toBeGreaterThan(Date.parse(failed.startedAt!));
+    expect(again.output?.waitedForCapacity).toBe('false');
+    expect(again.attempts).toBe(failed.attempts + 1);
   });
 });
