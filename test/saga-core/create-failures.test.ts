@@ -104,6 +104,14 @@ describe('create saga: step errors', () => {
       expect(run.notes.at(-1)).toBe(
         `secret: SecretScheduledForDeletion, looking again in ${w.config.PLACEMENT_POLL_MS} ms`,
       );
+      expect(run.logs.find((l) => l.msg === 'step waits')).toMatchObject({
+        level: 40,
+        step: 'secret',
+        code: 'SecretScheduledForDeletion',
+        reason: expect.stringMatching(/scheduled for deletion/),
+        afterMs: w.config.PLACEMENT_POLL_MS,
+        willRetry: true,
+      });
       // Just before the deadline, still a wait; the same start is kept.
       w.clock.offsetMs = w.config.PLACEMENT_DEADLINE_MS - 5_000;
       expect(await w.create(id, run)).toMatchObject({ kind: 'wait' });
