@@ -128,6 +128,18 @@ describe('delete saga', () => {
       },
     ]);
     expect(run.notes.at(-1)).toMatch(/; left: task-definition\)$/);
+    expect(run.notes).toContainEqual(
+      expect.stringMatching(/^delete task-definition: left for the reconciler \(UnknownOperation: \S/),
+    );
+    expect(
+      run.logs.find((l) => l.msg === 'housekeeping left undone: recorded for the reconciler'),
+    ).toMatchObject({
+      level: 40,
+      step: 'task-definition',
+      code: 'UnknownOperation',
+      reason: expect.any(String),
+      leftovers: [expect.stringContaining(':task-definition/')],
+    });
   });
 
   it('an undo that fails for good stops the delete: the instance stays deleting, with the error', async () => {
@@ -135,7 +147,11 @@ describe('delete saga', () => {
     await w.inspect('faults', {
       rules: [{ operation: 'elasticloadbalancing:DeleteRule', errorRate: 1, error: 'unsupported' }],
     });
-    await expect(w.delete(record.id)).rejects.toEqual(failsForGood('delete', 'InvalidAction'));
+    const run = jobRun();
+    await expect(w.delete(record.id, run)).rejects.toEqual(failsForGood('delete', 'InvalidAction'));
+    // The job's failed reason names the undo that failed, as the instance's error does.
+    await expect(w.delete(record.id)).rejects.toThrow(/^delete: InvalidAction: listener-rule: DeleteRule: /);
+    expect(run.notes.at(-1)).toMatch(/^delete failed at listener-rule: InvalidAction: DeleteRule: /);
     const after = (await w.store.get(record.id))!;
     expect(after.status).toBe('deleting');
     expect(after.error).toEqual({
