@@ -50,6 +50,28 @@ describe('create saga, resumed and repeated runs', () => {
     }
   });
 
+  it('a partial repair (steps from the service on reset) resumes at the service, keeping the rest', async () => {
+    const { id } = await w.submit();
+    await w.createUntilDone(id);
+    const first = (await w.store.get(id))!;
+    for (const step of ['service', 'placement', 'reachable'] as const)
+      await w.store.recordStep(id, step, { state: 'pending', attempts: 0 }, 'degraded');
+    await w.store.markDegraded(id, { instance: first, reason: 'service drift', fromStep: 'service' });
+    await w.resetCalls();
+    const run = jobRun();
+    await w.createUntilDone(id, run);
+    const calls = await w.calls();
+    expect(calls[0]).toBe('DescribeServices');
+    // Nothing before the service is looked at again.
+    expect(calls.filter((c) => /Secret$|TaskDefinition$|TargetGroups$|Rules$/.test(c))).toEqual([]);
+    expect(run.logs.find((l) => l.msg === 'create started')).toMatchObject({ from: 'degraded' });
+    expect(run.logs.at(-1)).toMatchObject({
+      msg: 'instance running',
+      placement: { taskArn: expect.stringContaining(':task/') },
+    });
+    expect((await w.store.get(id))!.status).toBe('running');
+  });
+
   it('a degraded instance with every step done is left as it is', async () => {
     const { id } = await w.submit();
     await w.createUntilDone(id);
