@@ -35,4 +35,14 @@ describe('idempotencyToken', () => {
     expect(tokens.size).toBe(3);
     expect(first.length).toBe(36);
   });
+
+  it('keeps the values earlier releases sent: an instance they created retries with the same tokens', () => {
+    // sha256("openclaw:secret:abcdefghijkl") cut to a UUID's shape; rotations and the service add a scope.
+    expect(idempotencyToken('abcdefghijkl', 'secret')).toBe('52cbcb00-7df3-2eb4-55b9-3910b996c07b');
+    expect(idempotencyToken('abcdefghijkl', 'secret:1')).toBe('31fe18bc-5fc8-9396-8119-872a5013ea71');
+    const scope = serviceTokenScope('2026-11-29T10:00:00.000Z', { serviceName: 'openclaw-abcdefghijkl' });
+    expect(scope).toBe('2026-11-29T10:00:00.000Z:de4b53b6a5912e88');
+    expect(idempotencyToken('abcdefghijkl', 'service', scope)).toBe('14793a10-ac7e-24f8-5c2c-f7cacf70043b');
+    expect(serviceTokenScope(undefined, {})).toBe(':44136fa355b3678a');
+  });
 });
