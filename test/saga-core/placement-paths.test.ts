@@ -1,13 +1,14 @@
 import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait-for.js';
 import { failsForGood, jobRun, NEVER_HEALTHY_IMAGE, useSagaWorld } from './saga-bench.js';
 
 /**
  * Placement's answers other than a healthy task: a service not described yet (eventual consistency) is
  * waited for a while, then taken for missing; a service deleted under it fails at once; tasks that cannot
  * read their secret fail with ECS's own reason, not at the deadline; and a placement retried after the
- * instance failed starts afresh.
+ * instance failed starts afresh; a target that never turns healthy until the circuit breaker trips.
  */
 describe('placement step: its other answers', () => {
   const w = useSagaWorld();
@@ -107,5 +108,32 @@ describe('placement step: its other answers', () => {
     expect(Date.parse(again.startedAt!)).toBeGreaterThan(Date.parse(failed.startedAt!));
     expect(again.output?.waitedForCapacity).toBe('false');
     expect(again.attempts).toBe(failed.attempts + 1);
+  });
+
+  it('a target that never turns healthy: the waits say what each poll saw, then the circuit breaker fails it', async () => {
+    await w.restart({ GATEWAY_IMAGE: NEVER_HEALTHY_IMAGE });
+    const { id } = await w.submit();
+    const run = await atPlacement(id);
+    const failure = await waitFor(
+      async () =>
+        w.create(id, run).then(
+          () => false,
+          (error: unknown) => error,
+        ),
+      { what: 'placement failing' },
+    );
+    expect(failure).toEqual(failsForGood('placement', 'DeploymentFailed'));
+    expect((await w.store.get(id))!.error).toEqual({
+      step: 'placement',
+      code: 'DeploymentFailed',
+      message: 'ECS deployment circuit breaker: tasks failed to start.',
+    });
+    // Each wait: what the task was, its target's health once it ran, and the service's latest event.
+    const waits = run.notes.filter((n) => n.startsWith('waiting: '));
+    for (const wait of waits)
+      expect(wait).toMatch(
+        /^waiting: (no task yet \(desired 1\)|task pending \(1\)|task [A-Z]+(, target [a-z]+)?); \(service openclaw-\w+\) /,
+      );
+    expect(waits.some((n) => n.startsWith('waiting: task RUNNING, target initial; '))).toBe(true);
   });
 });
