@@ -7,8 +7,8 @@ import { failsForGood, jobRun, NEVER_HEALTHY_IMAGE, useSagaWorld } from './saga-
 /**
  * Placement's answers other than a healthy task: a service not described yet (eventual consistency) is
  * waited for a while, then taken for missing; a service deleted under it fails at once; tasks that cannot
- * read their secret fail with ECS's own reason, not at the deadline; and a placement retried after the
- * instance failed starts afresh; a target that never turns healthy until the circuit breaker trips.
+ * read their secret fail with ECS's own reason, not at the deadline; a target that never turns healthy
+ * fails once the circuit breaker trips; and a placement retried after the instance failed starts afresh.
  */
 describe('placement step: its other answers', () => {
   const w = useSagaWorld();
