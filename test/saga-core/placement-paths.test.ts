@@ -136,4 +136,20 @@ describe('placement step: its other answers', () => {
       );
     expect(waits.some((n) => n.startsWith('waiting: task RUNNING, target initial; '))).toBe(true);
   });
+
+  it('a wait for capacity an earlier poll saw is kept to the checkpoint', async () => {
+    const { id } = await w.submit();
+    const run = await atPlacement(id);
+    const waiting = (await w.store.get(id))!.steps.placement;
+    expect(waiting.state).toBe('waiting');
+    // An earlier poll saw the task wait for capacity (a capacity event since buried by newer ones).
+    await w.store.recordStep(
+      id,
+      'placement',
+      { ...waiting, output: { ...waiting.output!, waitedForCapacity: 'true' } },
+      'provisioning',
+    );
+    await w.createUntilDone(id, run);
+    expect((await w.store.get(id))!.steps.placement.output?.waitedForCapacity).toBe('true');
+  });
 });
