@@ -40,6 +40,8 @@ describe('create saga, resumed and repeated runs', () => {
     expect(run.notes).toContain(
       `task definition ${first.steps['task-definition'].output!.taskDefinitionArn} found`,
     );
+    const rule = first.steps['listener-rule'].output!;
+    expect(run.notes).toContain(`listener rule ${rule.ruleArn} found at priority ${rule.priority}`);
     expect(calls.slice(0, 2)).toEqual(['DescribeSecret', 'DescribeTaskDefinition']);
     expect(calls).toContain('DescribeTargetGroups');
     expect(calls).toContain('DescribeRules');

@@ -62,6 +62,16 @@ describe('create and delete sagas: what the job shows', () => {
       `target group ${record.steps['target-group'].output!.targetGroupArn} created`,
     );
     expect(run.notes).toContain(`service ${record.steps.service.output!.serviceArn} created`);
+    const rule = record.steps['listener-rule'].output!;
+    expect(run.notes).toContain(`listener rule ${rule.ruleArn} created at priority ${rule.priority}`);
+    const placed = record.steps.placement.output!;
+    expect(run.notes).toContain(
+      `task ${placed.taskArn} running and healthy after ${placed.placementWaitMs} ms`,
+    );
+    const reached = record.steps.reachable.output!;
+    expect(run.notes).toContain(
+      `${record.url}health answered ${reached.answer} after ${reached.reachableWaitMs} ms`,
+    );
     expect(run.notes.at(-1)).toBe('instance running');
   });
 
