@@ -5,7 +5,7 @@ import {
   DescribeTargetGroupsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
-import { jobRun, useSagaWorld } from './saga-bench.js';
+import { failsForGood, jobRun, useSagaWorld } from './saga-bench.js';
 
 /**
  * The target-group and listener-rule steps beyond the first run: a group of this name made meanwhile
@@ -131,5 +131,30 @@ describe('target-group and listener-rule steps: their other paths', () => {
     expect(calls.slice(at, at + 3)).toEqual(['DeleteRule', 'DescribeTargetGroups', 'DescribeRules']);
     expect(calls.filter((c) => c === 'DeleteRule')).toHaveLength(1);
     expect(run.notes).toContain('delete listener-rule: already gone');
+  });
+
+  it('a priority taken on a listener with no other free slot fails the instance (NoRoutingSlot)', async () => {
+    // One routing slot per listener: the one the instance holds.
+    await w.restart({ ALB_RULES_PER_LISTENER: '1', ALB_QUOTA_MARGIN: '0' });
+    const { id } = await w.submit();
+    const record = (await w.store.get(id))!;
+    w.before.set('CreateRule', async () => {
+      await w.ctx.aws.elbv2.send(
+        new CreateRuleCommand({
+          ListenerArn: record.listenerArn,
+          Priority: 1000 + record.routingSlot,
+          Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/someone-else/*'] } }],
+          Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }],
+        }),
+      );
+    });
+    let outcome = await w.create(id).catch((error: Error) => error);
+    while (!(outcome instanceof Error)) outcome = await w.create(id).catch((error: Error) => error);
+    expect(outcome).toEqual(failsForGood('listener-rule', 'NoRoutingSlot'));
+    expect((await w.store.get(id))!.error).toEqual({
+      step: 'listener-rule',
+      code: 'NoRoutingSlot',
+      message: `priority ${1000 + record.routingSlot} is taken on ${record.listenerArn} and the listener has no free routing slot`,
+    });
   });
 });
