@@ -130,7 +130,8 @@ describe('create saga, resumed and repeated runs', () => {
         }),
       );
     });
-    await w.createUntilDone(id);
+    const run = jobRun();
+    await w.createUntilDone(id, run);
     const calls = await w.calls();
     expect(calls.slice(0, 3)).toEqual(['CreateSecret', 'CreateSecret', 'DescribeSecret']);
     const secret = await w.ctx.aws.secrets.send(
@@ -139,6 +140,7 @@ describe('create saga, resumed and repeated runs', () => {
     // The one the other attempt made (its first version), not a second one.
     expect(Object.keys(secret.VersionIdsToStages ?? {})).toHaveLength(1);
     expect((await w.store.get(id))?.steps.secret.output).toEqual({ secretArn: secret.ARN });
+    expect(run.notes[0]).toBe(`secret ${secret.ARN} found`);
     expect(await w.store.sealedCredentials(id)).toBeNull();
   });
 

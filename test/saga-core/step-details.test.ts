@@ -23,6 +23,10 @@ describe('create saga: steps in their other paths', () => {
     const first = await running();
     const id = first.id;
     await w.store.markCredentialsLost(id, { instance: first, reason: 'gone' });
+    // Scaled down by hand meanwhile: the redeploy also brings the desired count back.
+    await w.ctx.aws.ecs.send(
+      new UpdateServiceCommand({ cluster: w.config.ECS_CLUSTER, service: `openclaw-${id}`, desiredCount: 0 }),
+    );
     const createToken = w.inputsOf('CreateSecret')[0]!.ClientRequestToken;
     const token = 'restored-gateway-token';
     await w.store.restoreCredentials(id, {
@@ -30,7 +34,8 @@ describe('create saga: steps in their other paths', () => {
       anthropicApiKey: w.sealer.seal('sk-ant-restored', id),
     });
     await w.resetCalls();
-    await w.createUntilDone(id);
+    const run = jobRun();
+    await w.createUntilDone(id, run);
     const calls = await w.calls();
     expect(calls.filter((c) => /^(Create|Register|Put|Update|Restore)/.test(c))).toEqual([
       'PutSecretValue',
@@ -59,6 +64,9 @@ describe('create saga: steps in their other paths', () => {
         desiredCount: 1,
       },
     ]);
+    expect(run.notes).toContain(
+      `service ${first.steps.service.output!.serviceArn} set to task definition ${after.steps['task-definition'].output!.taskDefinitionArn}, desired count 1 (was 0)`,
+    );
     expect(await w.store.sealedCredentials(id)).toBeNull();
     const secret = await w.ctx.aws.secrets.send(
       new GetSecretValueCommand({ SecretId: `openclaw/instances/${id}` }),
@@ -155,6 +163,9 @@ describe('create saga: steps in their other paths', () => {
     const { id } = await w.submit();
     await w.store.dropSealedCredentials(id);
     await expect(w.create(id)).rejects.toEqual(failsForGood('secret', 'CredentialsMissing'));
+    expect((await w.store.get(id))!.error?.message).toBe(
+      'no secret exists and the sealed credentials are gone: the instance must be created again',
+    );
     expect(await w.calls()).toEqual([]);
     expect((await w.store.get(id))!.status).toBe('failed');
   });
@@ -163,7 +174,10 @@ describe('create saga: steps in their other paths', () => {
     const { id } = await w.submit();
     // A record whose sealed value no key opens (sealed under another key, or damaged).
     await w.ctx.redis.hset(w.store.keys.instance(id), 'sealed:gatewayToken', 'not-a-sealed-value');
-    await expect(w.create(id)).rejects.toEqual(failsForGood('secret', 'CredentialsUnreadable'));
+    const error = await w.create(id).catch((e: Error) => e);
+    expect(error).toEqual(failsForGood('secret', 'CredentialsUnreadable'));
+    // The sealer's own error stays reachable as the cause (for the worker's log), never in the message.
+    expect(((error as Error).cause as Error).cause).toBeInstanceOf(Error);
     expect((await w.store.get(id))!.error).toEqual({
       step: 'secret',
       code: 'CredentialsUnreadable',
