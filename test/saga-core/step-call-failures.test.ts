@@ -10,7 +10,8 @@ import { jobRun, useSagaWorld } from './saga-bench.js';
  * The AWS calls of the secret and service steps that only their other paths make (a read-back after
  * ResourceExists, restored credentials, a drift repair): when one fails, the instance's error names it.
  * Also: a cluster that is gone counts as the service gone on a delete, and the service's token is the
- * documented derivation (instance, attempt start, parameters).
+ * documented derivation (instance, attempt start, parameters). The reads of placement, the task-definition
+ * undo's calls and the undos' look-ups by name are named the same way when they fail.
  */
 describe('secret and service steps: the calls of their other paths', () => {
   const w = useSagaWorld();
@@ -120,5 +121,70 @@ describe('secret and service steps: the calls of their other paths', () => {
     const [{ clientToken, ...parameters }] = w.inputsOf('CreateService') as [Record<string, unknown>];
     const scope = serviceTokenScope(first.steps.service.startedAt, parameters);
     expect(clientToken).toBe(idempotencyToken(first.id, 'service', scope));
+  });
+
+  // Placement's reads (ListTasks, DescribeTasks and DescribeTargetHealth once a task runs,
+  // DescribeContainerInstances when it is healthy): the instance's error names the one that failed.
+  for (const operation of [
+    'ListTasks',
+    'DescribeTasks',
+    'DescribeTargetHealth',
+    'DescribeContainerInstances',
+  ]) {
+    it(`a placement whose ${operation} fails names it`, async () => {
+      const { id } = await w.submit();
+      const service = operation === 'DescribeTargetHealth' ? 'elasticloadbalancing' : 'ecs';
+      await w.inspect('faults', unsupported(`${service}:${operation}`));
+      const failed = await createUntilFailed(id);
+      expect(failed.error).toMatchObject({
+        step: 'placement',
+        message: expect.stringMatching(new RegExp(`^${operation}: \\S`)),
+      });
+    });
+  }
+
+  it('a retried task-definition step whose DescribeTaskDefinition fails names it', async () => {
+    const { id } = await w.submit();
+    await w.store.recordStep(
+      id,
+      'secret',
+      { state: 'running', startedAt: new Date().toISOString(), attempts: 1 },
+      'queued',
+    );
+    await w.inspect('faults', unsupported('ecs:DescribeTaskDefinition'));
+    const failed = await createUntilFailed(id);
+    expect(failed.error).toMatchObject({
+      step: 'task-definition',
+      message: expect.stringMatching(/^DescribeTaskDefinition: \S/),
+    });
+  });
+
+  for (const operation of ['DeregisterTaskDefinition', 'ListTaskDefinitions', 'DeleteTaskDefinitions']) {
+    it(`a delete whose ${operation} fails leaves the revisions, naming it`, async () => {
+      const first = await running();
+      await w.inspect('faults', unsupported(`ecs:${operation}`));
+      const outcome = await w.delete(first.id);
+      expect(outcome).toMatchObject({ kind: 'done', value: { leftovers: 1 } });
+      const [left] = (await w.store.pendingLeftovers()).get(first.id)!;
+      expect(left?.message).toMatch(new RegExp(`^${operation}: \\S`));
+    });
+  }
+
+  it('a rule found on the listener whose DeleteRule fails names it', async () => {
+    const first = await running();
+    const { output: _output, ...withoutOutput } = first.steps['listener-rule'];
+    await w.store.recordStep(first.id, 'listener-rule', withoutOutput, 'running');
+    await w.inspect('faults', unsupported('elasticloadbalancing:DeleteRule'));
+    await expect(w.delete(first.id)).rejects.toThrow();
+    expect((await w.store.get(first.id))!.error?.message).toMatch(/^listener-rule: DeleteRule: \S/);
+  });
+
+  it('a target group looked up by name whose DescribeTargetGroups fails names it', async () => {
+    const first = await running();
+    const { output: _output, ...withoutOutput } = first.steps['target-group'];
+    await w.store.recordStep(first.id, 'target-group', withoutOutput, 'running');
+    await w.inspect('faults', unsupported('elasticloadbalancing:DescribeTargetGroups'));
+    await expect(w.delete(first.id)).rejects.toThrow();
+    expect((await w.store.get(first.id))!.error?.message).toMatch(/^target-group: DescribeTargetGroups: \S/);
   });
 });
