@@ -1,4 +1,10 @@
-import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  DeregisterTaskDefinitionCommand,
+  DescribeTasksCommand,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import { CreateRuleCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DeleteSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
@@ -23,10 +29,6 @@ describe('create saga: steps in their other paths', () => {
     const first = await running();
     const id = first.id;
     await w.store.markCredentialsLost(id, { instance: first, reason: 'gone' });
-    // Scaled down by hand meanwhile: the redeploy also brings the desired count back.
-    await w.ctx.aws.ecs.send(
-      new UpdateServiceCommand({ cluster: w.config.ECS_CLUSTER, service: `openclaw-${id}`, desiredCount: 0 }),
-    );
     const createToken = w.inputsOf('CreateSecret')[0]!.ClientRequestToken;
     const token = 'restored-gateway-token';
     await w.store.restoreCredentials(id, {
@@ -64,8 +66,16 @@ describe('create saga: steps in their other paths', () => {
         desiredCount: 1,
       },
     ]);
+    // Placement waited for a task of the new revision: the old one ran on with the old credentials.
+    const { tasks } = await w.ctx.aws.ecs.send(
+      new DescribeTasksCommand({
+        cluster: w.config.ECS_CLUSTER,
+        tasks: [after.steps.placement.output!.taskArn!],
+      }),
+    );
+    expect(tasks?.[0]?.taskDefinitionArn).toBe(after.steps['task-definition'].output!.taskDefinitionArn);
     expect(run.notes).toContain(
-      `service ${first.steps.service.output!.serviceArn} set to task definition ${after.steps['task-definition'].output!.taskDefinitionArn}, desired count 1 (was 0)`,
+      `service ${first.steps.service.output!.serviceArn} set to task definition ${after.steps['task-definition'].output!.taskDefinitionArn}`,
     );
     expect(await w.store.sealedCredentials(id)).toBeNull();
     const secret = await w.ctx.aws.secrets.send(
@@ -102,6 +112,38 @@ describe('create saga: steps in their other paths', () => {
       `service ${first.steps.service.output!.serviceArn} set to desired count 1 (was 0)`,
     );
     expect((await w.store.get(id))!.steps.service.output).toEqual(first.steps.service.output);
+  });
+
+  it('a repair of a service moved to another revision and scaled down by hand sets both back at once', async () => {
+    const first = await running();
+    const id = first.id;
+    const cluster = w.config.ECS_CLUSTER;
+    const input = w.inputsOf('RegisterTaskDefinition')[0] as unknown as RegisterTaskDefinitionCommandInput;
+    const other = (await w.ctx.aws.ecs.send(new RegisterTaskDefinitionCommand(input))).taskDefinition!;
+    await w.ctx.aws.ecs.send(
+      new UpdateServiceCommand({
+        cluster,
+        service: `openclaw-${id}`,
+        taskDefinition: other.taskDefinitionArn,
+        desiredCount: 0,
+      }),
+    );
+    await w.ctx.aws.ecs.send(
+      new DeregisterTaskDefinitionCommand({ taskDefinition: other.taskDefinitionArn }),
+    );
+    for (const step of STEP_IDS)
+      await w.store.recordStep(id, step, { state: 'pending', attempts: 0 }, 'degraded');
+    await w.store.markDegraded(id, {
+      instance: (await w.store.get(id))!,
+      reason: 'drift',
+      fromStep: 'secret',
+    });
+    const run = jobRun();
+    await w.createUntilDone(id, run);
+    const revision = first.steps['task-definition'].output!.taskDefinitionArn;
+    expect(run.notes).toContain(
+      `service ${first.steps.service.output!.serviceArn} set to task definition ${revision}, desired count 1 (was 0)`,
+    );
   });
 
   it('a rule priority taken by someone else blocks that slot and moves the instance to the next', async () => {
