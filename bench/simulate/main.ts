@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadPriceBook } from '../../shared/cost/prices.js';
-import { burstVerdict, chooseDefault, renderSteps, renderTable } from './report.js';
+import { burstVerdict, chooseDefault, renderSteps, renderTable, spikeFloor } from './report.js';
 import { type Cell, runCell } from './run-cell.js';
+import { GATEWAY_SLOTS_PER_INSTANCE } from './scaled-pipeline.js';
 import { STRATEGIES } from './strategies.js';
 import { traces } from './traces.js';
 
@@ -79,6 +80,12 @@ console.log(`Median simulated seconds per step:\n${renderSteps(cells)}\n`);
 for (const line of burstVerdict(
   cells,
   selectedTraces.find((t) => t.id === 'burst'),
+)) {
+  console.log(line);
+}
+for (const line of spikeFloor(
+  selectedTraces.find((t) => t.id === 'spike'),
+  GATEWAY_SLOTS_PER_INSTANCE,
 )) {
   console.log(line);
 }
