@@ -42,6 +42,7 @@ export async function rotateCredentials(
     await instanceQueue.enqueueCreate(
       { instanceId: id, requestId: input.requestId, reason: 'credentials restored' },
       result.jobSequence,
+      'in-hand',
     );
   } catch (error) {
     // The new credentials are sealed and the steps reset: the reconciler enqueues a degraded instance

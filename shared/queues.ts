@@ -23,6 +23,17 @@ export function makeQueue(name: QueueName, connection: Redis, prefix: string): Q
   return new Queue(name, options);
 }
 
+/**
+ * BullMQ serves jobs without a priority before prioritized ones. A new create waits at this priority;
+ * work already in hand (a create whose saga polls placement or reachability, a repair, a delete) has
+ * none, so a signup holding AWS resources never queues behind a burst of new ones. The worker drops
+ * a create's priority when it first waits (worker/processors/instances.ts).
+ */
+export const NEW_CREATE_PRIORITY = 10;
+
+/** `new`: a signup's first run, behind work in hand. `in-hand`: an instance that exists (repair, rotation). */
+export type CreateUrgency = 'new' | 'in-hand';
+
 export interface InstanceQueueOptions {
   attempts: number;
   backoffBaseMs: number;
@@ -37,8 +48,12 @@ export function makeInstanceQueue(connection: Redis, prefix: string, options: In
   };
   return {
     queue,
-    enqueueCreate(payload: InstanceJobPayload, sequence: number) {
-      return queue.add('create', payload, { jobId: jobIds.create(payload.instanceId, sequence), ...retry });
+    enqueueCreate(payload: InstanceJobPayload, sequence: number, urgency: CreateUrgency = 'new') {
+      return queue.add('create', payload, {
+        jobId: jobIds.create(payload.instanceId, sequence),
+        ...retry,
+        ...(urgency === 'new' ? { priority: NEW_CREATE_PRIORITY } : {}),
+      });
     },
     async enqueueDelete(payload: InstanceJobPayload) {
       const jobId = jobIds.delete(payload.instanceId);

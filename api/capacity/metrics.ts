@@ -36,13 +36,13 @@ export function makeMetricsRegistry(deps: MetricsDeps): CapacityMetrics {
   const registry = new Registry();
   new Gauge({
     name: 'openclaw_queue_jobs',
-    help: 'Jobs per queue and state (waiting, active, delayed, failed)',
+    help: 'Jobs per queue and state (waiting, prioritized: new creates behind work in hand, active, delayed, failed)',
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
       this.reset();
       for (const q of deps.queues) {
-        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
+        const counts = await q.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
         for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
       }
     },

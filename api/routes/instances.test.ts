@@ -76,7 +76,7 @@ describe('instances routes', () => {
     expect(body.id).toBe(first.id);
     expect(body.gatewayToken).toBeUndefined();
     expect(body.steps).toHaveLength(7);
-    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 1 });
+    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 0, prioritized: 1 });
   });
 
   it('reads an instance with every step', async () => {
@@ -203,7 +203,7 @@ describe('instances routes', () => {
       error: { code: 'no_routing_capacity', details: { used: 1, capacity: 1 } },
     });
     expect(await t.keys()).toEqual(before);
-    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 1 });
+    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 0, prioritized: 1 });
   });
 
   it('answers an unexpected failure 500 with the request id and no internals', async () => {

@@ -26,7 +26,7 @@ describe('signup under a flood', () => {
         statuses.push((await t.signup(`bot${a}-${i}@example.com`, {}, from(`198.51.100.${a}`))).status);
     expect(statuses).toEqual(Array(100).fill(202));
     expect(await instanceCount(t)).toBe(0);
-    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 0 });
+    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 0, prioritized: 0 });
 
     // Even if every mailbox were the flooder's and every link opened, the page holds only its share.
     const opened: number[] = [];
@@ -178,11 +178,12 @@ describe('lost token', () => {
     const body = await read<Opened & { gatewayToken: string }>(rotated);
     expect(body).toMatchObject({ id: created.id, status: 'degraded', gatewayToken: expect.any(String) });
     expect(body.gatewayToken).not.toBe(created.gatewayToken);
-    // The new token is sealed for the secret step, the saga resumes from it, with a new job.
+    // The new token is sealed for the secret step, the saga resumes from it, with a new job: the
+    // signup's create is queued as new work, the rotation's as work in hand, ahead of it.
     const sealed = await t.store.sealedCredentials(created.id);
     expect(t.sealer.open(sealed!.gatewayToken, created.id)).toBe(body.gatewayToken);
     expect((await t.store.get(created.id))?.steps.secret.state).toBe('pending');
-    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 2 });
+    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 1, prioritized: 1 });
     expect((await t.open(link)).status).toBe(410);
 
     const none = await t.open((await t.inbox.next('nobody@example.com')).link);

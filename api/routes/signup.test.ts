@@ -69,7 +69,7 @@ describe('signup: verified owners only', () => {
     ]);
     // Nothing exists for the unknown address until its link is opened.
     expect(await t.redis.get(t.store.keys.user('nobody@example.com'))).toBeNull();
-    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 1 });
+    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 0, prioritized: 1 });
   });
 
   it('creates only when the link is opened, once; a second link resumes the same instance without a token', async () => {
@@ -97,7 +97,7 @@ describe('signup: verified owners only', () => {
     const resumed = await read<Opened>(await t.open((await t.inbox.next('grace@example.com', 1)).link));
     expect(resumed.id).toBe(opened.id);
     expect(resumed.gatewayToken).toBeUndefined();
-    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 1 });
+    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 0, prioritized: 1 });
 
     // Neither the link, nor the address in a pending link, nor the key is in Redis in the clear.
     const everything = await t.dump();
@@ -165,7 +165,7 @@ describe('signup: verified owners only', () => {
     const res = await t.open((await t.inbox.next('fay@example.com', 1)).link);
     expect(res.status).toBe(200);
     expect(await read<Opened>(res)).toMatchObject({ id: created.id, status: 'queued' });
-    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 2 });
+    expect(await t.queue.getJobCounts()).toMatchObject({ waiting: 0, prioritized: 2 });
   });
 
   it('is absent when SIGNUP_PAGE is false', async () => {

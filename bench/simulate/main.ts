@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadPriceBook } from '../../shared/cost/prices.js';
-import { burstVerdict, chooseDefault, renderSteps, renderTable } from './report.js';
+import { burstVerdict, chooseDefault, renderSteps, renderTable, spikeFloor } from './report.js';
 import { type Cell, runCell } from './run-cell.js';
+import { GATEWAY_SLOTS_PER_INSTANCE } from './scaled-pipeline.js';
 import { STRATEGIES } from './strategies.js';
 import { traces } from './traces.js';
 
@@ -10,7 +11,9 @@ import { traces } from './traces.js';
  * `npm run simulate`: every strategy replays every trace on a fresh real pipeline (localcloud with
  * AWS's timings and rate limits, scaled; the API and a worker as processes), then one table.
  * `--trace steady,burst` and `--strategy none,predictive` filter; `--quick` uses smaller traces;
- * `--json file` also writes the cells.
+ * `--json file` also writes the cells. `--scale 0.25` runs the selected traces at that time scale
+ * instead of their own: the burst's verdict is read at 4x (README, "Warm capacity and predictive
+ * scale-out"), where the rate budget's window holds 4x AWS's burst rather than 20x.
  */
 const { values } = parseArgs({
   options: {
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     trace: { type: 'string' },
     strategy: { type: 'string' },
     json: { type: 'string' },
+    scale: { type: 'string' },
   },
 });
 
@@ -30,7 +34,14 @@ const pick = <T extends { id: string }>(all: readonly T[], filter: string | unde
   return all.filter((a) => wanted.includes(a.id));
 };
 
-const selectedTraces = pick(traces(values.quick), values.trace);
+const scale = values.scale === undefined ? undefined : Number(values.scale);
+if (scale !== undefined && !(scale > 0 && scale <= 1))
+  throw new Error(`--scale must be in (0, 1], got ${values.scale}`);
+const selectedTraces = pick(traces(values.quick), values.trace).map((t) =>
+  scale === undefined
+    ? t
+    : { ...t, timeScale: scale, describe: t.describe.replace(/scale [\d.]+$/, `scale ${scale}`) },
+);
 const selectedStrategies = pick(STRATEGIES, values.strategy);
 const book = await loadPriceBook(undefined);
 const started = Date.now();
@@ -69,6 +80,12 @@ console.log(`Median simulated seconds per step:\n${renderSteps(cells)}\n`);
 for (const line of burstVerdict(
   cells,
   selectedTraces.find((t) => t.id === 'burst'),
+)) {
+  console.log(line);
+}
+for (const line of spikeFloor(
+  selectedTraces.find((t) => t.id === 'spike'),
+  GATEWAY_SLOTS_PER_INSTANCE,
 )) {
   console.log(line);
 }

@@ -21,6 +21,9 @@ export function scaledBuckets(speedup: number): Record<string, BucketLimits> {
   );
 }
 
+/** Gateway tasks per instance: two task ENIs without trunking (localcloud/README.md, ENIs). */
+export const GATEWAY_SLOTS_PER_INSTANCE = 2;
+
 const scaled = (awsMs: number, scale: number, floor: number) =>
   String(Math.max(floor, Math.round(awsMs * scale)));
 
@@ -33,7 +36,7 @@ export function startScaledPipeline(trace: Trace, strategy: Strategy): Promise<P
   const scale = trace.timeScale;
   const speedup = 1 / scale;
   const instances = trace.arrivalsMs.length;
-  const maxInstances = Math.ceil(instances / 2) + 20;
+  const maxInstances = Math.ceil(instances / GATEWAY_SLOTS_PER_INSTANCE) + 20;
   return startPipeline({
     figure: `sim-${trace.id}`,
     instances,

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
@@ -107,6 +107,9 @@ export async function startChild(options: {
       resolve(m);
     };
     const onData = (chunk: Buffer) => {
+      // Kept for reading a run afterwards (bench/README.md, Logging); off by default.
+      if (process.env.BENCH_CHILD_LOG_DIR)
+        appendFileSync(`${process.env.BENCH_CHILD_LOG_DIR}/${options.name}.log`, chunk);
       output = (output + chunk.toString()).slice(-20_000);
       if (options.ready instanceof RegExp) {
         const m = options.ready.exec(output);

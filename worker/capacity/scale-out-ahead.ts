@@ -1,12 +1,12 @@
 import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import type { AwsClients } from '../../shared/aws-clients.js';
-import { smallestShape } from '../../shared/capacity/instance-shapes.js';
+import { KNOWN_SHAPES, smallestShape } from '../../shared/capacity/instance-shapes.js';
 import {
   type PredictiveDecision,
   predictiveDesiredCapacity,
   slotsOn,
 } from '../../shared/capacity/predictive-scale-out.js';
-import type { CapacitySample } from '../../shared/capacity/sample-types.js';
+import type { CapacitySample, ContainerInstanceInfo } from '../../shared/capacity/sample-types.js';
 import { recentSignups } from '../../shared/capacity/signup-latencies.js';
 import type { WorkerConfig } from '../../shared/config.js';
 import type { InstanceRecord } from '../../shared/domain.js';
@@ -16,12 +16,24 @@ import { TASK_CPU, TASK_MEMORY } from '../steps/task-definition.js';
 
 /** Unset budget: off (the capacity tests' config has no predictive settings). */
 export type ScaleOutAheadConfig = Pick<WorkerConfig, 'ASG_NAME'> &
-  Partial<Pick<WorkerConfig, 'PREDICTIVE_MAX_EXTRA_INSTANCES' | 'PREDICTIVE_LEAD_MS'>>;
+  Partial<Pick<WorkerConfig, 'PREDICTIVE_MAX_EXTRA_INSTANCES' | 'PREDICTIVE_LEAD_MS' | 'SAMPLE_INTERVAL_MS'>>;
 const DEFAULT_LEAD_MS = 180_000;
 
 const GATEWAY_TASK = { cpu: Number(TASK_CPU), memory: Number(TASK_MEMORY) };
 /** Steps from placement on hold a task already, which the reservation counts. */
 const HOLDS_A_TASK = new Set<InstanceRecord['currentStep']>(['placement', 'reachable']);
+
+/**
+ * Gateway tasks one registered instance can still take. remainingResources reports CPU and memory but
+ * not ENIs, and each awsvpc task holds one: without trunking an m7i-flex.large has memory for four
+ * gateways but ENIs for two, so the ENIs its tasks hold count too (KNOWN_SHAPES; an unknown type is
+ * taken as 2, the non-trunked count, which under-counts a trunked instance rather than over-promise).
+ */
+export function freeSlotsOn(ci: ContainerInstanceInfo): number {
+  const enis = KNOWN_SHAPES[ci.instanceType]?.enis ?? 2;
+  const freeEnis = Math.max(0, enis - ci.runningTasks - ci.pendingTasks);
+  return slotsOn({ ...ci.remaining, enis: freeEnis }, GATEWAY_TASK);
+}
 
 /** Task slots free on registered instances and on launches still joining, after the waiting tasks. */
 export function spareSlotsOf(sample: CapacitySample, slotsPerInstance: number): number {
@@ -29,7 +41,7 @@ export function spareSlotsOf(sample: CapacitySample, slotsPerInstance: number): 
   const registered = new Set(fleet.containerInstances.map((ci) => ci.ec2InstanceId));
   const free = fleet.containerInstances
     .filter((ci) => ci.status === 'ACTIVE')
-    .reduce((sum, ci) => sum + slotsOn(ci.remaining, GATEWAY_TASK), 0);
+    .reduce((sum, ci) => sum + freeSlotsOn(ci), 0);
   const joining = fleet.asg.instances.filter(
     (i) =>
       (i.lifecycleState === 'Pending' || i.lifecycleState === 'InService') && !registered.has(i.instanceId),
@@ -39,9 +51,17 @@ export function spareSlotsOf(sample: CapacitySample, slotsPerInstance: number): 
 }
 
 /**
- * The sampler's predictive step: signups not yet holding a task, plus as many as arrived during the
- * last lead time (the rate says that many more will come during the next), against the slots there
- * are. Raises the group's desired capacity (HonorCooldown false: this is not a scaling policy) only
+ * Signups expected before the instances of the next tick can serve them: instances ordered now are
+ * ready after one lead time, those of the next tick one sampling interval later, so this tick's order
+ * serves the arrivals of lead + interval. The rate of the last lead time is projected over that span.
+ */
+export function projectedArrivals(recent: number, leadMs: number, intervalMs: number): number {
+  return Math.ceil((recent * (leadMs + intervalMs)) / leadMs);
+}
+
+/**
+ * The sampler's predictive step: signups not yet holding a task, plus the arrivals the recent rate
+ * projects until the next tick's order is ready (projectedArrivals), against the slots there are. Raises the group's desired capacity (HonorCooldown false: this is not a scaling policy) only
  * when the policy asks for more than the group has; managed scaling scales idle instances back in.
  */
 export async function scaleOutAhead(
@@ -66,7 +86,7 @@ export async function scaleOutAhead(
   const decision = predictiveDesiredCapacity({
     neededInstances: sample.reservation.m,
     spareSlots: spareSlotsOf(sample, slotsPerInstance),
-    expectedSignups: unplaced + recent.length,
+    expectedSignups: unplaced + projectedArrivals(recent.length, lead, deps.config.SAMPLE_INTERVAL_MS ?? 0),
     slotsPerInstance,
     desired: sample.fleet.asg.desired,
     max: sample.fleet.asg.max,

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../shared/config.js';
 import { makeLogger } from '../../shared/logger.js';
 import { newInstanceId } from '../../shared/naming.js';
-import { makeInstanceQueue } from '../../shared/queues.js';
+import { makeInstanceQueue, NEW_CREATE_PRIORITY } from '../../shared/queues.js';
 import { makeRedis } from '../../shared/redis.js';
 import { makeInstanceStore } from '../../shared/store/instance-store.js';
 import { makeTestNamespace, TEST_REDIS_URL } from '../../test/support/redis-namespace.js';
@@ -63,15 +63,19 @@ describe('instances processor', () => {
     expect(failed?.attemptsMade).toBe(1);
   });
 
-  it('delays a job while another holds the instance lock, spending no attempt, then runs it', async () => {
+  it('delays a job while another holds the instance lock, spending no attempt and dropping its new-work priority, then runs it', async () => {
     const cfg = config(ns.prefix);
     const store = makeInstanceStore(ns.redis, { prefix: ns.prefix, routing: cfg.routing });
     const id = newInstanceId();
     const release = await store.acquireLock(id, 10_000);
     worker = await startWorker(cfg, { logger: makeLogger({ level: 'silent', name: 't' }) });
     const job = await queue.enqueueCreate({ instanceId: id, requestId: 'r' }, 1);
+    expect(job.priority).toBe(NEW_CREATE_PRIORITY);
     await expect.poll(() => job.getState(), { timeout: 10_000 }).toBe('delayed');
-    expect((await queue.queue.getJob(job.id!))?.attemptsMade).toBe(0);
+    const delayed = await queue.queue.getJob(job.id!);
+    expect(delayed?.attemptsMade).toBe(0);
+    // Work in hand now: BullMQ serves jobs without a priority before every prioritized new create.
+    expect(delayed?.priority).toBe(0);
     await release!();
     // No record exists for this id, so once it runs the create ends quietly.
     await expect.poll(() => job.getState(), { timeout: 10_000 }).toBe('completed');

@@ -29,8 +29,13 @@ const isInstanceJob = (name: string): name is InstanceJobName => Object.hasOwn(h
 /** Retry soon, spread out, when another job holds the instance. */
 const lockBusyDelayMs = () => 250 + Math.floor(Math.random() * 750);
 
-/** Waiting (placement, a lock held elsewhere, a known delay) is a delayed job: no slot, no attempt. */
+/**
+ * Waiting (placement, a lock held elsewhere, a known delay) is a delayed job: no slot, no attempt. A
+ * new create that waits is work in hand from now on: without its priority it comes back ahead of the
+ * signups still queued (shared/queues.ts, NEW_CREATE_PRIORITY).
+ */
 async function delay(job: Job, token: string | undefined, ms: number): Promise<never> {
+  if (job.priority > 0) await job.changePriority({ priority: 0 });
   await job.moveToDelayed(Date.now() + ms, token);
   throw new DelayedError();
 }

@@ -139,7 +139,8 @@ async function reenqueue(
 
 async function enqueueCreate(ctx: ReconcileContext, id: string, runId: string, reason: string) {
   const sequence = await ctx.store.nextJobSequence(id);
-  await ctx.instanceQueue.enqueueCreate({ instanceId: id, requestId: runId, reason }, sequence);
+  // A repair or a lost job: the instance has waited already, so it goes ahead of new signups.
+  await ctx.instanceQueue.enqueueCreate({ instanceId: id, requestId: runId, reason }, sequence, 'in-hand');
 }
 
 /** Delete job ids are fixed: a finished one still in retention would make the add a no-op. */
