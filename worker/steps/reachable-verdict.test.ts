@@ -25,6 +25,7 @@ describe('judgeReachable', () => {
     ['401 (the token has not propagated)', status(401)],
     ['403', status(403)],
     ['a redirect it may not follow', status(301)],
+    ['300 (not a 2xx)', status(300)],
   ])('%s before the deadline: keep waiting', (_name, answer) => {
     expect(judgeReachable(answer, before).kind).toBe('wait');
   });
@@ -34,6 +35,11 @@ describe('judgeReachable', () => {
     expect(verdict).toMatchObject({
       reason: `${url} did not answer 2xx within 0.3 s (last answer HTTP 503)`,
     });
+  });
+
+  it('says whole seconds from 10 s on', () => {
+    const verdict = judgeReachable(status(503), { waitedMs: 10_000, deadlineMs: 5_000, url });
+    expect(verdict).toMatchObject({ reason: `${url} did not answer 2xx within 10 s (last answer HTTP 503)` });
   });
 
   it('waits up to the deadline itself', () => {

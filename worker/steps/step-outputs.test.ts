@@ -22,6 +22,19 @@ describe('step checkpoints', () => {
     expect(ClassifiedError.is(missing) && missing.verdict).toMatchObject({
       action: 'fatal',
       code: 'CheckpointMissing',
+      message: 'step secret has no checkpoint',
+    });
+    const corrupted = (() => {
+      try {
+        return parseCheckpoint('secret', {});
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(ClassifiedError.is(corrupted) && corrupted.verdict).toMatchObject({
+      action: 'fatal',
+      code: 'CorruptCheckpoint',
+      message: expect.stringMatching(/^checkpoint step:secret does not parse: secretArn: \S/),
     });
     const corrupt = () => parseCheckpoint('placement', { taskArn: 'arn:task', waitedForCapacity: 'yes' });
     expect(corrupt).toThrow(/checkpoint step:placement does not parse: waitedForCapacity/);
