@@ -87,6 +87,33 @@ describe('placement step: its other answers', () => {
     });
   });
 
+  for (const operation of ['ListTasks', 'DescribeTasks']) {
+    it(`looking for why tasks fail to start, a failing ${operation} is named`, async () => {
+      const { id } = await w.submit();
+      w.before.set('CreateService', async () => {
+        await w.ctx.aws.secrets.send(
+          new PutSecretValueCommand({ SecretId: `openclaw/instances/${id}`, SecretString: '{}' }),
+        );
+        await w.inspect('faults', {
+          rules: [{ operation: `ecs:${operation}`, errorRate: 1, error: 'unsupported' }],
+        });
+      });
+      const run = jobRun();
+      const failure = await waitFor(
+        async () =>
+          w.create(id, run).then(
+            () => false,
+            (error: unknown) => error,
+          ),
+        {
+          what: 'placement failing',
+        },
+      );
+      expect(failure).toEqual(failsForGood('placement'));
+      expect((await w.store.get(id))!.error?.message).toMatch(new RegExp(`^${operation}: \\S`));
+    });
+  }
+
   it('a placement retried after the instance failed starts afresh: a new deadline, nothing it saw before', async () => {
     await w.restart({ GATEWAY_IMAGE: NEVER_HEALTHY_IMAGE });
     const { id } = await w.submit();
