@@ -29,6 +29,13 @@ describe('predictiveDesiredCapacity', () => {
     expect(d).toMatchObject({ desired: 6, raise: true });
   });
 
+  it('adds the shortfall on top of instances still launching, whose slots already count as spare', () => {
+    // 3 instances launching beyond the 4 needed: 6 spare slots. 10 signups on their way are 4 short,
+    // 2 more instances on top of the 7 wanted (not 4 + 2, which is below 7 and would order nothing).
+    const d = predictiveDesiredCapacity({ ...base, desired: 7, spareSlots: 6, expectedSignups: 10 });
+    expect(d).toMatchObject({ desired: 9, raise: true });
+  });
+
   it('does nothing while spare slots cover the signups on their way', () => {
     const d = predictiveDesiredCapacity({ ...base, expectedSignups: 3, spareSlots: 3 });
     expect(d).toMatchObject({ desired: 4, raise: false });

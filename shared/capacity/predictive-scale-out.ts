@@ -35,9 +35,14 @@ export interface PredictiveDecision {
 
 export function predictiveDesiredCapacity(input: PredictiveInput): PredictiveDecision {
   const slots = Math.max(1, Math.floor(input.slotsPerInstance));
+  const needed = Math.max(0, input.neededInstances);
+  const budget = Math.max(0, Math.floor(input.maxExtraInstances));
   const shortfall = Math.max(0, input.expectedSignups - Math.max(0, input.spareSlots));
-  const extra = Math.min(Math.max(0, Math.floor(input.maxExtraInstances)), Math.ceil(shortfall / slots));
-  const wanted = Math.min(input.max, Math.max(0, input.neededInstances) + extra);
+  // The spare slots are the group's own: on instances it already wants (launching, or registered and
+  // free). The shortfall goes on top of that, not on top of what the tasks need now, which would count
+  // the launching instances twice (as spare, and as not yet wanted) and order too few.
+  const extra = Math.ceil(shortfall / slots);
+  const wanted = Math.min(input.max, needed + budget, Math.max(input.desired, needed) + extra);
   if (wanted <= input.desired) {
     return {
       desired: input.desired,
@@ -48,7 +53,7 @@ export function predictiveDesiredCapacity(input: PredictiveInput): PredictiveDec
   return {
     desired: wanted,
     raise: true,
-    reason: `scale out ahead: ${input.expectedSignups} expected signups, ${input.spareSlots} spare slots, ${extra} extra instance(s) of ${slots} slots over the ${input.neededInstances} needed (budget ${input.maxExtraInstances}, max ${input.max})`,
+    reason: `scale out ahead: ${input.expectedSignups} expected signups, ${input.spareSlots} spare slots, ${wanted - input.desired} more instance(s) of ${slots} slots (${input.neededInstances} needed now, budget ${input.maxExtraInstances} over that, max ${input.max})`,
   };
 }
 
