@@ -1,7 +1,7 @@
 import { costReport } from '../cost/cost-report.js';
 import type { PriceBook } from '../cost/prices.js';
 import { findIdleInstances, type PreviousIdleView } from './idle-instances.js';
-import { KNOWN_SHAPES, smallestShape } from './instance-shapes.js';
+import { KNOWN_SHAPES, smallestShape, taskEnisOf } from './instance-shapes.js';
 import { nextScalingAction } from './managed-scaling.js';
 import { computeReservation } from './reservation.js';
 import type { CapacitySample, FleetSnapshot, WaitingSignup } from './sample-types.js';
@@ -41,7 +41,7 @@ export function computeSample(input: {
     const ci = ciByInstance.get(i.instanceId);
     if (!ci) return [{ ...(KNOWN_SHAPES[i.instanceType] ?? shape) }];
     if (ci.status !== 'ACTIVE' || ci.runningTasks + ci.pendingTasks > 0) return [];
-    return [{ ...ci.remaining, enis: KNOWN_SHAPES[ci.instanceType]?.enis ?? 2 }];
+    return [{ ...ci.remaining, enis: taskEnisOf(ci.instanceType) }];
   });
   const reservation = computeReservation({
     inServiceInstances: running.length,

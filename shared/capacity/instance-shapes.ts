@@ -10,6 +10,14 @@ export const KNOWN_SHAPES: Readonly<Record<string, Required<InstanceShape>>> = {
   'm7i-flex.large': { cpu: 2048, memory: 7763, enis: 2 },
 };
 
+/**
+ * Task ENIs an instance of `type` holds. An unknown type is taken as 2, the count without trunking:
+ * it under-counts a trunked instance rather than promise slots it may not have.
+ */
+export function taskEnisOf(type: string): number {
+  return KNOWN_SHAPES[type]?.enis ?? 2;
+}
+
 /** The smallest shape the group can launch: ECS's conservative estimate for new instances. */
 export function smallestShape(
   types: readonly string[],

@@ -1,6 +1,6 @@
 import { SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import type { AwsClients } from '../../shared/aws-clients.js';
-import { KNOWN_SHAPES, smallestShape } from '../../shared/capacity/instance-shapes.js';
+import { smallestShape, taskEnisOf } from '../../shared/capacity/instance-shapes.js';
 import {
   type PredictiveDecision,
   predictiveDesiredCapacity,
@@ -26,12 +26,10 @@ const HOLDS_A_TASK = new Set<InstanceRecord['currentStep']>(['placement', 'reach
 /**
  * Gateway tasks one registered instance can still take. remainingResources reports CPU and memory but
  * not ENIs, and each awsvpc task holds one: without trunking an m7i-flex.large has memory for four
- * gateways but ENIs for two, so the ENIs its tasks hold count too (KNOWN_SHAPES; an unknown type is
- * taken as 2, the non-trunked count, which under-counts a trunked instance rather than over-promise).
+ * gateways but ENIs for two, so the ENIs its tasks hold count too (taskEnisOf).
  */
 export function freeSlotsOn(ci: ContainerInstanceInfo): number {
-  const enis = KNOWN_SHAPES[ci.instanceType]?.enis ?? 2;
-  const freeEnis = Math.max(0, enis - ci.runningTasks - ci.pendingTasks);
+  const freeEnis = Math.max(0, taskEnisOf(ci.instanceType) - ci.runningTasks - ci.pendingTasks);
   return slotsOn({ ...ci.remaining, enis: freeEnis }, GATEWAY_TASK);
 }
 
