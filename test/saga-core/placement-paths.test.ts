@@ -1,4 +1,8 @@
 import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeTargetHealthCommand,
+  RegisterTargetsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait-for.js';
@@ -163,6 +167,51 @@ describe('placement step: its other answers', () => {
       );
     expect(waits.some((n) => n.startsWith('waiting: task RUNNING, target initial; '))).toBe(true);
   });
+
+  for (const answer of ['whole', 'without the ENI attachment'] as const) {
+    it(`only the task's own target counts, found by its IP (task answered ${answer}): another healthy target in its group does not place it`, async () => {
+      await w.restart({ GATEWAY_IMAGE: NEVER_HEALTHY_IMAGE });
+      const { id } = await w.submit();
+      // A target someone registered by hand before the task's own: listed first, and healthy soon.
+      w.before.set('CreateService', async () => {
+        const [group] = await w.store.get(id).then((r) => [r!.steps['target-group'].output!.targetGroupArn!]);
+        await w.ctx.aws.elbv2.send(
+          new RegisterTargetsCommand({
+            TargetGroupArn: group,
+            Targets: [{ Id: '10.0.250.250', Port: 8080 }],
+          }),
+        );
+      });
+      if (answer !== 'whole')
+        await w.inspect('faults', {
+          rules: [{ operation: 'ecs:DescribeTasks', omitFields: ['attachments'] }],
+        });
+      const run = jobRun();
+      let pollsWhileOtherHealthy = 0;
+      const outcome = await waitFor(
+        async () => {
+          const result = await w.create(id, run).then(
+            (o) => (o.kind === 'done' ? o : undefined),
+            (error: unknown) => error,
+          );
+          if (result !== undefined) return result;
+          const placement = (await w.store.get(id))!.steps.placement;
+          if (placement?.output?.state?.startsWith('task RUNNING')) {
+            const { TargetHealthDescriptions = [] } = await w.ctx.aws.elbv2.send(
+              new DescribeTargetHealthCommand({
+                TargetGroupArn: (await w.store.get(id))!.steps['target-group'].output!.targetGroupArn!,
+              }),
+            );
+            if (TargetHealthDescriptions[0]?.TargetHealth?.State === 'healthy') pollsWhileOtherHealthy += 1;
+          }
+          return false;
+        },
+        { what: 'placement ending' },
+      );
+      expect(pollsWhileOtherHealthy).toBeGreaterThan(0);
+      expect(outcome).toEqual(failsForGood('placement', 'DeploymentFailed'));
+    });
+  }
 
   it('a wait for capacity an earlier poll saw is kept to the checkpoint', async () => {
     const { id } = await w.submit();

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import { type Localcloud, startLocalcloud } from '../../localcloud/index.js';
+import { type Localcloud, type LocalcloudOptions, startLocalcloud } from '../../localcloud/index.js';
 import type { CallLogEntry } from '../../localcloud/inspection.js';
 import { type AwsClients, makeAwsClients } from '../../shared/aws-clients.js';
 import { loadWorkerConfig, type WorkerConfig } from '../../shared/config.js';
@@ -33,7 +33,11 @@ import { makeTestNamespace, TEST_REDIS_URL } from '../support/redis-namespace.js
  */
 export const NEVER_HEALTHY_IMAGE = 'ghcr.io/openclaw/never-healthy:1';
 
-export async function startSagaCloud(): Promise<Localcloud> {
+/**
+ * The file's localcloud. With `own` options (a timing, a group size) the file gets one of its own even in
+ * mutation runs, and each world starts from the account's bootstrap state (`sagaWorld`'s `fresh`).
+ */
+export async function startSagaCloud(own?: Partial<LocalcloudOptions>): Promise<Localcloud> {
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   const start = () =>
@@ -44,8 +48,9 @@ export async function startSagaCloud(): Promise<Localcloud> {
       taskRuntime: 'in-process',
       // An image a test can choose so that the task runs but its target never turns healthy.
       failingImages: `unhealthy=${NEVER_HEALTHY_IMAGE}`,
+      ...own,
     });
-  if (process.env.SAGA_CLOUD_SHARED !== '1') return start();
+  if (own || process.env.SAGA_CLOUD_SHARED !== '1') return start();
   // Mutation runs (vitest.mutation.config.ts: one worker, not isolated) keep one localcloud for the whole
   // process, across files and mutants: starting one and warming its capacity per file was most of a run.
   const shared = globalThis as { sagaCloud?: Promise<Localcloud> };
@@ -115,7 +120,7 @@ export function jobRun(attempt = 1, isLastAttempt = false) {
   return run;
 }
 
-export async function sagaWorld(cloud: Localcloud, env: Record<string, string> = {}) {
+export async function sagaWorld(cloud: Localcloud, env: Record<string, string> = {}, fresh = false) {
   const ns = makeTestNamespace();
   const config: WorkerConfig = loadWorkerConfig(
     pipelineEnv({ ...cloud.ids }, ns.prefix, { PLACEMENT_POLL_MS: '20', ...env }),
@@ -158,7 +163,7 @@ export async function sagaWorld(cloud: Localcloud, env: Record<string, string> =
   // next's (rules holding priorities, services holding capacity).
   const counter = globalThis as { sagaWorlds?: number };
   counter.sagaWorlds = (counter.sagaWorlds ?? 0) + 1;
-  if (counter.sagaWorlds % 40 === 1) await inspect('reset', {});
+  if (fresh || counter.sagaWorlds % 40 === 1) await inspect('reset', {});
   else {
     await inspect('faults', { rules: [] });
     await inspect('calls/reset', {});
@@ -268,17 +273,20 @@ async function removeLeftovers(aws: AwsClients, config: WorkerConfig, ids: reado
  * (beforeEach), closed after it. The returned object stands for the current test's world; `restart`
  * replaces it with one on other worker settings (e.g. another GATEWAY_IMAGE).
  */
-export function useSagaWorld(): SagaWorld & { restart(env: Record<string, string>): Promise<void> } {
+export function useSagaWorld(
+  ownCloud?: Partial<LocalcloudOptions>,
+): SagaWorld & { restart(env: Record<string, string>): Promise<void> } {
   let cloud: Localcloud | undefined;
   let current: SagaWorld | undefined;
+  const fresh = ownCloud !== undefined;
   beforeAll(async () => {
-    cloud = await startSagaCloud();
+    cloud = await startSagaCloud(ownCloud);
   });
   afterAll(async () => {
     await cloud?.close();
   });
   beforeEach(async () => {
-    current = await sagaWorld(cloud!);
+    current = await sagaWorld(cloud!, {}, fresh);
   });
   afterEach(async () => {
     await current?.close();
@@ -286,7 +294,7 @@ export function useSagaWorld(): SagaWorld & { restart(env: Record<string, string
   });
   const restart = async (env: Record<string, string>) => {
     await current?.close();
-    current = await sagaWorld(cloud!, env);
+    current = await sagaWorld(cloud!, env, fresh);
   };
   return new Proxy({} as SagaWorld & { restart: typeof restart }, {
     get: (_target, key) => (key === 'restart' ? restart : Reflect.get(current!, key)),

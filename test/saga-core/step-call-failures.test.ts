@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { STEP_IDS } from '../../shared/domain.js';
 import { idempotencyToken, serviceTokenScope } from '../../worker/saga/idempotency-token.js';
 import { runDelete } from '../../worker/saga/run-delete.js';
+import { waitFor } from '../support/wait-for.js';
 import { jobRun, useSagaWorld } from './saga-bench.js';
 
 /**
@@ -26,14 +27,16 @@ describe('secret and service steps: the calls of their other paths', () => {
 
   /** Create attempts until one throws: the error the instance records is then the test's to read. */
   async function createUntilFailed(id: string) {
-    for (let i = 0; i < 50; i++) {
-      const failed = await w.create(id).then(
-        () => false,
-        () => true,
-      );
-      if (failed) return (await w.store.get(id))!;
-    }
-    throw new Error(`create of ${id} did not fail`);
+    const run = jobRun();
+    await waitFor(
+      () =>
+        w.create(id, run).then(
+          () => false,
+          () => true,
+        ),
+      { what: `create of ${id} failing` },
+    );
+    return (await w.store.get(id))!;
   }
 
   it('a read-back after ResourceExists that fails names DescribeSecret', async () => {
