@@ -5,7 +5,7 @@ import { STEP_IDS } from '../../shared/domain.js';
 import { idempotencyToken, serviceTokenScope } from '../../worker/saga/idempotency-token.js';
 import { runDelete } from '../../worker/saga/run-delete.js';
 import { waitFor } from '../support/wait-for.js';
-import { jobRun, useSagaWorld } from './saga-bench.js';
+import { failsForGood, jobRun, useSagaWorld } from './saga-bench.js';
 
 /**
  * The AWS calls of the secret and service steps that only their other paths make (a read-back after
@@ -190,4 +190,21 @@ describe('secret and service steps: the calls of their other paths', () => {
     await expect(w.delete(first.id)).rejects.toThrow();
     expect((await w.store.get(first.id))!.error?.message).toMatch(/^target-group: DescribeTargetGroups: \S/);
   });
+  // An endpoint that answers a create without the new resource's ARN (no AWS answer does): the instance
+  // fails for good saying so, instead of checkpointing a step with nothing to undo or build on.
+  for (const [operation, field, step, code] of [
+    ['secretsmanager:CreateSecret', 'ARN', 'secret', 'NoSecretArn'],
+    ['ecs:RegisterTaskDefinition', 'taskDefinitionArn', 'task-definition', 'NoTaskDefinitionArn'],
+    ['ecs:CreateService', 'serviceArn', 'service', 'NoServiceArn'],
+  ] as const) {
+    it(`a ${operation.split(':')[1]} answered without ${field} fails the instance with ${code}`, async () => {
+      const { id } = await w.submit();
+      await w.inspect('faults', { rules: [{ operation, omitFields: [field] }] });
+      await expect(w.createUntilDone(id)).rejects.toEqual(failsForGood(step, code));
+      const record = (await w.store.get(id))!;
+      expect(record.status).toBe('failed');
+      expect(record.error).toMatchObject({ step, code });
+      expect(record.steps[step].output).toBeUndefined();
+    });
+  }
 });
