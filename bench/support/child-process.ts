@@ -106,10 +106,11 @@ export async function startChild(options: {
       clearTimeout(timer);
       resolve(m);
     };
+    // Kept for reading a run afterwards (bench/README.md, Logging); off by default.
+    const logDir = process.env.BENCH_CHILD_LOG_DIR;
+    if (logDir) mkdirSync(logDir, { recursive: true });
     const onData = (chunk: Buffer) => {
-      // Kept for reading a run afterwards (bench/README.md, Logging); off by default.
-      if (process.env.BENCH_CHILD_LOG_DIR)
-        appendFileSync(`${process.env.BENCH_CHILD_LOG_DIR}/${options.name}.log`, chunk);
+      if (logDir) appendFileSync(join(logDir, `${options.name}.log`), chunk);
       output = (output + chunk.toString()).slice(-20_000);
       if (options.ready instanceof RegExp) {
         const m = options.ready.exec(output);
