@@ -200,9 +200,9 @@ variable "warm_capacity_provider_name" {
 }
 
 variable "predictive_max_extra_instances" {
-  description = "Predictive scale-out: instances beyond what the reservation needs that the worker's sampler may add for signups on their way (PREDICTIVE_MAX_EXTRA_INSTANCES; 0 = off). Bounded by asg_max_size. 100: chosen from npm run simulate (README, Warm capacity and predictive scale-out)."
+  description = "Predictive scale-out: instances beyond what the reservation needs that the worker's sampler may add for signups on their way (PREDICTIVE_MAX_EXTRA_INSTANCES; 0 = off). Bounded by asg_max_size. 150: at least what the pipeline places during one launch plus one sample (1 signup/s, AWS's RegisterTaskDefinition rate, x 240 s / 2 tasks per instance = 120), chosen from npm run simulate (README, Warm capacity and predictive scale-out)."
   type        = number
-  default     = 100
+  default     = 150
 
   validation {
     condition     = var.predictive_max_extra_instances >= 0 && floor(var.predictive_max_extra_instances) == var.predictive_max_extra_instances

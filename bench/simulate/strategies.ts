@@ -21,8 +21,13 @@ export interface Strategy {
   warmPool?: { minSize: number; poolState: 'Stopped' | 'Running' };
 }
 
-/** Extra instances predictive scale-out may ask for: a launch spike's worth of one launch time. */
-export const PREDICTIVE_BUDGET = 100;
+/**
+ * Extra instances predictive scale-out may ask for. It must cover what the pipeline can place while one
+ * order is on its way: AWS's tightest bucket lets 1 signup/s through (RegisterTaskDefinition), an
+ * instance takes 180 s and the next order comes one 60 s sample later, so 240 tasks = 120 instances of
+ * two; with 100 the 1,000-signup burst ran budget-bound at every tick (README).
+ */
+export const PREDICTIVE_BUDGET = 150;
 const WARM_POOL = { minSize: 10, poolState: 'Stopped' as const };
 
 export const STRATEGIES: readonly Strategy[] = [
