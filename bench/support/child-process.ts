@@ -58,6 +58,15 @@ export interface RunningChild {
 /** What the Dockerfile sets; a test keeps the two equal. */
 export const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=128';
 
+/**
+ * Children still running when the bench process exits (an uncaught error mid-run, say) are killed with
+ * it: an API or worker left behind keeps polling Redis and holding CPU under the next run's figures.
+ */
+const liveChildren = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+
 export async function startChild(options: {
   name: string;
   file: string;
@@ -90,7 +99,9 @@ export async function startChild(options: {
     },
   );
   let output = '';
+  liveChildren.add(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => liveChildren.delete(child));
   let exitCode: number | null | undefined;
   void exited.then((code) => {
     exitCode = code;
