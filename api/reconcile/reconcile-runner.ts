@@ -54,9 +54,11 @@ export function makeReconcileRunner(queue: Queue, connect: () => Redis) {
     },
     /** A run asked for earlier: its report once finished; null when no such on-demand job exists. */
     async read(jobId: string): Promise<RunOutcome | null> {
+      // The state first, then the job: a job read while it ran has no return value, even if a state read
+      // after it (the run finishing in between) says completed. BullMQ writes the value as it completes it.
+      const state = await queue.getJobState(jobId);
       const job = await queue.getJob(jobId);
       if (!isOnDemandReconcile(job?.data)) return null;
-      const state = await job.getState();
       if (state === 'completed') return { state, jobId, result: job.returnvalue as OnDemandResult };
       if (state === 'failed') return { state, jobId };
       return { state: 'running', jobId };
