@@ -101,10 +101,10 @@ export async function startChild(options: {
   let output = '';
   liveChildren.add(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  void exited.then(() => liveChildren.delete(child));
   let exitCode: number | null | undefined;
   void exited.then((code) => {
     exitCode = code;
+    liveChildren.delete(child);
   });
 
   const match = await new Promise<RegExpExecArray | null>((resolve, reject) => {
