@@ -69,10 +69,16 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:18px 0 8px}h3{font-siz
 export const DASHBOARD_JS = `(() => {
   const live = () => document.getElementById('live');
   let source = null;
+  // The charts show the old range until the new stream's first update; aria-busy says so meanwhile,
+  // and an event the closed stream had already queued is dropped.
+  const charts = () => document.querySelector('[data-section="charts"]');
   function connect(range) {
     if (source) source.close();
-    source = new EventSource('/dashboard/events?range=' + encodeURIComponent(range));
-    source.addEventListener('update', (event) => {
+    const mine = new EventSource('/dashboard/events?range=' + encodeURIComponent(range));
+    source = mine;
+    mine.addEventListener('update', (event) => {
+      if (source !== mine) return;
+      charts().removeAttribute('aria-busy');
       const data = JSON.parse(event.data);
       for (const [name, html] of Object.entries(data.sections)) {
         const holder = document.querySelector('[data-section="' + name + '"]');
@@ -81,7 +87,7 @@ export const DASHBOARD_JS = `(() => {
       document.body.dataset.updates = String(Number(document.body.dataset.updates) + 1);
       live().textContent = 'live · last sample ' + (data.at ? new Date(data.at).toISOString().slice(11, 19) + ' UTC' : 'none');
     });
-    source.addEventListener('error', () => { live().textContent = 'reconnecting…'; });
+    mine.addEventListener('error', () => { if (source === mine) live().textContent = 'reconnecting…'; });
   }
   document.addEventListener('click', (event) => {
     const link = event.target.closest && event.target.closest('a[data-range]');
@@ -90,6 +96,7 @@ export const DASHBOARD_JS = `(() => {
     document.body.dataset.range = link.dataset.range;
     for (const other of document.querySelectorAll('a[data-range]')) other.setAttribute('aria-current', String(other === link));
     history.replaceState(null, '', link.href);
+    charts().setAttribute('aria-busy', 'true');
     connect(link.dataset.range);
   });
   const show = (event) => {
