@@ -48,6 +48,8 @@ describe('openclaw-fleet rollout', () => {
   });
 
   it('starts, pauses, resumes and follows a rollout to completed', async () => {
+    // Batches [1 canary] then [2], with a wait between them that only a pause or abort cuts short: the
+    // pause lands before the last batch however slowly the CLI starts, and after resume no wait is left.
     const start = await cli(
       'rollout',
       'start',
@@ -56,9 +58,9 @@ describe('openclaw-fleet rollout', () => {
       '--canary',
       '1',
       '--batch-size',
-      '1',
+      '2',
       '--pause-between-ms',
-      '1500',
+      '120000',
       '--json',
     );
     expect(start.code, start.stderr).toBe(0);
@@ -75,7 +77,7 @@ describe('openclaw-fleet rollout', () => {
     const follow = await cli('rollout', 'status', id, '--follow');
     expect(follow.code, follow.stderr).toBe(0);
     expect(follow.stderr.trim().split('\n').at(-1)).toBe(
-      `[${'#'.repeat(24)}] 3/3 healthy, batch 3/3, completed`,
+      `[${'#'.repeat(24)}] 3/3 healthy, batch 2/2, completed`,
     );
     expect(follow.stdout).toMatch(/state\s+completed/);
     expect(new Set((await w.serviceImages(ids)).values())).toEqual(new Set([V2]));
@@ -95,9 +97,10 @@ describe('openclaw-fleet rollout', () => {
       '--batch-size',
       '1',
       '--pause-between-ms',
-      '3000',
+      '120000',
       '--json',
     );
+    // The long wait after the canary (cut short by the abort) keeps the rollout from finishing first.
     const { id } = start.json<RolloutAnswer>();
     expect((await cli('rollout', 'abort', id)).code).toBe(0);
     const follow = await cli('rollout', 'status', id, '--follow', '--json');
