@@ -17,6 +17,11 @@ export interface FaultRule {
   error?: FaultError;
   /** Added before answering, failed or not. */
   latencyMs?: number;
+  /**
+   * The call waits, failed or not, until the rules are next set (or reset): a test
+   * holds a call in flight for as long as its own steps take, however loaded the machine.
+   */
+  hold?: boolean;
   /** Stop injecting errors after this many. */
   maxErrors?: number;
   /**
@@ -40,6 +45,8 @@ export type Protocol = 'json' | 'query' | 'ec2';
 
 export interface FaultDecision {
   latencyMs: number;
+  /** Resolves when the rules that held the call are replaced. */
+  hold?: Promise<void>;
   error?: AwsError;
   foreignTask?: boolean;
   omitFields?: string[];
@@ -95,6 +102,7 @@ export function validateFaultConfig(value: unknown): FaultConfig {
       throw new Error('omitFields must be a list of field names');
     if (r.foreignTask !== undefined && typeof r.foreignTask !== 'boolean')
       throw new Error('foreignTask must be true or false');
+    if (r.hold !== undefined && typeof r.hold !== 'boolean') throw new Error('hold must be true or false');
   }
   return { seed: typeof v.seed === 'number' ? v.seed : undefined, rules: v.rules.map((r) => ({ ...r })) };
 }
@@ -103,18 +111,30 @@ export function makeFaults(defaultSeed: number): Faults {
   let config: FaultConfig = { rules: [] };
   let rng: Rng = makeRng(defaultSeed);
   const injected = new Map<FaultRule, number>();
+  // One gate for every call the current rules hold; replacing the rules opens it.
+  let gate: { held: Promise<void>; open: () => void } | null = null;
   return {
     get: () => config,
     set(next) {
       config = next;
       rng = makeRng(next.seed ?? defaultSeed);
       injected.clear();
+      gate?.open();
+      gate = null;
     },
     decide(operation, protocol) {
       const rule = config.rules.find((r) => matches(r.operation, operation));
       if (!rule) return { latencyMs: 0 };
+      if (rule.hold && !gate) {
+        let open = () => {};
+        const held = new Promise<void>((resolve) => {
+          open = resolve;
+        });
+        gate = { held, open };
+      }
       const answer: FaultDecision = {
         latencyMs: rule.latencyMs ?? 0,
+        ...(rule.hold ? { hold: gate!.held } : {}),
         ...(rule.foreignTask ? { foreignTask: true } : {}),
         ...(rule.omitFields?.length ? { omitFields: rule.omitFields } : {}),
       };

@@ -128,6 +128,7 @@ async function handleAws(
   const fault = ctx.faults.decide(name, def.protocol);
   // Through the cloud's clock, so close() cancels a pending delay instead of waiting it out.
   if (fault.latencyMs > 0) await new Promise<void>((r) => ctx.cloud.clock.after(fault.latencyMs, r));
+  if (fault.hold) await fault.hold;
   if (fault.error) return errorResponse(def, fault.error, requestId);
   try {
     const result = ctx.consistency

@@ -233,6 +233,26 @@ describe('fault injection', () => {
     expect((await inspect<{ rules: unknown[] }>(lc, 'faults')).rules).toHaveLength(1);
     await inspect(lc, 'faults', { rules: [] });
   });
+
+  it('holds a call in flight until the rules are next set, then answers it', async () => {
+    await inspect(lc, 'faults', { rules: [{ operation: 'ecs:DescribeClusters', hold: true }] });
+    let answered = false;
+    const call = c.ecs.send(new DescribeClustersCommand({ clusters: [lc.ids.ECS_CLUSTER] })).then((out) => {
+      answered = true;
+      return out;
+    });
+    // Other operations are not held meanwhile.
+    await c.ecs.send(new ListServicesCommand({ cluster: lc.ids.ECS_CLUSTER }));
+    expect(answered).toBe(false);
+    await inspect(lc, 'faults', { rules: [] });
+    expect((await call).clusters?.map((cl) => cl.clusterName)).toEqual([lc.ids.ECS_CLUSTER]);
+    const bad = await fetch(`${lc.url}/_localcloud/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rules: [{ operation: '*', hold: 'yes' }] }),
+    });
+    expect(bad.status).toBe(400);
+  });
 });
 
 describe('inspection surface', () => {

@@ -8,9 +8,6 @@ import { waitFor } from '../support/wait-for.js';
 const CREATES =
   /^(secretsmanager:(CreateSecret|PutSecretValue|RestoreSecret)|ecs:(RegisterTaskDefinition|CreateService)|elasticloadbalancing:(CreateTargetGroup|CreateRule|ModifyRule))$/;
 
-/** Held this long inside localcloud, CreateSecret is surely still in flight when the delete is accepted. */
-const HELD_MS = 2_000;
-
 /**
  * The order itself, read from localcloud's call log (every AWS call, in arrival order), not inferred from
  * the end state: once a delete is accepted, the create makes no further create call for that instance.
@@ -27,7 +24,8 @@ describe('pipeline: no create call after the delete is accepted', () => {
   });
 
   it('stops the create at the next step boundary once the delete is accepted', async () => {
-    await p.inspect('faults', { rules: [{ operation: 'secretsmanager:CreateSecret', latencyMs: HELD_MS }] });
+    // CreateSecret is held in flight until the rules change below, however long the delete takes to land.
+    await p.inspect('faults', { rules: [{ operation: 'secretsmanager:CreateSecret', hold: true }] });
     await p.inspect('calls/reset', {});
     const { id } = await p.submit('order-del-mid-create');
     const log = () => p.inspect<CallLogEntry[]>('calls/log');
@@ -43,9 +41,9 @@ describe('pipeline: no create call after the delete is accepted', () => {
       'running',
     );
     expect(during?.status).toBe('deleting');
+    await p.inspect('faults', { rules: [] });
 
     await p.waitForStatus([id], ['deleted'], 30_000);
-    await p.inspect('faults', { rules: [] });
     await waitUntilNothingLeft(() => p.inspect('state'), [id]);
 
     const after = (await log()).filter((c) => c.seq > acceptedAt);
