@@ -18,8 +18,8 @@ export interface FaultRule {
   /** Added before answering, failed or not. */
   latencyMs?: number;
   /**
-   * The call waits, failed or not, until the rules are next set (or reset): a test
-   * holds a call in flight for as long as its own steps take, however loaded the machine.
+   * The call waits, failed or not, until a later set of rules (or a reset) no longer holds its
+   * operation: a test keeps a call in flight for as long as its own steps take, however loaded the machine.
    */
   hold?: boolean;
   /** Stop injecting errors after this many. */
@@ -45,7 +45,7 @@ export type Protocol = 'json' | 'query' | 'ec2';
 
 export interface FaultDecision {
   latencyMs: number;
-  /** Resolves when the rules that held the call are replaced. */
+  /** Resolves when the rules stop holding the call's operation. */
   hold?: Promise<void>;
   error?: AwsError;
   foreignTask?: boolean;
@@ -111,30 +111,39 @@ export function makeFaults(defaultSeed: number): Faults {
   let config: FaultConfig = { rules: [] };
   let rng: Rng = makeRng(defaultSeed);
   const injected = new Map<FaultRule, number>();
-  // One gate for every call the current rules hold; replacing the rules opens it.
-  let gate: { held: Promise<void>; open: () => void } | null = null;
+  // Per operation, the gate its held calls wait at; opened when the rules stop holding that operation.
+  const gates = new Map<string, { held: Promise<void>; open: () => void }>();
+  const ruleFor = (operation: string) => config.rules.find((r) => matches(r.operation, operation));
+  function gateOf(operation: string): Promise<void> {
+    let gate = gates.get(operation);
+    if (!gate) {
+      let open = () => {};
+      const held = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      gate = { held, open };
+      gates.set(operation, gate);
+    }
+    return gate.held;
+  }
   return {
     get: () => config,
     set(next) {
       config = next;
       rng = makeRng(next.seed ?? defaultSeed);
       injected.clear();
-      gate?.open();
-      gate = null;
+      for (const [operation, gate] of gates) {
+        if (ruleFor(operation)?.hold) continue;
+        gate.open();
+        gates.delete(operation);
+      }
     },
     decide(operation, protocol) {
-      const rule = config.rules.find((r) => matches(r.operation, operation));
+      const rule = ruleFor(operation);
       if (!rule) return { latencyMs: 0 };
-      if (rule.hold && !gate) {
-        let open = () => {};
-        const held = new Promise<void>((resolve) => {
-          open = resolve;
-        });
-        gate = { held, open };
-      }
       const answer: FaultDecision = {
         latencyMs: rule.latencyMs ?? 0,
-        ...(rule.hold ? { hold: gate!.held } : {}),
+        ...(rule.hold ? { hold: gateOf(operation) } : {}),
         ...(rule.foreignTask ? { foreignTask: true } : {}),
         ...(rule.omitFields?.length ? { omitFields: rule.omitFields } : {}),
       };

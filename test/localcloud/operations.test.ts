@@ -234,14 +234,19 @@ describe('fault injection', () => {
     await inspect(lc, 'faults', { rules: [] });
   });
 
-  it('holds a call in flight until the rules are next set, then answers it', async () => {
-    await inspect(lc, 'faults', { rules: [{ operation: 'ecs:DescribeClusters', hold: true }] });
+  it('holds a call in flight until the rules stop holding its operation, then answers it', async () => {
+    const hold = { operation: 'ecs:DescribeClusters', hold: true };
+    await inspect(lc, 'faults', { rules: [hold] });
     let answered = false;
     const call = c.ecs.send(new DescribeClustersCommand({ clusters: [lc.ids.ECS_CLUSTER] })).then((out) => {
       answered = true;
       return out;
     });
     // Other operations are not held meanwhile.
+    await c.ecs.send(new ListServicesCommand({ cluster: lc.ids.ECS_CLUSTER }));
+    expect(answered).toBe(false);
+    // New rules that still hold the operation keep it held.
+    await inspect(lc, 'faults', { rules: [{ operation: 'ecs:ListServices', latencyMs: 1 }, hold] });
     await c.ecs.send(new ListServicesCommand({ cluster: lc.ids.ECS_CLUSTER }));
     expect(answered).toBe(false);
     await inspect(lc, 'faults', { rules: [] });

@@ -7,8 +7,6 @@ import { type ReconcilerPipeline, startReconcilerPipeline, waitFor } from './har
 
 /** Everything as eager as it gets: any resource and any record counts as old enough. */
 const EAGER = { graceMs: 1, staleJobMs: 1, unhealthyMs: 1 };
-/** How long localcloud holds the reconciler's second List call: long enough for a whole create. */
-const SLOW_LIST_MS = 8_000;
 
 /**
  * The reconciler reads AWS one List call at a time. An instance created between its ListSecrets and its
@@ -27,8 +25,9 @@ describe('reconciler: an instance created while AWS is read', () => {
   it('is neither failed nor repaired, and the next run finds nothing to do', async () => {
     const calls = () => p.inspect<Record<string, number>>('calls');
     const listsBefore = (await calls())['secretsmanager:ListSecrets'] ?? 0;
+    // The reconciler's later List call is held in flight until the whole create has run.
     await p.inspect('faults', {
-      rules: [{ operation: 'ecs:ListTaskDefinitionFamilies', latencyMs: SLOW_LIST_MS }],
+      rules: [{ operation: 'ecs:ListTaskDefinitionFamilies', hold: true }],
     });
     const run = p.reconcile(EAGER);
     await waitFor(
@@ -37,9 +36,9 @@ describe('reconciler: an instance created while AWS is read', () => {
       'the reconciler to list secrets',
     );
     const { id } = await p.submit('mid-scan');
-    await p.waitForStatus([id], ['running'], SLOW_LIST_MS - 1_000);
-    const torn = await run;
+    await p.waitForStatus([id], ['running'], 15_000);
     await p.inspect('faults', { rules: [] });
+    const torn = await run;
 
     expect(torn.actions.filter((a) => a.instanceId === id)).toEqual([]);
     expect((await p.store.get(id))?.status).toBe('running');

@@ -14,13 +14,10 @@ import { inventoryOf } from '../support/cloud-inventory.js';
 import { makeByHand } from './by-hand.js';
 import { type ReconcilerPipeline, startReconcilerPipeline, waitFor } from './harness.js';
 
-/** Each held read answers this late, so the test deletes what it reads in the meantime. */
-const HELD_MS = 2_000;
-
 /**
  * Resources deleted between the List calls that found them and the reads that judge them (tags): the
  * run finishes, reports them as vanished, and still judges the rest. localcloud holds the tag reads
- * (per-operation latency) and the test deletes while they wait, so the order is fixed, not raced.
+ * in flight (a `hold` fault, released per operation) while the test deletes, so the order is fixed, not raced.
  */
 describe('reconciler: resources that vanish during a run', () => {
   let p: ReconcilerPipeline;
@@ -48,8 +45,8 @@ describe('reconciler: resources that vanish during a run', () => {
     await p.inspect('calls/reset', {});
     await p.inspect('faults', {
       rules: [
-        { operation: 'elasticloadbalancing:DescribeTags', latencyMs: HELD_MS },
-        { operation: 'ecs:ListTagsForResource', latencyMs: HELD_MS },
+        { operation: 'elasticloadbalancing:DescribeTags', hold: true },
+        { operation: 'ecs:ListTagsForResource', hold: true },
       ],
     });
     const run = p.reconcile({ graceMs: 0 });
@@ -62,7 +59,7 @@ describe('reconciler: resources that vanish during a run', () => {
     );
     await p.aws.elbv2.send(new DeleteRuleCommand({ RuleArn: ruleArn }));
     await p.aws.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: targetGroupArn }));
-    await p.inspect('faults', { rules: [{ operation: 'ecs:ListTagsForResource', latencyMs: HELD_MS }] });
+    await p.inspect('faults', { rules: [{ operation: 'ecs:ListTagsForResource', hold: true }] });
     // The task definition's tag read is in flight: the revision is deleted (ECS answers its tags with
     // ClientException then, an error the classifier calls fatal).
     await waitFor(async () => (await callsOf('ecs:ListTagsForResource')) >= 1, 10_000, 'ListTagsForResource');
@@ -102,7 +99,7 @@ describe('reconciler: resources that vanish during a run', () => {
     const [record] = await p.waitForStatus([id], ['running'], 20_000);
     await p.inspect('calls/reset', {});
     await p.inspect('faults', {
-      rules: [{ operation: 'elasticloadbalancing:DescribeTargetHealth', latencyMs: HELD_MS }],
+      rules: [{ operation: 'elasticloadbalancing:DescribeTargetHealth', hold: true }],
     });
     const run = p.reconcile();
     await waitFor(
