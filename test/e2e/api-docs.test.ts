@@ -32,7 +32,13 @@ describe.skipIf(!runBrowserTests())('API docs in a browser', () => {
     const failed: string[] = [];
     page.on('requestfailed', (request) => failed.push(request.url()));
     await page.goto(url);
-    await page.waitForSelector('.opblock-tag-section', { timeout: 15_000 });
+    // Swagger UI builds the page from the whole document in the browser: on a loaded 2-core machine
+    // that took more than 15 s, so the bound is the test's own; a failed asset says why it never came.
+    await page.waitForSelector('.opblock-tag-section', { timeout: 90_000 }).catch((err: Error) => {
+      throw new Error(
+        `Swagger UI rendered no operation (failed requests: ${failed.join(', ') || 'none'}): ${err.message}`,
+      );
+    });
 
     const tags = await page.locator('.opblock-tag').allInnerTexts();
     for (const tag of ['instances', 'capacity', 'signup', 'health']) {
@@ -58,5 +64,5 @@ describe.skipIf(!runBrowserTests())('API docs in a browser', () => {
       await page.screenshot({ path, fullPage: false });
     }
     expect(failed).toEqual([]);
-  });
+  }, 120_000);
 });

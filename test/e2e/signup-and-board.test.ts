@@ -164,7 +164,7 @@ describe.skipIf(!runBrowserTests())('signup page and Bull Board in a browser', (
     await board.goto(`${api.url}/admin/queues/queue/instances?status=completed`);
     // The completed list shows each job's id, name and data; wait until it has rendered this one's.
     await board.waitForFunction((id) => document.body.textContent?.includes(`create-${id}-1`), instanceId, {
-      timeout: 15_000,
+      timeout: 45_000,
     });
     const [boardShot, boardDocs] = screenshotPath('bull-board', { docs: true });
     await board.screenshot({ path: boardShot!, fullPage: true });
@@ -190,7 +190,8 @@ describe.skipIf(!runBrowserTests())('signup page and Bull Board in a browser', (
       if (!request.url().startsWith(api.url)) external.push(request.url());
     });
     await page.goto(`${api.url}/docs`);
-    await page.waitForSelector('.opblock', { timeout: 15_000 });
+    // Swagger UI renders the whole document in the browser: more than 15 s on a loaded 2-core machine.
+    await page.waitForSelector('.opblock', { timeout: 45_000 });
     const text = (await page.textContent('body')) ?? '';
     for (const path of [
       '/v1/instances',
