@@ -1,4 +1,4 @@
-import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DeleteServiceCommand, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
   DescribeTargetHealthCommand,
   RegisterTargetsCommand,
@@ -89,6 +89,42 @@ describe('placement step: its other answers', () => {
         /^ResourceInitializationError: .* did not contain json key ANTHROPIC_API_KEY$/,
       ),
     });
+  });
+
+  it("tasks that cannot start, first seen after they tripped the circuit breaker: still ECS's reason", async () => {
+    const { id } = await w.submit();
+    const service = `openclaw-${id}`;
+    const cluster = w.config.ECS_CLUSTER;
+    w.before.set('CreateService', async () => {
+      await w.ctx.aws.secrets.send(
+        new PutSecretValueCommand({ SecretId: `openclaw/instances/${id}`, SecretString: '{}' }),
+      );
+      // The saga's next look at the service waits until the breaker has failed the rollout: a busy worker.
+      w.before.set('DescribeServices', () =>
+        waitFor(
+          async () => {
+            const { services = [] } = await w.ctx.aws.ecs.send(
+              new DescribeServicesCommand({ cluster, services: [service] }),
+            );
+            return services[0]?.deployments?.[0]?.rolloutState === 'FAILED';
+          },
+          { what: `the circuit breaker failing ${service}'s rollout` },
+        ).then(() => undefined),
+      );
+    });
+    const run = jobRun();
+    const failure = await waitFor(
+      async () =>
+        w.create(id, run).then(
+          () => false,
+          (error: unknown) => error,
+        ),
+      { what: 'placement failing' },
+    );
+    expect(failure).toEqual(failsForGood('placement', 'TaskFailedToStart'));
+    expect((await w.store.get(id))!.error?.message).toMatch(
+      /^ResourceInitializationError: .* did not contain json key ANTHROPIC_API_KEY$/,
+    );
   });
 
   for (const operation of ['ListTasks', 'DescribeTasks']) {

@@ -121,12 +121,14 @@ async function placeableService(
     throw fatal('ServiceGone', `service ${serviceName} is ${service?.status ?? 'missing'} while placing`);
   }
   const rollout = service.deployments?.find((d) => d.status === 'PRIMARY');
+  // ECS's reason first: when tasks that cannot start trip the circuit breaker before a poll sees them,
+  // the FAILED rollout says only "tasks failed to start", not which secret or image stopped them.
+  const cannotStart = (rollout?.failedTasks ?? 0) > 0 ? await findStartFailure(ctx, serviceName) : null;
+  if (cannotStart) throw fatal('TaskFailedToStart', cannotStart);
   if (rollout?.rolloutState === 'FAILED') {
     const lastEvent = service.events?.[0]?.message ?? '';
     throw fatal('DeploymentFailed', rollout.rolloutStateReason ?? (lastEvent || 'deployment failed'));
   }
-  const cannotStart = (rollout?.failedTasks ?? 0) > 0 ? await findStartFailure(ctx, serviceName) : null;
-  if (cannotStart) throw fatal('TaskFailedToStart', cannotStart);
   return service;
 }
 
