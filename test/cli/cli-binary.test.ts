@@ -44,13 +44,11 @@ describe('openclaw-fleet CLI', () => {
 
   beforeAll(async () => {
     p = await startReconcilerPipeline({ env: { JOB_ATTEMPTS: '2' } });
-    // A loaded test machine can stall Redis past the 1 s fail-fast default; the API's outage path has its own tests.
     const config = loadApiConfig({
       ...p.env,
       API_TOKEN,
       ADMIN_PASSWORD: 'admin-password-1',
       PORT: '0',
-      REDIS_COMMAND_TIMEOUT_MS: '10000',
     });
     api = await startApi(config, { port: 0, logger: makeLogger({ level: 'silent', name: 'api' }) });
     env = { OPENCLAW_API_URL: api.url, API_TOKEN };

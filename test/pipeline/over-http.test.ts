@@ -57,7 +57,7 @@ describe('pipeline over HTTP', () => {
     const created = await call('POST', '/v1/instances', { userId: 'http-user', email: 'h@example.test' });
     expect(created.status).toBe(202);
     const again = await call('POST', '/v1/instances', { userId: 'http-user', email: 'h@example.test' });
-    expect(again.status).toBe(200);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body.id).toBe(created.body.id);
     const id = created.body.id;
     expect((await waitForHttpStatus(id, ['running', 'failed'])).status).toBe('running');

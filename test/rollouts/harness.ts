@@ -37,7 +37,6 @@ export async function startRolloutWorld(options: PipelineOptions = {}) {
     API_TOKEN: token,
     ADMIN_PASSWORD: 'admin-password-1',
     PORT: '0',
-    REDIS_COMMAND_TIMEOUT_MS: '10000',
   });
   const server: RunningApi = await startApi(config, {
     port: 0,
