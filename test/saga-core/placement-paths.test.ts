@@ -26,6 +26,18 @@ describe('placement step: its other answers', () => {
     return run;
   }
 
+  /** Create attempts until one throws: how the instance fails. */
+  function untilFailure(id: string, run: ReturnType<typeof jobRun>): Promise<unknown> {
+    return waitFor(
+      async () =>
+        w.create(id, run).then(
+          () => false,
+          (error: unknown) => error,
+        ),
+      { what: 'placement failing' },
+    );
+  }
+
   it('a service not described yet is waited for, then, past 30 s, taken for missing', async () => {
     const { id } = await w.submit();
     const run = await atPlacement(id);
@@ -113,14 +125,7 @@ describe('placement step: its other answers', () => {
       );
     });
     const run = jobRun();
-    const failure = await waitFor(
-      async () =>
-        w.create(id, run).then(
-          () => false,
-          (error: unknown) => error,
-        ),
-      { what: 'placement failing' },
-    );
+    const failure = await untilFailure(id, run);
     expect(failure).toEqual(failsForGood('placement', 'TaskFailedToStart'));
     expect((await w.store.get(id))!.error?.message).toMatch(
       /^ResourceInitializationError: .* did not contain json key ANTHROPIC_API_KEY$/,
@@ -139,16 +144,7 @@ describe('placement step: its other answers', () => {
         });
       });
       const run = jobRun();
-      const failure = await waitFor(
-        async () =>
-          w.create(id, run).then(
-            () => false,
-            (error: unknown) => error,
-          ),
-        {
-          what: 'placement failing',
-        },
-      );
+      const failure = await untilFailure(id, run);
       expect(failure).toEqual(failsForGood('placement'));
       expect((await w.store.get(id))!.error?.message).toMatch(new RegExp(`^${operation}: \\S`));
     });
@@ -181,14 +177,7 @@ describe('placement step: its other answers', () => {
     await w.restart({ GATEWAY_IMAGE: NEVER_HEALTHY_IMAGE });
     const { id } = await w.submit();
     const run = await atPlacement(id);
-    const failure = await waitFor(
-      async () =>
-        w.create(id, run).then(
-          () => false,
-          (error: unknown) => error,
-        ),
-      { what: 'placement failing' },
-    );
+    const failure = await untilFailure(id, run);
     expect(failure).toEqual(failsForGood('placement', 'DeploymentFailed'));
     expect((await w.store.get(id))!.error).toEqual({
       step: 'placement',
