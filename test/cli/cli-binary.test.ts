@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApi, startApi } from '../../api/start-api.js';
-import { loadApiConfig } from '../../shared/config.js';
+import type { RunningApi } from '../../api/start-api.js';
 import { STEP_IDS } from '../../shared/domain.js';
-import { makeLogger } from '../../shared/logger.js';
 import { resourceNames } from '../../shared/naming.js';
 import { instancesWithLiveJobs } from '../../worker/reconciler/live-jobs.js';
 import { type ReconcilerPipeline, startReconcilerPipeline, waitFor } from '../reconciler/harness.js';
 import { waitUntilNothingLeft } from '../support/cloud-inventory.js';
+import { startPipelineApi } from '../support/pipeline-api.js';
 import { runCli } from './run-cli.js';
 
 const API_TOKEN = `token-${randomUUID()}`;
@@ -44,13 +43,7 @@ describe('openclaw-fleet CLI', () => {
 
   beforeAll(async () => {
     p = await startReconcilerPipeline({ env: { JOB_ATTEMPTS: '2' } });
-    const config = loadApiConfig({
-      ...p.env,
-      API_TOKEN,
-      ADMIN_PASSWORD: 'admin-password-1',
-      PORT: '0',
-    });
-    api = await startApi(config, { port: 0, logger: makeLogger({ level: 'silent', name: 'api' }) });
+    ({ api } = await startPipelineApi(p, { API_TOKEN }));
     env = { OPENCLAW_API_URL: api.url, API_TOKEN };
   });
   afterAll(async () => {

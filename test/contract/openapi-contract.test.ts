@@ -6,13 +6,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApi, startApi } from '../../api/start-api.js';
-import { loadApiConfig } from '../../shared/config.js';
-import { makeLogger } from '../../shared/logger.js';
+import type { RunningApi } from '../../api/start-api.js';
 import { makeResponseContract } from '../api/response-contract.js';
 import { makeTestApp, type TestApp } from '../api/test-app.js';
 import { waitUntilNothingLeft } from '../support/cloud-inventory.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
+import { startPipelineApi } from '../support/pipeline-api.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -69,8 +68,7 @@ describe('OpenAPI contract', () => {
 
   beforeAll(async () => {
     p = await startPipeline({ env: { JOB_ATTEMPTS: '2', SAMPLE_INTERVAL_MS: '1000' } });
-    const config = loadApiConfig({ ...p.env, API_TOKEN, ADMIN_PASSWORD: 'admin-password-1', PORT: '0' });
-    api = await startApi(config, { port: 0, logger: makeLogger({ level: 'silent', name: 'api' }) });
+    ({ api } = await startPipelineApi(p, { API_TOKEN }));
     // An in-process app of the same code, for the schemas the document is generated from.
     local = await makeTestApp();
     work = await mkdtemp(join(tmpdir(), 'openapi-contract-'));

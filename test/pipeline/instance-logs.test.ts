@@ -5,12 +5,11 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApi, startApi } from '../../api/start-api.js';
-import { loadApiConfig } from '../../shared/config.js';
-import { makeLogger } from '../../shared/logger.js';
+import type { RunningApi } from '../../api/start-api.js';
 import { resourceNames } from '../../shared/naming.js';
 import { sseReader } from '../api/sse-reader.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
+import { startPipelineApi } from '../support/pipeline-api.js';
 
 const API_TOKEN = `token-${randomUUID()}`;
 
@@ -93,14 +92,7 @@ describe('instance logs through the API', () => {
 
   beforeAll(async () => {
     p = await startPipeline();
-    const config = loadApiConfig({
-      ...p.env,
-      API_TOKEN,
-      ADMIN_PASSWORD: 'admin-password-1',
-      PORT: '0',
-      LOGS_FOLLOW_POLL_MS: '50',
-    });
-    api = await startApi(config, { port: 0, logger: makeLogger({ level: 'silent', name: 'api' }) });
+    ({ api } = await startPipelineApi(p, { API_TOKEN, LOGS_FOLLOW_POLL_MS: '50' }));
     logs = new CloudWatchLogsClient({ endpoint: p.cloud.url, region: p.config.AWS_REGION });
   });
   afterAll(async () => {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApi, startApi } from '../../api/start-api.js';
-import { loadApiConfig } from '../../shared/config.js';
-import { makeLogger } from '../../shared/logger.js';
+import type { RunningApi } from '../../api/start-api.js';
 import { waitUntilNothingLeft } from '../support/cloud-inventory.js';
 import { type Pipeline, startPipeline } from '../support/pipeline.js';
+import { startPipelineApi } from '../support/pipeline-api.js';
 
 const API_TOKEN = `token-${randomUUID()}`;
 
@@ -40,13 +39,10 @@ describe('pipeline over HTTP', () => {
 
   beforeAll(async () => {
     p = await startPipeline({ env: { JOB_ATTEMPTS: '2' } });
-    const config = loadApiConfig({ ...p.env, API_TOKEN, ADMIN_PASSWORD: 'admin-password-1', PORT: '0' });
-    api = await startApi(config, {
-      port: 0,
-      logger: makeLogger({ level: 'silent', name: 'api' }),
-    });
+    const started = await startPipelineApi(p, { API_TOKEN });
+    api = started.api;
     // The API stamps the retry policy on the jobs it enqueues, from the same variables the worker reads.
-    expect(config.JOB_ATTEMPTS).toBe(p.config.JOB_ATTEMPTS);
+    expect(started.config.JOB_ATTEMPTS).toBe(p.config.JOB_ATTEMPTS);
   });
   afterAll(async () => {
     await api?.close();

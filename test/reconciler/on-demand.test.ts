@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApi, startApi } from '../../api/start-api.js';
-import { loadApiConfig } from '../../shared/config.js';
-import { makeLogger } from '../../shared/logger.js';
+import type { RunningApi } from '../../api/start-api.js';
+import { startPipelineApi } from '../support/pipeline-api.js';
 import { type ReconcilerPipeline, startReconcilerPipeline } from './harness.js';
 
 const API_TOKEN = `token-${randomUUID()}`;
@@ -22,13 +21,7 @@ describe('reconcile on demand', () => {
 
   beforeAll(async () => {
     p = await startReconcilerPipeline();
-    const config = loadApiConfig({
-      ...p.env,
-      API_TOKEN,
-      ADMIN_PASSWORD: 'admin-password-1',
-      PORT: '0',
-    });
-    api = await startApi(config, { port: 0, logger: makeLogger({ level: 'silent', name: 'api' }) });
+    ({ api } = await startPipelineApi(p, { API_TOKEN }));
   });
   afterAll(async () => {
     await api?.close();

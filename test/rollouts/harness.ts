@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { type RunningApi, startApi } from '../../api/start-api.js';
 import type { CallLogEntry } from '../../localcloud/inspection.js';
 import { makeAwsClients } from '../../shared/aws-clients.js';
-import { loadApiConfig } from '../../shared/config.js';
-import { makeLogger } from '../../shared/logger.js';
 import { resourceNames } from '../../shared/naming.js';
 import { healthUrl } from '../../worker/steps/reachable.js';
 import { type PipelineOptions, startPipeline } from '../support/pipeline.js';
+import { startPipelineApi } from '../support/pipeline-api.js';
 import { waitFor } from '../support/wait-for.js';
 
 export const V1 = 'ghcr.io/openclaw/gateway:2026.11.1';
@@ -32,16 +30,7 @@ export interface RolloutAnswer {
 export async function startRolloutWorld(options: PipelineOptions = {}) {
   const p = await startPipeline({ failingImages: FAILING_IMAGES, ...options });
   const token = `token-${randomUUID()}`;
-  const config = loadApiConfig({
-    ...p.env,
-    API_TOKEN: token,
-    ADMIN_PASSWORD: 'admin-password-1',
-    PORT: '0',
-  });
-  const server: RunningApi = await startApi(config, {
-    port: 0,
-    logger: makeLogger({ level: 'silent', name: 'api' }),
-  });
+  const { api: server } = await startPipelineApi(p, { API_TOKEN: token });
   const aws = makeAwsClients(p.config);
 
   async function api<T = RolloutAnswer>(method: string, path: string, body?: unknown) {

@@ -69,8 +69,8 @@ export function pipelineEnv(
     JOB_LOCK_MS: '3000',
     SHUTDOWN_TIMEOUT_MS: '5000',
     // The API and worker built on a pipeline share a test process with localcloud and other workers; a
-    // loaded machine can stall that event loop past the 1 s fail-fast default, and a POST then answered
-    // 503 (a 10-run series, issue 20). Redis outages have their own tests, with their own bound.
+    // loaded machine can stall that event loop past the 1 s fail-fast default, and a request would then
+    // answer 503. Redis outages have their own tests, with their own bound.
     REDIS_COMMAND_TIMEOUT_MS: '10000',
     ...ids,
     ...extra,
